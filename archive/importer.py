@@ -1,0 +1,266 @@
+"""Story -> database. Idempotent: the same story imported twice is stored once.
+
+``import_paths`` (files, folders, globs) and ``import_uploads`` (name and bytes pairs)
+read, extract and save stories and return an ``ImportResult``; the management command
+and the admin upload only call them and print the report.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from .ingest import pipeline
+from .ingest.readers import PathProblem, RawStory, ReadError, expand_paths, read_bytes, read_path
+from .models import Article, ImportBatch, Mention, Outlet, Quote
+from .people import PersonResolver
+from .signals import send_after_commit
+
+log = logging.getLogger(__name__)
+
+CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
+CHUNK = 200  # stories per transaction: fewer commits, and a crash loses at most one chunk
+
+
+@dataclass
+class Outcome:
+    """What happened to one story (or one file that yielded none)."""
+
+    source: str
+    status: str
+    reason: str = ""
+    article_id: int | None = None
+    title: str = ""
+
+    def as_dict(self):
+        return {
+            "source": self.source,
+            "status": self.status,
+            "reason": self.reason,
+            "article_id": self.article_id,
+            "title": self.title,
+        }
+
+
+@dataclass
+class ImportResult:
+    """The report of one import run."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    batch: ImportBatch | None = None
+
+    def _count(self, status):
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def created(self):
+        return self._count(CREATED)
+
+    @property
+    def updated(self):
+        return self._count(UPDATED)
+
+    @property
+    def unchanged(self):
+        return self._count(UNCHANGED)
+
+    @property
+    def failed(self):
+        return self._count(FAILED)
+
+    @property
+    def failures(self):
+        return [o for o in self.outcomes if o.status == FAILED]
+
+    @property
+    def ok(self):
+        return self.failed == 0
+
+    def summary_line(self):
+        return f"{self.created} created, {self.unchanged} unchanged, {self.failed} failed"
+
+    def report_lines(self):
+        """The summary line, then one line per failed file with its reason."""
+        return [self.summary_line(), *(f"FAILED {o.source}: {o.reason}" for o in self.failures)]
+
+
+def _outlet_for(name: str | None, cache: dict) -> Outlet | None:
+    if not name:
+        return None
+    key = name.strip().lower()
+    if key not in cache:
+        outlet = Outlet.objects.filter(name__iexact=name.strip()).first()
+        cache[key] = outlet or Outlet.objects.create(name=name.strip())
+    return cache[key]
+
+
+def save_people_and_quotes(article: Article, story: pipeline.Story, resolver: PersonResolver):
+    """Replace the article's mentions and quotes with those of ``story``."""
+    article.mentions.all().delete()
+    article.quotes.all().delete()
+    persons = {}
+    mentions = []
+    for mention in story.people:
+        person = resolver.resolve(mention)
+        persons[mention.name] = person
+        for alias in mention.aliases:
+            persons.setdefault(alias, person)
+        if person.pk in {m.person_id for m in mentions}:
+            existing = next(m for m in mentions if m.person_id == person.pk)
+            existing.count += mention.count
+        else:
+            mentions.append(Mention(article=article, person=person, count=max(mention.count, 1)))
+    Mention.objects.bulk_create(mentions)
+    Quote.objects.bulk_create(
+        Quote(
+            article=article,
+            speaker=persons.get(q.speaker) if q.speaker else None,
+            speaker_label=q.speaker_label[:300],
+            text=q.text,
+            paragraph=q.paragraph,
+            position=position,
+            is_fragment=q.is_fragment,
+        )
+        for position, q in enumerate(story.quotes)
+    )
+
+
+class Importer:
+    """Saves extracted stories; one instance per import run."""
+
+    def __init__(self, *, outlet=None, review=False, batch=None):
+        self.outlet_hint = outlet
+        self.status = Article.Status.NEW if review else Article.Status.PUBLISHED
+        self.batch = batch
+        self.resolver = PersonResolver()
+        self.outlets: dict[str, Outlet] = {}
+        self.seen_hashes: set[str] = set()
+
+    def save(self, raw: RawStory) -> Outcome:
+        """Extract and save one story inside the caller's transaction."""
+        digest = raw.content_hash
+        if digest in self.seen_hashes or Article.objects.filter(content_hash=digest).exists():
+            self.seen_hashes.add(digest)
+            existing = (
+                Article.objects.filter(content_hash=digest).values_list("id", flat=True).first()
+            )
+            return Outcome(raw.source, UNCHANGED, "already in the archive", existing)
+        story = pipeline.extract(raw, outlet_hint=self.outlet_hint)
+        article = Article.objects.create(
+            title=story.title[:500],
+            standfirst=story.standfirst,
+            body=story.body,
+            outlet=_outlet_for(story.outlet, self.outlets),
+            published=story.published,
+            byline=story.byline[:300],
+            url=story.url[:1000],
+            source=raw.source[:1000],
+            raw=raw.text,
+            raw_format=raw.format,
+            encoding=raw.encoding,
+            content_hash=digest,
+            status=self.status,
+            removed=story.removed,
+            batch=self.batch,
+        )
+        save_people_and_quotes(article, story, self.resolver)
+        self.seen_hashes.add(digest)
+        return Outcome(raw.source, CREATED, "", article.pk, article.title)
+
+
+def _stories(items, max_bytes):
+    """(source, RawStory list or exception) for each input item."""
+    for item in items:
+        if isinstance(item, PathProblem):
+            yield item.path, ReadError(item.reason)
+            continue
+        name, data = item if isinstance(item, tuple) else (str(item), None)
+        try:
+            raws = (
+                read_path(item, max_bytes=max_bytes)
+                if data is None
+                else read_bytes(data, name, max_bytes=max_bytes)
+            )
+        except ReadError as exc:
+            yield name, exc
+            continue
+        except Exception as exc:  # a reader bug must not stop the batch
+            log.exception("reader failed on %s", name)
+            yield name, ReadError(f"unreadable: {type(exc).__name__}: {exc}")
+            continue
+        yield name, raws
+
+
+def run_import(
+    items: Iterable,
+    *,
+    outlet: str | None = None,
+    review: bool = False,
+    origin: str = "command",
+    user=None,
+    label: str = "",
+    max_bytes: int | None = None,
+    progress: Callable[[Outcome], None] | None = None,
+) -> ImportResult:
+    """Import ``items`` (paths, ``PathProblem``s or (name, bytes) pairs) as one batch."""
+    max_bytes = settings.ARCHIVE_MAX_FILE_BYTES if max_bytes is None else max_bytes
+    batch = ImportBatch.objects.create(origin=origin, user=user, label=label[:300])
+    importer = Importer(outlet=outlet, review=review, batch=batch)
+    result = ImportResult(batch=batch)
+    pending: list[tuple[str, RawStory | Exception]] = []
+
+    def flush():
+        if not pending:
+            return
+        changed = []
+        with transaction.atomic():
+            for source, raw in pending:
+                if isinstance(raw, Exception):
+                    outcome = Outcome(source, FAILED, str(raw))
+                else:
+                    try:
+                        with transaction.atomic():
+                            outcome = importer.save(raw)
+                    except (pipeline.ExtractionError, ReadError) as exc:
+                        outcome = Outcome(source, FAILED, str(exc))
+                    except IntegrityError as exc:
+                        outcome = Outcome(source, FAILED, f"could not be saved: {exc}")
+                    except Exception as exc:
+                        log.exception("import failed on %s", source)
+                        outcome = Outcome(source, FAILED, f"{type(exc).__name__}: {exc}")
+                if outcome.status == CREATED:
+                    changed.append(outcome.article_id)
+                result.outcomes.append(outcome)
+                if progress:
+                    progress(outcome)
+            send_after_commit(changed)
+        pending.clear()
+
+    for source, raws in _stories(items, max_bytes):
+        if isinstance(raws, Exception):
+            pending.append((source, raws))
+        else:
+            pending.extend((raw.source, raw) for raw in raws)
+        if len(pending) >= CHUNK:
+            flush()
+    flush()
+    batch.created_count = result.created
+    batch.unchanged_count = result.unchanged
+    batch.failed_count = result.failed
+    batch.report = [o.as_dict() for o in result.outcomes]
+    batch.save()
+    return result
+
+
+def import_paths(paths: Iterable[str], **options) -> ImportResult:
+    """Import files, folders (recursively) and glob patterns. See ``run_import``."""
+    return run_import(expand_paths(paths), **options)
+
+
+def import_uploads(files: Iterable[tuple[str, bytes]], **options) -> ImportResult:
+    """Import uploaded files given as (file name, bytes) pairs. See ``run_import``."""
+    return run_import(files, origin=options.pop("origin", "upload"), **options)

@@ -1,0 +1,43 @@
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from archive.importer import import_paths
+
+
+class Command(BaseCommand):
+    help = (
+        "Import stories from files, folders (recursively) and glob patterns. Idempotent: "
+        "a story already in the archive is reported unchanged. Exits non-zero when any file failed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", help="files, folders or glob patterns")
+        parser.add_argument("--outlet", help="outlet for stories whose text does not name one")
+        parser.add_argument(
+            "--review",
+            action="store_true",
+            help="leave imported stories as new for a curator instead of publishing them",
+        )
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    def handle(self, *args, **options):
+        paths = options["paths"]
+        from tqdm import tqdm
+
+        show = not options["no_progress"] and options["verbosity"] > 0
+        bar = tqdm(unit=" stories", disable=not show, file=sys.stderr, leave=False)
+        try:
+            result = import_paths(
+                paths,
+                outlet=options["outlet"],
+                review=options["review"],
+                label=" ".join(paths),
+                progress=lambda outcome: bar.update(1),
+            )
+        finally:
+            bar.close()
+        for line in result.report_lines():
+            self.stdout.write(line)
+        if not result.ok:
+            raise CommandError(f"{result.failed} file(s) failed", returncode=1)

@@ -1,0 +1,291 @@
+"""The archive's data model: outlets, articles, people, their aliases, mentions and quotes."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+
+
+def unique_slug(model, text, *, max_length=80, exclude_pk=None):
+    """A slug for ``text`` not yet used by ``model`` (``-2``, ``-3`` ... appended on clashes)."""
+    base = (slugify(text) or "item")[: max_length - 6].strip("-") or "item"
+    taken = set(
+        model.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, n = base, 2
+    while slug in taken:
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+class Outlet(models.Model):
+    """A publication: a newspaper, broadcaster, site or aggregator."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    homepage = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Outlet, self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("archive:outlet_detail", kwargs={"slug": self.slug})
+
+
+class ImportBatch(models.Model):
+    """One run of the importer (a command, an upload): what came in and how it went."""
+
+    created = models.DateTimeField(auto_now_add=True)
+    origin = models.CharField(max_length=20, default="command")  # command | upload | api
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    label = models.CharField(max_length=300, blank=True)
+    created_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    failed_count = models.PositiveIntegerField(default=0)
+    report = models.JSONField(
+        default=list, blank=True
+    )  # [{"source": ..., "status": ..., "reason": ...}]
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name_plural = "import batches"
+
+    def __str__(self):
+        when = self.created.strftime("%Y-%m-%d %H:%M") if self.created else "unsaved"
+        return f"Import {self.pk or ''} ({when}, {self.origin})".replace("  ", " ")
+
+
+class StoryCluster(models.Model):
+    """Copies of the same story published by several outlets."""
+
+    created = models.DateTimeField(auto_now_add=True)
+    first = models.ForeignKey(
+        "Article", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"Story cluster {self.pk}"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Article.Status.PUBLISHED)
+
+    def needs_review(self):
+        return self.filter(status=Article.Status.NEW)
+
+
+class Article(models.Model):
+    """One story as received (``raw``) and as extracted (the other fields)."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        PUBLISHED = "published", "Published"
+        HIDDEN = "hidden", "Hidden"
+
+    # Fields a curator can correct; re-extraction leaves the ones in ``curated_fields`` alone.
+    EXTRACTED_FIELDS = ("title", "standfirst", "outlet", "published", "byline", "url", "body")
+
+    outlet = models.ForeignKey(
+        Outlet, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    title = models.CharField(max_length=500)
+    slug = models.SlugField(max_length=80, blank=True)
+    standfirst = models.TextField(blank=True)
+    body = models.TextField(
+        blank=True, help_text="Clean body text: one paragraph per block, blank lines between."
+    )
+    published = models.DateField(null=True, blank=True)
+    byline = models.CharField(max_length=300, blank=True)
+    url = models.URLField(max_length=1000, blank=True)
+    source = models.CharField(
+        max_length=1000, blank=True, help_text="File name or URL the story came from."
+    )
+    raw = models.TextField(help_text="The input exactly as received (decoded to text).")
+    raw_format = models.CharField(max_length=20, default="text")
+    encoding = models.CharField(max_length=40, blank=True)
+    content_hash = models.CharField(max_length=64, unique=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
+    word_count = models.PositiveIntegerField(default=0)
+    removed = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Lines the cleaner removed: [{index, text, reason}], index in the raw lines.",
+    )
+    curated_fields = models.JSONField(
+        default=list, blank=True, help_text="Fields a curator has edited; re-extraction keeps them."
+    )
+    batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    cluster = models.ForeignKey(
+        StoryCluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    fingerprint = models.CharField(
+        max_length=32, blank=True, help_text="Near-duplicate signature of the body."
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-published", "-id"], name="article_status_pub_idx"),
+            models.Index(fields=["outlet", "-published"], name="article_outlet_pub_idx"),
+            models.Index(fields=["published"], name="article_published_idx"),
+            models.Index(fields=["fingerprint"], name="article_fingerprint_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = (slugify(self.title) or "story")[:80].strip("-") or "story"
+        self.word_count = len(self.body.split()) if self.body else 0
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(
+            "archive:article_detail", kwargs={"pk": self.pk, "slug": self.slug or "story"}
+        )
+
+    @property
+    def paragraphs(self):
+        """The body as a list of paragraphs."""
+        return [p for p in self.body.split("\n\n") if p.strip()]
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+
+class Person(models.Model):
+    """A real person, one record however the stories spell their name."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+        indexes = [models.Index(fields=["name"], name="person_name_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Person, self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("archive:person_detail", kwargs={"slug": self.slug})
+
+
+class Alias(models.Model):
+    """Another way of writing a person's name: a variant spelling, a typo, a surname alone."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+    key = models.CharField(
+        max_length=200, help_text="Normalised form used for matching (lower case, no accents)."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["person", "key"], name="alias_unique_per_person")
+        ]
+        indexes = [models.Index(fields=["key"], name="alias_key_idx")]
+
+    def __str__(self):
+        return f"{self.name} → {self.person.name}"
+
+    def get_absolute_url(self):
+        return self.person.get_absolute_url()
+
+
+class SlugRedirect(models.Model):
+    """An old person or outlet slug (after a merge or rename) and where it lives now."""
+
+    kind = models.CharField(max_length=10)  # person | outlet
+    old_slug = models.SlugField(max_length=80)
+    new_slug = models.SlugField(max_length=80)
+
+    class Meta:
+        ordering = ["kind", "old_slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "old_slug"], name="slugredirect_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.kind}: {self.old_slug} → {self.new_slug}"
+
+
+class Mention(models.Model):
+    """A person mentioned in an article, with how often."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="mentions")
+    count = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-count", "person__name"]
+        constraints = [models.UniqueConstraint(fields=["article", "person"], name="mention_unique")]
+        indexes = [models.Index(fields=["person", "article"], name="mention_person_idx")]
+
+    def __str__(self):
+        return f"{self.person} in {self.article} ({self.count})"
+
+    def get_absolute_url(self):
+        return self.article.get_absolute_url()
+
+
+class Quote(models.Model):
+    """A direct quotation in an article, with who said it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quotes")
+    speaker = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes"
+    )
+    speaker_label = models.CharField(
+        max_length=300, blank=True, help_text='The words used for the speaker ("the Kremlin").'
+    )
+    text = models.TextField()
+    paragraph = models.PositiveIntegerField(default=0, help_text="Index of the body paragraph.")
+    position = models.PositiveIntegerField(default=0, help_text="Order within the article.")
+    is_fragment = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["article", "position"]
+        indexes = [
+            models.Index(fields=["speaker", "article"], name="quote_speaker_idx"),
+        ]
+
+    def __str__(self):
+        who = self.speaker.name if self.speaker_id else (self.speaker_label or "unknown")
+        text = self.text if len(self.text) <= 60 else self.text[:57] + "…"
+        return f"{who}: “{text}”"
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#quote-{self.pk}"

@@ -1,0 +1,32 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "fixtures" / "stories"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_index(settings, tmp_path):
+    """Every test gets its own index directory."""
+    settings.ARCHIVE_INDEX_DIR = tmp_path / "index"
+
+
+@pytest.fixture
+def seeds_dir(tmp_path):
+    """A copy of the seed stories in a temporary folder."""
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS, target)
+    return target
+
+
+@pytest.fixture
+def seeded(db, django_capture_on_commit_callbacks):
+    """The five seed stories imported and published."""
+    from archive.importer import import_paths
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = import_paths([str(SEEDS)], label="seeds")
+    assert result.created == 5, result.report_lines()
+    return result

@@ -1,0 +1,149 @@
+"""The importer: idempotency, bad input in a batch, the summary and the command."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from archive.importer import import_paths, import_uploads
+from archive.models import Article, ImportBatch, Outlet
+
+pytestmark = pytest.mark.django_db
+
+SEED_TITLES = {
+    "Putin humiliates Macron as Russia sidelines France moments before stage set for invasion",
+    "Kremlin says Macron does not have influence to make deal with Putin",
+    "Russia and France share ‘security concerns’ says Putin during meeting with Macron in Moscow",
+    "US and France discuss Ukraine ahead of Macron’s meeting with Putin",
+    "Macron and Putin agree to push for ceasefire in eastern Ukraine, as US warns of imminent "
+    "Russian invasion",
+}
+
+
+def table_snapshot():
+    return list(Article.objects.order_by("id").values_list("id", "content_hash", "updated"))
+
+
+def test_seeds_import_once_then_unchanged(seeds_dir):
+    first = import_paths([str(seeds_dir)])
+    assert (first.created, first.unchanged, first.failed) == (5, 0, 0)
+    assert set(Article.objects.values_list("title", flat=True)) == SEED_TITLES
+    before = table_snapshot()
+    second = import_paths([str(seeds_dir)])
+    assert (second.created, second.unchanged, second.failed) == (0, 5, 0)
+    assert second.summary_line() == "0 created, 5 unchanged, 0 failed"
+    assert table_snapshot() == before
+
+
+def test_raw_input_is_kept_exactly(seeds_dir):
+    import_paths([str(seeds_dir / "000_f30beedecabb5a91.txt")])
+    article = Article.objects.get()
+    assert article.raw == (seeds_dir / "000_f30beedecabb5a91.txt").read_text(encoding="utf-8")
+    assert article.source.endswith("000_f30beedecabb5a91.txt")
+    assert article.status == Article.Status.PUBLISHED
+    assert article.outlet.name == "London Defender"
+    assert article.paragraphs[0].startswith("The Russian President suggested")
+    assert not any(p.startswith("READ MORE") for p in article.paragraphs)
+    assert {r["reason"] for r in article.removed} >= {"promo link", "site name"}
+
+
+def test_review_leaves_stories_new(seeds_dir):
+    import_paths([str(seeds_dir)], review=True)
+    assert set(Article.objects.values_list("status", flat=True)) == {"new"}
+
+
+def test_outlet_option_fills_only_where_the_story_does_not_say(seeds_dir):
+    import_paths([str(seeds_dir)], outlet="Wire Desk")
+    outlets = dict(Article.objects.values_list("source", "outlet__name"))
+    by_file = {src.rsplit("/", 1)[1]: name for src, name in outlets.items()}
+    assert by_file["000_f30beedecabb5a91.txt"] == "London Defender"
+    assert by_file["003_2c509556c5da08e6.txt"] == "Time Plus News"
+    assert by_file["002_2bc22f07f8fd66ef.txt"] == "Wire Desk"
+
+
+def test_bad_files_are_reported_by_name_and_good_ones_land(seeds_dir, tmp_path):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "empty.txt").write_bytes(b"")
+    (bad / "binary.bin").write_bytes(bytes(range(256)) * 4)
+    (bad / "latin.txt").write_bytes(
+        "Café owners protest\n\nThe owners of a café said they would “fight on”.\n".encode("cp1252")
+    )
+    (bad / "wide.txt").write_bytes(
+        "Council votes on budget\n\nThe council voted on Tuesday to approve the budget.\n".encode(
+            "utf-16"
+        )
+    )
+    (bad / "huge.txt").write_bytes(b"Big story\n\n" + b"x" * 6000)
+    (tmp_path / "hollow").mkdir()
+    result = import_paths(
+        [
+            str(bad),
+            str(seeds_dir / "000_f30beedecabb5a91.txt"),
+            str(tmp_path / "hollow"),
+            str(tmp_path / "absent.txt"),
+        ],
+        max_bytes=5000,
+    )
+    failures = {o.source.rsplit("/", 1)[-1]: o.reason for o in result.failures}
+    assert failures == {
+        "binary.bin": "binary file (contains NUL bytes), not a text story",
+        "empty.txt": "empty story: the file has no text",
+        "huge.txt": "file too large: 6,011 bytes, the limit is 5,000 bytes",
+        "hollow": "folder has no stories",
+        "absent.txt": "no such file or folder",
+    }
+    assert result.created == 3
+    titles = set(Article.objects.values_list("title", flat=True))
+    assert "Café owners protest" in titles
+    assert "Council votes on budget" in titles
+    latin = Article.objects.get(title="Café owners protest")
+    assert latin.encoding == "cp1252"
+    assert "“fight on”" in latin.body
+
+
+def test_uploads_use_the_same_importer():
+    result = import_uploads(
+        [
+            ("one.txt", b"First headline here\n\nA body paragraph for the first story."),
+            ("two.txt", b""),
+        ],
+        review=True,
+    )
+    assert result.summary_line() == "1 created, 0 unchanged, 1 failed"
+    assert result.failures[0].source == "two.txt"
+    batch = ImportBatch.objects.get()
+    assert batch.origin == "upload"
+    assert (batch.created_count, batch.failed_count) == (1, 1)
+    assert [r["status"] for r in batch.report] == ["created", "failed"]
+    assert Article.objects.get().batch == batch
+
+
+def test_same_story_twice_in_one_batch_is_stored_once(tmp_path):
+    text = b"Same headline\n\nSame body paragraph, word for word.\n"
+    (tmp_path / "a.txt").write_bytes(text)
+    (tmp_path / "b.txt").write_bytes(text.replace(b"\n", b"\r\n"))
+    result = import_paths([str(tmp_path)])
+    assert (result.created, result.unchanged) == (1, 1)
+    assert Article.objects.count() == 1
+
+
+def test_command_prints_summary_and_failures_and_exits_nonzero(seeds_dir, tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 file\\(s\\) failed") as exc:
+        call_command(
+            "import_articles",
+            str(seeds_dir),
+            str(tmp_path / "empty.txt"),
+            "--no-progress",
+            stdout=out,
+        )
+    assert exc.value.returncode == 1
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "5 created, 0 unchanged, 1 failed"
+    assert lines[1] == f"FAILED {tmp_path / 'empty.txt'}: empty story: the file has no text"
+    out = io.StringIO()
+    call_command("import_articles", str(seeds_dir), "--no-progress", stdout=out)
+    assert out.getvalue().splitlines() == ["0 created, 5 unchanged, 0 failed"]
+    assert Outlet.objects.filter(name="London Defender").count() == 1
