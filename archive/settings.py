@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("ARCHIVE_VAR_DIR", BASE_DIR / "var"))
@@ -131,6 +132,11 @@ WHITENOISE_USE_FINDERS = True
 
 # Security headers; the TLS-only ones are switched on with DJANGO_SECURE=1.
 SECURE = env_bool("DJANGO_SECURE", False)
+if SECURE:
+    # A production deployment must say who it is and carry its own key.
+    for required in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"):
+        if not os.environ.get(required):
+            raise ImproperlyConfigured(f"{required} must be set when DJANGO_SECURE=1")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
