@@ -45,7 +45,10 @@ LINE_RULES: list[tuple[str, re.Pattern]] = [
         re.compile(r"^(follow|listen to|subscribe to)\b.{0,80}\bpodcasts?\b.{0,80}$", re.I),
     ),
     ("subscription pitch", re.compile(r"^subscribe (to|now|today|for)\b.{0,80}$", re.I)),
-    ("share links", re.compile(r"^(share this (article|story)|click to share|share on \w+)$", re.I)),
+    (
+        "share links",
+        re.compile(r"^(share this (article|story)|click to share|share on \w+)$", re.I),
+    ),
 ]
 
 # Pitches are addressed to the reader: a pitch keyword and a second-person or "us" word.

@@ -50,9 +50,7 @@ MONTH_DAY_YEAR = re.compile(
     r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b"
 )
 DAY_MONTH_YEAR = re.compile(
-    r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?"
-    + _MONTH
-    + r",?\s+(?P<year>(?:19|20)\d{2})\b"
+    r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b"
 )
 ISO = re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})\b")
 DATE_LINE = re.compile(r"^(published|updated|posted|first published|last updated)\b", re.I)

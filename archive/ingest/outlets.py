@@ -24,11 +24,13 @@ SIGNATURES: list[tuple[re.Pattern, str]] = [
         "The Independent",
     ),
     (
-        re.compile(r"^Follow the Daily podcast on Apple Podcasts\b.*\bSpreaker\b"),
-        "Sky News",
+        re.compile(r"\bsupport the Guardian\b|\bSign up to (First Edition|Guardian)\b"),
+        "The Guardian",
     ),
-    (re.compile(r"\bsupport the Guardian\b|\bSign up to (First Edition|Guardian)\b"), "The Guardian"),
-    (re.compile(r"\bTelegraph (subscription|Premium)\b|\bSubscribe to The Telegraph\b"), "The Telegraph"),
+    (
+        re.compile(r"\bTelegraph (subscription|Premium)\b|\bSubscribe to The Telegraph\b"),
+        "The Telegraph",
+    ),
     (re.compile(r"\bBBC News app\b|\bFollow BBC News\b"), "BBC News"),
     (re.compile(r"\bSign up for the Daily Mail\b|\bDailyMail\+"), "Daily Mail"),
 ]

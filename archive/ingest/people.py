@@ -165,7 +165,9 @@ def _candidates(text: str, known: KnownNames | None):
         role = []
         while words:
             w = _word(words[0])
-            if w in STOP or (sentence_start and w.endswith(("ing", "ly", "ed")) and w not in GIVEN_NAMES):
+            if w in STOP or (
+                sentence_start and w.endswith(("ing", "ly", "ed")) and w not in GIVEN_NAMES
+            ):
                 words.pop(0)
                 start += 0
                 role = []
@@ -222,7 +224,7 @@ def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[
     forms: list[dict[str, int]] = []
 
     def group_for(name: str) -> int | None:
-        for i, g in enumerate(groups):
+        for i in range(len(groups)):
             if any(same_person(name, f) for f in forms[i]):
                 return i
         return None
@@ -248,7 +250,11 @@ def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[
             continue
         word = c.words[0]
         key = name_key(word)
-        match = [i for i, g in enumerate(groups) if any(similar_surname(word, f.split()[-1]) for f in forms[i] if " " in f)]
+        match = [
+            i
+            for i, g in enumerate(groups)
+            if any(similar_surname(word, f.split()[-1]) for f in forms[i] if " " in f)
+        ]
         if not match:
             exact = [i for i, g in enumerate(groups) if key in {name_key(f) for f in forms[i]}]
             match = exact
@@ -258,8 +264,10 @@ def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[
             if key in PLACES or key in DEMONYMS or key in ORG_WORDS or key in STOP:
                 continue
             name = known.surnames[key] if known and key in known.surnames else word
-            i = group_for(name) if " " in name else next(
-                (j for j, g in enumerate(groups) if name_key(g.name) == key), None
+            i = (
+                group_for(name)
+                if " " in name
+                else next((j for j, g in enumerate(groups) if name_key(g.name) == key), None)
             )
             if i is None:
                 groups.append(PersonMention(name=name))

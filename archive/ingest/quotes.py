@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .people import PersonMention, name_key, surface_forms
+from .people import PersonMention, surface_forms
 
 FRAGMENT_WORDS = 6
 MASK = "\x00"
@@ -102,7 +102,7 @@ def _normalise_marks(text: str) -> str:
 def _is_open_context(text: str, i: int) -> bool:
     before = text[i - 1] if i else " "
     after = text[i + 1] if i + 1 < len(text) else " "
-    return (before.isspace() or before in "([{—–-/:;,“‘\"" or i == 0) and not after.isspace()
+    return (before.isspace() or before in '([{—–-/:;,“‘"' or i == 0) and not after.isspace()
 
 
 def scan(text: str, carry: str | None = None):
@@ -194,7 +194,9 @@ class _Context:
         folded = phrase.lower().replace("’", "'")
         found = []
         for m in self.pattern.finditer(_fold(folded)):
-            possessive = folded[m.end() : m.end() + 2] in ("'s",) or folded[m.end() : m.end() + 1] == "'"
+            possessive = (
+                folded[m.end() : m.end() + 2] in ("'s",) or folded[m.end() : m.end() + 1] == "'"
+            )
             found.append((m.start(), self.forms[m.group(0)], possessive))
         return found
 
@@ -259,22 +261,36 @@ def _subject_before(prefix: str, ctx: _Context) -> str:
             break
     cut = max(prefix.rfind(c) for c in (",", ";", ":", "—", "–", MASK, "("))
     tail = prefix[cut + 1 :]
-    m = None
-    for m in re.finditer(r"\b(?:that|and|but|as|while|when|where|after|before|because|if)\s", tail):
-        pass
+    found = list(
+        re.finditer(r"\b(?:that|and|but|as|while|when|where|after|before|because|if)\s", tail)
+    )
+    m = found[-1] if found else None
     if m is not None:
         rest = tail[m.end() :]
-        if rest.strip() and not re.match(r"^(?:and|but)\b", tail[m.start() :]) or ctx.persons_in(rest):
+        if (
+            rest.strip()
+            and not re.match(r"^(?:and|but)\b", tail[m.start() :])
+            or ctx.persons_in(rest)
+        ):
             tail = rest
     return tail
 
 
 def _after(after: str, ctx: _Context):
     """Rule A: an attribution right after the quotation, or at the end of its sentence."""
-    m = re.match(rf"^[\s,;—–-]*(?P<np>[^,.;:!?{MASK}]{{1,80}}?)\s+(?:\w+ly\s+)?(?:{FINITE})\b", after)
-    if m and len(m.group("np").split()) <= 8 and not re.match(r"^\s*(?:and|but|or|to|in|of|for|by|with|as)\b", m.group("np")):
+    m = re.match(
+        rf"^[\s,;—–-]*(?P<np>[^,.;:!?{MASK}]{{1,80}}?)\s+(?:\w+ly\s+)?(?:{FINITE})\b", after
+    )
+    if (
+        m
+        and len(m.group("np").split()) <= 8
+        and not re.match(r"^\s*(?:and|but|or|to|in|of|for|by|with|as)\b", m.group("np"))
+    ):
         return _resolve(m.group("np"), ctx)
-    m = re.match(rf"^[\s,;—–-]*(?:{FINITE})\s+(?P<np>[A-Z][^,.;:!?{MASK}]{{0,80}}|(?:the|a|an|one)\s[^,.;:!?{MASK}]{{1,80}})", after)
+    m = re.match(
+        rf"^[\s,;—–-]*(?:{FINITE})\s+(?P<np>[A-Z][^,.;:!?{MASK}]{{0,80}}|(?:the|a|an|one)\s[^,.;:!?{MASK}]{{1,80}})",
+        after,
+    )
     if m:
         return _resolve(m.group("np"), ctx)
     m = re.match(rf"^[\s,;—–-]*according to (?P<np>[^,.;:!?{MASK}]{{1,80}})", after)
@@ -308,11 +324,10 @@ def _before(before: str, sentence: str, ctx: _Context):
         if who[0] or who[1]:
             return who
     if participle is not None:
-        head = sentence[: sentence.find(before[participle.start() :]) if False else None]
         persons = [p for p in ctx.persons_in(before[: participle.start()]) if not p[2]]
         if persons:
             return persons[0][1], persons[0][1]
-        return _resolve(_subject_before(before[: participle.start()].split(",")[0] + "", ctx), ctx)
+        return _resolve(_subject_before(before[: participle.start()].split(",")[0], ctx), ctx)
     return None
 
 
@@ -363,7 +378,11 @@ def find_quotes(paragraphs: list[str], people: list[PersonMention] | None = None
             who = _after(after, ctx) if after else None
             if not who or not (who[0] or who[1]):
                 who = _before(before, masked[s0:s1], ctx)
-            if (not who or not (who[0] or who[1])) and start == 1 and prev_text.rstrip().endswith(":"):
+            if (
+                (not who or not (who[0] or who[1]))
+                and start == 1
+                and prev_text.rstrip().endswith(":")
+            ):
                 pm = _mask(prev_text, scan(prev_text))
                 psent = _sentences(pm, scan(prev_text), prev_text)
                 if psent:
