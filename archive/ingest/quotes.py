@@ -58,6 +58,11 @@ AUX = (
     r"\w+ly))*$"
 )
 VERB_RE = re.compile(rf"\b(?:(?P<finite>{FINITE})|(?P<part>{PARTICIPLE})|(?P<acc>according to))\b")
+SUBORDINATE = {
+    "when", "if", "as", "after", "before", "while", "following", "last", "including", "though",
+    "although", "because", "since", "until", "once", "whether", "what", "how", "why", "where",
+    "to", "of", "for", "by", "with", "from", "about", "into", "than", "that", "which",
+}  # fmt: skip
 PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person",
             "it": "thing", "they": "thing", "we": "thing", "i": "self"}  # fmt: skip
 LEADING = re.compile(
@@ -68,6 +73,7 @@ LEADING = re.compile(
 INDEFINITE = re.compile(
     r"^(?:a|an|one|another|some|two|three|several|many|other|senior|unnamed|anonymous)\b", re.I
 )
+ABBR_WORDS = r"(?:Sen|Rep|Gov|Mr|Mrs|Ms|Dr|Gen|Lt|Col|St)"
 ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Capt|Prof|Rev|St|Jr|Sr|No|Vs|vs|etc|Inc|Co)"
     r"|\b[A-Z](?:\.[A-Z])*)$"
@@ -225,7 +231,7 @@ def _resolve(np: str, ctx: _Context) -> tuple[str | None, str]:
         if PRONOUNS[low] == "thing":
             return None, ctx.last_thing or np
         return None, np
-    if len(np.split()) > 12:
+    if len(np.split()) > 12 or low.split()[0] in SUBORDINATE:
         return None, ""
     persons = [p for p in ctx.persons_in(np) if not p[2]]
     if persons and not INDEFINITE.match(np):
@@ -288,7 +294,15 @@ def _after(after: str, ctx: _Context):
     ):
         return _resolve(m.group("np"), ctx)
     m = re.match(
-        rf"^[\s,;—–-]*(?:{FINITE})\s+(?P<np>[A-Z][^,.;:!?{MASK}]{{0,80}}|(?:the|a|an|one)\s[^,.;:!?{MASK}]{{1,80}})",
+        rf"^[\s,;—–-]*(?P<np>[^,.;:!?{MASK}]{{1,60}}?),[^,.;:!?{MASK}]{{1,100}},\s*"
+        rf"(?:\w+ly\s+)?(?:{FINITE})\b",
+        after,
+    )
+    if m and len(m.group("np").split()) <= 5 and ctx.persons_in(m.group("np")):
+        return _resolve(m.group("np"), ctx)
+    m = re.match(
+        rf"^[\s,;—–-]*(?:{FINITE})\s+(?P<np>(?:[A-Z]|(?:the|a|an|one)\s)"
+        rf"(?:\b{ABBR_WORDS}\.|[^,.;:!?{MASK}]|\.(?=\S)){{0,80}})",
         after,
     )
     if m:

@@ -21,6 +21,7 @@ Also prints extraction time per story (``pipeline.extract`` on the whole text).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import sys
@@ -58,7 +59,8 @@ def paragraphs_with_offsets(text: str):
 def main(data_dir: Path):
     gold = defaultdict(list)
     first_annotator = {}
-    for line in open(data_dir / "attributions.jsonl", encoding="utf-8"):
+    lines = (data_dir / "attributions.jsonl").read_text(encoding="utf-8").splitlines()
+    for line in lines:
         r = json.loads(line)
         ann = first_annotator.setdefault(r["article"], r["annotator"])
         if r["annotator"] != ann:
@@ -75,10 +77,8 @@ def main(data_dir: Path):
             continue
         text = path.read_text(encoding="utf-8")
         t0 = time.perf_counter()
-        try:
+        with contextlib.suppress(pipeline.ExtractionError):
             pipeline.extract(RawStory(source=article, text=text))
-        except pipeline.ExtractionError:
-            pass
         t_extract += time.perf_counter() - t0
         n_stories += 1
         paras, offsets = paragraphs_with_offsets(text)
