@@ -149,7 +149,9 @@ class Importer:
                 Article.objects.filter(content_hash=digest).values_list("id", flat=True).first()
             )
             return Outcome(raw.source, UNCHANGED, "already in the archive", existing)
-        story = pipeline.extract(raw, outlet_hint=self.outlet_hint)
+        story = pipeline.extract(
+            raw, outlet_hint=self.outlet_hint, known=self.resolver.known_names()
+        )
         article = Article.objects.create(
             title=story.title[:500],
             standfirst=story.standfirst,

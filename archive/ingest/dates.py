@@ -1,7 +1,19 @@
 """Publication dates from explicit dates in a story's text. Never invented.
 
-Rule: the first full date (day, month name and year, in either order, or ISO
-``YYYY-MM-DD``) in the story wins. Weekday words alone ("on Monday") give no date.
+Rule, in order (the first that gives a date wins):
+
+1. a structured field (``meta["published"]``);
+2. a date line: a line that is only a date, or a ``Published`` / ``Updated`` /
+   ``Posted`` line, among the first lines of the story;
+3. a dateline opening the first paragraph ("KYIV, Feb. 8, 2022 —");
+4. captions: lines that do not end a sentence (no full stop) and carry a full date,
+   such as "… in Kyiv, Ukraine on Tuesday, Feb. 8, 2022". A photo is dated the day it
+   was taken, so the latest caption date is taken.
+
+A full date has a day, a month and a year (``Feb. 8, 2022``, ``8 February 2022``,
+``2022-02-08``). Dates in the running text of a sentence ("in 2014", "on February 24,
+2022, Russia invaded") describe events, not the story, and are not used; nor are
+weekday words ("on Monday") or dates without a year ("February 7").
 """
 
 from __future__ import annotations
@@ -30,14 +42,21 @@ MONTHS = {
     )
     for name in names
 }
-_MONTH = r"(?P<month>Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?|Sep(?:t(?:ember)?)?\.?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
+_MONTH = (
+    r"(?P<month>Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?"
+    r"|Aug(?:ust|\.)?|Sep(?:t(?:ember)?)?\.?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
+)
 MONTH_DAY_YEAR = re.compile(
-    _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b"
+    r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b"
 )
 DAY_MONTH_YEAR = re.compile(
-    r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b"
+    r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b"
 )
 ISO = re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})\b")
+DATE_LINE = re.compile(r"^(published|updated|posted|first published|last updated)\b", re.I)
+WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
+DATELINE = re.compile(r"^[A-Z][A-Za-z .'’-]{1,40},?\s+(?:\([^)]*\)\s+)?[-—–,]?\s*" + WEEKDAY)
+SENTENCE_END = re.compile(r"[.!?]['’”\"]?$")
 
 
 def _make(year, month, day):
@@ -47,8 +66,8 @@ def _make(year, month, day):
         return None
 
 
-def find_date(text: str) -> dt.date | None:
-    """The first explicit, valid calendar date in ``text``, or None."""
+def all_dates(text: str) -> list[tuple[int, dt.date]]:
+    """Every explicit, valid full date in ``text`` as (offset, date), in order."""
     found = []
     for pattern in (MONTH_DAY_YEAR, DAY_MONTH_YEAR):
         for m in pattern.finditer(text):
@@ -60,7 +79,32 @@ def find_date(text: str) -> dt.date | None:
         date = _make(m.group("year"), m.group("month"), m.group("day"))
         if date:
             found.append((m.start(), date))
-    return min(found)[1] if found else None
+    return sorted(found)
+
+
+def find_date(text: str) -> dt.date | None:
+    """The first explicit, valid calendar date in ``text``, or None."""
+    found = all_dates(text)
+    return found[0][1] if found else None
+
+
+def story_date(header: list[str], paragraphs: list[str]) -> dt.date | None:
+    """The story's publication date by the module's rule, or None when it does not say."""
+    for line in header[:8]:
+        found = all_dates(line)
+        if found and (DATE_LINE.match(line) or len(line.split()) <= 6):
+            return found[0][1]
+    if paragraphs:
+        found = all_dates(paragraphs[0][:80])
+        if found and found[0][0] < 60 and DATELINE.fullmatch(paragraphs[0][: found[0][0]]):
+            return found[0][1]
+    captions = [
+        date
+        for line in paragraphs
+        if not SENTENCE_END.search(line.rstrip())
+        for _, date in all_dates(line)
+    ]
+    return max(captions) if captions else None
 
 
 def parse_date(value) -> dt.date | None:

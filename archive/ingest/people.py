@@ -1,4 +1,23 @@
-"""People mentioned in a story: names found, honorifics stripped, variants grouped."""
+"""People mentioned in a story: names found, honorifics and roles stripped, variants grouped.
+
+How a capitalised run of words becomes a person:
+
+1. Leading sentence words ("During", "But"), honorifics (Mr, Sen.), role words
+   (President, Foreign Minister), nationality words (French, US) and places (Kyiv) are
+   stripped; a stripped honorific or role is evidence of a person.
+2. A run containing an organisation or place word (News, Street, Palace, Republic,
+   Sea ...) is not a person.
+3. A name of two to four words is a person when there is evidence: a known given name
+   first, a stripped honorific or role, a speech verb right after ("X said"), the
+   surname used alone elsewhere in the story, or the archive already knowing the name.
+4. A single word is a person when an honorific or role stands before it ("Mr Putin",
+   "President Macron"), when it is the surname (or a close variant) of a full name in the
+   story, when a speech verb follows it ("Peskov said"), or when the archive knows it.
+5. Forms of one person are grouped: the same surname with a similar given name
+   (Antony / Anthony), the same given name with a surname one or two letters off
+   (Macon / Macron, Zelensky / Zelenskyy), surname-only forms. The group is named by the
+   fullest form used most often.
+"""
 
 from __future__ import annotations
 
@@ -6,76 +25,25 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof", "professor"}
-ROLE_WORDS = {
-    "president",
-    "prime",
-    "minister",
-    "secretary",
-    "chancellor",
-    "spokesman",
-    "spokesperson",
-    "spokeswoman",
-    "mayor",
-    "senator",
-    "governor",
-    "general",
-    "king",
-    "queen",
-    "prince",
-    "princess",
-    "pope",
-    "judge",
-    "foreign",
-    "state",
-    "defence",
-    "defense",
-    "chief",
-}
-NOT_PEOPLE = {
-    "kremlin",
-    "white house",
-    "downing street",
-    "nato",
-    "elysee palace",
-    "european union",
-    "united states",
-    "united kingdom",
-    "russia",
-    "ukraine",
-    "france",
-    "germany",
-    "britain",
-    "moscow",
-    "kyiv",
-    "kiev",
-    "washington",
-    "paris",
-    "london",
-    "berlin",
-    "europe",
-    "eu",
-    "us",
-    "uk",
-    "fox news",
-    "sky news",
-    "abc news",
-    "cnn",
-    "bbc",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-}
+from .names import DEMONYMS, GIVEN_NAMES, HONORIFICS, ORG_WORDS, PLACES, ROLE_WORDS, STOP
 
-NAME_TOKEN = r"[A-Z][a-zà-öø-ÿ'’\-]+(?:-[A-Z][a-zà-öø-ÿ]+)?"
-FULL_NAME = re.compile(
-    rf"\b({NAME_TOKEN}(?:\s+(?:von der|van der|de|von|van|da|di|le|la)\b)?(?:\s+{NAME_TOKEN}){{1,2}})\b"
+_UP = "A-ZÀ-ÖØ-Þ"
+_LOW = "a-zà-öø-ÿ"
+NAME_WORD = (
+    r"(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Capt|Prof|Rev|St|Jr|Sr|Pres|Adm|Sgt)\.(?=\s)"
+    rf"|[{_UP}][{_LOW}]+(?:-[{_UP}]?[{_LOW}]+|[’'][{_UP}][{_LOW}]+)*"
+    rf"|[{_UP}][{_LOW}]?[{_UP}][{_LOW}]+|[{_UP}]\.(?:[{_UP}]\.)*|[{_UP}]{{2,4}}\b)"
 )
-TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sir|Dame)\.?\s+(" + NAME_TOKEN + r")\b")
+PARTICLE = r"(?:von der|van der|van den|de la|von|van|de|del|della|di|da|du|bin|ibn|al-|el-)"
+RUN = re.compile(
+    rf"(?<![\w’'-])(?:{NAME_WORD})(?:\s+(?:{PARTICLE}\s+)?(?:{NAME_WORD}))*"
+    rf"(?P<poss>[’']s?(?![\w]))?"
+)
+SPEECH_AFTER = re.compile(
+    r"^(?:[’']s?\s*)?,?\s*(?:\([^)]*\)\s*)?(?:said|says|told|added|adds|tweeted|wrote|"
+    r"asked|argued|insisted|warned|stated|declared|explained|noted|replied|claimed|"
+    r"continued|has said|had said|also said|later said|who)\b"
+)
 
 
 def name_key(name: str) -> str:
@@ -92,35 +60,239 @@ class PersonMention:
     name: str
     aliases: set[str] = field(default_factory=set)
     count: int = 0
+    roles: set[str] = field(default_factory=set)
+
+    @property
+    def surname(self) -> str:
+        return self.name.split()[-1]
 
 
-def _strip_titles(name: str) -> str:
-    words = name.split()
-    while words and (words[0].lower().rstrip(".") in HONORIFICS or words[0].lower() in ROLE_WORDS):
-        words = words[1:]
-    return " ".join(words)
+@dataclass
+class KnownNames:
+    """What the archive already knows: name keys of people and aliases (curated or imported).
+
+    ``full`` maps a full-name key to the person's name; ``surnames`` maps a surname key to
+    the person's name when that surname belongs to one person only.
+    """
+
+    full: dict[str, str] = field(default_factory=dict)
+    surnames: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_names(cls, names) -> KnownNames:
+        known = cls()
+        seen_surnames: dict[str, set[str]] = {}
+        for name in names:
+            key = name_key(name)
+            if not key:
+                continue
+            known.full.setdefault(key, name)
+            if " " in key:
+                seen_surnames.setdefault(key.split()[-1], set()).add(name)
+        known.surnames = {s: next(iter(n)) for s, n in seen_surnames.items() if len(n) == 1}
+        return known
 
 
-def find_people(paragraphs: list[str]) -> list[PersonMention]:
-    """People named in ``paragraphs``, each once, under the fullest name used."""
-    text = "\n".join(paragraphs)
-    full: dict[str, PersonMention] = {}
-    for m in FULL_NAME.finditer(text):
-        name = _strip_titles(m.group(1).replace("’s", "").replace("'s", ""))
-        if len(name.split()) < 2 or name_key(name) in NOT_PEOPLE:
+def _edit_distance(a: str, b: str, limit: int = 2) -> int:
+    """Levenshtein distance, stopping early past ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return prev[-1]
+
+
+def similar_surname(a: str, b: str) -> bool:
+    """Two spellings of one surname: equal, or long enough and one or two edits apart."""
+    a, b = name_key(a), name_key(b)
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 5 or a[0] != b[0]:
+        return False
+    return _edit_distance(a, b, 2) <= (1 if min(len(a), len(b)) < 7 else 2)
+
+
+def similar_given(a: str, b: str) -> bool:
+    """Two spellings of one given name (Antony / Anthony), or an initial and a name."""
+    a, b = name_key(a), name_key(b)
+    if a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
+        return True
+    return min(len(a), len(b)) >= 4 and a[0] == b[0] and _edit_distance(a, b, 1) <= 1
+
+
+def same_person(a: str, b: str) -> bool:
+    """Whether two full names (two words or more) are spellings of one person's name."""
+    wa, wb = a.split(), b.split()
+    if name_key(a) == name_key(b):
+        return True
+    if len(wa) < 2 or len(wb) < 2:
+        return False
+    if name_key(wa[-1]) == name_key(wb[-1]):
+        return similar_given(wa[0], wb[0])
+    return name_key(wa[0]) == name_key(wb[0]) and similar_surname(wa[-1], wb[-1])
+
+
+def _word(token: str) -> str:
+    return token.lower().rstrip(".").replace("’", "'")
+
+
+@dataclass
+class _Candidate:
+    words: list[str]
+    start: int
+    evidence: bool
+    role: str
+    sentence_start: bool
+
+
+def _candidates(text: str, known: KnownNames | None):
+    """Capitalised runs in ``text`` trimmed to name words, with the evidence found for each."""
+    for m in RUN.finditer(text):
+        raw = m.group(0)
+        if m.group("poss"):
+            raw = raw[: m.start("poss") - m.start()]
+        words = raw.split()
+        start = m.start()
+        before = text[max(0, start - 3) : start]
+        sentence_start = start == 0 or bool(re.search(r"[.!?:“‘\"'(—–-]\s*$|^\s*$", before))
+        evidence = False
+        role = []
+        while words:
+            w = _word(words[0])
+            if w in STOP or (
+                sentence_start and w.endswith(("ing", "ly", "ed")) and w not in GIVEN_NAMES
+            ):
+                words.pop(0)
+                start += 0
+                role = []
+            elif w in HONORIFICS or w in ROLE_WORDS:
+                evidence = True
+                role.append(words.pop(0))
+            elif (w in DEMONYMS or w in PLACES) and len(words) > 1:
+                role.append(words.pop(0))
+            elif w == "of" and role:
+                words.pop(0)
+            else:
+                break
+        # "Secretary of State Antony Blinken": a role phrase split by "of" ends up in the run.
+        words = [w for w in words if _word(w) not in {"of"}]
+        if not words:
             continue
-        if any(name_key(w) in NOT_PEOPLE for w in name.split()):
+        if len(words) > 4:
             continue
-        key = name_key(name)
-        person = full.setdefault(key, PersonMention(name=name))
-        person.count += 1
-    by_surname: dict[str, PersonMention] = {}
-    for person in full.values():
-        by_surname.setdefault(name_key(person.name.split()[-1]), person)
-    for m in TITLED.finditer(text):
-        surname = name_key(m.group(1))
-        person = by_surname.get(surname)
-        if person:
-            person.count += 1
-            person.aliases.add(m.group(1))
-    return sorted(full.values(), key=lambda p: (-p.count, p.name))
+        lowered = [_word(w) for w in words]
+        if any(w in ORG_WORDS for w in lowered[1:]) or (
+            lowered[0] in ORG_WORDS and lowered[0] not in GIVEN_NAMES
+        ):
+            continue
+        if all(w in PLACES or w in DEMONYMS or w in STOP for w in lowered):
+            continue
+        if len(words) > 1 and lowered[-1] in PLACES and lowered[0] not in GIVEN_NAMES:
+            continue
+        if any(len(w) <= 4 and w.isupper() and "." not in w for w in words):
+            continue  # acronyms: NATO, OSCE, RAF
+        after = text[m.end() : m.end() + 40]
+        if SPEECH_AFTER.match(after):
+            evidence = True
+        if known and name_key(" ".join(words)) in known.full:
+            evidence = True
+        if len(words) > 1 and lowered[0].split("-")[0] in GIVEN_NAMES:
+            evidence = True
+        yield _Candidate(words, start, evidence, " ".join(role), sentence_start and not role)
+
+
+def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[PersonMention]:
+    """People named in ``paragraphs``, each once, under the fullest name used most often.
+
+    ``known`` (names the archive already has) lets a bare surname or an unusual name be
+    recognised as the person the archive knows.
+    """
+    cands = []
+    for text in paragraphs:
+        cands.extend(_candidates(text, known))
+    singles_alone = {
+        name_key(c.words[0]) for c in cands if len(c.words) == 1 and not c.sentence_start
+    } | {name_key(c.words[0]) for c in cands if len(c.words) == 1 and c.evidence}
+
+    groups: list[PersonMention] = []
+    forms: list[dict[str, int]] = []
+
+    def group_for(name: str) -> int | None:
+        for i in range(len(groups)):
+            if any(same_person(name, f) for f in forms[i]):
+                return i
+        return None
+
+    # Full names first, so that surnames can attach to them.
+    for c in cands:
+        if len(c.words) < 2:
+            continue
+        name = " ".join(c.words)
+        if not (c.evidence or name_key(c.words[-1]) in singles_alone):
+            continue
+        i = group_for(name)
+        if i is None:
+            groups.append(PersonMention(name=name))
+            forms.append({})
+            i = len(groups) - 1
+        forms[i][name] = forms[i].get(name, 0) + 1
+        groups[i].count += 1
+        if c.role:
+            groups[i].roles.add(c.role)
+    for c in cands:
+        if len(c.words) != 1:
+            continue
+        word = c.words[0]
+        key = name_key(word)
+        match = [
+            i
+            for i, g in enumerate(groups)
+            if any(similar_surname(word, f.split()[-1]) for f in forms[i] if " " in f)
+        ]
+        if not match:
+            exact = [i for i, g in enumerate(groups) if key in {name_key(f) for f in forms[i]}]
+            match = exact
+        if match:
+            i = max(match, key=lambda j: groups[j].count)
+        elif c.evidence or (known and key in known.surnames):
+            if key in PLACES or key in DEMONYMS or key in ORG_WORDS or key in STOP:
+                continue
+            name = known.surnames[key] if known and key in known.surnames else word
+            i = (
+                group_for(name)
+                if " " in name
+                else next((j for j, g in enumerate(groups) if name_key(g.name) == key), None)
+            )
+            if i is None:
+                groups.append(PersonMention(name=name))
+                forms.append({})
+                i = len(groups) - 1
+        else:
+            continue
+        forms[i][word] = forms[i].get(word, 0) + 1
+        groups[i].count += 1
+        if c.role:
+            groups[i].roles.add(c.role)
+    for group, seen in zip(groups, forms, strict=True):
+        longest = max(len(f.split()) for f in seen) if seen else 1
+        full = [f for f in seen if len(f.split()) == longest]
+        if full:
+            group.name = max(full, key=lambda f: (seen[f], -list(seen).index(f)))
+        group.aliases = {f for f in seen if f != group.name}
+    return sorted(groups, key=lambda p: (-p.count, p.name))
+
+
+def surface_forms(people: list[PersonMention]) -> dict[str, str]:
+    """Every form a story uses for its people (name, aliases, surname) mapped to the name."""
+    forms: dict[str, str] = {}
+    for person in sorted(people, key=lambda p: p.count):
+        for form in [person.name, *person.aliases]:
+            forms[name_key(form)] = person.name
+            forms[name_key(form.split()[-1])] = person.name
+    return forms

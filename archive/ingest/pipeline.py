@@ -1,4 +1,15 @@
-"""RawStory -> Story: headline, standfirst, outlet, date, clean body, people and quotes."""
+"""RawStory -> Story: headline, standfirst, outlet, date, clean body, people and quotes.
+
+Layout rules for plain-text stories (the way the scraped seeds arrive):
+
+- header: a site name (and its tagline) on the first lines, see ``outlets``;
+- headline: the first line after the header;
+- a section label right under the headline (one or two capitalised words, "World");
+- standfirst: the line under the headline when it is a summary line (no closing full
+  stop and at most 60 words, or a single sentence of at most 30 words), then any bullet
+  points (``•``, ``-``, ``*``);
+- body: every other line, cleaned by ``clean`` (boilerplate removed and kept aside).
+"""
 
 from __future__ import annotations
 
@@ -34,31 +45,44 @@ class Story:
         return "\n\n".join(self.paragraphs)
 
 
-BULLET = re.compile(r"^\s*[•\-\*·]\s+")
+BULLET = re.compile(r"^\s*[•\-\*·▪●]\s+")
+SECTION_LABEL = re.compile(r"^[A-Z][\w&’'-]*(?: [A-Z&][\w’'-]*)?$")
+QUOTE_START = re.compile(r"^[“‘\"']")
+SENTENCE_BREAK = re.compile(r"[.!?]['’”\"]?\s+[A-Z“‘\"]")
 
 
 def _split_header(lines: list[str]) -> tuple[str | None, int, list[dict]]:
     """Find a site name and tagline on top; return (site name, index of the headline, removed)."""
     removed = []
-    site = None
-    i = 0
-    if (
-        len(lines) > 2
-        and outlets.looks_like_site_name(lines[0])
-        and (outlets.looks_like_tagline(lines[1]) or len(lines[0].split()) <= 3)
-        and len(lines[1].split()) < 30
-    ):
-        site = lines[0].strip()
-        removed.append(clean.Removed(0, lines[0], "site name").as_dict())
-        i = 1
-        if outlets.looks_like_tagline(lines[1]):
-            removed.append(clean.Removed(1, lines[1], "site tagline").as_dict())
-            i = 2
-    return site, i, removed
+    if len(lines) > 2 and outlets.looks_like_site_name(lines[0]):
+        tagline = outlets.looks_like_tagline(lines[1])
+        if tagline or outlets.looks_like_masthead(lines[0]):
+            removed.append(clean.Removed(0, lines[0], "site name").as_dict())
+            if tagline and len(lines) > 3:
+                removed.append(clean.Removed(1, lines[1], "site tagline").as_dict())
+                return lines[0].strip(), 2, removed
+            return lines[0].strip(), 1, removed
+    return None, 0, removed
 
 
-def extract(raw: RawStory, outlet_hint: str | None = None) -> Story:
-    """Extract a ``Story`` from a ``RawStory``. Raises ``ExtractionError`` for an empty story."""
+def is_standfirst(line: str) -> bool:
+    """A summary line: no closing full stop and at most 60 words, or one short sentence."""
+    if QUOTE_START.match(line) or clean.boilerplate_reason(line):
+        return False
+    words = len(line.split())
+    if not re.search(r"[.!?…]['’”\"]?$", line.rstrip()):
+        return words <= 60
+    return words <= 30 and not SENTENCE_BREAK.search(line)
+
+
+def extract(
+    raw: RawStory, outlet_hint: str | None = None, *, known: people.KnownNames | None = None
+) -> Story:
+    """Extract a ``Story`` from a ``RawStory``. Raises ``ExtractionError`` for an empty story.
+
+    ``known`` carries the names the archive already has, so that people it knows are
+    recognised from a bare surname (see ``people.find_people``).
+    """
     text = normalise_text(raw.text)
     lines = [line.strip() for line in text.split("\n")]
     lines = [line for line in lines if line]
@@ -68,27 +92,40 @@ def extract(raw: RawStory, outlet_hint: str | None = None) -> Story:
     if head >= len(lines):
         raise ExtractionError("no headline: the story has only a header")
     title = lines[head]
-    rest = lines[head + 1 :]
-    start = head + 1
+    pos = head + 1
+    if (
+        pos < len(lines) - 1
+        and SECTION_LABEL.match(lines[pos])
+        and not clean.boilerplate_reason(lines[pos])
+    ):
+        removed.append(clean.Removed(pos, lines[pos], "section label").as_dict())
+        pos += 1
     standfirst_lines = []
-    # A standfirst: the line under the headline if it is short, plus any bullet points.
-    if rest and len(rest[0].split()) <= 40 and len(rest) > 1:
-        standfirst_lines.append(rest[0])
-        rest, start = rest[1:], start + 1
-    while rest and BULLET.match(rest[0]):
-        standfirst_lines.append(BULLET.sub("", rest[0]).strip())
-        rest, start = rest[1:], start + 1
-    kept, dropped = clean.clean_lines(rest, start)
+    if pos < len(lines) - 1 and not BULLET.match(lines[pos]) and is_standfirst(lines[pos]):
+        standfirst_lines.append(lines[pos])
+        pos += 1
+    while pos < len(lines) and BULLET.match(lines[pos]):
+        standfirst_lines.append(BULLET.sub("", lines[pos]).strip())
+        pos += 1
+    kept, dropped = clean.clean_lines(lines[pos:], pos)
     removed.extend(r.as_dict() for r in dropped)
     paragraphs = [line for _, line in kept]
     if not paragraphs and not standfirst_lines:
         raise ExtractionError("no body: the story has a headline but no text")
-    outlet = raw.meta.get("outlet") or site or outlets.outlet_from_signatures(text) or outlet_hint
-    published = dates.parse_date(raw.meta.get("published")) or dates.find_date(
-        "\n".join([title, *standfirst_lines, *paragraphs])
+    signature_lines = [*lines[:head], *(r["text"] for r in removed)]
+    outlet = (
+        raw.meta.get("outlet")
+        or site
+        or outlets.outlet_from_signatures(signature_lines)
+        or outlet_hint
     )
+    published = dates.parse_date(raw.meta.get("published")) or dates.story_date(
+        lines[: head + 1], paragraphs
+    )
+    title = raw.meta.get("title") or title
+    found_people = people.find_people([title, *standfirst_lines, *paragraphs], known)
     return Story(
-        title=raw.meta.get("title") or title,
+        title=title,
         standfirst="\n".join(standfirst_lines),
         outlet=outlet,
         published=published,
@@ -96,6 +133,6 @@ def extract(raw: RawStory, outlet_hint: str | None = None) -> Story:
         url=raw.url or raw.meta.get("url", ""),
         paragraphs=paragraphs,
         removed=removed,
-        people=people.find_people([title, *standfirst_lines, *paragraphs]),
-        quotes=quotes.find_quotes(paragraphs),
+        people=found_people,
+        quotes=quotes.find_quotes(paragraphs, found_people),
     )
