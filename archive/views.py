@@ -31,6 +31,7 @@ from .models import Alias, Article, Mention, Outlet, Person, Quote, SlugRedirect
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
+HOME_UNDATED = 5
 PEOPLE_PAGE_SIZE = 60
 QUOTES_PAGE_SIZE = 25
 RELATED_SAMPLE = 500  # co-mentions are counted over a person's latest stories: a fixed cost
@@ -166,8 +167,13 @@ def home_stats():
 
 def home(request):
     """Search box, latest stories, top outlets and people, a coverage timeline."""
+    # Dated and undated stories are listed apart: each list then follows the
+    # (status, -published, -id) index on every database, with no sort of the whole table.
     page = paginate(request, published_articles().dated().order_by("-published", "-id"))
-    return render(request, "archive/home.html", {"page": page, **home_stats()})
+    undated = list(published_articles().undated().order_by("-id")[:HOME_UNDATED])
+    return render(
+        request, "archive/home.html", {"page": page, "undated": undated, **home_stats()}
+    )
 
 
 # -- Articles -----------------------------------------------------------------------------
