@@ -48,9 +48,22 @@ def paginate(request, queryset, per_page=PAGE_SIZE):
         raise Http404("No such page") from exc
 
 
+LIST_DEFERRED = ("raw", "body", "removed", "curated_fields")  # large fields no list shows
+
+
 def published_articles():
-    """Published stories with their outlet, ready for a list."""
-    return Article.objects.published().select_related("outlet")
+    """Published stories with their outlet, ready for a list (large text fields deferred)."""
+    return Article.objects.published().select_related("outlet").defer(*LIST_DEFERRED)
+
+
+def quotes_with_articles():
+    """Quotes of published stories with speaker, story and outlet, for a list."""
+    return (
+        Quote.objects.filter(article__status=Article.Status.PUBLISHED)
+        .select_related("speaker", "article", "article__outlet")
+        .defer(*(f"article__{name}" for name in LIST_DEFERRED))
+        .order_by("-article__published", "-article_id", "position")
+    )
 
 
 def get_by_slug_or_redirect(model, kind, slug):
@@ -171,9 +184,7 @@ def home(request):
     # (status, -published, -id) index on every database, with no sort of the whole table.
     page = paginate(request, published_articles().dated().order_by("-published", "-id"))
     undated = list(published_articles().undated().order_by("-id")[:HOME_UNDATED])
-    return render(
-        request, "archive/home.html", {"page": page, "undated": undated, **home_stats()}
-    )
+    return render(request, "archive/home.html", {"page": page, "undated": undated, **home_stats()})
 
 
 # -- Articles -----------------------------------------------------------------------------
@@ -222,7 +233,11 @@ def article_detail(request, pk, slug):
 
     previous = newer = None
     if article.outlet_id:
-        siblings = Article.objects.published().filter(outlet_id=article.outlet_id)
+        siblings = (
+            Article.objects.published()
+            .filter(outlet_id=article.outlet_id)
+            .only("id", "slug", "title", "published")
+        )
         previous = siblings.adjacent(article, newer=False)
         newer = siblings.adjacent(article, newer=True)
 
@@ -351,11 +366,7 @@ def person_detail(request, slug):
     mentioning = Mention.objects.filter(person=person, article=OuterRef("pk"))
     articles = published_articles().filter(Exists(mentioning))
     page = paginate(request, articles.newest_first())
-    quotes = list(
-        Quote.objects.filter(speaker=person, article__status=Article.Status.PUBLISHED)
-        .select_related("article", "article__outlet")
-        .order_by("-article__published", "-article_id", "position")[:11]
-    )
+    quotes = list(quotes_with_articles().filter(speaker=person)[:11])
     latest_ids = articles.newest_first().values("id")[:RELATED_SAMPLE]
     related = list(
         Person.objects.filter(mentions__article_id__in=latest_ids)
@@ -391,11 +402,7 @@ def person_detail(request, slug):
 
 def quote_list(request):
     """Latest quotations, filterable by speaker (slug or name) and outlet (slug)."""
-    quotes = (
-        Quote.objects.filter(article__status=Article.Status.PUBLISHED)
-        .select_related("speaker", "article", "article__outlet")
-        .order_by("-article__published", "-article_id", "position")
-    )
+    quotes = quotes_with_articles()
     speaker = request.GET.get("speaker", "").strip()[:100]
     outlet_slug = request.GET.get("outlet", "").strip()[:80]
     if speaker:
@@ -530,6 +537,13 @@ class DateDayView(ArticleDateMixin, DayArchiveView):
 
     template_name = "archive/dates_day.html"
     month_format = "%m"
+
+    # The day page links to the neighbouring days only: skip the month look-ups.
+    def get_previous_month(self, date):
+        return None
+
+    def get_next_month(self, date):
+        return None
 
 
 def undated(request):
