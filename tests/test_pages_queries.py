@@ -54,7 +54,7 @@ def _url(url):
 def test_query_count_does_not_grow_with_data(client, seeded, django_assert_num_queries, url):
     stories = make_archive(12, start=datetime.date(2021, 3, 1))
     Article.objects.filter(pk=stories[6].pk).update(title="Generated story middle")
-    for rounds in range(2):
+    for _round in range(2):
         cache.clear()
         target = _url(url)
         with django_assert_num_queries(PAGES[url]):
