@@ -113,7 +113,9 @@ def timeline(rows, *, link_months=True):
             y, m = (y + 1, 1) if m == 12 else (y, m + 1)
         totals = [counts.get(k, 0) for k in keys]
     top = max(totals)
-    bar_w, gap, chart_h = 14, 4, 120
+    # A fixed drawing width: the SVG stretches to its box, so bars share it evenly.
+    slot = max(4, 720 // len(totals))
+    bar_w, gap, chart_h = max(3, slot * 4 // 5), slot - max(3, slot * 4 // 5), 120
     bars = []
     for i, ((y, m), n) in enumerate(zip(keys, totals, strict=True)):
         if m is None:
