@@ -90,6 +90,41 @@ class ArticleQuerySet(models.QuerySet):
     def needs_review(self):
         return self.filter(status=Article.Status.NEW)
 
+    def dated(self):
+        """Stories with a known publication date."""
+        return self.filter(published__isnull=False)
+
+    def undated(self):
+        """Stories whose publication date is not known."""
+        return self.filter(published__isnull=True)
+
+    def newest_first(self):
+        """Newest first, undated stories last (the same on SQLite and PostgreSQL)."""
+        return self.order_by(models.F("published").desc(nulls_last=True), "-id")
+
+    def adjacent(self, article, *, newer):
+        """The story next to ``article`` in (published, id) order: newer or older.
+
+        Undated stories sort after (older than) every dated one, ordered by id.
+        """
+        pub, pk = article.published, article.pk
+        dated, undated = models.Q(published__isnull=False), models.Q(published__isnull=True)
+        if newer:
+            if pub is None:
+                # newer undated ones (higher id) first, then the oldest dated story
+                cond = dated | (undated & models.Q(id__gt=pk))
+                order = (models.F("published").asc(nulls_first=True), "id")
+            else:
+                cond = models.Q(published__gt=pub) | models.Q(published=pub, id__gt=pk)
+                order = ("published", "id")
+        else:
+            if pub is None:
+                cond = undated & models.Q(id__lt=pk)
+            else:
+                cond = models.Q(published__lt=pub) | models.Q(published=pub, id__lt=pk) | undated
+            order = (models.F("published").desc(nulls_last=True), "-id")
+        return self.filter(cond).order_by(*order).first()
+
 
 class Article(models.Model):
     """One story as received (``raw``) and as extracted (the other fields)."""

@@ -1,13 +1,41 @@
-"""Reader pages. Views stay thin: querysets filter, templates present."""
+"""Reader pages. Views stay thin: querysets filter, templates present.
 
+Every page issues a fixed, small number of SQL queries whatever the size of the archive:
+lists are paginated, counts come from one aggregate query over the rows on the page, and
+the home page's archive-wide statistics are cached for ``ARCHIVE_STATS_CACHE_SECONDS``.
+"""
+
+import calendar
+import datetime
+import logging
+import re
+import string
+
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q
+from django.db.models.functions import TruncMonth, TruncYear
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.generic.dates import (
+    ArchiveIndexView,
+    DayArchiveView,
+    MonthArchiveView,
+    YearArchiveView,
+)
 
-from .models import Article, Mention, Outlet, Person, Quote
+from .models import Alias, Article, Mention, Outlet, Person, Quote, SlugRedirect
+
+log = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
+HOME_UNDATED = 5
+PEOPLE_PAGE_SIZE = 60
+QUOTES_PAGE_SIZE = 25
+RELATED_SAMPLE = 500  # co-mentions are counted over a person's latest stories: a fixed cost
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def paginate(request, queryset, per_page=PAGE_SIZE):
@@ -20,12 +48,169 @@ def paginate(request, queryset, per_page=PAGE_SIZE):
         raise Http404("No such page") from exc
 
 
+LIST_DEFERRED = ("raw", "body", "removed", "curated_fields")  # large fields no list shows
+
+
+def published_articles():
+    """Published stories with their outlet, ready for a list (large text fields deferred)."""
+    return Article.objects.published().select_related("outlet").defer(*LIST_DEFERRED)
+
+
+def quotes_with_articles():
+    """Quotes of published stories with speaker, story and outlet, for a list."""
+    return (
+        Quote.objects.filter(article__status=Article.Status.PUBLISHED)
+        .select_related("speaker", "article", "article__outlet")
+        .defer(*(f"article__{name}" for name in LIST_DEFERRED))
+        .order_by("-article__published", "-article_id", "position")
+    )
+
+
+def get_by_slug_or_redirect(model, kind, slug):
+    """``model`` with ``slug``; an old slug (after a merge or rename) raises a redirect.
+
+    Returns ``(obj, None)`` or ``(None, redirect_response)``; an unknown slug is a 404.
+    """
+    obj = model.objects.filter(slug=slug).first()
+    if obj is not None:
+        return obj, None
+    moved = SlugRedirect.objects.filter(kind=kind, old_slug=slug).first()
+    if moved is None:
+        raise Http404(f"No {kind} with this address")
+    target = model.objects.filter(slug=moved.new_slug).first()
+    if target is None:
+        raise Http404(f"No {kind} with this address")
+    return None, redirect(target, permanent=True)
+
+
+# -- Home ---------------------------------------------------------------------------------
+
+
+def timeline(rows, *, link_months=True):
+    """Bars for a coverage chart from ``[(month_date, count)]``, gaps filled with zeros.
+
+    Returns a dict with ``bars`` (``x``, ``height``, ``count``, ``label``, ``url``), the
+    chart ``width``/``height`` and the ``max`` count, ready for the SVG template; ``None``
+    when there are no dated stories. Long spans are drawn per year so bars stay visible.
+    """
+    rows = [(d, n) for d, n in rows if d is not None and n]
+    if not rows:
+        return None
+    first, last = rows[0][0], rows[-1][0]
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    counts = {}
+    if months > 120:
+        for d, n in rows:
+            counts[d.year] = counts.get(d.year, 0) + n
+        keys = [(y, None) for y in range(first.year, last.year + 1)]
+        totals = [counts.get(y, 0) for y, _ in keys]
+    else:
+        for d, n in rows:
+            counts[(d.year, d.month)] = counts.get((d.year, d.month), 0) + n
+        keys, y, m = [], first.year, first.month
+        for _ in range(months):
+            keys.append((y, m))
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        totals = [counts.get(k, 0) for k in keys]
+    top = max(totals)
+    # A fixed drawing width: the SVG stretches to its box, so bars share it evenly.
+    slot = max(4, 720 // len(totals))
+    bar_w, gap, chart_h = max(3, slot * 4 // 5), slot - max(3, slot * 4 // 5), 120
+    bars = []
+    for i, ((y, m), n) in enumerate(zip(keys, totals, strict=True)):
+        if m is None:
+            label = str(y)
+            url = reverse("archive:dates_year", args=[f"{y:04d}"])
+        else:
+            label = datetime.date(y, m, 1).strftime("%B %Y")
+            url = reverse("archive:dates_month", args=[f"{y:04d}", f"{m:02d}"])
+        height = round(chart_h * n / top) if n else 0
+        bars.append(
+            {
+                "x": i * (bar_w + gap),
+                "y": chart_h - max(height, 1 if n else 0),
+                "height": max(height, 1 if n else 0),
+                "count": n,
+                "label": label,
+                "url": url if n else "",
+            }
+        )
+    return {
+        "bars": bars,
+        "width": len(bars) * (bar_w + gap),
+        "height": chart_h,
+        "bar_width": bar_w,
+        "max": top,
+        "first": bars[0]["label"],
+        "last": bars[-1]["label"],
+        "per": "year" if months > 120 else "month",
+    }
+
+
+def home_stats():
+    """Archive-wide figures for the home page: outlets, most-mentioned people, timeline.
+
+    Three aggregate queries, cached: at a hundred thousand stories they are the only
+    costly part of the home page and they change only when stories are imported.
+    """
+
+    def compute():
+        published = Q(articles__status=Article.Status.PUBLISHED)
+        outlets = list(
+            Outlet.objects.annotate(n=Count("articles", filter=published))
+            .filter(n__gt=0)
+            .order_by("-n", "name")[:12]
+        )
+        people = list(
+            Person.objects.filter(mentions__article__status=Article.Status.PUBLISHED)
+            .annotate(n=Count("mentions"))
+            .order_by("-n", "name")[:12]
+        )
+        months = list(
+            Article.objects.published()
+            .dated()
+            .annotate(month=TruncMonth("published"))
+            .values_list("month")
+            .annotate(n=Count("id"))
+            .order_by("month")
+        )
+        return {"outlets": outlets, "people": people, "timeline": timeline(months)}
+
+    seconds = getattr(settings, "ARCHIVE_STATS_CACHE_SECONDS", 300)
+    return cache.get_or_set("archive:home-stats", compute, seconds)
+
+
 def home(request):
-    articles = Article.objects.published().select_related("outlet")
-    return render(request, "archive/home.html", {"page": paginate(request, articles)})
+    """Search box, latest stories, top outlets and people, a coverage timeline."""
+    # Dated and undated stories are listed apart: each list then follows the
+    # (status, -published, -id) index on every database, with no sort of the whole table.
+    page = paginate(request, published_articles().dated().order_by("-published", "-id"))
+    undated = list(published_articles().undated().order_by("-id")[:HOME_UNDATED])
+    return render(request, "archive/home.html", {"page": page, "undated": undated, **home_stats()})
+
+
+# -- Articles -----------------------------------------------------------------------------
+
+
+def more_like_this(article_id, limit=5):
+    """Ids of stories like ``article_id`` from the search index; ``[]`` without an index.
+
+    The search app provides ``search.query.more_like_this(article_id, limit) -> list[int]``.
+    A failing index never breaks the article page: the error is logged, the section hidden.
+    """
+    try:
+        from search.query import more_like_this as search_more_like_this
+    except ImportError:
+        return []
+    try:
+        return list(search_more_like_this(article_id, limit=limit))
+    except Exception:
+        log.exception("More like this failed for article %s", article_id)
+        return []
 
 
 def article_detail(request, pk, slug):
+    """One story: clean body with quotations marked, people, quotes, neighbours."""
     queryset = Article.objects.select_related("outlet").prefetch_related(
         Prefetch("mentions", queryset=Mention.objects.select_related("person")),
         Prefetch("quotes", queryset=Quote.objects.select_related("speaker")),
@@ -33,31 +218,337 @@ def article_detail(request, pk, slug):
     if not request.user.is_staff:
         queryset = queryset.published()
     article = get_object_or_404(queryset, pk=pk)
-    if slug != article.slug:
+    if slug != (article.slug or "story"):
         return redirect(article, permanent=True)
-    return render(request, "archive/article_detail.html", {"article": article})
+
+    quotes = list(article.quotes.all())
+    by_paragraph = {}
+    for quote in quotes:
+        by_paragraph.setdefault(quote.paragraph, []).append(quote)
+    paragraphs, found = [], set()
+    from .templatetags.archive_tags import mark_quotes
+
+    for index, text in enumerate(article.paragraphs):
+        html, marked = mark_quotes(text, by_paragraph.get(index, []))
+        paragraphs.append(html)
+        found |= marked
+
+    previous = newer = None
+    if article.outlet_id:
+        siblings = (
+            Article.objects.published()
+            .filter(outlet_id=article.outlet_id)
+            .only("id", "slug", "title", "published")
+        )
+        previous = siblings.adjacent(article, newer=False)
+        newer = siblings.adjacent(article, newer=True)
+
+    similar_ids = [i for i in more_like_this(article.pk) if i != article.pk]
+    similar = []
+    if similar_ids:
+        found_articles = published_articles().in_bulk(similar_ids)
+        similar = [found_articles[i] for i in similar_ids if i in found_articles]
+
+    return render(
+        request,
+        "archive/article_detail.html",
+        {
+            "article": article,
+            "paragraphs": paragraphs,
+            "quotes": quotes,
+            "marked": found,
+            "mentions": article.mentions.all(),
+            "previous": previous,
+            "next": newer,
+            "similar": similar,
+        },
+    )
+
+
+# -- Outlets ------------------------------------------------------------------------------
+
+
+def outlet_list(request):
+    """All outlets with their number of stories and the dates they span."""
+    published = Q(articles__status=Article.Status.PUBLISHED)
+    outlets = Outlet.objects.annotate(
+        n=Count("articles", filter=published),
+        first=Min("articles__published", filter=published),
+        last=Max("articles__published", filter=published),
+    ).order_by("name")
+    return render(request, "archive/outlet_list.html", {"page": paginate(request, outlets, 50)})
 
 
 def outlet_detail(request, slug):
-    outlet = get_object_or_404(Outlet, slug=slug)
-    articles = outlet.articles.published()
+    """An outlet's stories, newest first, with a by-month breakdown (``?month=YYYY-MM``)."""
+    outlet, moved = get_by_slug_or_redirect(Outlet, "outlet", slug)
+    if moved:
+        return moved
+    articles = published_articles().filter(outlet=outlet)
+    months = list(
+        articles.dated()
+        .annotate(month=TruncMonth("published"))
+        .values_list("month")
+        .annotate(n=Count("id"))
+        .order_by("-month")
+    )
+    month = None
+    if request.GET.get("month"):
+        match = MONTH_RE.match(request.GET["month"])
+        try:
+            month = datetime.date(int(match[1]), int(match[2]), 1) if match else None
+        except ValueError:
+            month = None
+        if month is None:
+            raise Http404("Bad month: use YYYY-MM")
+        articles = articles.filter(published__year=month.year, published__month=month.month)
+    page = paginate(request, articles.newest_first())
+    top = max((n for _, n in months), default=0)
     return render(
         request,
         "archive/outlet_detail.html",
-        {"outlet": outlet, "page": paginate(request, articles)},
+        {
+            "outlet": outlet,
+            "page": page,
+            "month": month,
+            "months": [
+                {"month": m, "n": n, "key": m.strftime("%Y-%m"), "pct": round(100 * n / top)}
+                for m, n in months
+            ],
+            "span": (months[-1][0], months[0][0]) if months else None,
+            "dated_total": sum(n for _, n in months),
+        },
+    )
+
+
+# -- People -------------------------------------------------------------------------------
+
+
+def mention_counts(person_ids):
+    """``{person_id: number of published stories mentioning them}`` in one query."""
+    return dict(
+        Mention.objects.filter(person_id__in=person_ids, article__status=Article.Status.PUBLISHED)
+        .values_list("person_id")
+        .annotate(n=Count("id"))
+    )
+
+
+def person_list(request):
+    """People mentioned in published stories, A–Z, with a letter index and a name filter."""
+    mentioned = Mention.objects.filter(
+        person=OuterRef("pk"), article__status=Article.Status.PUBLISHED
+    )
+    people = Person.objects.filter(Exists(mentioned)).order_by("name", "id")
+    letter = request.GET.get("letter", "")
+    if letter:
+        if len(letter) != 1 or letter.upper() not in string.ascii_uppercase:
+            raise Http404("Bad letter: use A to Z")
+        letter = letter.upper()
+        people = people.filter(name__istartswith=letter)
+    q = request.GET.get("q", "").strip()[:100]
+    if q:
+        alias_match = Alias.objects.filter(person=OuterRef("pk"), name__icontains=q)
+        people = people.filter(Q(name__icontains=q) | Exists(alias_match))
+    page = paginate(request, people, PEOPLE_PAGE_SIZE)
+    counts = mention_counts([p.pk for p in page.object_list]) if page.object_list else {}
+    for person in page.object_list:
+        person.n = counts.get(person.pk, 0)
+    return render(
+        request,
+        "archive/person_list.html",
+        {"page": page, "letter": letter, "q": q, "letters": string.ascii_uppercase},
     )
 
 
 def person_detail(request, slug):
-    person = get_object_or_404(Person, slug=slug)
-    articles = (
-        Article.objects.published()
-        .filter(mentions__person=person)
-        .select_related("outlet")
+    """A person: aliases, quotes, stories, people mentioned with them, outlets covering them."""
+    person, moved = get_by_slug_or_redirect(Person, "person", slug)
+    if moved:
+        return moved
+    mentioning = Mention.objects.filter(person=person, article=OuterRef("pk"))
+    articles = published_articles().filter(Exists(mentioning))
+    page = paginate(request, articles.newest_first())
+    quotes = list(quotes_with_articles().filter(speaker=person)[:11])
+    latest_ids = articles.newest_first().values("id")[:RELATED_SAMPLE]
+    related = list(
+        Person.objects.filter(mentions__article_id__in=latest_ids)
+        .exclude(pk=person.pk)
         .annotate(n=Count("mentions"))
+        .order_by("-n", "name")[:10]
+    )
+    outlets = list(
+        Outlet.objects.filter(
+            articles__status=Article.Status.PUBLISHED, articles__mentions__person=person
+        )
+        .annotate(n=Count("articles"))
+        .order_by("-n", "name")[:10]
     )
     return render(
         request,
         "archive/person_detail.html",
-        {"person": person, "page": paginate(request, articles)},
+        {
+            "person": person,
+            "aliases": [a for a in person.aliases.all() if a.name != person.name],
+            "page": page,
+            "quotes": quotes[:10],
+            "more_quotes": len(quotes) > 10,
+            "related": related,
+            "outlets": outlets,
+            "related_sample": RELATED_SAMPLE,
+        },
     )
+
+
+# -- Quotes -------------------------------------------------------------------------------
+
+
+def quote_list(request):
+    """Latest quotations, filterable by speaker (slug or name) and outlet (slug)."""
+    quotes = quotes_with_articles()
+    speaker = request.GET.get("speaker", "").strip()[:100]
+    outlet_slug = request.GET.get("outlet", "").strip()[:80]
+    if speaker:
+        quotes = quotes.filter(
+            Q(speaker__slug=speaker)
+            | Q(speaker__name__icontains=speaker)
+            | Q(speaker_label__icontains=speaker)
+        )
+    if outlet_slug:
+        quotes = quotes.filter(article__outlet__slug=outlet_slug)
+    page = paginate(request, quotes, QUOTES_PAGE_SIZE)
+    outlets = Outlet.objects.order_by("name")
+    return render(
+        request,
+        "archive/quote_list.html",
+        {"page": page, "speaker": speaker, "outlet": outlet_slug, "outlets": list(outlets)},
+    )
+
+
+# -- Dates --------------------------------------------------------------------------------
+
+
+class ArticleDateMixin:
+    """Shared set-up of the date views: published stories by ``published`` date."""
+
+    date_field = "published"
+    allow_future = True  # a story's date is what the outlet printed, even if ahead of us
+    allow_empty = False  # an empty period is a 404, and prev/next links skip empty ones
+    ordering = ("-published", "-id")
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        return published_articles()
+
+    def paginate_queryset(self, queryset, page_size):
+        """Pagination with a bad page number as a 404 (Django's default too), and no 'last'."""
+        page = paginate(self.request, queryset, page_size)
+        return (page.paginator, page, page.object_list, page.has_other_pages())
+
+    def counted(self, queryset, trunc):
+        """``[{"date": d, "n": count}]`` of ``queryset`` grouped by ``trunc``, oldest first."""
+        rows = (
+            queryset.order_by()
+            .annotate(period=trunc("published"))
+            .values_list("period")
+            .annotate(n=Count("id"))
+            .order_by("period")
+        )
+        return [{"date": d, "n": n} for d, n in rows]
+
+
+class DateIndexView(ArticleDateMixin, ArchiveIndexView):
+    """``/dates/``: every year with its number of stories, and the undated ones."""
+
+    template_name = "archive/dates_index.html"
+    paginate_by = None
+    allow_empty = True
+
+    def get_queryset(self):
+        return published_articles().dated()
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        return self.counted(queryset, TruncYear)
+
+    def get_dated_items(self):
+        # The index shows the years, not a list of stories: skip the full object list.
+        qs = self.get_dated_queryset()
+        return (self.get_date_list(qs), qs.none(), {})
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["undated_count"] = Article.objects.published().undated().count()
+        return context
+
+
+class DateYearView(ArticleDateMixin, YearArchiveView):
+    """``/dates/YYYY/``: the months of a year with their counts."""
+
+    template_name = "archive/dates_year.html"
+    make_object_list = False  # the year page lists months; its object list stays empty
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        return self.counted(queryset, TruncMonth)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        by_month = {row["date"].month: row["n"] for row in context["date_list"]}
+        year = context["year"].year
+        context["months"] = [
+            {
+                "date": datetime.date(year, m, 1),
+                "n": by_month.get(m, 0),
+                "key": f"{m:02d}",
+            }
+            for m in range(1, 13)
+        ]
+        context["total"] = sum(by_month.values())
+        return context
+
+
+class DateMonthView(ArticleDateMixin, MonthArchiveView):
+    """``/dates/YYYY/MM/``: a calendar with a count on each day, and the month's stories."""
+
+    template_name = "archive/dates_month.html"
+    month_format = "%m"
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        rows = (
+            queryset.order_by()
+            .values_list("published")
+            .annotate(n=Count("id"))
+            .order_by("published")
+        )
+        return [{"date": d, "n": n} for d, n in rows]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        month = context["month"]
+        counts = {row["date"]: row["n"] for row in context["date_list"]}
+        weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
+        context["weeks"] = [
+            [{"date": d, "n": counts.get(d, 0), "in_month": d.month == month.month} for d in week]
+            for week in weeks
+        ]
+        context["weekdays"] = [calendar.day_abbr[i] for i in range(7)]
+        context["total"] = sum(counts.values())
+        return context
+
+
+class DateDayView(ArticleDateMixin, DayArchiveView):
+    """``/dates/YYYY/MM/DD/``: the stories of one day."""
+
+    template_name = "archive/dates_day.html"
+    month_format = "%m"
+
+    # The day page links to the neighbouring days only: skip the month look-ups.
+    def get_previous_month(self, date):
+        return None
+
+    def get_next_month(self, date):
+        return None
+
+
+def undated(request):
+    """``/dates/undated/``: stories whose publication date is not known, newest import first."""
+    page = paginate(request, published_articles().undated().order_by("-id"))
+    return render(request, "archive/dates_undated.html", {"page": page})

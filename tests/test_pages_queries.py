@@ -1,0 +1,72 @@
+"""Every reader page issues a fixed, small number of SQL queries whatever the data size."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+
+from archive.models import Article
+from tests.pages_data import make_archive
+
+pytestmark = pytest.mark.django_db
+
+# url -> queries; the same before and after the archive grows.
+PAGES = {
+    # latest dated (count, list), undated, outlets, people, timeline (cold cache)
+    "/": 6,
+    # article, mentions, quotes, older and newer in the outlet
+    "ARTICLE": 5,
+    # count, list
+    "/outlets/": 2,
+    # outlet, by-month, count, list
+    "/outlets/daily-gen/": 4,
+    "/outlets/daily-gen/?month=2021-03": 4,
+    # count, list, mention counts of the page
+    "/people/": 3,
+    "/people/?q=ali": 3,
+    # person, count, list, quotes, related, outlets, aliases
+    "/people/alice-example/": 7,
+    # count, list, outlets for the filter
+    "/quotes/": 3,
+    "/quotes/?speaker=alice-example&outlet=daily-gen": 3,
+    # years, undated count
+    "/dates/": 2,
+    # exists, months, previous year, next year
+    "/dates/2021/": 4,
+    # exists, days, previous month, next month, count, list
+    "/dates/2021/03/": 6,
+    # exists, previous day, next day, count, list
+    "/dates/2021/03/05/": 5,
+    "/dates/undated/": 2,
+    "/feeds/latest/": 1,
+    "/feeds/outlets/daily-gen/": 2,
+    "/feeds/people/alice-example/": 2,
+}
+
+
+def _url(url):
+    if url == "ARTICLE":
+        return Article.objects.get(title="Generated story middle").get_absolute_url()
+    return url
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_query_count_does_not_grow_with_data(client, seeded, django_assert_num_queries, url):
+    stories = make_archive(12, start=datetime.date(2021, 3, 1))
+    Article.objects.filter(pk=stories[6].pk).update(title="Generated story middle")
+    for _round in range(2):
+        cache.clear()
+        target = _url(url)
+        with django_assert_num_queries(PAGES[url]):
+            response = client.get(target)
+        assert response.status_code == 200
+        make_archive(25, start=datetime.date(2021, 2, 1))  # more stories, people and quotes
+
+
+def test_home_statistics_are_cached(client, seeded, django_assert_num_queries):
+    make_archive(5)
+    cache.clear()
+    client.get("/")
+    with django_assert_num_queries(PAGES["/"] - 3):
+        response = client.get("/")
+    assert "Alice Example" in response.content.decode()
