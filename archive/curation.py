@@ -445,3 +445,19 @@ def split_alias(alias: Alias, *, user=None) -> SplitResult:
     )
     send_after_commit(result.article_ids)
     return result
+
+
+# --- the Curators group --------------------------------------------------------------------
+
+
+def ensure_curators_group():
+    """The "Curators" group with exactly ``CURATOR_PERMISSIONS`` (created or repaired)."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, _ = Group.objects.get_or_create(name=CURATORS_GROUP)
+    wanted = [name.split(".", 1) for name in CURATOR_PERMISSIONS]
+    perms = Permission.objects.filter(
+        content_type__app_label="archive", codename__in=[codename for _, codename in wanted]
+    )
+    group.permissions.set(perms)
+    return group

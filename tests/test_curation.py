@@ -8,12 +8,13 @@ from archive import curation
 from archive.curation import CurationError
 from archive.history import records_for
 from archive.importer import import_uploads
-from archive.ingest.people import name_key
 from archive.models import Alias, Article, Mention, Outlet, Person, Quote, SlugRedirect
 from archive.redirects import redirect_for
-from archive.signals import articles_changed
+from tests import curation_helpers
+from tests.curation_helpers import make_article, make_person
 
 pytestmark = pytest.mark.django_db
+changed_ids = curation_helpers.changed_ids
 
 STORY = b"""Council approves new budget
 The council voted on Tuesday to approve the budget for next year.
@@ -22,32 +23,6 @@ READ MORE: Council leader resigns
 Opposition members said the plan did not go far enough.
 Source link
 """
-
-
-def make_article(title="A story", **fields):
-    fields.setdefault("content_hash", f"hash-{title}-{Article.objects.count()}")
-    fields.setdefault("raw", title)
-    return Article.objects.create(title=title, **fields)
-
-
-def make_person(name, *aliases):
-    person = Person.objects.create(name=name)
-    for form in (name, *aliases):
-        Alias.objects.create(person=person, name=form, key=name_key(form))
-    return person
-
-
-@pytest.fixture
-def changed_ids():
-    """Article ids sent to the search index, in the order sent."""
-    sent = []
-
-    def receiver(sender, ids, **kwargs):
-        sent.extend(ids)
-
-    articles_changed.connect(receiver)
-    yield sent
-    articles_changed.disconnect(receiver)
 
 
 def test_merge_people_moves_mentions_quotes_and_aliases(
