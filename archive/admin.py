@@ -229,6 +229,10 @@ class AttentionFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _view_only(field):
+    return "raw_and_clean_view" if field == "raw_and_clean" else field
+
+
 def _has_twin():
     return Exists(
         Article.objects.filter(cluster_id=OuterRef("cluster_id")).exclude(pk=OuterRef("pk"))
@@ -408,8 +412,25 @@ class ArticleAdmin(HistoryMixin, admin.ModelAdmin):
     def curated(self, obj):
         return ", ".join(obj.curated_fields or []) or "—"
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_change_permission(request, obj):
+            return fieldsets
+        # Without the right to change the story, the raw input is shown without buttons.
+        return [
+            (name, {**options, "fields": [_view_only(f) for f in options["fields"]]})
+            for name, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "raw_and_clean_view"]
+
     @admin.display(description="Raw input and clean text")
-    def raw_and_clean(self, obj):
+    def raw_and_clean_view(self, obj):
+        return self.raw_and_clean(obj, buttons=False)
+
+    @admin.display(description="Raw input and clean text")
+    def raw_and_clean(self, obj, buttons=True):
         """The raw lines (removed ones marked, with a restore button) beside the clean text."""
         if not obj or not obj.pk:
             return "—"
@@ -420,16 +441,23 @@ class ArticleAdmin(HistoryMixin, admin.ModelAdmin):
         for index, line in enumerate(lines):
             entry = removed.get(index)
             if entry:
+                button = (
+                    format_html(
+                        ' <button type="submit" name="_restore_line" value="{}" '
+                        'class="button">Restore</button>',
+                        index,
+                    )
+                    if buttons
+                    else ""
+                )
                 rows.append(
                     format_html(
                         '<li value="{}" class="removed"><del>{}</del> '
-                        '<span class="reason">removed: {}</span> '
-                        '<button type="submit" name="_restore_line" value="{}" '
-                        'class="button">Restore</button></li>',
+                        '<span class="reason">removed: {}</span>{}</li>',
                         index + 1,
                         line,
                         entry.get("reason", ""),
-                        index,
+                        button,
                     )
                 )
             else:
