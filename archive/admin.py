@@ -478,6 +478,10 @@ class ArticleAdmin(HistoryMixin, admin.ModelAdmin):
             clean,
         )
 
+    def add_view(self, request, form_url="", extra_context=None):
+        # Stories come in through the importer (raw input, hash, extraction), never by hand.
+        return HttpResponseRedirect(reverse("admin:archive_importbatch_upload"))
+
     # saving: curated marking, history, index
 
     def save_model(self, request, obj, form, change):
