@@ -98,6 +98,18 @@ class HistoryMixin:
     def extra_history_fields(self, form):
         return []
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        before = [str(o) for o in formset.deleted_objects]
+        before += [f"{o} (before)" for o, _ in formset.changed_objects]
+        after = [str(o) for o in formset.new_objects]
+        after += [f"{o} ({', '.join(fields)})" for o, fields in formset.changed_objects]
+        if before or after:
+            name = str(formset.model._meta.verbose_name_plural)
+            history.record(
+                form.instance, user=request.user, action="change", changes={name: [before, after]}
+            )
+
     def delete_model(self, request, obj):
         history.record(obj, user=request.user, action="delete", message=f"Deleted {obj}")
         super().delete_model(request, obj)

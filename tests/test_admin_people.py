@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from archive.history import records_for
 from archive.models import Alias, Article, Mention, Outlet, Person, Quote
 from archive.redirects import redirect_for
 from tests import curation_helpers
@@ -118,6 +119,9 @@ def test_adding_an_alias_inline_computes_its_key(curator_client):
     }
     assert curator_client.post(url, data).status_code == 302
     assert Alias.objects.get(name="Président Macron").key == "president macron"
+    assert records_for(person).get().changes == {
+        "aliases": [[], ["Président Macron → Emmanuel Macron"]]
+    }
 
 
 def test_outlet_merge_action(curator_client):
