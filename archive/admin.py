@@ -1,10 +1,39 @@
-"""Admin registrations for every model."""
+"""The curators' admin: the review queue, story editing, merges, upload and history.
 
-from django.contrib import admin
+The admin only presents; every correction goes through a service in ``archive.curation``
+(one transaction, recorded in ``ChangeRecord``), and uploads through the importer.
+"""
 
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.http import HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.text import smart_split, unescape_string_literal
+
+from . import curation, history
+from .admin_site import ThrottledAuthenticationForm
+from .ingest.people import name_key
+from .ingest.readers import PathProblem, normalise_text
 from .models import (
     Alias,
     Article,
+    ChangeRecord,
     ImportBatch,
     Mention,
     Outlet,
@@ -13,75 +42,1037 @@ from .models import (
     SlugRedirect,
     StoryCluster,
 )
+from .signals import send_after_commit
+
+log = logging.getLogger(__name__)
+
+admin.site.login_form = ThrottledAuthenticationForm
+admin.site.site_header = "News archive curation"
+admin.site.site_title = "News archive admin"
+
+SEARCH_LIMIT = 1000  # full-text hits considered by the admin's story search
 
 
-class AliasInline(admin.TabularInline):
-    model = Alias
-    extra = 0
+def _count_subquery(queryset, field):
+    """The number of rows of ``queryset`` whose ``field`` is the outer row, as a subquery."""
+    counted = (
+        queryset.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-class MentionInline(admin.TabularInline):
-    model = Mention
-    extra = 0
-    autocomplete_fields = ["person"]
+# --- history -------------------------------------------------------------------------------
+
+
+class HistoryMixin:
+    """Records admin edits in ``ChangeRecord`` and shows them on the object's history page."""
+
+    object_history_template = "admin/archive/object_history.html"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def history_view(self, request, object_id, extra_context=None):
+        records = ChangeRecord.objects.filter(
+            content_type=ContentType.objects.get_for_model(self.model),
+            object_id=str(unquote(object_id)),
+        ).select_related("user")[:200]
+        return super().history_view(
+            request, object_id, extra_context={"change_records": records, **(extra_context or {})}
+        )
+
+    def save_model(self, request, obj, form, change):
+        old = type(obj).objects.filter(pk=obj.pk).first() if change and obj.pk else None
+        super().save_model(request, obj, form, change)
+        fields = [name for name in form.changed_data if hasattr(obj, name)]
+        if old is not None:
+            changes = history.diff(old, obj, [*fields, *self.extra_history_fields(form)])
+            if changes:
+                history.record(obj, user=request.user, action="change", changes=changes)
+        elif not change:
+            changes = {name: [None, history.field_value(obj, name)] for name in fields}
+            history.record(obj, user=request.user, action="add", changes=changes)
+
+    def extra_history_fields(self, form):
+        return []
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        before = [str(o) for o in formset.deleted_objects]
+        before += [f"{o} (before)" for o, _ in formset.changed_objects]
+        after = [str(o) for o in formset.new_objects]
+        after += [f"{o} ({', '.join(fields)})" for o, fields in formset.changed_objects]
+        if before or after:
+            name = str(formset.model._meta.verbose_name_plural)
+            history.record(
+                form.instance, user=request.user, action="change", changes={name: [before, after]}
+            )
+
+    def delete_model(self, request, obj):
+        history.record(obj, user=request.user, action="delete", message=f"Deleted {obj}")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        history.record_many(
+            ((obj, {}) for obj in queryset), user=request.user, action="delete", message="Deleted"
+        )
+        super().delete_queryset(request, queryset)
+
+
+# --- intermediate pages for actions --------------------------------------------------------
+
+
+def action_form_page(modeladmin, request, queryset, form, *, title, action, template=None):
+    """A confirmation page for an action that needs input; it posts back to the action."""
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "opts": modeladmin.model._meta,
+        "form": form,
+        "action": action,
+        "objects": queryset[:50],
+        "count": queryset.count(),
+        "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+        "select_across": request.POST.get("select_across", "0"),
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, template or "admin/archive/action_form.html", context)
+
+
+class SetOutletForm(forms.Form):
+    outlet = forms.ModelChoiceField(
+        Outlet.objects.all(), required=False, empty_label="(no outlet)", label="Outlet"
+    )
+
+
+class SetDateForm(forms.Form):
+    published = forms.DateField(
+        required=False,
+        label="Publication date",
+        help_text="YYYY-MM-DD; leave empty to clear the date.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class MergeForm(forms.Form):
+    keep = forms.ModelChoiceField(
+        queryset=None, widget=forms.RadioSelect, label="Keep", empty_label=None
+    )
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].queryset = queryset
+
+
+class MergeActionMixin:
+    """A "merge" action: pick the record to keep among the selected ones."""
+
+    merge_service = None
+
+    def merge_selected(self, request, queryset):
+        queryset = queryset.order_by("pk")
+        if queryset.count() < 2:
+            self.message_user(
+                request,
+                f"Choose at least two {self.model._meta.verbose_name_plural} to merge.",
+                messages.WARNING,
+            )
+            return None
+        form = MergeForm(
+            request.POST if "apply" in request.POST else None, queryset=queryset.order_by("pk")
+        )
+        if form.is_bound and form.is_valid():
+            keep = form.cleaned_data["keep"]
+            try:
+                result = self.merge_service(
+                    keep, list(queryset.exclude(pk=keep.pk)), user=request.user
+                )
+            except curation.CurationError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                return None
+            self.message_user(request, result.summary(), messages.SUCCESS)
+            return None
+        name = self.model._meta.verbose_name_plural
+        return action_form_page(
+            self,
+            request,
+            queryset,
+            form,
+            title=f"Merge {name}",
+            action="merge_selected",
+            template="admin/archive/merge.html",
+        )
+
+
+# --- stories -------------------------------------------------------------------------------
+
+
+class AttentionFilter(admin.SimpleListFilter):
+    """What an imported story lacks or may be wrong about."""
+
+    title = "needs attention"
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("no_outlet", "No outlet"),
+            ("no_date", "No date"),
+            ("no_people", "No people"),
+            ("unattributed_quotes", "Quotes without a speaker"),
+            ("possible_duplicate", "Possible duplicate"),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "no_outlet":
+            return queryset.filter(outlet__isnull=True)
+        if value == "no_date":
+            return queryset.filter(published__isnull=True)
+        if value == "no_people":
+            return queryset.filter(~Exists(Mention.objects.filter(article=OuterRef("pk"))))
+        if value == "unattributed_quotes":
+            return queryset.filter(
+                Exists(Quote.objects.filter(article=OuterRef("pk"), speaker__isnull=True))
+            )
+        if value == "possible_duplicate":
+            return queryset.filter(cluster__isnull=False).filter(_has_twin())
+        return queryset
+
+
+def _view_only(field):
+    return "raw_and_clean_view" if field == "raw_and_clean" else field
+
+
+def _has_twin():
+    return Exists(
+        Article.objects.filter(cluster_id=OuterRef("cluster_id")).exclude(pk=OuterRef("pk"))
+    )
+
+
+class BatchFilter(admin.SimpleListFilter):
+    """The import batch a story came from (the latest batches are listed; any id works)."""
+
+    title = "import batch"
+    parameter_name = "batch"
+    shown = 15
+
+    def lookups(self, request, model_admin):
+        batches = list(ImportBatch.objects.order_by("-created", "-id")[: self.shown])
+        value = self.value()
+        if value and value.isdigit() and all(str(b.pk) != value for b in batches):
+            batches += list(ImportBatch.objects.filter(pk=int(value)))
+        return [(str(b.pk), str(b)) for b in batches]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(batch_id=int(value))
+
+
+class ArticleForm(forms.ModelForm):
+    url = forms.URLField(required=False, max_length=1000, assume_scheme="https", label="URL")
+    curated_fields = forms.MultipleChoiceField(
+        choices=[(name, name) for name in curation.CURATABLE_FIELDS],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Curated fields",
+        help_text="Re-extraction leaves ticked fields alone. Editing a field ticks it; "
+        "untick a field to let re-extraction update it again.",
+    )
+
+    class Meta:
+        model = Article
+        fields = [
+            "title",
+            "standfirst",
+            "outlet",
+            "published",
+            "status",
+            "body",
+            "byline",
+            "url",
+            "curated_fields",
+        ]
 
 
 class QuoteInline(admin.StackedInline):
     model = Quote
     extra = 0
     autocomplete_fields = ["speaker"]
+    fields = [("text",), ("speaker", "speaker_label"), ("paragraph", "position", "is_fragment")]
 
 
-@admin.register(Outlet)
-class OutletAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "homepage"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
+class MentionInline(admin.TabularInline):
+    model = Mention
+    extra = 0
+    autocomplete_fields = ["person"]
+    fields = ["person", "count"]
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "outlet", "published", "status", "word_count", "created"]
-    list_filter = ["status", "outlet"]
-    search_fields = ["title", "standfirst", "source"]
+class ArticleAdmin(HistoryMixin, admin.ModelAdmin):
+    form = ArticleForm
+    list_display = [
+        "title",
+        "status",
+        "outlet",
+        "published",
+        "people",
+        "unattributed",
+        "duplicate",
+        "batch_link",
+        "curated",
+        "created",
+    ]
+    list_display_links = ["title"]
+    list_filter = ["status", AttentionFilter, BatchFilter]
+    list_select_related = ["outlet", "batch"]
+    list_per_page = 50
+    search_fields = ["title", "standfirst", "body", "source"]
+    search_help_text = "Any words or a quoted phrase from the headline, standfirst or text."
     date_hierarchy = "published"
     autocomplete_fields = ["outlet"]
-    readonly_fields = ["raw", "content_hash", "source", "created", "updated", "word_count"]
-    inlines = [MentionInline, QuoteInline]
+    # The review queue: new stories first, newest import first.
+    ordering = [
+        Case(When(status=Article.Status.NEW, then=Value(0)), default=Value(1)).asc(),
+        "-created",
+        "-id",
+    ]
+    readonly_fields = [
+        "raw_and_clean",
+        "source",
+        "batch_link",
+        "cluster",
+        "created",
+        "updated",
+        "word_count",
+    ]
+    fieldsets = [
+        (None, {"fields": ["title", "standfirst", "outlet", "published", "status", "body"]}),
+        ("Raw input, removed lines and clean text", {"fields": ["raw_and_clean"]}),
+        ("Curation", {"fields": ["curated_fields"]}),
+        (
+            "Source",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "byline",
+                    "url",
+                    "source",
+                    "batch_link",
+                    "cluster",
+                    "created",
+                    "updated",
+                    "word_count",
+                ],
+            },
+        ),
+    ]
+    inlines = [QuoteInline, MentionInline]
+    actions = [
+        "publish",
+        "hide",
+        "set_outlet",
+        "set_date",
+        "reextract",
+        "forget_curation",
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_people=_count_subquery(Mention.objects.all(), "article"),
+                n_unattributed=_count_subquery(
+                    Quote.objects.filter(speaker__isnull=True), "article"
+                ),
+                has_twin=Case(
+                    When(cluster__isnull=True, then=Value(False)),
+                    default=_has_twin(),
+                ),
+            )
+        )
+
+    # columns
+
+    @admin.display(description="people", ordering="n_people")
+    def people(self, obj):
+        return obj.n_people
+
+    @admin.display(description="quotes without speaker", ordering="n_unattributed")
+    def unattributed(self, obj):
+        return obj.n_unattributed
+
+    @admin.display(description="duplicate?", boolean=True)
+    def duplicate(self, obj):
+        return bool(getattr(obj, "has_twin", False))
+
+    @admin.display(description="import batch", ordering="batch")
+    def batch_link(self, obj):
+        if not obj.batch_id:
+            return "—"
+        url = reverse("admin:archive_article_changelist") + f"?batch={obj.batch_id}"
+        return format_html('<a href="{}">{}</a>', url, obj.batch)
+
+    @admin.display(description="curated")
+    def curated(self, obj):
+        return ", ".join(obj.curated_fields or []) or "—"
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_change_permission(request, obj):
+            return fieldsets
+        # Without the right to change the story, the raw input is shown without buttons.
+        return [
+            (name, {**options, "fields": [_view_only(f) for f in options["fields"]]})
+            for name, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "raw_and_clean_view"]
+
+    @admin.display(description="Raw input and clean text")
+    def raw_and_clean_view(self, obj):
+        return self.raw_and_clean(obj, buttons=False)
+
+    @admin.display(description="Raw input and clean text")
+    def raw_and_clean(self, obj, buttons=True):
+        """The raw lines (removed ones marked, with a restore button) beside the clean text."""
+        if not obj or not obj.pk:
+            return "—"
+        removed = {r.get("index"): r for r in (obj.removed or [])}
+        lines = [line.strip() for line in normalise_text(obj.raw or "").split("\n")]
+        lines = [line for line in lines if line]
+        rows = []
+        for index, line in enumerate(lines):
+            entry = removed.get(index)
+            if entry:
+                button = (
+                    format_html(
+                        ' <button type="submit" name="_restore_line" value="{}" '
+                        'class="button">Restore</button>',
+                        index,
+                    )
+                    if buttons
+                    else ""
+                )
+                rows.append(
+                    format_html(
+                        '<li value="{}" class="removed"><del>{}</del> '
+                        '<span class="reason">removed: {}</span>{}</li>',
+                        index + 1,
+                        line,
+                        entry.get("reason", ""),
+                        button,
+                    )
+                )
+            else:
+                rows.append(format_html('<li value="{}">{}</li>', index + 1, line))
+        clean = format_html_join("", "<p>{}</p>", ((p,) for p in obj.paragraphs))
+        return format_html(
+            '<div class="raw-and-clean">'
+            '<section><h3>Raw input ({} lines, {} removed)</h3><ol class="raw">{}</ol></section>'
+            '<section><h3>Clean text</h3><p class="headline"><strong>{}</strong></p>'
+            '<p class="standfirst"><em>{}</em></p>{}</section></div>'
+            '<p class="help">Restore saves the form, then puts the line back into the body '
+            "where it stood.</p>",
+            len(lines),
+            len(removed),
+            format_html_join("", "{}", ((row,) for row in rows)),
+            obj.title,
+            obj.standfirst,
+            clean,
+        )
+
+    def add_view(self, request, form_url="", extra_context=None):
+        # Stories come in through the importer (raw input, hash, extraction), never by hand.
+        return HttpResponseRedirect(reverse("admin:archive_importbatch_upload"))
+
+    # saving: curated marking, history, index
+
+    def save_model(self, request, obj, form, change):
+        edited = [name for name in form.changed_data if name in Article.EXTRACTED_FIELDS]
+        chosen = form.cleaned_data.get("curated_fields", obj.curated_fields or [])
+        obj.curated_fields = curation.curated_after_edit(list(chosen), edited)
+        super().save_model(request, obj, form, change)
+
+    def extra_history_fields(self, form):
+        return ["curated_fields"]
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        kind = {Quote: "quotes", Mention: "mentions"}.get(formset.model)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        if formset.model is Quote:
+            last = max((q.position for q in form.instance.quotes.all()), default=-1)
+            for obj in formset.new_objects:
+                last += 1
+                obj.position = last
+        for obj in instances:
+            obj.save()
+        formset.save_m2m()
+        if kind and (formset.new_objects or formset.changed_objects or formset.deleted_objects):
+            changes = {
+                kind: [
+                    [str(o) for o in formset.deleted_objects]
+                    + [f"{o} (before)" for o, _ in formset.changed_objects],
+                    [str(o) for o in formset.new_objects]
+                    + [f"{o} ({', '.join(fields)})" for o, fields in formset.changed_objects],
+                ]
+            }
+            history.record(form.instance, user=request.user, action="change", changes=changes)
+            curation.mark_curated(form.instance, [kind], user=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        send_after_commit([form.instance.pk])
+
+    def response_change(self, request, obj):
+        if "_restore_line" in request.POST:
+            try:
+                index = int(request.POST["_restore_line"])
+                result = curation.restore_removed_line(obj, index, user=request.user)
+            except (ValueError, curation.CurationError) as exc:
+                message = str(exc) if isinstance(exc, curation.CurationError) else None
+                self.message_user(
+                    request, message or "Not a removed line of this story.", messages.ERROR
+                )
+            else:
+                self.message_user(
+                    request,
+                    f"Restored “{result.text}” as paragraph {result.position + 1}.",
+                    messages.SUCCESS,
+                )
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    # search: the full-text index when there is one, the database otherwise
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        database = self._database_search(term)
+        ids = self._index_search(term)
+        if ids is None:
+            return queryset.filter(database), False
+        # The index may hold only published stories: the queue's others come from the database.
+        unpublished = ~Q(status=Article.Status.PUBLISHED) & database
+        return queryset.filter(Q(pk__in=ids) | unpublished), False
+
+    def _database_search(self, term):
+        condition = Q()
+        for bit in smart_split(term):
+            if bit[:1] in {'"', "'"} and bit[-1:] == bit[:1] and len(bit) > 1:
+                bit = unescape_string_literal(bit)
+            if not bit.strip():
+                continue
+            any_field = Q()
+            for name in self.search_fields:
+                any_field |= Q(**{f"{name}__icontains": bit})
+            condition &= any_field
+        return condition
+
+    def _index_search(self, term):
+        """Article ids from the full-text index, or None when there is no usable index."""
+        try:
+            from search.query import search_article_ids
+        except ImportError:
+            return None
+        if not Path(settings.ARCHIVE_INDEX_DIR).exists():
+            return None
+        try:
+            return list(search_article_ids(term, SEARCH_LIMIT))
+        except Exception:
+            log.warning("index search failed for %r; searching the database", term, exc_info=True)
+            return None
+
+    # actions
+
+    @admin.action(description="Publish selected stories", permissions=["change"])
+    def publish(self, request, queryset):
+        result = curation.set_articles(queryset, user=request.user, status=Article.Status.PUBLISHED)
+        self.message_user(request, f"Published {result.changed} stories.", messages.SUCCESS)
+
+    @admin.action(description="Hide selected stories", permissions=["change"])
+    def hide(self, request, queryset):
+        result = curation.set_articles(queryset, user=request.user, status=Article.Status.HIDDEN)
+        self.message_user(request, f"Hid {result.changed} stories.", messages.SUCCESS)
+
+    @admin.action(description="Set the outlet of selected stories…", permissions=["change"])
+    def set_outlet(self, request, queryset):
+        form = SetOutletForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            outlet = form.cleaned_data["outlet"]
+            result = curation.set_articles(queryset, user=request.user, outlet=outlet)
+            self.message_user(
+                request,
+                f"Set the outlet of {result.changed} stories to {outlet or 'none'}.",
+                messages.SUCCESS,
+            )
+            return None
+        return action_form_page(
+            self, request, queryset, form, title="Set the outlet", action="set_outlet"
+        )
+
+    @admin.action(description="Set the date of selected stories…", permissions=["change"])
+    def set_date(self, request, queryset):
+        form = SetDateForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            published = form.cleaned_data["published"]
+            result = curation.set_articles(queryset, user=request.user, published=published)
+            self.message_user(
+                request,
+                f"Set the date of {result.changed} stories to {published or 'none'}.",
+                messages.SUCCESS,
+            )
+            return None
+        return action_form_page(
+            self, request, queryset, form, title="Set the publication date", action="set_date"
+        )
+
+    @admin.action(
+        description="Re-extract from raw input (curated fields are kept)", permissions=["change"]
+    )
+    def reextract(self, request, queryset):
+        try:
+            from archive.reextract import reextract_articles
+        except ImportError:
+            self.message_user(
+                request, "Re-extraction is not available in this installation.", messages.ERROR
+            )
+            return
+        articles = Article.objects.filter(pk__in=list(queryset.values_list("pk", flat=True)))
+        count = articles.count()
+        result = reextract_articles(articles)
+        summary = result.summary_line() if hasattr(result, "summary_line") else str(result)
+        history.record_many(
+            ((article, {}) for article in articles.only("id", "title")),
+            user=request.user,
+            action="reextract",
+            message=f"Re-extracted: {summary}"[:500],
+        )
+        self.message_user(request, f"Re-extracted {count} stories: {summary}", messages.SUCCESS)
+
+    @admin.action(description="Forget curation (let re-extraction update all fields)")
+    def forget_curation(self, request, queryset):
+        changed = curation.forget_curation(
+            queryset.select_related(None).only("id", "title", "curated_fields"), user=request.user
+        )
+        self.message_user(request, f"Forgot the curation of {changed} stories.", messages.SUCCESS)
+
+    forget_curation.allowed_permissions = ["change"]
+
+
+# --- people and outlets --------------------------------------------------------------------
+
+
+class AliasForm(forms.ModelForm):
+    class Meta:
+        model = Alias
+        fields = ["person", "name"]
+
+    def clean(self):
+        cleaned = super().clean()
+        name = (cleaned.get("name") or "").strip()
+        key = name_key(name)
+        if name and not key:
+            self.add_error("name", "A name needs at least one letter or digit.")
+        self.instance.key = key
+        return cleaned
+
+
+class AliasInline(admin.TabularInline):
+    model = Alias
+    form = AliasForm
+    extra = 1
+    fields = ["name", "key", "split_link"]
+    readonly_fields = ["key", "split_link"]
+
+    @admin.display(description="")
+    def split_link(self, obj):
+        if not obj or not obj.pk:
+            return ""
+        url = reverse("admin:archive_alias_split", args=[obj.pk])
+        return format_html('<a href="{}">Split out as a separate person…</a>', url)
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
+class PersonAdmin(HistoryMixin, MergeActionMixin, admin.ModelAdmin):
+    list_display = ["name", "slug", "alias_names", "mention_count", "quote_count"]
     search_fields = ["name", "aliases__name"]
     inlines = [AliasInline]
+    actions = ["merge_selected"]
+    merge_service = staticmethod(curation.merge_people)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_mentions=_count_subquery(Mention.objects.all(), "person"),
+                n_quotes=_count_subquery(Quote.objects.all(), "speaker"),
+            )
+            .prefetch_related("aliases")
+        )
+
+    @admin.display(description="aliases")
+    def alias_names(self, obj):
+        return ", ".join(a.name for a in obj.aliases.all() if a.name != obj.name) or "—"
+
+    @admin.display(description="stories", ordering="n_mentions")
+    def mention_count(self, obj):
+        return obj.n_mentions
+
+    @admin.display(description="quotes", ordering="n_quotes")
+    def quote_count(self, obj):
+        return obj.n_quotes
+
+    @admin.action(description="Merge selected people into one…", permissions=["change", "delete"])
+    def merge_selected(self, request, queryset):
+        return MergeActionMixin.merge_selected(self, request, queryset)
 
 
 @admin.register(Alias)
-class AliasAdmin(admin.ModelAdmin):
+class AliasAdmin(HistoryMixin, admin.ModelAdmin):
+    form = AliasForm
     list_display = ["name", "person", "key"]
+    list_select_related = ["person"]
     search_fields = ["name", "person__name"]
     autocomplete_fields = ["person"]
+    readonly_fields = ["key"]
+    actions = ["split_selected"]
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/split/",
+                self.admin_site.admin_view(self.split_view),
+                name="archive_alias_split",
+            ),
+            *super().get_urls(),
+        ]
+
+    def split_view(self, request, pk):
+        """Confirm, then split one alias out into a person of its own."""
+        if not (
+            request.user.has_perm("archive.change_person")
+            and request.user.has_perm("archive.add_person")
+        ):
+            raise PermissionDenied
+        alias = Alias.objects.select_related("person").filter(pk=pk).first()
+        if alias is None:
+            self.message_user(request, "That alias no longer exists.", messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:archive_alias_changelist"))
+        if request.method == "POST":
+            try:
+                result = curation.split_alias(alias, user=request.user)
+            except curation.CurationError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                return HttpResponseRedirect(
+                    reverse("admin:archive_person_change", args=[alias.person_id])
+                )
+            self.message_user(request, result.summary(), messages.SUCCESS)
+            return HttpResponseRedirect(
+                reverse("admin:archive_person_change", args=[result.person.pk])
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Split “{alias.name}” out of {alias.person.name}",
+            "opts": self.model._meta,
+            "alias": alias,
+        }
+        return TemplateResponse(request, "admin/archive/split_alias.html", context)
+
+    @admin.action(description="Split into separate people", permissions=["change"])
+    def split_selected(self, request, queryset):
+        for alias in queryset.select_related("person"):
+            try:
+                result = curation.split_alias(alias, user=request.user)
+            except curation.CurationError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                self.message_user(request, result.summary(), messages.SUCCESS)
+
+
+@admin.register(Outlet)
+class OutletAdmin(HistoryMixin, MergeActionMixin, admin.ModelAdmin):
+    list_display = ["name", "slug", "homepage", "article_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    actions = ["merge_selected"]
+    merge_service = staticmethod(curation.merge_outlets)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(n_articles=_count_subquery(Article.objects.all(), "outlet"))
+        )
+
+    @admin.display(description="stories", ordering="n_articles")
+    def article_count(self, obj):
+        return obj.n_articles
+
+    @admin.action(description="Merge selected outlets into one…", permissions=["change", "delete"])
+    def merge_selected(self, request, queryset):
+        return MergeActionMixin.merge_selected(self, request, queryset)
 
 
 @admin.register(Mention)
-class MentionAdmin(admin.ModelAdmin):
+class MentionAdmin(HistoryMixin, admin.ModelAdmin):
     list_display = ["person", "article", "count"]
+    list_select_related = ["person", "article"]
+    search_fields = ["person__name", "article__title"]
     autocomplete_fields = ["person", "article"]
 
 
 @admin.register(Quote)
-class QuoteAdmin(admin.ModelAdmin):
+class QuoteAdmin(HistoryMixin, admin.ModelAdmin):
     list_display = ["__str__", "speaker", "speaker_label", "article"]
+    list_select_related = ["speaker", "article"]
+    list_filter = [("speaker", admin.EmptyFieldListFilter)]
     search_fields = ["text", "speaker_label", "speaker__name"]
     autocomplete_fields = ["speaker", "article"]
 
 
+# --- upload --------------------------------------------------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.Field):
+    """Several uploaded files; per-file problems are reported by the importer, not here."""
+
+    widget = MultipleFileInput
+
+    def to_python(self, data):
+        if not data:
+            return []
+        return list(data) if isinstance(data, list | tuple) else [data]
+
+    def validate(self, value):
+        if self.required and not value:
+            raise forms.ValidationError("Choose at least one file.", code="required")
+
+
+class UploadForm(forms.Form):
+    files = MultipleFileField(
+        label="Story files",
+        help_text="Choose one or more files; each becomes one or more stories to review.",
+    )
+    label = forms.CharField(
+        required=False, max_length=300, help_text="A note to find this batch again."
+    )
+    outlet = forms.CharField(
+        required=False,
+        max_length=200,
+        help_text="Outlet for stories whose text does not name one.",
+    )
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        limit = settings.ARCHIVE_MAX_UPLOAD_FILES
+        if len(files) > limit:
+            raise forms.ValidationError(
+                f"Too many files: {len(files)}. Upload at most {limit} files at a time."
+            )
+        total = sum(f.size or 0 for f in files)
+        if total > settings.ARCHIVE_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"The files add up to {filesizeformat(total)}; upload at most "
+                f"{filesizeformat(settings.ARCHIVE_MAX_UPLOAD_BYTES)} at a time."
+            )
+        return files
+
+
+def safe_upload_name(name: str) -> str | None:
+    """The base name of an uploaded file, without control characters; None if none is left."""
+    base = (name or "").replace("\\", "/").split("/")[-1]
+    base = "".join(ch for ch in base if ch.isprintable()).strip()
+    if base in {"", ".", ".."}:
+        return None
+    return base[:255]
+
+
+def upload_items(files, max_bytes):
+    """(name, bytes) pairs for the importer, and ``PathProblem``s for refused files."""
+    for upload in files:
+        name = safe_upload_name(upload.name)
+        if name is None:
+            yield PathProblem(repr(upload.name)[:200], "refused: not a usable file name")
+        elif upload.size > max_bytes:
+            # Refused before reading, so a huge file never sits in memory.
+            yield PathProblem(
+                name, f"file too large: {upload.size:,} bytes, the limit is {max_bytes:,} bytes"
+            )
+        else:
+            yield name, upload.read()
+
+
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "origin", "user", "created_count", "unchanged_count", "failed_count"]
-    readonly_fields = ["created", "report"]
+    list_display = [
+        "__str__",
+        "origin",
+        "user",
+        "label",
+        "created_count",
+        "unchanged_count",
+        "failed_count",
+        "stories_link",
+    ]
+    list_select_related = ["user"]
+    list_filter = ["origin"]
+    search_fields = ["label"]
+    fields = [
+        "created",
+        "origin",
+        "user",
+        "label",
+        "created_count",
+        "unchanged_count",
+        "failed_count",
+        "stories_link",
+        "report_table",
+    ]
+    readonly_fields = fields
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "upload/",
+                self.admin_site.admin_view(self.upload_view),
+                name="archive_importbatch_upload",
+            ),
+            *super().get_urls(),
+        ]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return HttpResponseRedirect(reverse("admin:archive_importbatch_upload"))
+
+    @admin.display(description="stories")
+    def stories_link(self, obj):
+        url = reverse("admin:archive_article_changelist") + f"?batch={obj.pk}"
+        return format_html('<a href="{}">Review the stories of this batch</a>', url)
+
+    @admin.display(description="report")
+    def report_table(self, obj):
+        rows = []
+        for line in obj.report or []:
+            article_id = line.get("article_id")
+            link = (
+                format_html(
+                    '<a href="{}">{}</a>',
+                    reverse("admin:archive_article_change", args=[article_id]),
+                    line.get("title") or f"story {article_id}",
+                )
+                if article_id
+                else ""
+            )
+            rows.append(
+                (
+                    line.get("status", ""),
+                    line.get("status", ""),
+                    line.get("source", ""),
+                    line.get("reason", ""),
+                    link,
+                )
+            )
+        summary = (
+            f"{obj.created_count} created, {obj.unchanged_count} unchanged, "
+            f"{obj.failed_count} failed"
+        )
+        return format_html(
+            '<p class="summary"><strong>{}</strong></p><table class="import-report">'
+            "<thead><tr><th>status</th><th>file</th><th>reason</th><th>story</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            summary,
+            format_html_join(
+                "",
+                '<tr class="{}"><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
+                rows,
+            ),
+        )
+
+    def upload_view(self, request):
+        """Several story files in, the importer's per-file report out."""
+        if not request.user.has_perm("archive.add_article"):
+            raise PermissionDenied
+        if request.method == "POST":
+            form = UploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                from .importer import import_uploads
+
+                files = form.cleaned_data["files"]
+                label = form.cleaned_data["label"] or (
+                    f"Upload of {len(files)} file{'s' if len(files) != 1 else ''}"
+                )
+                result = import_uploads(
+                    upload_items(files, settings.ARCHIVE_MAX_FILE_BYTES),
+                    review=True,
+                    user=request.user,
+                    label=label,
+                    outlet=form.cleaned_data["outlet"].strip() or None,
+                )
+                level = messages.SUCCESS if result.ok else messages.WARNING
+                for line in result.report_lines():
+                    self.message_user(request, line, level)
+                return HttpResponseRedirect(
+                    reverse("admin:archive_importbatch_change", args=[result.batch.pk])
+                )
+        else:
+            form = UploadForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Upload stories",
+            "opts": self.model._meta,
+            "form": form,
+            "max_files": settings.ARCHIVE_MAX_UPLOAD_FILES,
+            "max_file_bytes": settings.ARCHIVE_MAX_FILE_BYTES,
+            "max_total_bytes": settings.ARCHIVE_MAX_UPLOAD_BYTES,
+        }
+        return TemplateResponse(request, "admin/archive/upload.html", context)
+
+
+# --- the rest ------------------------------------------------------------------------------
+
+
+@admin.register(ChangeRecord)
+class ChangeRecordAdmin(admin.ModelAdmin):
+    list_display = ["created", "user", "action", "content_type", "object_repr", "message"]
+    list_select_related = ["user", "content_type"]
+    list_filter = ["action", "content_type"]
+    search_fields = ["object_repr", "message"]
+    date_hierarchy = "created"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 admin.site.register(StoryCluster)
-admin.site.register(SlugRedirect)
+
+
+@admin.register(SlugRedirect)
+class SlugRedirectAdmin(admin.ModelAdmin):
+    list_display = ["kind", "old_slug", "new_slug"]
+    list_filter = ["kind"]
+    search_fields = ["old_slug", "new_slug"]

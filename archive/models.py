@@ -324,3 +324,35 @@ class Quote(models.Model):
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#quote-{self.pk}"
+
+
+class ChangeRecord(models.Model):
+    """One curator change: who changed which object, when, and the values before and after."""
+
+    created = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=300)
+    action = models.CharField(max_length=20)  # change | add | bulk | merge | split | restore ...
+    changes = models.JSONField(default=dict, blank=True)  # {field: [before, after]}
+    message = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [
+            models.Index(
+                fields=["content_type", "object_id", "-created"], name="changerecord_object_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.action} {self.object_repr}"
+
+    def get_absolute_url(self):
+        return reverse(
+            f"admin:{self.content_type.app_label}_{self.content_type.model}_history",
+            args=[self.object_id],
+        )

@@ -165,3 +165,22 @@ LOGGING = {
         "search": {"level": os.environ.get("ARCHIVE_LOG_LEVEL", "INFO")},
     },
 }
+
+# Curation in the admin: upload limits and sign-in protection.
+ARCHIVE_MAX_UPLOAD_FILES = int(os.environ.get("ARCHIVE_MAX_UPLOAD_FILES", "200"))
+ARCHIVE_MAX_UPLOAD_BYTES = int(os.environ.get("ARCHIVE_MAX_UPLOAD_BYTES", str(100 * 1024 * 1024)))
+# Django refuses a request with more files than this outright (400); the upload form gives a
+# clear message up to this many.
+DATA_UPLOAD_MAX_NUMBER_FILES = ARCHIVE_MAX_UPLOAD_FILES * 5
+ARCHIVE_LOGIN_MAX_FAILURES = int(os.environ.get("ARCHIVE_LOGIN_MAX_FAILURES", "5"))
+ARCHIVE_LOGIN_LOCK_MINUTES = int(os.environ.get("ARCHIVE_LOGIN_LOCK_MINUTES", "15"))
+# Failed sign-ins are counted in a cache every gunicorn worker shares: a file-based cache in
+# var/ (a per-process memory cache would let each worker count on its own).
+ARCHIVE_LOGIN_CACHE = "shared"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("ARCHIVE_SHARED_CACHE_DIR", str(VAR_DIR / "cache")),
+    },
+}

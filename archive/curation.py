@@ -1,0 +1,463 @@
+"""Curation services: the corrections a curator makes, each one transaction with a result.
+
+The admin only calls these. Every service records what it changed (``archive.history``)
+and tells the search index about the articles it touched (``send_after_commit``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import history
+from .ingest.people import name_key
+from .ingest.readers import normalise_text
+from .models import Alias, Article, Mention, Outlet, Person, Quote, SlugRedirect
+from .signals import send_after_commit
+
+# What a curator can mark as curated: the extracted fields plus the people and quotes.
+CURATABLE_FIELDS = (*Article.EXTRACTED_FIELDS, "mentions", "quotes")
+
+# The permissions of the "Curators" group: everything curation needs, nothing about users.
+CURATORS_GROUP = "Curators"
+CURATOR_PERMISSIONS = (
+    *(
+        f"archive.{action}_{model}"
+        for model in ("article", "quote", "mention", "person", "alias", "outlet")
+        for action in ("view", "add", "change", "delete")
+    ),
+    "archive.view_importbatch",
+    "archive.add_importbatch",
+    "archive.view_changerecord",
+)
+
+
+class CurationError(Exception):
+    """A correction that cannot be made as asked; the message says why."""
+
+
+# --- curated fields ---------------------------------------------------------------------
+
+
+def curated_after_edit(current: list[str], changed: list[str]) -> list[str]:
+    """``current`` plus the curatable fields in ``changed``, in a stable order."""
+    wanted = set(current) | {name for name in changed if name in CURATABLE_FIELDS}
+    return [name for name in CURATABLE_FIELDS if name in wanted]
+
+
+@transaction.atomic
+def mark_curated(article: Article, fields, *, user=None) -> list[str]:
+    """Mark ``fields`` of ``article`` as curated; returns the fields newly marked."""
+    unknown = sorted(set(fields) - set(CURATABLE_FIELDS))
+    if unknown:
+        raise CurationError(f"Not a curatable field: {', '.join(unknown)}")
+    before = list(article.curated_fields or [])
+    after = curated_after_edit(before, fields)
+    added = [name for name in after if name not in before]
+    if added:
+        article.curated_fields = after
+        Article.objects.filter(pk=article.pk).update(curated_fields=after)
+        history.record(
+            article, user=user, action="curate", changes={"curated_fields": [before, after]}
+        )
+    return added
+
+
+@transaction.atomic
+def forget_curation(articles, *, user=None, fields=None) -> int:
+    """Un-mark ``fields`` (all when None) as curated on ``articles``; returns how many changed."""
+    entries = []
+    changed = []
+    for article in articles:
+        before = list(article.curated_fields or [])
+        after = [] if fields is None else [name for name in before if name not in set(fields)]
+        if after != before:
+            article.curated_fields = after
+            changed.append(article)
+            entries.append((article, {"curated_fields": [before, after]}))
+    Article.objects.bulk_update(changed, ["curated_fields"], batch_size=500)
+    history.record_many(entries, user=user, action="uncurate")
+    return len(changed)
+
+
+# --- bulk changes from the review queue ----------------------------------------------------
+
+
+@dataclass
+class BulkResult:
+    """What a bulk change did: how many articles changed and their ids."""
+
+    changed: int
+    article_ids: list[int] = field(default_factory=list)
+
+
+_UNSET = object()
+
+
+@transaction.atomic
+def set_articles(articles, *, user=None, status=None, outlet=_UNSET, published=_UNSET):
+    """Set the status, outlet and/or date of ``articles`` (a queryset) in one statement.
+
+    Outlet and date set by a curator are marked as curated, so re-extraction keeps them.
+    Returns a ``BulkResult`` counting only the articles whose values actually changed.
+    """
+    values = {}
+    if status is not None:
+        if status not in Article.Status.values:
+            raise CurationError(f"Unknown status: {status}")
+        values["status"] = status
+    if outlet is not _UNSET:
+        values["outlet"] = outlet
+    if published is not _UNSET:
+        values["published"] = published
+    if not values:
+        return BulkResult(0)
+    ids = list(articles.values_list("pk", flat=True))
+    targets = list(
+        Article.objects.filter(pk__in=ids).select_related("outlet").select_for_update(of=("self",))
+    )
+    changed, entries = [], []
+    for article in targets:
+        changes = {}
+        for name, value in values.items():
+            old = history.field_value(article, name)
+            new = history.display_value(value)
+            if name == "outlet":
+                different = article.outlet_id != (value.pk if value else None)
+            else:
+                different = getattr(article, name) != value
+            if different:
+                changes[name] = [old, new]
+                setattr(article, name, value)
+        if not changes:
+            continue
+        curated = curated_after_edit(article.curated_fields or [], list(changes))
+        if curated != (article.curated_fields or []):
+            changes["curated_fields"] = [article.curated_fields or [], curated]
+            article.curated_fields = curated
+        changed.append(article)
+        entries.append((article, changes))
+    Article.objects.bulk_update(changed, [*values, "curated_fields"], batch_size=500)
+    ids = [article.pk for article in changed]
+    if ids:
+        # bulk_update does not touch auto_now fields.
+        Article.objects.filter(pk__in=ids).update(updated=timezone.now())
+    history.record_many(entries, user=user, action="bulk")
+    send_after_commit(ids)
+    return BulkResult(len(changed), ids)
+
+
+# --- removed lines -------------------------------------------------------------------------
+
+
+@dataclass
+class RestoreResult:
+    """A removed line put back into the body: its text and paragraph position."""
+
+    article: Article
+    text: str
+    position: int
+
+
+def _paragraph_positions(raw_lines: list[str], paragraphs: list[str]) -> list[int]:
+    """For each paragraph, the index of the raw line it came from (edited ones inherit)."""
+    positions, cursor, last = [], 0, -1
+    for paragraph in paragraphs:
+        target = paragraph.strip()
+        for j in range(cursor, len(raw_lines)):
+            if raw_lines[j] == target:
+                last, cursor = j, j + 1
+                break
+        positions.append(last)
+    return positions
+
+
+@transaction.atomic
+def restore_removed_line(article: Article, index: int, *, user=None) -> RestoreResult:
+    """Put the removed line ``index`` back into the body where it stood in the raw input.
+
+    The line leaves ``removed``, the body is marked as curated (re-extraction would drop
+    the line again), and the change is recorded.
+    """
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    removed = list(article.removed or [])
+    entry = next((r for r in removed if r.get("index") == index), None)
+    if entry is None:
+        raise CurationError(f"No removed line {index} in this story.")
+    raw_lines = [line.strip() for line in normalise_text(article.raw).split("\n")]
+    raw_lines = [line for line in raw_lines if line]
+    paragraphs = article.paragraphs
+    positions = _paragraph_positions(raw_lines, paragraphs)
+    at = next((i for i, pos in enumerate(positions) if pos > index), len(paragraphs))
+    text = entry["text"].strip()
+    before_body = article.body
+    paragraphs.insert(at, text)
+    article.body = "\n\n".join(paragraphs)
+    article.removed = [r for r in removed if r is not entry]
+    before_curated = list(article.curated_fields or [])
+    article.curated_fields = curated_after_edit(before_curated, ["body"])
+    article.save(update_fields=["body", "removed", "curated_fields", "word_count", "updated"])
+    changes = {"body": [before_body, article.body], "removed": [entry, None]}
+    if article.curated_fields != before_curated:
+        changes["curated_fields"] = [before_curated, article.curated_fields]
+    history.record(
+        article,
+        user=user,
+        action="restore",
+        changes=changes,
+        message=f"Restored removed line {index} ({entry.get('reason', '')}) as paragraph {at + 1}",
+    )
+    send_after_commit([article.pk])
+    return RestoreResult(article, text, at)
+
+
+# --- people and outlets --------------------------------------------------------------------
+
+
+@dataclass
+class MergeResult:
+    """A merge: the kept record, the merged names and what moved."""
+
+    kept: Person | Outlet
+    merged: list[str]
+    mentions_moved: int = 0
+    quotes_moved: int = 0
+    aliases_moved: int = 0
+    articles_moved: int = 0
+    article_ids: list[int] = field(default_factory=list)
+
+    def summary(self):
+        parts = [f"Merged {', '.join(self.merged)} into {self.kept}"]
+        if isinstance(self.kept, Person):
+            parts.append(
+                f"{self.mentions_moved} mentions, {self.quotes_moved} quotes and "
+                f"{self.aliases_moved} aliases moved"
+            )
+        else:
+            parts.append(f"{self.articles_moved} articles moved")
+        return ": ".join(parts) + "."
+
+
+def _redirect(kind, old_slugs, new_slug):
+    """Point ``old_slugs`` (and anything that pointed at them) at ``new_slug``."""
+    SlugRedirect.objects.filter(kind=kind, new_slug__in=old_slugs).update(new_slug=new_slug)
+    SlugRedirect.objects.filter(kind=kind, old_slug=new_slug).delete()  # it lives again
+    for old in old_slugs:
+        SlugRedirect.objects.update_or_create(
+            kind=kind, old_slug=old, defaults={"new_slug": new_slug}
+        )
+
+
+def _others(model, keep, others):
+    others = [o for o in others if o.pk != keep.pk]
+    if not others:
+        raise CurationError(f"Choose at least two {model._meta.verbose_name_plural} to merge.")
+    ids = [o.pk for o in others]
+    # Lock the rows so that a concurrent import cannot attach to a record being merged away.
+    locked = list(model.objects.select_for_update().filter(pk__in=[keep.pk, *ids]))
+    if len(locked) != len(ids) + 1:
+        raise CurationError(f"Some {model._meta.verbose_name_plural} no longer exist.")
+    return others, ids
+
+
+@transaction.atomic
+def merge_people(keep: Person, others, *, user=None) -> MergeResult:
+    """Move every mention, quote and alias of ``others`` onto ``keep`` and delete them.
+
+    The merged names stay as aliases of ``keep`` (so the importer finds ``keep`` for them)
+    and the merged people's URLs redirect to ``keep``'s.
+    """
+    others, ids = _others(Person, keep, others)
+    result = MergeResult(keep, [o.name for o in others])
+    touched = set()
+
+    by_article = {m.article_id: m for m in Mention.objects.filter(person=keep)}
+    duplicates, moved = [], []
+    for mention in Mention.objects.filter(person_id__in=ids).order_by("id"):
+        touched.add(mention.article_id)
+        if mention.article_id in by_article:
+            target = by_article[mention.article_id]
+            target.count += mention.count
+            if target not in moved:
+                moved.append(target)
+            duplicates.append(mention.pk)
+        else:
+            mention.person = keep
+            by_article[mention.article_id] = mention
+            moved.append(mention)
+        result.mentions_moved += 1
+    Mention.objects.filter(pk__in=duplicates).delete()
+    Mention.objects.bulk_update(moved, ["person", "count"], batch_size=500)
+
+    quotes = Quote.objects.filter(speaker_id__in=ids)
+    touched.update(quotes.values_list("article_id", flat=True))
+    result.quotes_moved = quotes.update(speaker=keep)
+
+    keys = set(Alias.objects.filter(person=keep).values_list("key", flat=True))
+    keys.add(name_key(keep.name))
+    for alias in Alias.objects.filter(person_id__in=ids).order_by("id"):
+        if alias.key in keys:
+            alias.delete()
+        else:
+            Alias.objects.filter(pk=alias.pk).update(person=keep)
+            keys.add(alias.key)
+            result.aliases_moved += 1
+    for other in others:
+        key = name_key(other.name)
+        if key and key not in keys:
+            Alias.objects.create(person=keep, name=other.name, key=key)
+            keys.add(key)
+            result.aliases_moved += 1
+    if not Alias.objects.filter(person=keep, key=name_key(keep.name)).exists():
+        Alias.objects.create(person=keep, name=keep.name, key=name_key(keep.name))
+
+    slugs = [o.slug for o in others]
+    Person.objects.filter(pk__in=ids).delete()
+    _redirect("person", slugs, keep.slug)
+    result.article_ids = sorted(touched)
+    history.record(
+        keep,
+        user=user,
+        action="merge",
+        changes={"merged": [[f"{o.name} ({o.slug})" for o in others], None]},
+        message=result.summary(),
+    )
+    send_after_commit(result.article_ids)
+    return result
+
+
+@transaction.atomic
+def merge_outlets(keep: Outlet, others, *, user=None) -> MergeResult:
+    """Move every article of ``others`` to ``keep``, delete them and redirect their URLs.
+
+    The moved articles' outlet is marked as curated, so re-extraction does not bring the
+    merged outlet back from the story text.
+    """
+    others, ids = _others(Outlet, keep, others)
+    result = MergeResult(keep, [o.name for o in others])
+    articles = list(Article.objects.filter(outlet_id__in=ids).only("id", "curated_fields"))
+    for article in articles:
+        article.outlet = keep
+        article.curated_fields = curated_after_edit(article.curated_fields or [], ["outlet"])
+    Article.objects.bulk_update(articles, ["outlet", "curated_fields"], batch_size=500)
+    result.articles_moved = len(articles)
+    result.article_ids = [a.pk for a in articles]
+    slugs = [o.slug for o in others]
+    Outlet.objects.filter(pk__in=ids).delete()
+    _redirect("outlet", slugs, keep.slug)
+    history.record(
+        keep,
+        user=user,
+        action="merge",
+        changes={"merged": [[f"{o.name} ({o.slug})" for o in others], None]},
+        message=result.summary(),
+    )
+    send_after_commit(result.article_ids)
+    return result
+
+
+@dataclass
+class SplitResult:
+    """An alias split out into its own person, with what moved to them."""
+
+    person: Person
+    previous: Person
+    mentions_moved: int = 0
+    mentions_shared: int = 0
+    quotes_moved: int = 0
+    article_ids: list[int] = field(default_factory=list)
+
+    def summary(self):
+        return (
+            f"Split {self.person.name} out of {self.previous.name}: "
+            f"{self.quotes_moved} quotes and {self.mentions_moved} mentions moved, "
+            f"{self.mentions_shared} stories name both."
+        )
+
+
+def _name_pattern(name):
+    return re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)", re.I)
+
+
+@transaction.atomic
+def split_alias(alias: Alias, *, user=None) -> SplitResult:
+    """Make ``alias`` a person of its own, taking the quotes and mentions that use its name.
+
+    A quote moves when its speaker label uses the alias's name and none of the person's
+    other names. A story's mention moves when the story uses only the alias's name; when it
+    uses both, both people are mentioned (the new one as often as the alias occurs).
+    Names contained in the alias ("Macron" in "Brigitte Macron") do not count as other names.
+    """
+    alias = Alias.objects.select_related("person").select_for_update().get(pk=alias.pk)
+    previous = alias.person
+    if alias.key == name_key(previous.name):
+        raise CurationError(
+            f"“{alias.name}” is {previous.name}’s own name; rename the person instead."
+        )
+    person = Person.objects.create(name=alias.name)
+    Alias.objects.filter(pk=alias.pk).update(person=person)
+    SlugRedirect.objects.filter(kind="person", old_slug=person.slug).delete()
+    result = SplitResult(person, previous)
+
+    own = _name_pattern(alias.name)
+    others = [
+        _name_pattern(name)
+        for name in {previous.name, *previous.aliases.values_list("name", flat=True)}
+        if name and not _name_pattern(name).search(alias.name)
+    ]
+
+    def uses_only_alias(text):
+        return bool(own.search(text)) and not any(p.search(text) for p in others)
+
+    moving = [q.pk for q in previous.quotes.all() if uses_only_alias(q.speaker_label or "")]
+    touched = set(Quote.objects.filter(pk__in=moving).values_list("article_id", flat=True))
+    result.quotes_moved = Quote.objects.filter(pk__in=moving).update(speaker=person)
+
+    new_mentions, moved = [], []
+    for mention in previous.mentions.select_related("article"):
+        article = mention.article
+        text = "\n".join([article.title, article.standfirst, article.body])
+        occurrences = len(own.findall(text))
+        if not occurrences:
+            continue
+        touched.add(article.pk)
+        if any(p.search(text) for p in others):
+            new_mentions.append(Mention(article=article, person=person, count=occurrences))
+            result.mentions_shared += 1
+        else:
+            moved.append(mention.pk)
+    result.mentions_moved = Mention.objects.filter(pk__in=moved).update(person=person)
+    Mention.objects.bulk_create(new_mentions)
+    result.article_ids = sorted(touched)
+    message = result.summary()
+    history.record(
+        previous,
+        user=user,
+        action="split",
+        changes={"aliases": [alias.name, None]},
+        message=message,
+    )
+    history.record(
+        person, user=user, action="split", changes={"name": [None, person.name]}, message=message
+    )
+    send_after_commit(result.article_ids)
+    return result
+
+
+# --- the Curators group --------------------------------------------------------------------
+
+
+def ensure_curators_group():
+    """The "Curators" group with exactly ``CURATOR_PERMISSIONS`` (created or repaired)."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, _ = Group.objects.get_or_create(name=CURATORS_GROUP)
+    wanted = [name.split(".", 1) for name in CURATOR_PERMISSIONS]
+    perms = Permission.objects.filter(
+        content_type__app_label="archive", codename__in=[codename for _, codename in wanted]
+    )
+    group.permissions.set(perms)
+    return group
