@@ -42,6 +42,7 @@ from .models import (
     SlugRedirect,
     StoryCluster,
 )
+from .reextract import reextract_articles
 from .signals import send_after_commit
 
 log = logging.getLogger(__name__)
@@ -642,17 +643,10 @@ class ArticleAdmin(HistoryMixin, admin.ModelAdmin):
         description="Re-extract from raw input (curated fields are kept)", permissions=["change"]
     )
     def reextract(self, request, queryset):
-        try:
-            from archive.reextract import reextract_articles
-        except ImportError:
-            self.message_user(
-                request, "Re-extraction is not available in this installation.", messages.ERROR
-            )
-            return
         articles = Article.objects.filter(pk__in=list(queryset.values_list("pk", flat=True)))
         count = articles.count()
         result = reextract_articles(articles)
-        summary = result.summary_line() if hasattr(result, "summary_line") else str(result)
+        summary = result.summary_line()
         history.record_many(
             ((article, {}) for article in articles.only("id", "title")),
             user=request.user,

@@ -26,7 +26,8 @@ from django.views.generic.dates import (
     YearArchiveView,
 )
 
-from .models import Alias, Article, Mention, Outlet, Person, Quote, SlugRedirect
+from .models import Alias, Article, Mention, Outlet, Person, Quote
+from .redirects import redirect_for
 
 log = logging.getLogger(__name__)
 
@@ -74,10 +75,10 @@ def get_by_slug_or_redirect(model, kind, slug):
     obj = model.objects.filter(slug=slug).first()
     if obj is not None:
         return obj, None
-    moved = SlugRedirect.objects.filter(kind=kind, old_slug=slug).first()
-    if moved is None:
+    new_slug = redirect_for(kind, slug)
+    if new_slug is None:
         raise Http404(f"No {kind} with this address")
-    target = model.objects.filter(slug=moved.new_slug).first()
+    target = model.objects.filter(slug=new_slug).first()
     if target is None:
         raise Http404(f"No {kind} with this address")
     return None, redirect(target, permanent=True)

@@ -1,0 +1,211 @@
+"""Shared pieces of the benchmarks: a scratch archive, a gunicorn server, timing helpers.
+
+Everything here talks only to loopback addresses and stops by itself.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+BENCH_DIR = ROOT / "var" / "bench"
+
+
+def percentile(values, q):
+    """The q-th percentile (0-100) of ``values`` by nearest rank; 0.0 for no values."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+def summary_ms(seconds):
+    ms = [s * 1000 for s in seconds]
+    return {
+        "p50": round(percentile(ms, 50), 2),
+        "p95": round(percentile(ms, 95), 2),
+        "p99": round(percentile(ms, 99), 2),
+        "mean": round(statistics.fmean(ms), 2) if ms else 0.0,
+        "n": len(ms),
+    }
+
+
+@dataclass
+class Archive:
+    """A scratch archive: its own var dir (SQLite file, index) or a PostgreSQL database."""
+
+    var_dir: Path
+    database_url: str | None = None
+    extra_env: dict = field(default_factory=dict)
+
+    @property
+    def env(self):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+        env.update(
+            ARCHIVE_VAR_DIR=str(self.var_dir),
+            ARCHIVE_INDEX_DIR=str(self.var_dir / "index"),
+            DJANGO_SETTINGS_MODULE="archive.settings",
+            PYTHONPATH=str(ROOT),
+        )
+        env.pop("DATABASE_URL", None)
+        if self.database_url:
+            env["DATABASE_URL"] = self.database_url
+        env.update(self.extra_env)
+        return env
+
+    def reset(self):
+        if self.var_dir.exists():
+            shutil.rmtree(self.var_dir)
+        self.var_dir.mkdir(parents=True)
+        if self.database_url:
+            name = self.database_url.rsplit("/", 1)[1]
+            admin = self.database_url.rsplit("/", 1)[0] + "/postgres"
+            subprocess.run(
+                ["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"],
+                check=True,
+                capture_output=True,
+            )
+            subprocess.run(
+                ["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True
+            )
+        self.manage("migrate", "--noinput", "-v0")
+
+    def manage(self, *args, check=True, timeout=None):
+        """Run a management command in this archive and return the completed process."""
+        proc = subprocess.run(
+            [PYTHON, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if check and proc.returncode != 0:
+            raise RuntimeError(
+                f"manage.py {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr[-3000:]}"
+            )
+        return proc
+
+    def measure(self, *args, check=True):
+        """Run a management command and measure wall time and the child's peak RSS (MB)."""
+        start = time.perf_counter()
+        with open(self.var_dir / "cmd.out", "w") as out, open(self.var_dir / "cmd.err", "w") as err:
+            proc = subprocess.Popen(
+                [PYTHON, "manage.py", *args], cwd=ROOT, env=self.env, stdout=out, stderr=err
+            )
+            _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        elapsed = time.perf_counter() - start
+        if check and proc.returncode != 0:
+            raise RuntimeError(
+                f"manage.py {' '.join(args)} failed ({proc.returncode}):\n"
+                + (self.var_dir / "cmd.err").read_text()[-3000:]
+            )
+        return elapsed, usage.ru_maxrss / 1024, (self.var_dir / "cmd.out").read_text()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """gunicorn serving the archive on a loopback port, as the README recommends."""
+
+    def __init__(self, archive: Archive, workers=3, threads=1, port=None):
+        self.archive = archive
+        self.workers = workers
+        self.threads = threads
+        self.port = port or free_port()
+        self.proc = None
+
+    def _spawn(self, log):
+        return subprocess.Popen(
+            [
+                PYTHON,
+                "-m",
+                "gunicorn",
+                "archive.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(self.workers),
+                "--threads",
+                str(self.threads),
+                "--graceful-timeout",
+                "5",
+                "--timeout",
+                "30",
+            ],
+            cwd=ROOT,
+            env=self.archive.env,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+        )
+
+    def start(self, timeout=30):
+        with open(self.archive.var_dir / "gunicorn.log", "a") as log:
+            self.proc = self._spawn(log)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                status, _, _ = get(self.port, "/", timeout=2)
+                if status < 500:
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("gunicorn did not start; see gunicorn.log")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self.proc = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def get(port, path, timeout=10, conn=None):
+    """GET ``path`` on the loopback server: (status, seconds, body bytes)."""
+    own = conn is None
+    conn = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    start = time.perf_counter()
+    try:
+        conn.request("GET", path, headers={"Host": "127.0.0.1"})
+        response = conn.getresponse()
+        body = response.read()
+        return response.status, time.perf_counter() - start, body
+    finally:
+        if own:
+            conn.close()
+
+
+def write_results(results: dict, path: Path | None = None):
+    path = path or BENCH_DIR / "results.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2, sort_keys=True))
+    return path
