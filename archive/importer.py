@@ -15,7 +15,15 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from .ingest import pipeline
-from .ingest.readers import PathProblem, RawStory, ReadError, expand_paths, read_bytes, read_path
+from .ingest.readers import (
+    PathProblem,
+    RawStory,
+    ReadError,
+    RecordError,
+    expand_paths,
+    read_bytes,
+    read_path,
+)
 from .models import Article, ImportBatch, Mention, Outlet, Quote
 from .people import PersonResolver
 from .signals import send_after_commit
@@ -159,7 +167,7 @@ class Importer:
             byline=story.byline[:300],
             url=story.url[:1000],
             source=raw.source[:1000],
-            raw=raw.text,
+            raw=raw.stored_raw,
             raw_format=raw.format,
             encoding=raw.encoding,
             content_hash=digest,
@@ -244,7 +252,14 @@ def run_import(
         if isinstance(raws, Exception):
             pending.append((source, raws))
         else:
-            pending.extend((raw.source, raw) for raw in raws)
+            # a multi-record file (JSON Lines, WARC) streams; a bad record fails on its own
+            for raw in raws:
+                if isinstance(raw, RecordError):
+                    pending.append((raw.source, ReadError(raw.reason)))
+                else:
+                    pending.append((raw.source, raw))
+                if len(pending) >= CHUNK:
+                    flush()
         if len(pending) >= CHUNK:
             flush()
     flush()
