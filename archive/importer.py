@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from . import clusters
 from .ingest import pipeline
 from .ingest.readers import (
     PathProblem,
@@ -176,6 +177,7 @@ class Importer:
             batch=self.batch,
         )
         save_people_and_quotes(article, story, self.resolver)
+        clusters.file_article(article)  # near-duplicates: join the cluster of its copies
         self.seen_hashes.add(digest)
         return Outcome(raw.source, CREATED, "", article.pk, article.title)
 
