@@ -1,7 +1,7 @@
 """The archive's data contract for researchers: one JSON object per article.
 
 Fields: ``id, source, title, standfirst, outlet, published, url, status, body,
-people, quotes`` (see README, "Export format").
+people, quotes, cluster, first_published_copy`` (see README, "Export format").
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ def export_queryset(queryset=None):
     """Articles with everything the export needs fetched in a fixed number of queries."""
     queryset = Article.objects.all() if queryset is None else queryset
     return (
-        queryset.select_related("outlet")
+        queryset.select_related("outlet", "cluster")
         .prefetch_related(
             Prefetch(
                 "mentions",
@@ -62,6 +62,9 @@ def article_record(article: Article) -> dict:
             }
             for q in article.quotes.all()
         ],
+        # copies of the same story share a cluster id; null for a story with no copy
+        "cluster": article.cluster_id,
+        "first_published_copy": article.cluster.first_id if article.cluster_id else None,
     }
 
 

@@ -14,8 +14,17 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from . import clusters
 from .ingest import pipeline
-from .ingest.readers import PathProblem, RawStory, ReadError, expand_paths, read_bytes, read_path
+from .ingest.readers import (
+    PathProblem,
+    RawStory,
+    ReadError,
+    RecordError,
+    expand_paths,
+    read_bytes,
+    read_path,
+)
 from .models import Article, ImportBatch, Mention, Outlet, Quote
 from .people import PersonResolver
 from .signals import send_after_commit
@@ -161,7 +170,7 @@ class Importer:
             byline=story.byline[:300],
             url=story.url[:1000],
             source=raw.source[:1000],
-            raw=raw.text,
+            raw=raw.stored_raw,
             raw_format=raw.format,
             encoding=raw.encoding,
             content_hash=digest,
@@ -170,6 +179,7 @@ class Importer:
             batch=self.batch,
         )
         save_people_and_quotes(article, story, self.resolver)
+        clusters.file_article(article)  # near-duplicates: join the cluster of its copies
         self.seen_hashes.add(digest)
         return Outcome(raw.source, CREATED, "", article.pk, article.title)
 
@@ -246,7 +256,14 @@ def run_import(
         if isinstance(raws, Exception):
             pending.append((source, raws))
         else:
-            pending.extend((raw.source, raw) for raw in raws)
+            # a multi-record file (JSON Lines, WARC) streams; a bad record fails on its own
+            for raw in raws:
+                if isinstance(raw, RecordError):
+                    pending.append((raw.source, ReadError(raw.reason)))
+                else:
+                    pending.append((raw.source, raw))
+                if len(pending) >= CHUNK:
+                    flush()
         if len(pending) >= CHUNK:
             flush()
     flush()

@@ -125,6 +125,15 @@ class ArticleQuerySet(models.QuerySet):
             order = (models.F("published").desc(nulls_last=True), "-id")
         return self.filter(cond).order_by(*order).first()
 
+    def first_copy_first(self):
+        """Ordered as a story cluster counts its copies: published date (undated last),
+        then import time."""
+        return self.order_by(models.F("published").asc(nulls_last=True), "created", "id")
+
+    def later_copies(self):
+        """Articles that republish a story the archive already had from an earlier copy."""
+        return self.filter(cluster__isnull=False).exclude(cluster__first_id=models.F("id"))
+
 
 class Article(models.Model):
     """One story as received (``raw``) and as extracted (the other fields)."""
@@ -211,6 +220,35 @@ class Article(models.Model):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED
+
+    def copies(self):
+        """The other copies of the same story (same ``cluster``), first copy first."""
+        if not self.cluster_id:
+            return Article.objects.none()
+        return (
+            Article.objects.filter(cluster_id=self.cluster_id)
+            .exclude(pk=self.pk)
+            .select_related("outlet")
+            .first_copy_first()
+        )
+
+
+class StoryBand(models.Model):
+    """One locality-sensitive hashing key of an article's text: articles sharing a key are
+    candidate copies of each other (see ``archive/ingest/dedupe.py``)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bands")
+    key = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["article", "key"]
+        indexes = [models.Index(fields=["key"], name="storyband_key_idx")]
+
+    def __str__(self):
+        return f"band {self.key} of article {self.article_id}"
+
+    def get_absolute_url(self):
+        return self.article.get_absolute_url()
 
 
 class Person(models.Model):

@@ -22,6 +22,8 @@ KEYS = [
     "body",
     "people",
     "quotes",
+    "cluster",
+    "first_published_copy",
 ]
 
 
@@ -88,6 +90,8 @@ def test_export_record_values():
             },
             {"text": "This is wrong.", "speaker": None, "speaker_label": "the Kremlin"},
         ],
+        "cluster": None,
+        "first_published_copy": None,
     }
 
 

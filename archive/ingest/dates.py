@@ -88,6 +88,12 @@ def find_date(text: str) -> dt.date | None:
     return found[0][1] if found else None
 
 
+def is_date_line(line: str) -> bool:
+    """A line that only gives the story's date ("6 February 2022", "Updated: Feb. 8, 2022")."""
+    found = all_dates(line)
+    return bool(found) and (DATE_LINE.match(line) is not None or len(line.split()) <= 6)
+
+
 def story_date(header: list[str], paragraphs: list[str]) -> dt.date | None:
     """The story's publication date by the module's rule, or None when it does not say."""
     for line in header[:8]:
@@ -96,7 +102,11 @@ def story_date(header: list[str], paragraphs: list[str]) -> dt.date | None:
             return found[0][1]
     if paragraphs:
         found = all_dates(paragraphs[0][:80])
-        if found and found[0][0] < 60 and DATELINE.fullmatch(paragraphs[0][: found[0][0]]):
+        # a date opening the first paragraph, or after a place dateline ("LONDON, Monday")
+        if found and (
+            found[0][0] == 0
+            or (found[0][0] < 60 and DATELINE.fullmatch(paragraphs[0][: found[0][0]]))
+        ):
             return found[0][1]
     captions = [
         date

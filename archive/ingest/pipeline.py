@@ -100,6 +100,12 @@ def extract(
     ):
         removed.append(clean.Removed(pos, lines[pos], "section label").as_dict())
         pos += 1
+    header_end = head + 1
+    # A date line under the headline is the story's date, not its standfirst or body.
+    while pos < len(lines) - 1 and len(lines[pos].split()) <= 8 and dates.is_date_line(lines[pos]):
+        removed.append(clean.Removed(pos, lines[pos], "date line").as_dict())
+        pos += 1
+        header_end = pos
     standfirst_lines = []
     if pos < len(lines) - 1 and not BULLET.match(lines[pos]) and is_standfirst(lines[pos]):
         standfirst_lines.append(lines[pos])
@@ -120,7 +126,7 @@ def extract(
         or outlet_hint
     )
     published = dates.parse_date(raw.meta.get("published")) or dates.story_date(
-        lines[: head + 1], paragraphs
+        lines[:header_end], paragraphs
     )
     title = raw.meta.get("title") or title
     found_people = people.find_people([title, *standfirst_lines, *paragraphs], known)
