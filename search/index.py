@@ -497,7 +497,7 @@ class CheckReport:
 
     @property
     def ok(self) -> bool:
-        return not (self.missing or self.stale or self.extra or self.pending or self.index_missing)
+        return not (self.missing or self.stale or self.extra or self.pending)
 
     def to_fix(self) -> set[int]:
         return self.missing | self.stale | self.extra | self.pending

@@ -19,6 +19,7 @@ columns are loaded once per searcher, and facet counts are cached per query.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import html
 import logging
 import re
@@ -218,10 +219,8 @@ def parse(text: str) -> ParsedQuery:
             neg, name, value, _stray = match.groups()
             lname = (name or "").lower()
             if name and lname in FILTER_NAMES and value.strip('"*-'):
-                try:
+                with contextlib.suppress(QuerySyntaxError):
                     _apply_filter(fallback, lname, value)
-                except QuerySyntaxError:
-                    pass
                 continue
             for word in re.findall(r"\w+", f"{name or ''} {value}"):
                 if word not in ("OR", "AND"):
