@@ -45,10 +45,13 @@ def queue(ids) -> None:
     scheduled = bool(pending)
     pending.update(ids)
     connection = transaction.get_connection()
-    if scheduled and connection.in_atomic_block:
-        # Our callback is still registered unless its transaction was rolled back.
-        if any(func is flush for _sids, func, _robust in connection.run_on_commit):
-            return
+    # Our callback is still registered unless its transaction was rolled back.
+    if (
+        scheduled
+        and connection.in_atomic_block
+        and any(func is flush for _sids, func, _robust in connection.run_on_commit)
+    ):
+        return
     transaction.on_commit(flush)
 
 

@@ -36,10 +36,13 @@ def test_a_new_article_reaches_the_index_only_after_commit(django_capture_on_com
 
 
 def test_a_rolled_back_save_writes_nothing(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            article("Never saved", "Gone with the rollback.")
-            raise RuntimeError("rollback")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        article("Never saved", "Gone with the rollback.")
+        raise RuntimeError("rollback")
     assert callbacks == []
     assert index.open_index() is None
 
