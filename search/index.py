@@ -237,6 +237,7 @@ def article_documents(row, people, quotes) -> list[dict]:
         "people_display": [(p["name"], p["slug"]) for p in people],
         "signature": _signature(row, people, quotes),
     }
+    doc["day"] = int(row["published"].strftime("%Y%m%d")) if row["published"] else 0
     if published:
         doc["published"] = published
     docs = [doc]

@@ -124,6 +124,10 @@ def _atom(token: str) -> Atom | None:
     if token.startswith('"'):
         text = _unquote(token).strip()
         return Atom("phrase", text) if text else None
+    if token.endswith(":") and token[:-1].lower() in FILTER_NAMES:
+        raise QuerySyntaxError(f'"{token}" needs a value.')
+    if not re.search(r"\w", token):
+        raise QuerySyntaxError(f'"{token}" on its own is not a word or an operator.')
     if token.endswith("*"):
         stem = token.rstrip("*")
         if len(re.sub(r"\W", "", stem)) < PREFIX_MIN:
@@ -131,8 +135,6 @@ def _atom(token: str) -> Atom | None:
                 f'"{token}": a prefix search needs at least {PREFIX_MIN} letters before *.'
             )
         return Atom("prefix", stem)
-    if not re.search(r"\w", token):
-        raise QuerySyntaxError(f'"{token}" on its own is not a word or an operator.')
     return Atom("word", token.replace("*", ""))
 
 
@@ -419,12 +421,15 @@ class MarkFormatter(highlight.Formatter):
         out = []
         end = 0
         for fragment in sorted(fragments, key=lambda f: f.startchar):
-            if fragment.startchar > end or (out and fragment.startchar >= end):
+            if re.search(r"\w", fragment.text[end : fragment.startchar]):
                 out.append("…")
             out.append(self.format_fragment(fragment, replace=replace).strip())
             end = fragment.endchar
-        if fragments and end < len(fragments[0].text.rstrip()):
+        rest = fragments[0].text[end:] if fragments else ""
+        if re.search(r"\w", rest):
             out.append("…")
+        elif out:
+            out[-1] += self._text(rest.rstrip())  # closing punctuation
         return " ".join(out)
 
 
@@ -595,9 +600,12 @@ SORTS = ("relevance", "newest", "oldest")
 
 
 def _sortedby(sort: str):
-    if sort == "relevance":
-        return None, False
-    return sorting.FieldFacet("published", reverse=(sort == "newest")), False
+    # Undated stories go last in both orders.
+    if sort == "newest":
+        return sorting.FieldFacet("day", reverse=True), False
+    if sort == "oldest":
+        return sorting.TranslateFacet(lambda v: v or 99999999, sorting.FieldFacet("day")), False
+    return None, False
 
 
 def run_search(
