@@ -3,6 +3,7 @@
 import calendar
 from urllib.parse import urlencode
 
+from django.db.models import F
 from django.shortcuts import render
 
 from archive.models import Article
@@ -67,7 +68,11 @@ def search(request):
     date_to = _form_date(get.get("to", ""), True, "to", notices)
     context = {"q": text, "scope": scope, "params": params, "sort": get.get("sort", "")}
     if not (text or outlets or people or date_from or date_to):
-        latest = Article.objects.published().select_related("outlet")[:PAGE_SIZE]
+        latest = (
+            Article.objects.published()
+            .select_related("outlet")
+            .order_by(F("published").desc(nulls_last=True), "-id")[:PAGE_SIZE]
+        )
         context.update(latest=latest, notices=notices)
         return render(request, "search/search.html", context)
 
