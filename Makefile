@@ -30,6 +30,7 @@ migrate: $(STAMP)
 
 seed: migrate
 	$(BIN)/python manage.py import_articles fixtures/stories/
+	$(BIN)/python manage.py rebuild_index --no-progress
 
 run: seed
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
@@ -49,7 +50,8 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 bench: $(STAMP)
-	$(BIN)/python -m tests.bench.run --n $(N)
+	$(BIN)/python -m tests.bench.search_bench --n $(N)
+	if [ -f tests/bench/run.py ]; then $(BIN)/python -m tests.bench.run --n $(N); fi
 
 clean:
 	rm -rf $(VENV) var/index var/static .pytest_cache

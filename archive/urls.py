@@ -54,4 +54,5 @@ archive_patterns = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include((archive_patterns, "archive"))),
+    path("search/", include("search.urls", namespace="search")),
 ]

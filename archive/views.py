@@ -26,6 +26,8 @@ from django.views.generic.dates import (
     YearArchiveView,
 )
 
+from search.query import more_like_this as search_more_like_this
+
 from .models import Alias, Article, Mention, Outlet, Person, Quote
 from .redirects import redirect_for
 
@@ -193,20 +195,16 @@ def home(request):
 # -- Articles -----------------------------------------------------------------------------
 
 
-def more_like_this(article_id, limit=5):
-    """Ids of stories like ``article_id`` from the search index; ``[]`` without an index.
+def more_like_this(article, limit=5):
+    """Ids of stories like ``article`` from the search index; ``[]`` without an index.
 
-    The search app provides ``search.query.more_like_this(article_id, limit) -> list[int]``.
     A failing index never breaks the article page: the error is logged, the section hidden.
     """
+    text = "\n".join([article.title, article.standfirst, article.body])
     try:
-        from search.query import more_like_this as search_more_like_this
-    except ImportError:
-        return []
-    try:
-        return list(search_more_like_this(article_id, limit=limit))
+        return list(search_more_like_this(article.pk, limit=limit, text=text))
     except Exception:
-        log.exception("More like this failed for article %s", article_id)
+        log.exception("More like this failed for article %s", article.pk)
         return []
 
 
@@ -244,7 +242,7 @@ def article_detail(request, pk, slug):
         previous = siblings.adjacent(article, newer=False)
         newer = siblings.adjacent(article, newer=True)
 
-    similar_ids = [i for i in more_like_this(article.pk) if i != article.pk]
+    similar_ids = [i for i in more_like_this(article) if i != article.pk]
     similar = []
     if similar_ids:
         found_articles = published_articles().in_bulk(similar_ids)

@@ -14,8 +14,8 @@ pytestmark = pytest.mark.django_db
 PAGES = {
     # latest dated (count, list), undated, outlets, people, timeline (cold cache)
     "/": 6,
-    # article, mentions, quotes, older and newer in the outlet
-    "ARTICLE": 5,
+    # article, mentions, quotes, older and newer in the outlet, more like this
+    "ARTICLE": 6,
     # count, list
     "/outlets/": 2,
     # outlet, by-month, count, list

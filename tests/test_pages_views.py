@@ -145,7 +145,7 @@ def test_more_like_this_hook_lists_published_similar_stories(client, monkeypatch
     c = make_story(title="Similar two", published=D(2021, 1, 3))
     hidden = make_story(title="Similar hidden", published=D(2021, 1, 4), status="hidden")
     monkeypatch.setattr(
-        views, "more_like_this", lambda pk, limit=5: [c.pk, a.pk, hidden.pk, 999999, b.pk]
+        views, "more_like_this", lambda article, limit=5: [c.pk, a.pk, hidden.pk, 999999, b.pk]
     )
     html = get(client, a.get_absolute_url())
     section = html.split('<h2 id="similar-heading">More like this</h2>')[1]
@@ -155,20 +155,17 @@ def test_more_like_this_hook_lists_published_similar_stories(client, monkeypatch
 
 def test_more_like_this_without_search_index_is_empty(client):
     a = make_story(title="Main", published=D(2021, 1, 1))
-    assert views.more_like_this(a.pk) == []
+    assert views.more_like_this(a) == []
     assert "More like this" not in get(client, a.get_absolute_url())
 
 
 def test_more_like_this_failure_is_logged_not_fatal(client, monkeypatch, caplog):
-    import sys
-    import types
-
-    def broken(article_id, limit=5):
+    def broken(article_id, limit=5, text=None):
         raise RuntimeError("index is locked")
 
-    monkeypatch.setitem(sys.modules, "search.query", types.SimpleNamespace(more_like_this=broken))
+    monkeypatch.setattr(views, "search_more_like_this", broken)
     a = make_story(title="Main", published=D(2021, 1, 1))
-    assert views.more_like_this(a.pk) == []
+    assert views.more_like_this(a) == []
     assert f"More like this failed for article {a.pk}" in caplog.text
     assert "<h1>Main</h1>" in get(client, a.get_absolute_url())
 

@@ -1,0 +1,534 @@
+"""The search index on disk, and keeping it in step with the database.
+
+Layout of ``settings.ARCHIVE_INDEX_DIR``::
+
+    current -> gen-20240101120000-1234-ab12cd   (symlink to the live generation)
+    gen-.../                                    (a complete Whoosh index)
+    pending-ids                                 (ids whose write failed, retried later)
+
+``rebuild()`` builds a new generation beside the live one and swaps the ``current``
+symlink atomically, so searches go on during a rebuild. ``update_articles(ids)`` is
+the one write path: it deletes each article's documents (the article and its quotes)
+and adds them again for the ids still published, all in one commit. A writer waits
+for the Whoosh writer lock (another gunicorn worker, an import beside the site) with
+a timeout and retries; a write that still fails is logged as an error and its ids
+kept in ``pending-ids`` for the next write or ``check_index --repair``: never lost
+silently.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import secrets
+import shutil
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+from whoosh import index as whoosh_index
+from whoosh.index import LockError
+from whoosh.util.filelock import try_for
+
+from .schema import PERSON_SEP, build_schema
+
+log = logging.getLogger(__name__)
+
+CURRENT = "current"
+PENDING = "pending-ids"
+CHUNK = 500  # articles read from the database at a time
+
+
+class IndexWriteError(Exception):
+    """The index could not be written (lock held too long, disk error)."""
+
+
+def _setting(name, default):
+    return getattr(settings, name, default)
+
+
+def index_root() -> Path:
+    return Path(settings.ARCHIVE_INDEX_DIR)
+
+
+def live_dir() -> Path | None:
+    """The directory of the live index generation, or None when there is no index."""
+    link = index_root() / CURRENT
+    try:
+        target = Path(os.path.realpath(link))
+    except OSError:
+        return None
+    if target.is_dir() and whoosh_index.exists_in(str(target)):
+        return target
+    return None
+
+
+def open_index():
+    """The live Whoosh index, or None when none has been built."""
+    path = live_dir()
+    if path is None:
+        return None
+    try:
+        return whoosh_index.open_dir(str(path))
+    except (whoosh_index.EmptyIndexError, OSError):
+        log.exception("search index in %s cannot be opened", path)
+        return None
+
+
+@contextmanager
+def _file_lock(name: str):
+    """A process-wide exclusive lock on a small file in the index root."""
+    root = index_root()
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / name, "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield handle
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def create_generation() -> Path:
+    """A new, empty index directory beside the live one (not yet live)."""
+    root = index_root()
+    root.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d%H%M%S")
+    path = root / f"gen-{stamp}-{os.getpid()}-{secrets.token_hex(3)}"
+    path.mkdir()
+    whoosh_index.create_in(str(path), build_schema())
+    return path
+
+
+def swap_in(path: Path) -> None:
+    """Make ``path`` the live generation with one atomic rename of the symlink."""
+    root = index_root()
+    tmp = root / f".{CURRENT}-{secrets.token_hex(4)}"
+    os.symlink(path.name, tmp)
+    os.replace(tmp, root / CURRENT)
+
+
+def prune_generations(keep: Iterable[Path]) -> list[Path]:
+    """Delete index generations other than ``keep``; returns what was deleted."""
+    keep = {Path(p).resolve() for p in keep if p}
+    removed = []
+    for path in index_root().glob("gen-*"):
+        if path.resolve() not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def ensure_index():
+    """The live index, created empty first when there is none."""
+    ix = open_index()
+    if ix is not None:
+        return ix
+    with _file_lock(".create.lock"):
+        ix = open_index()  # another process may have created it while we waited
+        if ix is None:
+            swap_in(create_generation())
+            ix = open_index()
+    return ix
+
+
+# --- Documents ---------------------------------------------------------------------------
+
+
+def _as_datetime(day: date | None):
+    return datetime(day.year, day.month, day.day) if day else None
+
+
+def _signature(row, people, quotes) -> str:
+    """What ``check_index`` compares: changes to any indexed value change it.
+
+    The body is represented by ``updated`` (saving an article bumps it) to keep the check
+    cheap; everything else that reaches the index is included as is.
+    """
+    data = [
+        row["updated"].isoformat() if row["updated"] else "",
+        row["title"],
+        row["outlet__name"] or "",
+        row["published"].isoformat() if row["published"] else "",
+        [(p["slug"], p["name"], p["aliases"]) for p in people],
+        [(q["id"], q["speaker__slug"] or "", q["speaker_label"], q["text"]) for q in quotes],
+    ]
+    return hashlib.sha1(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
+
+
+def _related(ids: list[int]):
+    """Mentions (with aliases) and quotes of ``ids``, grouped by article id."""
+    from archive.models import Alias, Mention, Quote
+
+    people = defaultdict(list)
+    person_ids = set()
+    for m in (
+        Mention.objects.filter(article_id__in=ids)
+        .order_by("article_id", "-count", "person__name")
+        .values("article_id", "person_id", "person__name", "person__slug")
+    ):
+        people[m["article_id"]].append(
+            {"id": m["person_id"], "name": m["person__name"], "slug": m["person__slug"]}
+        )
+        person_ids.add(m["person_id"])
+    aliases = defaultdict(list)
+    for a in (
+        Alias.objects.filter(person_id__in=person_ids).order_by("name").values("person_id", "name")
+    ):
+        aliases[a["person_id"]].append(a["name"])
+    for entries in people.values():
+        for p in entries:
+            p["aliases"] = [a for a in aliases[p["id"]] if a != p["name"]]
+    quotes = defaultdict(list)
+    for q in (
+        Quote.objects.filter(article_id__in=ids)
+        .order_by("article_id", "position", "id")
+        .values("id", "article_id", "text", "speaker_label", "speaker__slug", "speaker__name")
+    ):
+        quotes[q["article_id"]].append(q)
+    return people, quotes
+
+
+ROW_FIELDS = ("id", "title", "published", "updated", "outlet__name", "outlet__slug")
+
+
+def _published_rows(ids: list[int], *, text: bool):
+    from archive.models import Article
+
+    fields_ = ROW_FIELDS + (("standfirst", "body") if text else ())
+    return Article.objects.published().filter(id__in=ids).order_by("id").values(*fields_)
+
+
+def article_documents(row, people, quotes) -> list[dict]:
+    """The Whoosh documents of one article: the article and one per quote."""
+    aid = row["id"]
+    published = _as_datetime(row["published"])
+    month = row["published"].strftime("%Y-%m") if row["published"] else ""
+    outlet_slug = row["outlet__slug"] or ""
+    slugs = [p["slug"] for p in people]
+    names = []
+    for p in people:
+        names.append(p["name"])
+        names.extend(p["aliases"])
+    doc = {
+        "key": f"a{aid}",
+        "kind": "article",
+        "article": str(aid),
+        "article_id": aid,
+        "headline": row["title"],
+        "standfirst": row["standfirst"],
+        "body": row["body"],
+        "quotes": "\n".join(q["text"] for q in quotes),
+        "outlet": row["outlet__name"] or "",
+        "outlet_slug": outlet_slug,
+        "month": month,
+        "person": " ".join(slugs),
+        "person_col": PERSON_SEP.join(slugs).encode(),
+        "people": "\n".join(names),
+        "people_display": [(p["name"], p["slug"]) for p in people],
+        "signature": _signature(row, people, quotes),
+    }
+    doc["day"] = int(row["published"].strftime("%Y%m%d")) if row["published"] else 0
+    if published:
+        doc["published"] = published
+    docs = [doc]
+    for q in quotes:
+        quote_doc = {
+            "key": f"q{q['id']}",
+            "kind": "quote",
+            "article": str(aid),
+            "article_id": aid,
+            "quote": q["text"],
+            "speaker": q["speaker__slug"] or "",
+            "speaker_name": q["speaker__name"] or q["speaker_label"] or "",
+            "outlet_slug": outlet_slug,
+            "month": month,
+        }
+        if published:
+            quote_doc["published"] = published
+        docs.append(quote_doc)
+    return docs
+
+
+def iter_documents(ids: Iterable[int]) -> Iterator[tuple[int, list[dict]]]:
+    """(article id, documents) for each of ``ids`` that is published, in id order."""
+    ids = sorted(set(ids))
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        people, quotes = _related(chunk)
+        for row in _published_rows(chunk, text=True):
+            yield row["id"], article_documents(row, people[row["id"]], quotes[row["id"]])
+
+
+def db_signatures(ids: Iterable[int] | None = None) -> dict[int, str]:
+    """{article id: signature} for published articles (all of them when ``ids`` is None)."""
+    from archive.models import Article
+
+    if ids is None:
+        ids = list(Article.objects.published().order_by("id").values_list("id", flat=True))
+    ids = sorted(set(ids))
+    result = {}
+    for start in range(0, len(ids), CHUNK * 4):
+        chunk = ids[start : start + CHUNK * 4]
+        people, quotes = _related(chunk)
+        for row in _published_rows(chunk, text=False):
+            result[row["id"]] = _signature(row, people[row["id"]], quotes[row["id"]])
+    return result
+
+
+# --- Writing -----------------------------------------------------------------------------
+
+_write_lock = threading.Lock()  # threads of one process queue here before the file lock
+
+
+def _add_pending(ids: Iterable[int]) -> None:
+    with _file_lock(PENDING) as handle:
+        handle.write("".join(f"{i}\n" for i in sorted(set(ids))))
+
+
+def pending_ids() -> set[int]:
+    """Ids whose index write failed and is still to be retried."""
+    path = index_root() / PENDING
+    try:
+        text = path.read_text()
+    except FileNotFoundError:
+        return set()
+    return {int(line) for line in text.split() if line.strip().isdigit()}
+
+
+def _take_pending() -> set[int]:
+    with _file_lock(PENDING) as handle:
+        handle.seek(0)
+        ids = {int(line) for line in handle.read().split() if line.strip().isdigit()}
+        handle.truncate(0)
+    return ids
+
+
+def _writer():
+    """A writer on the live index, waiting for the lock with a timeout and retrying.
+
+    A rebuild may swap generations while we wait: after taking the lock we check that we
+    locked the live one, else we let go and try again on the new one.
+    """
+    timeout = float(_setting("ARCHIVE_INDEX_LOCK_TIMEOUT", 10.0))
+    attempts = int(_setting("ARCHIVE_INDEX_LOCK_ATTEMPTS", 3))
+    for attempt in range(1, attempts + 1):
+        ix = ensure_index()
+        try:
+            writer = ix.writer(timeout=timeout, delay=0.05)
+        except LockError:
+            log.warning(
+                "search index writer lock busy for %.0fs (attempt %d of %d)",
+                timeout,
+                attempt,
+                attempts,
+            )
+            continue
+        if live_dir() != Path(ix.storage.folder).resolve():
+            writer.cancel()  # swapped by a rebuild meanwhile: write to the new one
+            continue
+        return writer
+    raise IndexWriteError(f"the index writer lock was busy {attempts} times for {timeout:.0f}s")
+
+
+def _write_docs(writer, ids: Iterable[int], *, delete_first=True) -> int:
+    ids = sorted(set(ids))
+    if delete_first:
+        for aid in ids:
+            writer.delete_by_term("article", str(aid))
+    added = 0
+    for _aid, docs in iter_documents(ids):
+        for doc in docs:
+            writer.add_document(**doc)
+        added += 1
+    return added
+
+
+def update_articles(ids: Iterable[int]) -> int:
+    """Bring the index in line with the database for ``ids``, in one commit.
+
+    Published articles are (re)indexed with their quotes; ids that are not published
+    (new, hidden, deleted) are removed. Returns the number of articles indexed. A
+    failure is logged as an error and the ids are kept for ``check_index --repair``;
+    it raises nothing, so that a save in the admin never fails because of the index.
+    """
+    ids = {int(i) for i in ids}
+    if not ids:
+        return 0
+    with _write_lock:
+        writer = None
+        taken: set[int] = set()
+        try:
+            writer = _writer()
+            taken = _take_pending()
+            added = _write_docs(writer, ids | taken)
+            writer.commit()
+            writer = None
+            return added
+        except Exception as exc:
+            if writer is not None:
+                writer.cancel()
+            _add_pending(ids | taken)
+            log.error(
+                "SEARCH INDEX WRITE FAILED for %d article(s) %s: %s — kept in %s; "
+                "run `manage.py check_index --repair`",
+                len(ids | taken),
+                sorted(ids | taken)[:20],
+                exc,
+                index_root() / PENDING,
+                exc_info=not isinstance(exc, IndexWriteError),
+            )
+            return 0
+
+
+def delete_articles(ids: Iterable[int]) -> None:
+    """Remove ``ids`` (and their quotes) from the index whatever their status."""
+    ids = {int(i) for i in ids}
+    if not ids:
+        return
+    with _write_lock:
+        writer = None
+        try:
+            writer = _writer()
+            for aid in ids:
+                writer.delete_by_term("article", str(aid))
+            writer.commit()
+        except Exception as exc:
+            if writer is not None:
+                writer.cancel()
+            _add_pending(ids)
+            log.error("SEARCH INDEX DELETE FAILED for %s: %s", sorted(ids)[:20], exc)
+
+
+# --- Rebuild and check -------------------------------------------------------------------
+
+
+@dataclass
+class RebuildReport:
+    articles: int
+    seconds: float
+    path: Path
+    size_bytes: int
+    caught_up: int = 0
+
+    @property
+    def rate(self) -> float:
+        return self.articles / self.seconds if self.seconds else 0.0
+
+
+def _dir_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.iterdir() if f.is_file())
+
+
+def rebuild(progress: Callable[[int], None] | None = None, limitmb: int = 256) -> RebuildReport:
+    """Build a complete index aside, swap it in atomically and catch up with writes
+    made during the build. ``progress(n)`` is called with each article indexed."""
+    from archive.models import Article
+
+    started_at = timezone.now()
+    started = time.perf_counter()
+    path = create_generation()
+    ix = whoosh_index.open_dir(str(path))
+    writer = ix.writer(limitmb=limitmb)
+    count = 0
+    try:
+        ids = list(Article.objects.published().order_by("id").values_list("id", flat=True))
+        for _aid, docs in iter_documents(ids):
+            for doc in docs:
+                writer.add_document(**doc)
+            count += 1
+            if progress:
+                progress(1)
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        shutil.rmtree(path, ignore_errors=True)
+        raise
+    seconds = time.perf_counter() - started
+    old_dir = live_dir()
+    _swap_waiting_for_writers(path)
+    # Writes that went to the old generation while we built: articles saved since we
+    # started, and the difference between the database and what we indexed.
+    db_ids = set(Article.objects.published().values_list("id", flat=True))
+    changed = set(Article.objects.filter(updated__gte=started_at).values_list("id", flat=True))
+    changed |= db_ids.symmetric_difference(ids)
+    if changed:
+        update_articles(changed)
+    prune_generations([path, old_dir])
+    return RebuildReport(count, seconds, path, _dir_size(path), caught_up=len(changed))
+
+
+def _swap_waiting_for_writers(path: Path) -> None:
+    """Swap ``path`` in while holding the old index's writer lock, so a write in flight
+    finishes first and a waiting one (seeing the swap) goes to the new index."""
+    old = open_index()
+    lock = old.lock("WRITELOCK") if old is not None else None
+    timeout = float(_setting("ARCHIVE_INDEX_LOCK_TIMEOUT", 10.0)) * 3
+    held = bool(lock) and try_for(lock.acquire, timeout=timeout, delay=0.05)
+    if lock and not held:
+        log.warning("swapping the index in without the old writer lock (busy %.0fs)", timeout)
+    try:
+        swap_in(path)
+    finally:
+        if held:
+            lock.release()
+
+
+@dataclass
+class CheckReport:
+    """Differences between the index and the database."""
+
+    missing: set[int] = field(default_factory=set)  # published, not in the index
+    stale: set[int] = field(default_factory=set)  # indexed from an older version
+    extra: set[int] = field(default_factory=set)  # in the index, not published
+    pending: set[int] = field(default_factory=set)  # failed writes waiting for a retry
+    indexed: int = 0
+    published: int = 0
+    index_missing: bool = False
+    repaired: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.stale or self.extra or self.pending)
+
+    def to_fix(self) -> set[int]:
+        return self.missing | self.stale | self.extra | self.pending
+
+
+def check(repair: bool = False) -> CheckReport:
+    """Compare the index with the database; with ``repair``, fix what differs."""
+    report = CheckReport(pending=pending_ids())
+    signatures = db_signatures()
+    report.published = len(signatures)
+    ix = open_index()
+    if ix is None:
+        report.index_missing = True
+        report.missing = set(signatures)
+        indexed = {}
+    else:
+        indexed = {}
+        with ix.searcher() as searcher:
+            for stored in searcher.reader().all_stored_fields():
+                if stored.get("key", "").startswith("a"):
+                    indexed[stored["article_id"]] = stored.get("signature", "")
+        report.missing = set(signatures) - set(indexed)
+        report.extra = set(indexed) - set(signatures)
+        report.stale = {
+            aid for aid, sig in indexed.items() if aid in signatures and signatures[aid] != sig
+        }
+    report.indexed = len(indexed)
+    if repair and not report.ok:
+        ids = sorted(report.to_fix())
+        for start in range(0, len(ids), 5000):
+            update_articles(ids[start : start + 5000])
+        report.repaired = True
+    return report

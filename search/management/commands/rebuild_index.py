@@ -1,0 +1,34 @@
+import sys
+
+from django.core.management.base import BaseCommand
+from tqdm import tqdm
+
+from archive.models import Article
+from search.index import rebuild
+
+
+class Command(BaseCommand):
+    help = (
+        "Build the search index from the database into a fresh directory and swap it in "
+        "atomically (searches keep working meanwhile)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    def handle(self, *args, **options):
+        total = Article.objects.published().count()
+        bar = tqdm(
+            total=total,
+            unit="article",
+            disable=options["no_progress"] or None,
+            file=sys.stderr,
+            desc="Indexing",
+        )
+        with bar:
+            report = rebuild(progress=bar.update)
+        self.stdout.write(
+            f"Indexed {report.articles} articles in {report.seconds:.1f}s "
+            f"({report.rate:.0f} articles/s, {report.size_bytes / 1e6:.1f} MB)"
+            + (f"; caught up {report.caught_up} changed meanwhile" if report.caught_up else "")
+        )

@@ -1,0 +1,868 @@
+"""Searching the index: the query language, filters, facets, snippets and suggestions.
+
+The query language is the one people know from web search engines:
+
+* ``words`` — every word must match (in the headline, standfirst, body, quotes,
+  outlet or people, stemmed: ``talks`` finds "talking");
+* ``"exact phrase"``; ``a OR b``; ``-word`` / ``-"phrase"`` to exclude; ``prefix*``;
+* filters ``outlet:NAME``, ``person:NAME``, ``from:YYYY-MM-DD``, ``to:YYYY-MM-DD``
+  (``from:2022`` and ``to:2022-02`` take the whole year or month); quote a value with
+  spaces: ``outlet:"Daily Mirror"``.
+
+A malformed query (unbalanced quotes, a lone operator, a bad date) is never an error:
+it is searched as plain words and ``ParsedQuery.notice`` says what happened.
+
+Searchers are opened once per process and refreshed when the index changes; facet
+columns are loaded once per searcher, and facet counts are cached per query.
+"""
+
+from __future__ import annotations
+
+import calendar
+import contextlib
+import html
+import logging
+import re
+import threading
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from django.db.models import Q
+from django.utils.text import slugify
+from whoosh import highlight, query, sorting
+
+from .index import live_dir, open_index
+from .schema import PERSON_SEP, TEXT_ANALYZER, TEXT_FIELDS
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 20
+FACET_SIZE = 10
+MONTH_FACET_SIZE = 12
+PREFIX_MIN = 2
+QUOTE_FIELDS = ("quote", "speaker_name")
+SNIPPET_FIELDS = ("standfirst", "body", "quotes", "headline")
+SNIPPET_WINDOW = 1600  # characters of text the highlighter analyses per hit
+FILTER_NAMES = ("outlet", "person", "from", "to")
+
+# --- Parsing -----------------------------------------------------------------------------
+
+
+@dataclass
+class Atom:
+    """One thing to match: a word, a phrase or a prefix."""
+
+    kind: str  # word | phrase | prefix
+    text: str
+
+    def display(self) -> str:
+        if self.kind == "phrase":
+            return f'"{self.text}"'
+        if self.kind == "prefix":
+            return f"{self.text}*"
+        return self.text
+
+
+@dataclass
+class ParsedQuery:
+    """A user's query, understood."""
+
+    text: str = ""
+    groups: list[list[Atom]] = field(default_factory=list)  # all groups must match; OR inside
+    exclude: list[Atom] = field(default_factory=list)
+    outlets: list[str] = field(default_factory=list)
+    persons: list[str] = field(default_factory=list)
+    date_from: date | None = None
+    date_to: date | None = None
+    notice: str = ""
+
+    @property
+    def has_terms(self) -> bool:
+        return bool(self.groups)
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(self.outlets or self.persons or self.date_from or self.date_to)
+
+    @property
+    def words(self) -> list[str]:
+        """The plain words (candidates for spelling suggestions)."""
+        return [a.text for g in self.groups for a in g if a.kind == "word"]
+
+
+class QuerySyntaxError(ValueError):
+    pass
+
+
+TOKEN_RE = re.compile(r'(-?)(?:([A-Za-z]+):)?("[^"]*"|[^\s"]+)|(")')
+DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+def parse_date(value: str, *, end: bool = False) -> date:
+    """``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``; the period's last day when ``end``."""
+    match = DATE_RE.match(value.strip())
+    if not match:
+        raise ValueError(value)
+    year, month, day = match.group(1), match.group(2), match.group(3)
+    year = int(year)
+    if month is None:
+        return date(year, 12, 31) if end else date(year, 1, 1)
+    month = int(month)
+    if day is None:
+        last = calendar.monthrange(year, month)[1] if 1 <= month <= 12 else 0
+        return date(year, month, last if end else 1)
+    return date(year, month, int(day))
+
+
+def _unquote(value: str) -> str:
+    return value[1:-1] if len(value) >= 2 and value[0] == value[-1] == '"' else value
+
+
+def _atom(token: str) -> Atom | None:
+    if token.startswith('"'):
+        text = _unquote(token).strip()
+        return Atom("phrase", text) if text else None
+    if token.endswith(":") and token[:-1].lower() in FILTER_NAMES:
+        raise QuerySyntaxError(f'"{token}" needs a value.')
+    if not re.search(r"\w", token):
+        raise QuerySyntaxError(f'"{token}" on its own is not a word or an operator.')
+    if token.endswith("*"):
+        stem = token.rstrip("*")
+        if len(re.sub(r"\W", "", stem)) < PREFIX_MIN:
+            raise QuerySyntaxError(
+                f'"{token}": a prefix search needs at least {PREFIX_MIN} letters before *.'
+            )
+        return Atom("prefix", stem)
+    return Atom("word", token.replace("*", ""))
+
+
+def _strict_parse(text: str, parsed: ParsedQuery) -> None:
+    if text.count('"') % 2:
+        raise QuerySyntaxError("Unbalanced quotation marks.")
+    groups: list[list[Atom]] = []
+    pending_or = False
+    for match in TOKEN_RE.finditer(text):
+        neg, name, value, stray = match.groups()
+        if stray:
+            raise QuerySyntaxError("Unbalanced quotation marks.")
+        lname = (name or "").lower()
+        if name and lname in FILTER_NAMES:
+            if neg or pending_or:
+                raise QuerySyntaxError(f'"{match.group(0)}": a filter cannot be negated or OR-ed.')
+            _apply_filter(parsed, lname, _unquote(value).strip())
+            continue
+        if name:  # an unknown "word:" is just words
+            value = f"{name} {value}" if not value.startswith('"') else value
+        if value == "OR" and not neg:
+            if not groups or pending_or:
+                raise QuerySyntaxError('"OR" needs a word on each side.')
+            pending_or = True
+            continue
+        if value in ("AND",) and not neg:
+            continue
+        atoms = []
+        for part in value.split(" ") if name and not value.startswith('"') else [value]:
+            atom = _atom(part)
+            if atom:
+                atoms.append(atom)
+        if neg:
+            if not atoms:
+                raise QuerySyntaxError('A lone "-" needs a word after it.')
+            if pending_or:
+                raise QuerySyntaxError('"OR" needs a word on each side.')
+            parsed.exclude.extend(atoms)
+            continue
+        if not atoms:
+            continue
+        if pending_or:
+            groups[-1].append(atoms[0])
+            groups.extend([a] for a in atoms[1:])
+            pending_or = False
+        else:
+            groups.extend([a] for a in atoms)
+    if pending_or:
+        raise QuerySyntaxError('"OR" needs a word on each side.')
+    parsed.groups = groups
+
+
+def _apply_filter(parsed: ParsedQuery, name: str, value: str) -> None:
+    if not value:
+        raise QuerySyntaxError(f'"{name}:" needs a value.')
+    if name == "outlet":
+        parsed.outlets.append(value)
+    elif name == "person":
+        parsed.persons.append(value)
+    else:
+        try:
+            day = parse_date(value, end=(name == "to"))
+        except ValueError:
+            # A bad date drops that filter only; the rest of the query stands.
+            parsed.notice = (
+                f'"{name}:{value}" is not a date (use YYYY-MM-DD); that filter was ignored.'
+            )
+            return
+        if name == "from":
+            parsed.date_from = day
+        else:
+            parsed.date_to = day
+
+
+def parse(text: str) -> ParsedQuery:
+    """Understand a user's query; malformed syntax falls back to plain words."""
+    text = (text or "").strip()[:500]
+    parsed = ParsedQuery(text=text)
+    try:
+        _strict_parse(text, parsed)
+    except QuerySyntaxError as exc:
+        fallback = ParsedQuery(text=text, notice=f"{exc} Searched for the words instead.")
+        for match in TOKEN_RE.finditer(text.replace('"', " ")):
+            neg, name, value, _stray = match.groups()
+            lname = (name or "").lower()
+            if name and lname in FILTER_NAMES and value.strip('"*-'):
+                with contextlib.suppress(QuerySyntaxError):
+                    _apply_filter(fallback, lname, value)
+                continue
+            for word in re.findall(r"\w+", f"{name or ''} {value}"):
+                if word not in ("OR", "AND"):
+                    fallback.groups.append([Atom("word", word)])
+        return fallback
+    return parsed
+
+
+# --- Searchers ---------------------------------------------------------------------------
+
+
+class _Entry:
+    def __init__(self, path: Path, ix):
+        self.path = path
+        self.ix = ix
+        self.searcher = ix.searcher()
+        self.lock = threading.RLock()
+        self.reset()
+
+    def reset(self):
+        self.columns: dict[str, list] = {}
+        self.facet_cache: OrderedDict = OrderedDict()
+
+    def column(self, name: str) -> list:
+        """A whole column as a list indexed by document number (loaded once)."""
+        if name not in self.columns:
+            reader = self.searcher.reader()
+            if name == "person_col":
+                values = [v.decode().split(PERSON_SEP) if v else [] for v in _col(reader, name)]
+            else:
+                values = list(_col(reader, name))
+            self.columns[name] = values
+        return self.columns[name]
+
+
+def _col(reader, name):
+    return reader.column_reader(name) if reader.has_column(name) else []
+
+
+_entries: dict[str, _Entry] = {}
+_entries_lock = threading.Lock()
+
+
+def get_entry() -> _Entry | None:
+    """The process's searcher for the live index, refreshed if the index changed."""
+    path = live_dir()
+    if path is None:
+        return None
+    from django.conf import settings
+
+    root = str(settings.ARCHIVE_INDEX_DIR)
+    with _entries_lock:
+        entry = _entries.get(root)
+        if entry is not None and entry.path == path:
+            if not entry.searcher.up_to_date():
+                with entry.lock:
+                    entry.searcher = entry.searcher.refresh()
+                    entry.reset()
+            return entry
+        ix = open_index()
+        if ix is None:
+            return None
+        if entry is not None:
+            entry.searcher.close()
+        entry = _entries[root] = _Entry(path, ix)
+        return entry
+
+
+# --- Building Whoosh queries ---------------------------------------------------------------
+
+
+def _field_query(schema, fieldname: str, atom: Atom, boost: float = 1.0):
+    fieldobj = schema[fieldname]
+    if atom.kind == "prefix":
+        raw = list(fieldobj.process_text(atom.text, mode="query", removestops=False))
+        if not raw:
+            return None
+        last = raw[-1]
+        plain = re.sub(r"\W", "", html.unescape(atom.text.lower()))
+        options = {last, plain} if plain else {last}
+        prefixes = [query.Prefix(fieldname, p) for p in sorted(options) if len(p) >= PREFIX_MIN]
+        if len(raw) > 1 or not prefixes:
+            return None
+        return prefixes[0] if len(prefixes) == 1 else query.Or(prefixes)
+    words = list(fieldobj.process_text(atom.text, mode="query"))
+    if not words:
+        return None
+    if len(words) == 1:
+        return query.Term(fieldname, words[0], boost=boost)
+    return query.Phrase(fieldname, words, boost=boost)
+
+
+def _atom_query(schema, atom: Atom, fields_: tuple[str, ...]):
+    # The boost on the query, not only the field: Whoosh scores phrases without field boosts.
+    parts = [
+        q
+        for f in fields_
+        if (q := _field_query(schema, f, atom, TEXT_FIELDS.get(f, 1.0))) is not None
+    ]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else query.Or(parts)
+
+
+def text_query(schema, parsed: ParsedQuery, fields_: tuple[str, ...]):
+    """The word part of ``parsed`` as a Whoosh query, or None when it has no words."""
+    musts = []
+    for group in parsed.groups:
+        alternatives = [q for a in group if (q := _atom_query(schema, a, fields_)) is not None]
+        if alternatives:
+            musts.append(alternatives[0] if len(alternatives) == 1 else query.Or(alternatives))
+    if not musts:
+        return None
+    return musts[0] if len(musts) == 1 else query.And(musts)
+
+
+def _exclusions(schema, parsed: ParsedQuery, fields_):
+    parts = [q for a in parsed.exclude if (q := _atom_query(schema, a, fields_)) is not None]
+    return query.Or(parts) if parts else None
+
+
+@dataclass
+class Filters:
+    """Filters resolved against the database, to apply to the index."""
+
+    outlets: list = field(default_factory=list)  # Outlet objects
+    persons: list = field(default_factory=list)  # Person objects
+    date_from: date | None = None
+    date_to: date | None = None
+    unknown: list[str] = field(default_factory=list)  # names that matched nothing
+
+    @property
+    def active(self) -> bool:
+        return bool(self.outlets or self.persons or self.date_from or self.date_to or self.unknown)
+
+
+def resolve_filters(
+    parsed: ParsedQuery, outlet_slugs=(), person_slugs=(), date_from=None, date_to=None
+):
+    """Outlets and people named in the query or chosen in the form (at most 2 queries)."""
+    from archive.ingest.people import name_key
+    from archive.models import Outlet, Person
+
+    result = Filters(date_from=parsed.date_from or date_from, date_to=parsed.date_to or date_to)
+    outlet_names = [*parsed.outlets, *outlet_slugs]
+    if outlet_names:
+        cond = Q()
+        for name in outlet_names:
+            cond |= Q(slug=slugify(name)) | Q(name__iexact=name)
+        found = list(Outlet.objects.filter(cond).order_by("name"))
+        result.outlets = found
+        for name in outlet_names:
+            if not any(o.slug == slugify(name) or o.name.lower() == name.lower() for o in found):
+                result.unknown.append(f"outlet:{name}")
+    person_names = [*parsed.persons, *person_slugs]
+    if person_names:
+        cond = Q()
+        for name in person_names:
+            cond |= Q(slug=slugify(name)) | Q(aliases__key=name_key(name))
+        found = list(Person.objects.filter(cond).distinct().order_by("name"))
+        result.persons = found
+        if not found:
+            result.unknown.extend(f"person:{n}" for n in person_names)
+    return result
+
+
+def filter_query(filters: Filters, *, person_field: str = "person"):
+    """The filters as Whoosh query parts (all must match)."""
+    parts = []
+    if filters.unknown:
+        parts.append(query.Term("kind", "-none-"))  # a named filter that matches nothing
+    if filters.outlets:
+        parts.append(query.Or([query.Term("outlet_slug", o.slug) for o in filters.outlets]))
+    if filters.persons:
+        parts.append(query.Or([query.Term(person_field, p.slug) for p in filters.persons]))
+    if filters.date_from or filters.date_to:
+        start = (
+            datetime.combine(filters.date_from, datetime.min.time()) if filters.date_from else None
+        )
+        end = datetime.combine(filters.date_to, datetime.max.time()) if filters.date_to else None
+        parts.append(query.DateRange("published", start, end))
+    return parts
+
+
+# --- Highlighting ------------------------------------------------------------------------
+
+
+class MarkFormatter(highlight.Formatter):
+    """``<mark>`` around matched words, everything HTML-escaped."""
+
+    between = " "
+
+    def _text(self, text):
+        return html.escape(text, quote=False)
+
+    def format_token(self, text, token, replace=False):
+        return f"<mark>{html.escape(highlight.get_text(text, token, replace), quote=False)}</mark>"
+
+    def format(self, fragments, replace=False):
+        """Fragments in text order, "…" wherever text was left out."""
+        out = []
+        end = 0
+        for fragment in sorted(fragments, key=lambda f: f.startchar):
+            if re.search(r"\w", fragment.text[end : fragment.startchar]):
+                out.append("…")
+            out.append(self.format_fragment(fragment, replace=replace).strip())
+            end = fragment.endchar
+        rest = fragments[0].text[end:] if fragments else ""
+        if re.search(r"\w", rest):
+            out.append("…")
+        elif out:
+            out[-1] += self._text(rest.rstrip())  # closing punctuation
+        return " ".join(out)
+
+
+_FRAGMENTER = highlight.ContextFragmenter(maxchars=240, surround=90)
+
+
+class _DistinctScorer(highlight.FragmentScorer):
+    """Prefer fragments with more of the different query words, then more matches."""
+
+    def __call__(self, fragment):
+        return len({t.text for t in fragment.matches}) * 100 + len(fragment.matches)
+
+
+_SCORER = _DistinctScorer()
+
+
+def _stem_pattern(terms: set[str]):
+    alternatives = sorted({re.escape(t[:5]) for t in terms if t}, key=len, reverse=True)
+    if not alternatives:
+        return None
+    return re.compile(r"\b(?:" + "|".join(alternatives) + ")", re.IGNORECASE)
+
+
+def snippet(text: str, terms: set[str], *, top: int = 2) -> str:
+    """An HTML snippet of ``text`` with ``terms`` (analysed forms) in ``<mark>``.
+
+    Only a window around the first likely match is analysed, so a long story costs the
+    same as a short one. Returns escaped text without marks when nothing matches.
+    """
+    if not text:
+        return ""
+    window = text
+    if len(text) > SNIPPET_WINDOW:
+        pattern = _stem_pattern(terms)
+        found = pattern.search(text) if pattern else None
+        start = max(0, found.start() - 200) if found else 0
+        start = text.rfind(" ", 0, start) + 1 if start else 0
+        window = text[start : start + SNIPPET_WINDOW]
+    window = re.sub(r"\s+", " ", window)
+    if terms:
+        marked = highlight.highlight(
+            window, terms, TEXT_ANALYZER, _FRAGMENTER, MarkFormatter(), top=top, scorer=_SCORER
+        )
+        if marked:
+            return marked
+    short = window[:240]
+    if len(window) > 240:
+        short = short.rsplit(" ", 1)[0] + " …"
+    return html.escape(short, quote=False)
+
+
+def highlight_terms(parsed: ParsedQuery, searcher) -> set[str]:
+    """The analysed forms of the query's positive words, prefixes expanded from the index."""
+    terms = set()
+    reader = searcher.reader()
+    for group in parsed.groups:
+        for atom in group:
+            words = list(TEXT_ANALYZER(atom.text, mode="query"))
+            if atom.kind != "prefix":
+                terms.update(t.text for t in words)
+                continue
+            prefix = words[-1].text if words else atom.text.lower()
+            for fieldname in ("body", "headline"):
+                for n, term in enumerate(reader.expand_prefix(fieldname, prefix)):
+                    if n >= 100:  # a short prefix can expand to thousands of words
+                        break
+                    terms.add(term.decode() if isinstance(term, bytes) else term)
+    return terms
+
+
+# --- Spelling ----------------------------------------------------------------------------
+
+
+def _doc_frequency(searcher, word: str) -> int:
+    reader = searcher.reader()
+    total = 0
+    for fieldname in ("headline", "body", "people"):
+        fieldobj = searcher.schema[fieldname]
+        for term in fieldobj.process_text(word, mode="query"):
+            total += reader.doc_frequency(fieldname, term)
+    return total
+
+
+def suggest(searcher, parsed: ParsedQuery) -> tuple[str, list[str]] | None:
+    """A corrected query text from the index's own words, or None.
+
+    A word is corrected when it is rare in the index and a word one or two edits away is
+    far more common ("Zelenksy" -> "zelensky", "Macrn" -> "macron").
+    """
+    words = parsed.words
+    if not words:
+        return None
+    reader = searcher.reader()
+    replacements = {}
+    for word in words:
+        lower = word.lower()
+        if not re.fullmatch(r"[^\W\d_]{3,}", lower):
+            continue
+        own = _doc_frequency(searcher, lower)
+        if own >= 3:
+            continue
+        best, best_freq = None, own * 20
+        for fieldname in ("people", "headline", "body"):
+            for maxdist in (1, 2):
+                try:
+                    candidates = set(reader.terms_within(fieldname, lower, maxdist, prefix=1))
+                except Exception:  # no spelling words in this segment
+                    candidates = set()
+                candidates.discard(lower)
+                for cand in candidates:
+                    cand = cand.decode() if isinstance(cand, bytes) else cand
+                    freq = _doc_frequency(searcher, cand)
+                    if freq > best_freq:
+                        best, best_freq = cand, freq
+                if best:
+                    break
+        if best:
+            replacements[word] = best
+    if not replacements:
+        return None
+    text = parsed.text
+    for word, better in replacements.items():
+        text = re.sub(rf"(?<![\w:]){re.escape(word)}(?!\w)", better, text)
+    return text, sorted(replacements.values())
+
+
+# --- Searching ---------------------------------------------------------------------------
+
+
+@dataclass
+class Facet:
+    value: str  # the filter value (a slug or YYYY-MM)
+    label: str
+    count: int
+    active: bool = False
+
+
+@dataclass
+class Hit:
+    article_id: int
+    headline: str
+    outlet: str
+    outlet_slug: str
+    published: date | None
+    people: list[tuple[str, str]]
+    snippet: str
+    article: object = None  # the Article, for its URL
+    quote: object = None  # the Quote, on the quotes tab
+
+
+@dataclass
+class SearchResult:
+    parsed: ParsedQuery
+    filters: Filters
+    scope: str = "articles"  # articles | quotes
+    total: int = 0
+    page: int = 1
+    pages: int = 0
+    hits: list[Hit] = field(default_factory=list)
+    facets: dict[str, list[Facet]] = field(default_factory=dict)
+    suggestion: tuple[str, list[str]] | None = None
+    sort: str = "relevance"
+    index_missing: bool = False
+    notices: list[str] = field(default_factory=list)
+
+
+SORTS = ("relevance", "newest", "oldest")
+
+
+def _sortedby(sort: str):
+    # Undated stories go last in both orders.
+    if sort == "newest":
+        return sorting.FieldFacet("day", reverse=True), False
+    if sort == "oldest":
+        return sorting.TranslateFacet(lambda v: v or 99999999, sorting.FieldFacet("day")), False
+    return None, False
+
+
+def run_search(
+    text: str,
+    *,
+    page: int = 1,
+    sort: str = "relevance",
+    scope: str = "articles",
+    outlet_slugs=(),
+    person_slugs=(),
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> SearchResult:
+    """Search the archive: the page of hits, total, facets and a suggestion.
+
+    Database work is fixed whatever the size of the result: resolving named filters,
+    one query for the page's articles (or quotes), one each for facet labels.
+    """
+    parsed = parse(text)
+    filters = resolve_filters(parsed, outlet_slugs, person_slugs, date_from, date_to)
+    result = SearchResult(parsed=parsed, filters=filters, scope=scope)
+    if parsed.notice:
+        result.notices.append(parsed.notice)
+    for name in filters.unknown:
+        result.notices.append(
+            f'Nothing in the archive is called "{name.split(":", 1)[1]}" ({name.split(":", 1)[0]}).'
+        )
+    if sort not in SORTS:
+        sort = "relevance"
+    if not parsed.has_terms and sort == "relevance":
+        sort = "newest"
+    result.sort = sort
+    entry = get_entry()
+    if entry is None:
+        result.index_missing = True
+        return result
+    with entry.lock:
+        _search(entry, result, page, scope)
+    return result
+
+
+def _search(entry: _Entry, result: SearchResult, page: int, scope: str) -> None:
+    searcher = entry.searcher
+    schema = searcher.schema
+    parsed, filters = result.parsed, result.filters
+    fields_ = QUOTE_FIELDS if scope == "quotes" else tuple(TEXT_FIELDS)
+    kind = "quote" if scope == "quotes" else "article"
+    words = text_query(schema, parsed, fields_)
+    parts = [query.Term("kind", kind)]
+    if words is not None:
+        parts.append(words)
+    parts.extend(filter_query(filters, person_field="speaker" if scope == "quotes" else "person"))
+    q = query.And(parts)
+    excluded = _exclusions(schema, parsed, fields_)
+    if excluded is not None:
+        q = query.AndNot(q, excluded)
+
+    key = repr(q)
+    cached = entry.facet_cache.get(key)
+    if cached is None:
+        docs = list(searcher.docs_for_query(q))
+        cached = (len(docs), _facet_counts(entry, docs, scope))
+        entry.facet_cache[key] = cached
+        if len(entry.facet_cache) > 256:
+            entry.facet_cache.popitem(last=False)
+    else:
+        entry.facet_cache.move_to_end(key)
+    result.total, counts = cached
+    result.pages = max(1, -(-result.total // PAGE_SIZE))
+    result.page = min(max(1, page), result.pages)
+    result.facets = _facet_labels(counts, filters, scope)
+    if result.total:
+        sortedby, reverse = _sortedby(result.sort)
+        limit = result.page * PAGE_SIZE
+        hits = searcher.search(q, limit=limit, sortedby=sortedby, reverse=reverse)
+        start = (result.page - 1) * PAGE_SIZE
+        shown = [(hit.docnum, hit.fields()) for hit in hits[start:limit]]
+        terms = highlight_terms(parsed, searcher)
+        if scope == "quotes":
+            result.hits = _quote_hits(shown, terms)
+        else:
+            result.hits = _article_hits(shown, terms)
+    if words is not None and result.total < 5 and result.page == 1:
+        result.suggestion = suggest(searcher, parsed)
+
+
+def _facet_counts(entry: _Entry, docs: list[int], scope: str) -> dict[str, Counter]:
+    months = entry.column("month")
+    counts = {"month": Counter(months[d] for d in docs)}
+    counts["month"].pop("", None)
+    if scope == "quotes":
+        speakers = entry.column("speaker")
+        counts["speaker"] = Counter(speakers[d] for d in docs)
+        counts["speaker"].pop("", None)
+    else:
+        outlets = entry.column("outlet_slug")
+        counts["outlet"] = Counter(outlets[d] for d in docs)
+        counts["outlet"].pop("", None)
+        people = entry.column("person_col")
+        counter = Counter()
+        for d in docs:
+            counter.update(people[d])
+        counter.pop("", None)
+        counts["person"] = counter
+    return counts
+
+
+def _facet_labels(counts, filters: Filters, scope: str) -> dict[str, list[Facet]]:
+    from archive.models import Outlet, Person
+
+    facets = {}
+    active_outlets = {o.slug for o in filters.outlets}
+    active_people = {p.slug for p in filters.persons}
+    if "outlet" in counts:
+        top = counts["outlet"].most_common(FACET_SIZE)
+        names = (
+            dict(Outlet.objects.filter(slug__in=[s for s, _ in top]).values_list("slug", "name"))
+            if top
+            else {}
+        )
+        facets["outlet"] = [Facet(s, names.get(s, s), n, s in active_outlets) for s, n in top]
+    people_key = "speaker" if scope == "quotes" else "person"
+    if people_key in counts:
+        top = counts[people_key].most_common(FACET_SIZE)
+        names = (
+            dict(Person.objects.filter(slug__in=[s for s, _ in top]).values_list("slug", "name"))
+            if top
+            else {}
+        )
+        facets["person"] = [Facet(s, names.get(s, s), n, s in active_people) for s, n in top]
+    months = sorted(counts["month"].items(), reverse=True)[:MONTH_FACET_SIZE]
+    facets["month"] = [
+        Facet(m, datetime.strptime(m, "%Y-%m").strftime("%B %Y"), n) for m, n in months
+    ]
+    return facets
+
+
+def _article_hits(shown, terms) -> list[Hit]:
+    from archive.models import Article
+
+    ids = [stored["article_id"] for _docnum, stored in shown]
+    articles = Article.objects.published().select_related("outlet").in_bulk(ids)
+    hits = []
+    for _docnum, stored in shown:
+        article = articles.get(stored["article_id"])
+        if article is None:  # unpublished since it was indexed: check_index will tidy up
+            continue
+        text = "\n\n".join(p for p in (article.standfirst, article.body) if p)
+        hits.append(
+            Hit(
+                article_id=article.pk,
+                headline=article.title,
+                outlet=article.outlet.name if article.outlet else "",
+                outlet_slug=article.outlet.slug if article.outlet else "",
+                published=article.published,
+                people=list(stored.get("people_display") or []),
+                snippet=snippet(text, terms),
+                article=article,
+            )
+        )
+    return hits
+
+
+def _quote_hits(shown, terms) -> list[Hit]:
+    from archive.models import Quote
+
+    ids = [int(stored["key"][1:]) for _docnum, stored in shown]
+    quotes = (
+        Quote.objects.filter(id__in=ids, article__status="published")
+        .select_related("article", "article__outlet", "speaker")
+        .in_bulk(ids)
+    )
+    hits = []
+    for quote_id in ids:
+        quote = quotes.get(quote_id)
+        if quote is None:
+            continue
+        article = quote.article
+        marked = (
+            snippet(quote.text, terms, top=1) if terms else html.escape(quote.text, quote=False)
+        )
+        if len(quote.text) <= SNIPPET_WINDOW and terms:
+            marked = highlight.highlight(
+                quote.text, terms, TEXT_ANALYZER, highlight.WholeFragmenter(), MarkFormatter()
+            ) or html.escape(quote.text, quote=False)
+        hits.append(
+            Hit(
+                article_id=article.pk,
+                headline=article.title,
+                outlet=article.outlet.name if article.outlet else "",
+                outlet_slug=article.outlet.slug if article.outlet else "",
+                published=article.published,
+                people=[(quote.speaker.name, quote.speaker.slug)] if quote.speaker else [],
+                snippet=marked,
+                article=article,
+                quote=quote,
+            )
+        )
+    return hits
+
+
+# --- Contracts for other parts of the archive -------------------------------------------
+
+
+def search_article_ids(text: str, limit: int = 100) -> list[int]:
+    """Ids of published articles matching ``text`` (query language), best first."""
+    entry = get_entry()
+    if entry is None:
+        return []
+    parsed = parse(text)
+    with entry.lock:
+        words = text_query(entry.searcher.schema, parsed, tuple(TEXT_FIELDS))
+        if words is None:
+            return []
+        q = query.And([query.Term("kind", "article"), words])
+        excluded = _exclusions(entry.searcher.schema, parsed, tuple(TEXT_FIELDS))
+        if excluded is not None:
+            q = query.AndNot(q, excluded)
+        return [hit["article_id"] for hit in entry.searcher.search(q, limit=limit)]
+
+
+def more_like_this(article_id: int, limit: int = 5, *, text: str | None = None) -> list[int]:
+    """Ids of published articles similar to ``article_id`` (key terms of its text).
+
+    ``text`` saves a query when the caller already has the article's text.
+    """
+    from archive.models import Article
+
+    entry = get_entry()
+    if entry is None:
+        return []
+    if text is None:
+        article = (
+            Article.objects.filter(pk=article_id).values("title", "standfirst", "body").first()
+        )
+        if article is None:
+            return []
+        text = "\n".join([article["title"], article["standfirst"], article["body"]])
+    with entry.lock:
+        searcher = entry.searcher
+        try:
+            terms = searcher.key_terms_from_text("body", text, numterms=12)
+        except Exception:
+            log.exception("more_like_this failed for article %s", article_id)
+            return []
+        if not terms:
+            return []
+        q = query.And(
+            [
+                query.Term("kind", "article"),
+                query.Or([query.Term("body", word, boost=weight) for word, weight in terms]),
+            ]
+        )
+        q = query.AndNot(q, query.Term("article", str(article_id)))
+        return [hit["article_id"] for hit in searcher.search(q, limit=limit)]

@@ -1,0 +1,246 @@
+"""The index follows the database: after commit, batched, one writer at a time."""
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from archive.models import Article
+from search import index
+from search.query import run_search, search_article_ids
+from tests.search_helpers import article, person
+
+pytestmark = pytest.mark.django_db
+
+
+def indexed_ids():
+    ix = index.open_index()
+    if ix is None:
+        return set()
+    with ix.searcher() as s:
+        return {f["article_id"] for f in s.all_stored_fields() if f["key"].startswith("a")}
+
+
+def test_a_new_article_reaches_the_index_only_after_commit(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        a = article("Harbour reopens after storm", "The harbour reopened on Tuesday.")
+        assert indexed_ids() == set()
+    assert indexed_ids() == set()
+    for callback in callbacks:
+        callback()
+    assert indexed_ids() == {a.pk}
+    assert search_article_ids("harbour") == [a.pk]
+
+
+def test_a_rolled_back_save_writes_nothing(django_capture_on_commit_callbacks):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        article("Never saved", "Gone with the rollback.")
+        raise RuntimeError("rollback")
+    assert callbacks == []
+    assert index.open_index() is None
+
+
+def test_publish_hide_edit_and_delete_follow_the_database(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        a = article(
+            "Lighthouse keeper retires", "After forty years the keeper retires.", status="new"
+        )
+    assert search_article_ids("lighthouse") == []  # not published yet
+
+    with django_capture_on_commit_callbacks(execute=True):
+        a.status = Article.Status.PUBLISHED
+        a.save()
+    assert search_article_ids("lighthouse") == [a.pk]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        a.title = "Beacon keeper retires"
+        a.save()
+    assert search_article_ids("lighthouse") == []
+    assert search_article_ids("beacon") == [a.pk]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        a.status = Article.Status.HIDDEN
+        a.save()
+    assert search_article_ids("beacon") == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        a.status = Article.Status.PUBLISHED
+        a.save()
+    assert search_article_ids("beacon") == [a.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        a.delete()
+    assert search_article_ids("beacon") == []
+    assert indexed_ids() == set()
+
+
+def test_people_with_aliases_and_quotes_are_indexed_and_follow_edits(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        zelensky = person("Volodymyr Zelensky", "Zelenskyy")
+        a = article(
+            "Talks in Kyiv",
+            "The president met envoys.",
+            people=[zelensky],
+            quotes=[(zelensky, "We will not give up an inch")],
+        )
+    assert search_article_ids("zelenskyy") == [a.pk]
+    assert search_article_ids("inch") == [a.pk]  # quotes are part of the article's text
+    assert run_search("inch", scope="quotes").total == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        quote = a.quotes.get()
+        quote.text = "We will hold every street"
+        quote.save()
+    assert search_article_ids("inch") == []
+    assert search_article_ids("street") == [a.pk]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        zelensky.aliases.create(name="Zelenskiy", key="zelenskiy")
+    assert search_article_ids("zelenskiy") == [a.pk]
+
+
+def test_an_import_writes_the_index_once_per_chunk(
+    monkeypatch, django_capture_on_commit_callbacks, seeds_dir
+):
+    from archive import importer
+
+    calls = []
+    real = index.update_articles
+    monkeypatch.setattr(
+        index, "update_articles", lambda ids: calls.append(sorted(ids)) or real(ids)
+    )
+    monkeypatch.setattr(importer, "CHUNK", 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = importer.import_paths([str(seeds_dir)])
+    ids = sorted(o.article_id for o in result.outcomes)
+    # Each chunk's new stories are written together, once.
+    chunk_calls = [c for c in calls if c in (ids[0:2], ids[2:4], ids[4:])]
+    assert chunk_calls == [ids[0:2], ids[2:4], ids[4:]]
+    # At most one more write per chunk: stories already saved whose people gained an
+    # alias in that chunk (their "people" text changed). Never one write per story.
+    assert len(calls) <= 2 * 3
+    assert indexed_ids() == set(ids)
+
+
+HOLD_LOCK = textwrap.dedent(
+    """
+    import sys, time
+    from whoosh import index
+    ix = index.open_dir(sys.argv[1])
+    writer = ix.writer()
+    writer.add_document(key="a999999", kind="article", article="999999", article_id=999999,
+                        headline="Written by the other process")
+    print("locked", flush=True)
+    time.sleep(float(sys.argv[2]))
+    writer.commit()
+    """
+)
+
+
+def _hold_lock(seconds):
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(index.live_dir()), str(seconds)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout.readline().strip() == "locked"
+    return proc
+
+
+def test_two_writers_at_once_lose_nothing(settings, seeded):
+    settings.ARCHIVE_INDEX_LOCK_TIMEOUT = 10
+    ids = set(Article.objects.values_list("id", flat=True))
+    proc = _hold_lock(0.5)  # another process (a gunicorn worker) is writing
+    try:
+        a = Article.objects.order_by("id").first()
+        Article.objects.filter(pk=a.pk).update(title="Renamed while another writer held the lock")
+        assert index.update_articles([a.pk]) == 1  # waits for the lock, then writes
+    finally:
+        assert proc.wait(timeout=20) == 0
+    assert indexed_ids() == ids | {999999}
+    assert search_article_ids('"another writer held"') == [a.pk]
+
+
+def test_a_write_that_times_out_is_logged_kept_and_repaired(settings, seeded, caplog):
+    settings.ARCHIVE_INDEX_LOCK_TIMEOUT = 0.2
+    settings.ARCHIVE_INDEX_LOCK_ATTEMPTS = 2
+    a = Article.objects.order_by("id").first()
+    Article.objects.filter(pk=a.pk).update(title="Edited during a long lock")
+    proc = _hold_lock(3)
+    try:
+        assert index.update_articles([a.pk]) == 0
+    finally:
+        proc.wait(timeout=20)
+    assert "SEARCH INDEX WRITE FAILED for 1 article(s)" in caplog.text
+    assert index.pending_ids() == {a.pk}
+    assert search_article_ids('"long lock"') == []
+
+    report = index.check(repair=True)
+    assert report.pending == {a.pk}
+    assert report.extra == {999999}
+    assert index.pending_ids() == set()
+    assert search_article_ids('"long lock"') == [a.pk]
+    assert index.check().ok
+
+
+def test_rebuild_builds_aside_and_swaps(seeded, capsys):
+    before = index.live_dir()
+    ids = set(Article.objects.values_list("id", flat=True))
+    call_command("rebuild_index", "--no-progress")
+    out = capsys.readouterr().out
+    assert out.startswith("Indexed 5 articles in ")
+    after = index.live_dir()
+    assert after != before and after.parent == before.parent
+    assert indexed_ids() == ids
+    # The previous generation is kept for searchers still reading it; older ones go.
+    call_command("rebuild_index", "--no-progress")
+    generations = sorted(p.name for p in after.parent.glob("gen-*"))
+    assert generations == sorted([after.name, index.live_dir().name])
+
+
+def test_search_keeps_working_while_a_rebuild_swaps(seeded):
+    assert run_search("putin").total == 5  # a searcher is open on the old generation
+    index.rebuild()
+    assert run_search("putin").total == 5  # and is replaced by one on the new one
+
+
+def test_check_index_reports_and_repairs_a_drifted_index(seeded, capsys):
+    articles = list(Article.objects.order_by("id"))
+    missing, stale, extra = articles[0], articles[1], articles[2]
+    index.delete_articles([missing.pk])  # a lost write
+    Article.objects.filter(pk=stale.pk).update(title="Quietly retitled")
+    Article.objects.filter(pk=stale.pk).update(updated=stale.updated.replace(year=2030))
+    Article.objects.filter(pk=extra.pk).update(status="hidden")  # update() sends no signal
+
+    with pytest.raises(Exception) as excinfo:
+        call_command("check_index")
+    assert "run with --repair" in str(excinfo.value)
+    out = capsys.readouterr().out
+    assert "5 indexed" not in out
+    assert "4 published, 4 indexed: 1 missing, 1 stale, 1 extra, 0 pending" in out
+    assert f"  missing: {missing.pk}\n" in out
+    assert f"  stale: {stale.pk}\n" in out
+    assert f"  extra: {extra.pk}\n" in out
+
+    call_command("check_index", "--repair")
+    assert "Repaired 3 article(s)." in capsys.readouterr().out
+    call_command("check_index")
+    assert capsys.readouterr().out.endswith("The index matches the database.\n")
+    assert search_article_ids('"quietly retitled"') == [stale.pk]
+    assert extra.pk not in indexed_ids()
+
+
+def test_check_index_without_an_index(db, capsys):
+    call_command("check_index")
+    assert capsys.readouterr().out == (
+        "No search index yet.\n0 published, 0 indexed: 0 missing, 0 stale, 0 extra, 0 pending\n"
+        "The index matches the database.\n"
+    )

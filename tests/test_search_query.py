@@ -1,0 +1,80 @@
+"""The query language: words, phrases, OR, exclusion, prefixes, filters, malformed input."""
+
+from datetime import date
+
+import pytest
+
+from search.query import Atom, parse, snippet
+
+
+def test_words_phrases_or_exclusion_and_prefix():
+    parsed = parse('putin "security demands" nato OR eu -biden -"white house" ukrain*')
+    assert parsed.groups == [
+        [Atom("word", "putin")],
+        [Atom("phrase", "security demands")],
+        [Atom("word", "nato"), Atom("word", "eu")],
+        [Atom("prefix", "ukrain")],
+    ]
+    assert parsed.exclude == [Atom("word", "biden"), Atom("phrase", "white house")]
+    assert parsed.notice == ""
+
+
+def test_filters_in_the_query():
+    parsed = parse('talks outlet:"Daily Mirror" person:zelensky from:2022-02-01 to:2022-02')
+    assert parsed.groups == [[Atom("word", "talks")]]
+    assert parsed.outlets == ["Daily Mirror"]
+    assert parsed.persons == ["zelensky"]
+    assert parsed.date_from == date(2022, 2, 1)
+    assert parsed.date_to == date(2022, 2, 28)  # a month means its last day
+    assert parse("from:2021 to:2021").date_to == date(2021, 12, 31)
+
+
+@pytest.mark.parametrize(
+    ("text", "notice", "words"),
+    [
+        ('"security demands', "Unbalanced quotation marks.", ["security", "demands"]),
+        ("OR putin", '"OR" needs a word on each side.', ["putin"]),
+        ("putin OR", '"OR" needs a word on each side.', ["putin"]),
+        ("putin OR OR macron", '"OR" needs a word on each side.', ["putin", "macron"]),
+        ("putin - macron", '"-" on its own is not a word or an operator.', ["putin", "macron"]),
+        ("putin *", '"*" on its own is not a word or an operator.', ["putin"]),
+        ("u* putin", '"u*": a prefix search needs at least 2 letters before *.', ["u", "putin"]),
+        ("putin outlet:", '"outlet:" needs a value.', ["putin", "outlet"]),
+    ],
+)
+def test_malformed_queries_become_plain_words_with_a_notice(text, notice, words):
+    parsed = parse(text)
+    assert parsed.notice == f"{notice} Searched for the words instead."
+    assert parsed.words == words
+    assert parsed.exclude == []
+
+
+def test_a_bad_date_drops_only_that_filter():
+    parsed = parse("putin from:2022-13-45 to:2022-03-01")
+    assert (
+        parsed.notice
+        == '"from:2022-13-45" is not a date (use YYYY-MM-DD); that filter was ignored.'
+    )
+    assert parsed.words == ["putin"]
+    assert parsed.date_from is None
+    assert parsed.date_to == date(2022, 3, 1)
+
+
+def test_snippet_marks_matched_stems_on_escaped_text():
+    text = "Talks <b>resumed</b> & the talking went on; no talk of R&D."
+    assert snippet(text, {"talk"}) == (
+        "<mark>Talks</mark> &lt;b&gt;resumed&lt;/b&gt; &amp; the <mark>talking</mark> went on; "
+        "no <mark>talk</mark> of R&amp;D."
+    )
+
+
+def test_snippet_without_a_match_is_the_escaped_opening():
+    assert snippet("A <quiet> day.", {"storm"}) == "A &lt;quiet&gt; day."
+
+
+def test_snippet_of_a_long_text_shows_the_matching_part():
+    text = "Filler words here. " * 200 + "The ceasefire held overnight. " + "More filler. " * 200
+    result = snippet(text, {"ceasefir"})
+    assert "<mark>ceasefire</mark> held overnight." in result
+    assert result.startswith("… ") and result.endswith(" …")
+    assert len(result) < 400
