@@ -50,8 +50,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 bench: $(STAMP)
-	$(BIN)/python -m tests.bench.search_bench --n $(N)
-	if [ -f tests/bench/run.py ]; then $(BIN)/python -m tests.bench.run --n $(N); fi
+	$(BIN)/python -m tests.bench.run --n $(N)
 
 clean:
 	rm -rf $(VENV) var/index var/static .pytest_cache

@@ -1,0 +1,273 @@
+"""Load and fault tests on loopback: `python -m tests.bench.load` (bounded in time).
+
+1. 50 concurrent clients for 60 s on a page and search mix while an import of 5,000 stories
+   runs beside the site: no 5xx, no request over 2 s, and afterwards `check_index` finds
+   nothing missing.
+2. An import killed half way (SIGKILL) and run again: the batch completes with no duplicate
+   and no lost story; the index is consistent after `check_index --repair`.
+3. The server restarted during load: clients see at most connection errors, never a wrong page.
+
+Prints a report and writes var/bench/load.json; exits non-zero when a check fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import http.client
+import json
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+
+from tests.bench.common import BENCH_DIR, PYTHON, ROOT, Archive, Server, write_results
+from tests.bench.run import build_corpus_dir
+
+TITLES_CODE = r"""
+import json, random
+from archive.models import Article, Outlet, Person
+rng = random.Random(7)
+arts = list(Article.objects.published().values_list("id", "slug", "title")[:5000])
+arts = rng.sample(arts, min(200, len(arts)))
+pages = [(f"/articles/{i}/{s}/", t) for i, s, t in arts]
+pages += [(o.get_absolute_url(), o.name) for o in Outlet.objects.all()[:30]]
+pages += [(p.get_absolute_url(), p.name) for p in Person.objects.order_by("-id")[:50]]
+print(json.dumps(pages))
+"""
+
+SEARCHES = ["president", "%22health+care%22", "tax+OR+budget", "economy+-trump", "immigratoin"]
+
+
+class Clients:
+    """N client threads looping over a URL mix until told to stop; every response checked."""
+
+    def __init__(self, port, pages, n, seed=1):
+        self.port = port
+        self.pages = pages  # (path, text the page must contain)
+        self.n = n
+        self.seed = seed
+        self.stop_at = None
+        self.lock = threading.Lock()
+        self.stats = {
+            "requests": 0,
+            "ok": 0,
+            "status_5xx": 0,
+            "other_status": 0,
+            "wrong_page": 0,
+            "connection_errors": 0,
+            "over_2s": 0,
+            "max_s": 0.0,
+        }
+        self.examples = []
+
+    def _record(self, key, seconds=None, example=None):
+        with self.lock:
+            self.stats[key] += 1
+            self.stats["requests"] += 1
+            if seconds is not None:
+                self.stats["max_s"] = max(self.stats["max_s"], seconds)
+                if seconds > 2:
+                    self.stats["over_2s"] += 1
+            if example and len(self.examples) < 10:
+                self.examples.append(example)
+
+    def _run(self, i):
+        rng = random.Random(self.seed * 1000 + i)
+        conn = None
+        while time.time() < self.stop_at:
+            if rng.random() < 0.25:
+                path, expect = f"/search/?q={rng.choice(SEARCHES)}", None
+            else:
+                path, expect = rng.choice(self.pages)
+            try:
+                if conn is None:
+                    conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+                start = time.perf_counter()
+                conn.request("GET", path)
+                response = conn.getresponse()
+                body = response.read().decode("utf-8", "replace")
+                seconds = time.perf_counter() - start
+            except (OSError, http.client.HTTPException) as exc:
+                if conn is not None:
+                    conn.close()
+                conn = None
+                self._record("connection_errors", example=f"{path}: {type(exc).__name__}")
+                time.sleep(0.05)
+                continue
+            if response.status >= 500:
+                self._record("status_5xx", seconds, f"{path}: {response.status}")
+            elif response.status != 200:
+                self._record("other_status", seconds, f"{path}: {response.status}")
+            elif expect is not None and html.escape(expect, quote=False) not in body.replace(
+                "&#x27;", "'"
+            ).replace("&quot;", '"'):
+                self._record("wrong_page", seconds, f"{path}: missing {expect[:40]!r}")
+            else:
+                self._record("ok", seconds)
+        if conn is not None:
+            conn.close()
+
+    def run_for(self, seconds):
+        self.stop_at = time.time() + seconds
+        threads = [
+            threading.Thread(target=self._run, args=(i,), daemon=True) for i in range(self.n)
+        ]
+        for t in threads:
+            t.start()
+        return threads
+
+
+def article_count(archive):
+    with sqlite3.connect(archive.var_dir / "archive.sqlite3", timeout=30) as db:
+        total = db.execute("select count(*) from archive_article").fetchone()[0]
+        distinct = db.execute(
+            "select count(distinct content_hash) from archive_article"
+        ).fetchone()[0]
+    return total, distinct
+
+
+def check_index(archive, repair=False):
+    args = ["check_index"] + (["--repair"] if repair else [])
+    proc = archive.manage(*args, check=False)
+    return proc.returncode, (proc.stdout + proc.stderr).strip()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="load and fault tests on loopback")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument(
+        "--base", type=int, default=3000, help="stories in the archive before the load"
+    )
+    parser.add_argument(
+        "--import-n", type=int, default=5000, help="stories imported during the load"
+    )
+    args = parser.parse_args(argv)
+    report = {"checks": {}}
+    failed = []
+
+    per_dir = 1000
+    total = args.base + 2 * args.import_n
+    corpus = build_corpus_dir(((total + per_dir - 1) // per_dir) * per_dir, seed=1)
+    dirs = sorted(p for p in corpus.iterdir() if p.is_dir())
+    base_dirs = dirs[: args.base // per_dir]
+    load_dirs = dirs[len(base_dirs) : len(base_dirs) + args.import_n // per_dir]
+    kill_dirs = dirs[len(base_dirs) + len(load_dirs) : len(base_dirs) + 2 * len(load_dirs)]
+
+    archive = Archive(BENCH_DIR / "load")
+    archive.reset()
+    print(f"importing {args.base:,} stories to start from ...", flush=True)
+    archive.manage("import_articles", *map(str, base_dirs), "--no-progress", check=False)
+    archive.manage("rebuild_index", "--no-progress")
+    pages = json.loads(archive.manage("shell", "-c", TITLES_CODE).stdout.strip().splitlines()[-1])
+
+    # 1. Load while an import runs.
+    print(
+        f"{args.clients} clients for {args.seconds} s while {args.import_n:,} stories import ...",
+        flush=True,
+    )
+    with Server(archive, workers=3, threads=4) as server:
+        clients = Clients(server.port, pages, args.clients)
+        threads = clients.run_for(args.seconds)
+        importer = subprocess.Popen(
+            [PYTHON, "manage.py", "import_articles", *map(str, load_dirs), "--no-progress"],
+            cwd=ROOT,
+            env=archive.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for t in threads:
+            t.join()
+        import_err = importer.communicate(timeout=1800)[1]
+    code, out = check_index(archive)
+    load = {
+        **clients.stats,
+        "examples": clients.examples,
+        "import_exit": importer.returncode,
+        "check_index_exit": code,
+        "check_index": out[-800:],
+        "import_stderr": import_err[-500:],
+    }
+    load["rps"] = round(clients.stats["requests"] / args.seconds, 1)
+    report["load_during_import"] = load
+    ok = clients.stats["status_5xx"] == 0 and clients.stats["over_2s"] == 0 and code == 0
+    report["checks"]["load: no 5xx, none over 2 s, index complete"] = ok
+    if not ok:
+        failed.append("load during import")
+
+    # 2. Kill an import half way, then run it again.
+    before, _ = article_count(archive)
+    expected = before + sum(len(list(d.iterdir())) for d in kill_dirs)
+    print("killing an import half way ...", flush=True)
+    proc = subprocess.Popen(
+        [PYTHON, "manage.py", "import_articles", *map(str, kill_dirs), "--no-progress"],
+        cwd=ROOT,
+        env=archive.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 600
+    while time.time() < deadline and proc.poll() is None:
+        now, _ = article_count(archive)
+        if now - before >= (expected - before) // 2:
+            break
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    killed_at, _ = article_count(archive)
+    archive.manage("import_articles", *map(str, kill_dirs), "--no-progress", check=False)
+    after, distinct = article_count(archive)
+    repair_code, repair_out = check_index(archive, repair=True)
+    final_code, final_out = check_index(archive)
+    kill = {
+        "before": before,
+        "killed_at": killed_at,
+        "after_rerun": after,
+        "expected": expected,
+        "distinct_hashes": distinct,
+        "repair": repair_out[-800:],
+        "check_after_repair_exit": final_code,
+        "check_after_repair": final_out[-800:],
+    }
+    report["kill_import"] = kill
+    ok = after == expected == distinct and final_code == 0 and before < killed_at < expected
+    report["checks"]["kill: rerun completes, no duplicate, no loss, index repaired"] = ok
+    if not ok:
+        failed.append("kill and rerun")
+
+    # 3. Restart the server during load.
+    print("restarting the server during load ...", flush=True)
+    server = Server(archive, workers=3, threads=4).start()
+    clients = Clients(server.port, pages, 20, seed=2)
+    threads = clients.run_for(20)
+    time.sleep(6)
+    server.stop()
+    time.sleep(1)
+    server.start()
+    for t in threads:
+        t.join()
+    server.stop()
+    report["restart"] = {**clients.stats, "examples": clients.examples}
+    ok = (
+        clients.stats["wrong_page"] == 0
+        and clients.stats["status_5xx"] == 0
+        and clients.stats["ok"] > 0
+    )
+    report["checks"]["restart: only connection errors, never a wrong page"] = ok
+    if not ok:
+        failed.append("restart")
+
+    write_results(report, BENCH_DIR / "load.json")
+    print(json.dumps(report, indent=2)[:6000])
+    print("FAILED: " + ", ".join(failed) if failed else "all load and fault checks passed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main())

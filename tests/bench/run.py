@@ -1,0 +1,343 @@
+"""The archive's benchmark: `make bench N=10000` (default 100,000 stories).
+
+Builds a deterministic corpus in the seeds' raw format from real news text, then measures
+end to end on a scratch archive:
+
+- import rate (stories/s) and peak memory, on SQLite and on PostgreSQL;
+- `rebuild_index` rate, peak memory and index size;
+- page latency (p50/p95/p99) for home, article, outlet, person and day pages, and for the
+  search page over a fixed query mix, served by gunicorn as the README recommends;
+- the same query mix on SQLite FTS5 over the same corpus (a peer baseline);
+- a trivial view through the same server (the ceiling for a page);
+- SQL queries per page; requests/s on a mix of article and browse pages, and errors.
+
+Results are printed as a table and written to var/bench/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import threading
+import time
+from pathlib import Path
+
+from tests.bench.common import (
+    BENCH_DIR,
+    ROOT,
+    Archive,
+    Server,
+    get,
+    summary_ms,
+    write_results,
+)
+
+PAGE_SAMPLES = 60  # requests per page type
+RPS_SECONDS = 20
+RPS_CLIENTS = 8
+
+
+def build_corpus_dir(n: int, seed: int) -> Path:
+    """Write the corpus of ``n`` stories once; later runs reuse it."""
+    from tests.bench.corpus import build_corpus
+
+    target = BENCH_DIR / f"corpus-{n}-{seed}"
+    done = target / ".complete"
+    if done.exists():
+        return target
+    target.mkdir(parents=True, exist_ok=True)
+    count = 0
+    for name, text in build_corpus(n, seed=seed):
+        sub = target / f"{count // 1000:04d}"
+        sub.mkdir(exist_ok=True)
+        (sub / name).write_text(text, encoding="utf-8")
+        count += 1
+    done.write_text(str(count))
+    return target
+
+
+def dir_mb(path: Path) -> float:
+    return round(sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20, 1)
+
+
+def sample_paths(archive: Archive, k: int, seed: int) -> dict:
+    """Sample page URLs of each type from the scratch archive (run in a child process)."""
+    proc = archive.manage(
+        "shell", "-c", SAMPLE_CODE.replace("__K__", str(k)).replace("__SEED__", str(seed))
+    )
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+SAMPLE_CODE = r"""
+import json, random
+from archive.models import Article, Outlet, Person
+rng = random.Random(__SEED__)
+ids = list(Article.objects.published().values_list("id", flat=True)[:20000])
+arts = [a.get_absolute_url() for a in Article.objects.filter(id__in=rng.sample(ids, min(__K__, len(ids))))]
+outlets = [o.get_absolute_url() for o in Outlet.objects.all()[:__K__]]
+people = [p.get_absolute_url() for p in Person.objects.order_by("-id")[:__K__]]
+days = sorted({d for d in Article.objects.published().exclude(published=None).values_list("published", flat=True)[:5000]})
+days = [f"/dates/{d:%Y/%m/%d}/" for d in rng.sample(days, min(__K__, len(days)))]
+print(json.dumps({"article": arts, "outlet": outlets, "person": people, "day": days, "home": ["/"]}))
+"""
+
+QUERY_COUNT_CODE = r"""
+import json
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+paths = json.loads(__PATHS__)
+client = Client()
+out = {}
+for kind, urls in paths.items():
+    counts = []
+    for url in urls[:5]:
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(url, HTTP_HOST="localhost")
+        counts.append(len(ctx.captured_queries))
+    out[kind] = max(counts) if counts else None
+print(json.dumps(out))
+"""
+
+
+def search_queries() -> list[str]:
+    """The search benchmark's fixed query mix (common word, rare word, phrase, boolean,
+    filtered, misspelt, prefix, several words) as search page URLs."""
+    from urllib.parse import urlencode
+
+    from tests.bench.search_bench import QUERIES
+
+    return ["/search/?" + urlencode({"q": q}) for _label, q, _fts in QUERIES]
+
+
+def time_pages(port: int, urls: list[str], n: int) -> tuple[list[float], int]:
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    times, errors = [], 0
+    for i in range(n):
+        url = urls[i % len(urls)]
+        try:
+            status, seconds, _ = get(port, url, conn=conn)
+        except OSError:
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            errors += 1
+            continue
+        if status != 200:
+            errors += 1
+        times.append(seconds)
+    conn.close()
+    return times, errors
+
+
+def requests_per_second(
+    port: int, urls: list[str], seconds: int, clients: int
+) -> tuple[float, int]:
+    import http.client
+
+    stop = time.time() + seconds
+    counts = [0] * clients
+    errors = [0] * clients
+
+    def client(i):
+        rng = random.Random(i)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while time.time() < stop:
+            try:
+                status, _, _ = get(port, rng.choice(urls), conn=conn)
+                counts[i] += 1
+                if status != 200:
+                    errors[i] += 1
+            except OSError:
+                errors[i] += 1
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    start = time.time()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(counts) / (time.time() - start), sum(errors)
+
+
+FTS5_CODE = r"""
+import json
+from pathlib import Path
+from django.conf import settings
+from tests.bench.search_bench import build_fts, percentiles, time_fts
+con, _ = build_fts(Path(settings.DATABASES["default"]["NAME"]))
+_, times = time_fts(con, 5)
+p50, p95, p99 = percentiles(times)
+print(json.dumps({"p50": round(p50, 2), "p95": round(p95, 2), "p99": round(p99, 2)}))
+"""
+
+
+def fts5_baseline(archive: Archive) -> dict:
+    """The same query mix on SQLite FTS5 over the same articles (a peer baseline)."""
+    proc = archive.manage("shell", "-c", FTS5_CODE)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=100_000, help="stories in the corpus")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--pg-n",
+        type=int,
+        default=None,
+        help="stories imported on PostgreSQL (default: min(N, 10000))",
+    )
+    parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/archive_bench")
+    parser.add_argument("--skip-pg", action="store_true")
+    args = parser.parse_args(argv)
+
+    results = {"corpus_size": args.n, "errors": 0, "machine": {"cores": os.cpu_count()}}
+    print(f"building corpus of {args.n:,} stories ...", flush=True)
+    t0 = time.perf_counter()
+    corpus = build_corpus_dir(args.n, args.seed)
+    results["corpus_build_s"] = round(time.perf_counter() - t0, 1)
+    results["corpus_mb"] = dir_mb(corpus)
+
+    archive = Archive(BENCH_DIR / "sqlite")
+    archive.reset()
+    print("importing on SQLite ...", flush=True)
+    seconds, rss, out = archive.measure(
+        "import_articles", str(corpus), "--no-progress", check=False
+    )
+    results["import_rate"] = round(args.n / seconds, 1)
+    results["import_seconds"] = round(seconds, 1)
+    results["import_peak_rss_mb"] = round(rss, 1)
+    results["import_summary"] = out.strip().splitlines()[0] if out.strip() else ""
+
+    print("rebuilding the index ...", flush=True)
+    seconds, rss, out = archive.measure("rebuild_index", "--no-progress")
+    published = int(
+        archive.manage(
+            "shell",
+            "-c",
+            "from archive.models import Article; print(Article.objects.published().count())",
+        ).stdout.split()[-1]
+    )
+    results["rebuild_rate"] = round(published / seconds, 1)
+    results["rebuild_peak_rss_mb"] = round(rss, 1)
+    results["index_mb"] = dir_mb(archive.var_dir / "index")
+    results["database_mb"] = round(os.path.getsize(archive.var_dir / "archive.sqlite3") / 2**20, 1)
+    results["peak_rss_mb"] = max(results["import_peak_rss_mb"], results["rebuild_peak_rss_mb"])
+
+    paths = sample_paths(archive, 20, args.seed)
+    queries = search_queries()
+    proc = archive.manage(
+        "shell",
+        "-c",
+        QUERY_COUNT_CODE.replace("__PATHS__", repr(json.dumps({**paths, "search": queries}))),
+    )
+    results["queries_per_page"] = json.loads(proc.stdout.strip().splitlines()[-1])
+
+    print("timing pages through gunicorn ...", flush=True)
+    with Server(archive, workers=3) as server:
+        page_stats = {}
+        for kind in ("home", "article", "outlet", "person", "day"):
+            if not paths[kind]:
+                continue
+            times, errors = time_pages(server.port, paths[kind], PAGE_SAMPLES)
+            page_stats[kind] = summary_ms(times)
+            results["errors"] += errors
+        times, errors = time_pages(server.port, queries, len(queries) * 10)
+        results["errors"] += errors
+        search = summary_ms(times)
+        page_stats["search"] = search
+        times, errors = time_pages(server.port, ["/healthz/"], PAGE_SAMPLES)
+        page_stats["trivial"] = summary_ms(times)
+        results["errors"] += errors
+        mix = paths["article"] + paths["outlet"] + paths["person"] + paths["day"] + ["/"]
+        rps, errors = requests_per_second(server.port, mix, RPS_SECONDS, RPS_CLIENTS)
+        results["rps"] = round(rps, 1)
+        results["errors"] += errors
+        rps_trivial, _ = requests_per_second(server.port, ["/healthz/"], 5, RPS_CLIENTS)
+        results["rps_trivial"] = round(rps_trivial, 1)
+    results["page_ms"] = page_stats
+    results["page_p95_ms"] = {k: v["p95"] for k, v in page_stats.items()}
+    results["search_p50_ms"] = search["p50"]
+    results["search_p95_ms"] = search["p95"]
+    results["search_p99_ms"] = search["p99"]
+    results["page_to_trivial_p95_ratio"] = {
+        k: round(v["p95"] / max(page_stats["trivial"]["p95"], 0.01), 1)
+        for k, v in page_stats.items()
+    }
+
+    try:
+        fts = fts5_baseline(archive)
+        results["fts5_search_p50_ms"] = fts["p50"]
+        results["fts5_search_p95_ms"] = fts["p95"]
+        results["search_to_fts5_p95_ratio"] = round(search["p95"] / max(fts["p95"], 0.01), 2)
+    except Exception as exc:  # the baseline must not sink the run
+        results["fts5_error"] = str(exc)[-500:]
+
+    if not args.skip_pg:
+        pg_n = args.pg_n or min(args.n, 10_000)
+        print(f"importing {pg_n:,} stories on PostgreSQL ...", flush=True)
+        pg = Archive(BENCH_DIR / "pg", database_url=args.pg_url)
+        try:
+            pg.reset()
+            subset = sorted(p for p in corpus.iterdir() if p.is_dir())
+            need = (pg_n + 999) // 1000
+            seconds, rss, out = pg.measure(
+                "import_articles", *map(str, subset[:need]), "--no-progress", check=False
+            )
+            results["pg_import_rate"] = round(min(pg_n, need * 1000) / seconds, 1)
+            results["pg_import_peak_rss_mb"] = round(rss, 1)
+        except Exception as exc:
+            results["pg_error"] = str(exc)[-500:]
+
+    path = write_results(results)
+    print_table(results)
+    print(f"\nwritten to {path.relative_to(ROOT)}")
+    return 0
+
+
+def print_table(r):
+    rows = [
+        ("corpus size", f"{r['corpus_size']:,} stories ({r.get('corpus_mb')} MB)"),
+        ("import (SQLite)", f"{r['import_rate']} stories/s, peak {r['import_peak_rss_mb']} MB"),
+        (
+            "import (PostgreSQL)",
+            f"{r.get('pg_import_rate', '-')} stories/s, peak {r.get('pg_import_peak_rss_mb', '-')} MB",
+        ),
+        ("rebuild_index", f"{r['rebuild_rate']} articles/s, peak {r['rebuild_peak_rss_mb']} MB"),
+        ("index size", f"{r['index_mb']} MB (database {r['database_mb']} MB)"),
+        (
+            "search p50/p95/p99",
+            f"{r['search_p50_ms']} / {r['search_p95_ms']} / {r['search_p99_ms']} ms",
+        ),
+        (
+            "FTS5 p50/p95",
+            f"{r.get('fts5_search_p50_ms', '-')} / {r.get('fts5_search_p95_ms', '-')} ms (Whoosh/FTS5 p95 ratio {r.get('search_to_fts5_p95_ratio', '-')})",
+        ),
+    ]
+    for kind, stats in r["page_ms"].items():
+        rows.append(
+            (
+                f"page {kind}",
+                f"p50 {stats['p50']} ms, p95 {stats['p95']} ms, {r['queries_per_page'].get(kind, '-')} queries",
+            )
+        )
+    rows += [
+        ("requests/s (mix)", f"{r['rps']} ({r['rps_trivial']} for a trivial view)"),
+        ("errors", str(r["errors"])),
+    ]
+    width = max(len(k) for k, _ in rows)
+    for key, value in rows:
+        print(f"{key:<{width}}  {value}")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main())
