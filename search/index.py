@@ -31,7 +31,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -40,12 +39,13 @@ from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.util.filelock import try_for
 
-from .schema import PERSON_SEP, build_schema
+from .schema import PERSON_SEP, SCHEMA_VERSION, build_schema
 
 log = logging.getLogger(__name__)
 
 CURRENT = "current"
 PENDING = "pending-ids"
+VERSION_FILE = "schema-version"  # in each generation: the SCHEMA_VERSION it was built with
 CHUNK = 500  # articles read from the database at a time
 
 
@@ -106,7 +106,20 @@ def create_generation() -> Path:
     path = root / f"gen-{stamp}-{os.getpid()}-{secrets.token_hex(3)}"
     path.mkdir()
     whoosh_index.create_in(str(path), build_schema())
+    (path / VERSION_FILE).write_text(f"{SCHEMA_VERSION}\n")
     return path
+
+
+def schema_version(path: Path | None = None) -> int | None:
+    """The schema version an index generation was built with (the live one by default);
+    1 for an index from before versions were recorded, None when there is no index."""
+    path = path or live_dir()
+    if path is None:
+        return None
+    try:
+        return int((Path(path) / VERSION_FILE).read_text().strip() or 1)
+    except (FileNotFoundError, ValueError):
+        return 1
 
 
 def swap_in(path: Path) -> None:
@@ -144,10 +157,6 @@ def ensure_index():
 # --- Documents ---------------------------------------------------------------------------
 
 
-def _as_datetime(day: date | None):
-    return datetime(day.year, day.month, day.day) if day else None
-
-
 def _signature(row, people, quotes) -> str:
     """What ``check_index`` compares: changes to any indexed value change it.
 
@@ -159,6 +168,7 @@ def _signature(row, people, quotes) -> str:
         row["title"],
         row["outlet__name"] or "",
         row["published"].isoformat() if row["published"] else "",
+        row["cluster_id"],
         [(p["slug"], p["name"], p["aliases"]) for p in people],
         [(q["id"], q["speaker__slug"] or "", q["speaker_label"], q["text"]) for q in quotes],
     ]
@@ -198,7 +208,7 @@ def _related(ids: list[int]):
     return people, quotes
 
 
-ROW_FIELDS = ("id", "title", "published", "updated", "outlet__name", "outlet__slug")
+ROW_FIELDS = ("id", "title", "published", "updated", "outlet__name", "outlet__slug", "cluster_id")
 
 
 def _published_rows(ids: list[int], *, text: bool):
@@ -211,8 +221,9 @@ def _published_rows(ids: list[int], *, text: bool):
 def article_documents(row, people, quotes) -> list[dict]:
     """The Whoosh documents of one article: the article and one per quote."""
     aid = row["id"]
-    published = _as_datetime(row["published"])
-    month = row["published"].strftime("%Y-%m") if row["published"] else ""
+    day = row["published"]
+    month = f"{day.year:04d}-{day.month:02d}" if day else ""
+    day = day.year * 10000 + day.month * 100 + day.day if day else 0
     outlet_slug = row["outlet__slug"] or ""
     slugs = [p["slug"] for p in people]
     names = []
@@ -231,15 +242,14 @@ def article_documents(row, people, quotes) -> list[dict]:
         "outlet": row["outlet__name"] or "",
         "outlet_slug": outlet_slug,
         "month": month,
+        "day": day,
+        "cluster": f"c{row['cluster_id']}".encode() if row["cluster_id"] else b"",
         "person": " ".join(slugs),
         "person_col": PERSON_SEP.join(slugs).encode(),
         "people": "\n".join(names),
         "people_display": [(p["name"], p["slug"]) for p in people],
         "signature": _signature(row, people, quotes),
     }
-    doc["day"] = int(row["published"].strftime("%Y%m%d")) if row["published"] else 0
-    if published:
-        doc["published"] = published
     docs = [doc]
     for q in quotes:
         quote_doc = {
@@ -252,9 +262,8 @@ def article_documents(row, people, quotes) -> list[dict]:
             "speaker_name": q["speaker__name"] or q["speaker_label"] or "",
             "outlet_slug": outlet_slug,
             "month": month,
+            "day": day,
         }
-        if published:
-            quote_doc["published"] = published
         docs.append(quote_doc)
     return docs
 
@@ -345,9 +354,13 @@ def _write_docs(writer, ids: Iterable[int], *, delete_first=True) -> int:
     if delete_first:
         for aid in ids:
             writer.delete_by_term("article", str(aid))
+    # An index built with an older schema (until ``rebuild_index``) gets the fields it has.
+    names = set(writer.schema.names())
     added = 0
     for _aid, docs in iter_documents(ids):
         for doc in docs:
+            if not names.issuperset(doc):
+                doc = {k: v for k, v in doc.items() if k in names}
             writer.add_document(**doc)
         added += 1
     return added
@@ -438,7 +451,9 @@ def rebuild(progress: Callable[[int], None] | None = None, limitmb: int = 256) -
     started = time.perf_counter()
     path = create_generation()
     ix = whoosh_index.open_dir(str(path))
-    writer = ix.writer(limitmb=limitmb)
+    # One process (the machine's other core serves searches), a large posting pool, and
+    # one commit: a fresh index has a single segment, so there is nothing to merge.
+    writer = ix.writer(procs=1, limitmb=limitmb)
     count = 0
     try:
         ids = list(Article.objects.published().order_by("id").values_list("id", flat=True))
@@ -448,7 +463,7 @@ def rebuild(progress: Callable[[int], None] | None = None, limitmb: int = 256) -
             count += 1
             if progress:
                 progress(1)
-        writer.commit()
+        writer.commit(merge=False)
     except BaseException:
         writer.cancel()
         shutil.rmtree(path, ignore_errors=True)
@@ -495,17 +510,37 @@ class CheckReport:
     published: int = 0
     index_missing: bool = False
     repaired: bool = False
+    outdated: str = ""  # why the index must be rebuilt (built with another schema)
 
     @property
     def ok(self) -> bool:
-        return not (self.missing or self.stale or self.extra or self.pending)
+        return not (self.missing or self.stale or self.extra or self.pending or self.outdated)
 
     def to_fix(self) -> set[int]:
         return self.missing | self.stale | self.extra | self.pending
 
 
 def check(repair: bool = False) -> CheckReport:
-    """Compare the index with the database; with ``repair``, fix what differs."""
+    """Compare the index with the database; with ``repair``, fix what differs.
+
+    An index built with another schema version is reported as outdated; ``repair``
+    rebuilds it (aside, then swapped in) instead of patching it.
+    """
+    version = schema_version()
+    if version is not None and version != SCHEMA_VERSION:
+        report = CheckReport(
+            outdated=f"The index was built with schema version {version}; this version of "
+            f"the archive needs {SCHEMA_VERSION}. Run `manage.py rebuild_index`."
+        )
+        ix = open_index()
+        if ix is not None:
+            with ix.searcher() as searcher:
+                report.indexed = searcher.doc_frequency("kind", "article")
+        report.published = len(db_signatures())
+        if repair:
+            rebuild()
+            report.repaired = True
+        return report
     report = CheckReport(pending=pending_ids())
     signatures = db_signatures()
     report.published = len(signatures)

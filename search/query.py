@@ -399,12 +399,15 @@ def filter_query(filters: Filters, *, person_field: str = "person"):
     if filters.persons:
         parts.append(query.Or([query.Term(person_field, p.slug) for p in filters.persons]))
     if filters.date_from or filters.date_to:
-        start = (
-            datetime.combine(filters.date_from, datetime.min.time()) if filters.date_from else None
-        )
-        end = datetime.combine(filters.date_to, datetime.max.time()) if filters.date_to else None
-        parts.append(query.DateRange("published", start, end))
+        # ``day`` is YYYYMMDD, 0 when undated: a date filter leaves undated stories out.
+        start = _day_number(filters.date_from) if filters.date_from else 1
+        end = _day_number(filters.date_to) if filters.date_to else None
+        parts.append(query.NumericRange("day", start, end))
     return parts
+
+
+def _day_number(day: date) -> int:
+    return day.year * 10000 + day.month * 100 + day.day
 
 
 # --- Highlighting ------------------------------------------------------------------------

@@ -14,13 +14,192 @@ database. Facets read column (sortable) fields, never the posting lists: facetin
 non-sortable field is one of Whoosh's performance cliffs.
 """
 
-from whoosh import columns, fields
-from whoosh.analysis import CharsetFilter, StemmingAnalyzer
+import re
+from array import array
+from itertools import accumulate
+
+from whoosh import columns, fields, formats
+from whoosh.analysis import STOP_WORDS, Token, Tokenizer
 from whoosh.codec import whoosh3
+from whoosh.lang.porter import stem
 from whoosh.support.charset import accent_map
+from whoosh.system import _INT_SIZE, pack_uint
+from whoosh.util.numeric import byte_to_length
+
+#: Bump when the schema or the analysis changes: ``check_index`` then asks for a rebuild.
+SCHEMA_VERSION = 2
+
+WORD_RE = re.compile(r"\w+(?:\.?\w+)*")  # Whoosh's default tokenizer pattern
+
+
+class FoldingStemmer(Tokenizer):
+    """Words, lower-cased, stop words dropped, Porter-stemmed, then accent-folded.
+
+    The same terms and positions as Whoosh's ``StemmingAnalyzer | CharsetFilter(accent_map)``
+    in one pass: each distinct word of the input is looked up once in a dictionary
+    holding its final form (or None for a stop word), so indexing costs one regex scan
+    and one dictionary lookup per word. ``terms()`` is the fast path used by
+    ``FastPositions`` when indexing; ``__call__`` is the ordinary token stream (queries,
+    highlighting).
+    """
+
+    CACHE_LIMIT = 500_000  # distinct words remembered; cleared when full
+    is_morph = True  # stems: fields with spelling keep the unstemmed words aside
+
+    def __init__(self, stoplist=STOP_WORDS, minsize=2):
+        self.stoplist = frozenset(stoplist) if stoplist is not None else None
+        self.minsize = minsize
+        self._cache = {}
+
+    def __getstate__(self):
+        return {"stoplist": self.stoplist, "minsize": self.minsize}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._cache = {}
+
+    def __eq__(self, other):
+        return (
+            other.__class__ is self.__class__
+            and self.stoplist == other.stoplist
+            and self.minsize == other.minsize
+        )
+
+    def __hash__(self):
+        return hash((self.__class__.__name__, self.minsize))
+
+    def _stopped(self, lower: str) -> bool:
+        stops = self.stoplist
+        return stops is not None and (len(lower) < self.minsize or lower in stops)
+
+    def _final(self, word: str):
+        """The indexed form of ``word``, or None when it is a stop word."""
+        cache = self._cache
+        if len(cache) >= self.CACHE_LIMIT:
+            cache.clear()
+        lower = word.lower()
+        result = None if self._stopped(lower) else stem(lower).translate(accent_map)
+        cache[word] = result
+        return result
+
+    def terms(self, text: str) -> tuple[list[str], int]:
+        """The indexed terms of ``text`` in order, and the position of the first one
+        (Whoosh numbers positions from the first word that is not a stop word)."""
+        cache = self._cache
+        final = self._final
+        words = WORD_RE.findall(text)
+        out = []
+        append = out.append
+        for word in words:
+            try:
+                term = cache[word]
+            except KeyError:
+                term = final(word)
+            if term is not None:
+                append(term)
+        first = 0
+        if out and self.stoplist is not None:
+            while cache[words[first]] is None:
+                first += 1
+        return out, first
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        no_morph=False,
+        **kwargs,
+    ):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        matches = WORD_RE.finditer(value) if tokenize else [None]
+        pos = None
+        for n, match in enumerate(matches):
+            word = match.group(0) if match is not None else value
+            lower = word.lower()
+            t.boost = 1.0
+            if keeporiginal:
+                t.original = word
+            if chars:
+                t.startchar = start_char + (match.start() if match is not None else 0)
+                t.endchar = start_char + (match.end() if match is not None else len(value))
+            if self._stopped(lower):
+                if removestops:
+                    continue
+                t.stopped = True
+                t.text = lower.translate(accent_map)
+                if positions:
+                    t.pos = start_pos + n
+            else:
+                t.stopped = False
+                t.text = (lower if no_morph else stem(lower)).translate(accent_map)
+                if positions:
+                    pos = start_pos + n if pos is None else pos + 1
+                    t.pos = pos
+            yield t
+
+
+_SINGLE_POSITION = [pack_uint(1) + bytes((1, p)) for p in range(256)]
+
+
+class FastPositions(formats.Positions):
+    """Whoosh's ``Positions`` format (same encoding on disk), indexing through
+    ``FoldingStemmer.terms`` instead of a token stream."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        if not isinstance(analyzer, FoldingStemmer) or not isinstance(value, str):
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        fb = self.field_boost
+        terms, base = analyzer.terms(value)
+        poses = {}
+        for n, term in enumerate(terms, base):
+            try:
+                poses[term].append(n)
+            except KeyError:
+                poses[term] = [n]
+        encode = self.encode
+        single = _SINGLE_POSITION
+        for word, poslist in poses.items():
+            if len(poslist) == 1 and poslist[0] < 256:
+                yield word, 1, fb, single[poslist[0]]
+            else:
+                yield word, len(poslist), len(poslist) * fb, encode(poslist)
+
+    # Positions as deltas, one byte each when they all fit, else four (Whoosh pickles a
+    # list per posting: a third of the indexing time).
+    def encode(self, poslist):
+        deltas = [poslist[0]]
+        deltas.extend([b - a for a, b in zip(poslist, poslist[1:], strict=False)])
+        try:
+            payload = b"\x01" + bytes(deltas)
+        except ValueError:
+            payload = b"\x04" + array("I", deltas).tobytes()
+        return pack_uint(len(deltas)) + payload
+
+    def decode_positions(self, valuestring):
+        data = valuestring[_INT_SIZE + 1 :]
+        if valuestring[_INT_SIZE] == 4:
+            data = array("I", data)
+        return list(accumulate(data))
+
+
+def text_field(analyzer, *, field_boost=1.0, stored=False, spelling=False) -> fields.TEXT:
+    field_ = fields.TEXT(
+        analyzer=analyzer, field_boost=field_boost, stored=stored, spelling=spelling
+    )
+    field_.format = FastPositions(field_boost=field_boost)
+    return field_
+
 
 #: Stemmed, lower-cased, accent-folded English words.
-TEXT_ANALYZER = StemmingAnalyzer(cachesize=50000) | CharsetFilter(accent_map)
+TEXT_ANALYZER = FoldingStemmer()
 
 # The text fields a plain word is looked for in, with the boost of a match there.
 TEXT_FIELDS = {
@@ -40,39 +219,41 @@ PERSON_SEP = " "
 def _name_analyzer():
     # Names keep every word (no stop list: "Of" in an outlet name) but are folded and
     # stemmed like the text, so one analysed query term matches in every field.
-    return StemmingAnalyzer(stoplist=None, minsize=1) | CharsetFilter(accent_map)
+    return FoldingStemmer(stoplist=None)
 
 
 def build_schema() -> fields.Schema:
     """A fresh schema object (Whoosh schemas are mutable, so never share one)."""
     text = TEXT_ANALYZER
+    names = _name_analyzer()
     return fields.Schema(
         key=fields.ID(unique=True, stored=True),  # "a<article id>" or "q<quote id>"
         kind=fields.ID(),
         article=fields.ID(),  # the article id as text, to delete an article with its quotes
         article_id=fields.STORED(),
-        headline=fields.TEXT(analyzer=text, field_boost=3.0, stored=True, spelling=True),
-        standfirst=fields.TEXT(analyzer=text, field_boost=1.5),
+        headline=text_field(text, field_boost=3.0, spelling=True),
+        standfirst=text_field(text, field_boost=1.5),
         # Spelling words come from headlines and names only: the body's would double
         # the indexing work for little gain ("Did you mean" is mostly about names).
-        body=fields.TEXT(analyzer=text),
-        quotes=fields.TEXT(analyzer=text),
-        outlet=fields.TEXT(analyzer=_name_analyzer(), stored=True),
-        people=fields.TEXT(analyzer=_name_analyzer(), field_boost=1.5, spelling=True),
-        # Facets and filters: one value per document in a column.
+        body=text_field(text),
+        quotes=text_field(text),
+        outlet=text_field(names),
+        people=text_field(names, field_boost=1.5, spelling=True),
+        # Facets, filters, sorting and collapsing: one value per document in a column.
         outlet_slug=fields.ID(sortable=True),
         month=fields.ID(sortable=True),  # "YYYY-MM", "" when undated
-        published=fields.DATETIME(stored=True),
-        day=fields.NUMERIC(int, bits=32, sortable=True, signed=False),  # YYYYMMDD, 0 undated
+        day=fields.NUMERIC(int, bits=32, sortable=True, signed=False, shift_step=8),  # YYYYMMDD
+        # The story cluster: "c<cluster id>" for a story with copies, "" otherwise.
+        cluster=fields.COLUMN(columns.VarBytesColumn()),
         # People: a keyword field to filter on, a column of space-joined slugs to count.
         person=fields.KEYWORD(scorable=False),
         person_col=fields.COLUMN(columns.VarBytesColumn()),
         people_display=fields.STORED(),  # [(name, slug), ...] in mention order
         signature=fields.STORED(),  # what check_index compares with the database
         # Quote documents.
-        quote=fields.TEXT(analyzer=text),
+        quote=text_field(text),
         speaker=fields.ID(sortable=True),  # speaker's person slug, "" when none
-        speaker_name=fields.TEXT(analyzer=_name_analyzer()),
+        speaker_name=text_field(names),
     )
 
 
@@ -91,3 +272,35 @@ def _cached_reader(self, fieldname, column):
 
 
 whoosh3.W3PerDocReader._cached_reader = _cached_reader
+
+_LENGTH_OF_BYTE = [None] + [byte_to_length(b) for b in range(1, 256)]
+
+
+def _doc_field_length(self, docnum, fieldname, default=0):
+    """Whoosh's own, reading each field's length column once into memory.
+
+    The stock version reads one byte from the file per call: once per posting when a
+    segment is written, and once per matching document and field when BM25 scores.
+    """
+    if docnum > self._doccount:
+        raise IndexError(f"Asked for docnum {docnum!r} of {self._doccount}")
+    try:
+        lengths = self._length_bytes[fieldname]
+    except AttributeError:
+        self._length_bytes = {}
+        return _doc_field_length(self, docnum, fieldname, default)
+    except KeyError:
+        reader = self._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+        if reader is None:
+            lengths = None
+        else:
+            raw = reader._dbfile.get(reader._basepos, reader._count) if reader._count else b""
+            lengths = array("B", raw)
+            lengths.extend(bytes(max(0, self._doccount + 1 - len(lengths))))
+        self._length_bytes[fieldname] = lengths
+    if lengths is None:
+        return default
+    return _LENGTH_OF_BYTE[lengths[docnum]]
+
+
+whoosh3.W3PerDocReader.doc_field_length = _doc_field_length

@@ -21,6 +21,14 @@ class Command(BaseCommand):
         report = check(repair=options["repair"])
         if report.index_missing:
             self.stdout.write("No search index yet.")
+        if report.outdated:
+            self.stdout.write(report.outdated)
+            if report.repaired:
+                self.stdout.write("Rebuilt the index with the current schema.")
+                return
+            raise CommandError(
+                "The index is outdated; run rebuild_index (or check_index --repair)."
+            )
         self.stdout.write(
             f"{report.published} published, {report.indexed} indexed: "
             f"{len(report.missing)} missing, {len(report.stale)} stale, "
