@@ -24,14 +24,19 @@ import html
 import logging
 import re
 import threading
+from bisect import bisect_left, bisect_right
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import chain, compress
 from pathlib import Path
 
 from django.db.models import Q
 from django.utils.text import slugify
 from whoosh import highlight, query, sorting
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
 
 from .index import live_dir, open_index
 from .schema import PERSON_SEP, TEXT_ANALYZER, TEXT_FIELDS
@@ -244,22 +249,98 @@ class _Entry:
 
     def reset(self):
         self.columns: dict[str, list] = {}
+        self.kinds: dict[str, set[int]] = {}
         self.facet_cache: OrderedDict = OrderedDict()
 
     def column(self, name: str) -> list:
         """A whole column as a list indexed by document number (loaded once)."""
         if name not in self.columns:
             reader = self.searcher.reader()
-            if name == "person_col":
+            if not reader.has_column(name):  # an index built before the column existed
+                default = 0 if name == "day" else [] if name == "person_col" else ""
+                values = [default] * reader.doc_count_all()
+            elif name == "person_col":
                 values = [v.decode().split(PERSON_SEP) if v else [] for v in _col(reader, name)]
+            elif name == "cluster":
+                values = [v.decode() for v in _col(reader, name)]
             else:
                 values = list(_col(reader, name))
             self.columns[name] = values
         return self.columns[name]
 
+    def kind_docs(self, kind: str) -> set[int]:
+        """Document numbers of the live (not deleted) documents of ``kind``."""
+        if kind not in self.kinds:
+            docs = term_docs(self.searcher, "kind", kind)
+            reader = self.searcher.reader()
+            if reader.has_deletions():
+                docs.intersection_update(reader.all_doc_ids())
+            self.kinds[kind] = docs
+        return self.kinds[kind]
+
+    def day_ascending(self) -> tuple[list[int], list[int]]:
+        """All document numbers by ``day``, and their days (for range lookups)."""
+        if "day_asc" not in self.columns:
+            days = self.column("day")
+            asc = sorted(range(len(days)), key=days.__getitem__)
+            self.columns["day_asc"] = asc
+            self.columns["day_asc_days"] = [days[d] for d in asc]
+        return self.columns["day_asc"], self.columns["day_asc_days"]
+
+    def order(self, sort: str) -> list[int]:
+        """All document numbers in ``sort`` order (newest or oldest; undated last, ties
+        by document number)."""
+        key = f"order-{sort}"
+        if key not in self.columns:
+            days = self.column("day")
+            if sort == "oldest":
+                self.columns[key] = sorted(range(len(days)), key=lambda d: (days[d] or 99999999, d))
+            else:
+                self.columns[key] = sorted(range(len(days)), key=lambda d: (-days[d], d))
+        return self.columns[key]
+
 
 def _col(reader, name):
     return reader.column_reader(name) if reader.has_column(name) else []
+
+
+def term_docs(searcher, fieldname: str, text) -> set[int]:
+    """Document numbers whose ``fieldname`` holds ``text``, read a posting block at a
+    time (deleted documents included: callers intersect with ``kind_docs``)."""
+    out: set[int] = set()
+    for sub, offset in searcher.subsearchers or [(searcher, 0)]:
+        reader = sub.reader()
+        try:
+            matcher = reader.postings(fieldname, text)
+        except TermNotFound:
+            continue
+        if isinstance(matcher, FilterMatcher):
+            matcher = matcher.child
+        if isinstance(matcher, W3LeafMatcher):
+            while matcher.is_active():
+                if matcher._ids is None:
+                    matcher._read_ids()
+                ids = matcher._ids[matcher._i :] if matcher._i else matcher._ids
+                out.update([i + offset for i in ids] if offset else ids)
+                matcher._next_block()
+        else:
+            out.update(i + offset for i in matcher.all_ids())
+    return out
+
+
+def match_docs(searcher, q) -> set[int]:
+    """Document numbers matching ``q``, with set operations on whole posting lists for
+    terms, ORs, ANDs and NOTs (Whoosh's matchers go one document at a time)."""
+    if isinstance(q, query.Term):
+        return term_docs(searcher, q.fieldname, q.text)
+    if isinstance(q, query.Or):
+        return set().union(*(match_docs(searcher, sub) for sub in q.subqueries))
+    if isinstance(q, query.And):
+        sets = sorted((match_docs(searcher, sub) for sub in q.subqueries), key=len)
+        return sets[0].intersection(*sets[1:]) if sets else set()
+    if isinstance(q, query.AndNot):
+        return match_docs(searcher, q.a) - match_docs(searcher, q.b)
+    return set(searcher.docs_for_query(q))  # phrases, prefixes: Whoosh's own matchers
 
 
 _entries: dict[str, _Entry] = {}
@@ -390,7 +471,8 @@ def resolve_filters(
 
 
 def filter_query(filters: Filters, *, person_field: str = "person"):
-    """The filters as Whoosh query parts (all must match)."""
+    """The outlet and person filters as Whoosh query parts (all must match); dates are
+    matched on the ``day`` column (``date_docs``)."""
     parts = []
     if filters.unknown:
         parts.append(query.Term("kind", "-none-"))  # a named filter that matches nothing
@@ -398,12 +480,18 @@ def filter_query(filters: Filters, *, person_field: str = "person"):
         parts.append(query.Or([query.Term("outlet_slug", o.slug) for o in filters.outlets]))
     if filters.persons:
         parts.append(query.Or([query.Term(person_field, p.slug) for p in filters.persons]))
-    if filters.date_from or filters.date_to:
-        # ``day`` is YYYYMMDD, 0 when undated: a date filter leaves undated stories out.
-        start = _day_number(filters.date_from) if filters.date_from else 1
-        end = _day_number(filters.date_to) if filters.date_to else None
-        parts.append(query.NumericRange("day", start, end))
     return parts
+
+
+def date_docs(entry, filters: Filters) -> set[int] | None:
+    """Documents dated within the filter's range (undated ones never are), or None when
+    there is no date filter."""
+    if not (filters.date_from or filters.date_to):
+        return None
+    asc, asc_days = entry.day_ascending()
+    low = _day_number(filters.date_from) if filters.date_from else 1
+    high = _day_number(filters.date_to) if filters.date_to else 99999999
+    return set(asc[bisect_left(asc_days, max(low, 1)) : bisect_right(asc_days, high)])
 
 
 def _day_number(day: date) -> int:
@@ -521,6 +609,9 @@ def _doc_frequency(searcher, word: str) -> int:
     return total
 
 
+SPELLING_PASSES = ((1, ("people", "headline", "body")), (2, ("people", "headline")))
+
+
 def suggest(searcher, parsed: ParsedQuery) -> tuple[str, list[str]] | None:
     """A corrected query text from the index's own words, or None.
 
@@ -540,8 +631,10 @@ def suggest(searcher, parsed: ParsedQuery) -> tuple[str, list[str]] | None:
         if own >= 3:
             continue
         best, best_freq = None, own * 20
-        for fieldname in ("people", "headline", "body"):
-            for maxdist in (1, 2):
+        # One edit in any field's words first; two edits only among the headline and
+        # name words (the body's vocabulary is the largest and slowest to walk).
+        for maxdist, fieldnames in SPELLING_PASSES:
+            for fieldname in fieldnames:
                 try:
                     candidates = set(reader.terms_within(fieldname, lower, maxdist, prefix=1))
                 except Exception:  # no spelling words in this segment
@@ -552,8 +645,8 @@ def suggest(searcher, parsed: ParsedQuery) -> tuple[str, list[str]] | None:
                     freq = _doc_frequency(searcher, cand)
                     if freq > best_freq:
                         best, best_freq = cand, freq
-                if best:
-                    break
+            if best:
+                break
         if best:
             replacements[word] = best
     if not replacements:
@@ -586,6 +679,13 @@ class Hit:
     snippet: str
     article: object = None  # the Article, for its URL
     quote: object = None  # the Quote, on the quotes tab
+    # Every published copy of the story (this one included), first copy first; empty
+    # when the story has no other copy.
+    copies: list = field(default_factory=list)
+
+    @property
+    def other_copies(self) -> list:
+        return [a for a in self.copies if a.pk != self.article_id]
 
 
 @dataclass
@@ -593,6 +693,7 @@ class SearchResult:
     parsed: ParsedQuery
     filters: Filters
     scope: str = "articles"  # articles | quotes
+    # Matching stories: the copies of one story count once (quotes: matching quotes).
     total: int = 0
     page: int = 1
     pages: int = 0
@@ -605,15 +706,6 @@ class SearchResult:
 
 
 SORTS = ("relevance", "newest", "oldest")
-
-
-def _sortedby(sort: str):
-    # Undated stories go last in both orders.
-    if sort == "newest":
-        return sorting.FieldFacet("day", reverse=True), False
-    if sort == "oldest":
-        return sorting.TranslateFacet(lambda v: v or 99999999, sorting.FieldFacet("day")), False
-    return None, False
 
 
 def run_search(
@@ -655,70 +747,137 @@ def run_search(
     return result
 
 
+CACHED_DOCS_MAX = 50_000  # larger match sets are recomputed rather than kept
+
+
 def _search(entry: _Entry, result: SearchResult, page: int, scope: str) -> None:
+    """Fill ``result``: the matching documents are found once as a set (total and
+    facets), then only the page's hits are ranked (Whoosh, restricted to that set) or
+    ordered by date (the cached day order), one hit per story cluster."""
     searcher = entry.searcher
     schema = searcher.schema
     parsed, filters = result.parsed, result.filters
     fields_ = QUOTE_FIELDS if scope == "quotes" else tuple(TEXT_FIELDS)
     kind = "quote" if scope == "quotes" else "article"
     words = text_query(schema, parsed, fields_)
-    parts = [query.Term("kind", kind)]
-    if words is not None:
-        parts.append(words)
-    parts.extend(filter_query(filters, person_field="speaker" if scope == "quotes" else "person"))
-    q = query.And(parts)
+    parts = filter_query(filters, person_field="speaker" if scope == "quotes" else "person")
     excluded = _exclusions(schema, parsed, fields_)
-    if excluded is not None:
-        q = query.AndNot(q, excluded)
 
-    key = repr(q)
+    def matching() -> set[int]:
+        sets = [entry.kind_docs(kind)]
+        if words is not None:
+            sets.append(match_docs(searcher, words))
+        sets.extend(match_docs(searcher, part) for part in parts)
+        dated = date_docs(entry, filters)
+        if dated is not None:
+            sets.append(dated)
+        sets.sort(key=len)
+        docs = sets[0].intersection(*sets[1:])
+        if excluded is not None and docs:
+            docs -= match_docs(searcher, excluded)
+        return docs
+
+    key = (scope, repr(words), repr(parts), repr(excluded), filters.date_from, filters.date_to)
     cached = entry.facet_cache.get(key)
     if cached is None:
-        docs = list(searcher.docs_for_query(q))
-        cached = (len(docs), _facet_counts(entry, docs, scope))
+        docs = matching()
+        total, counts = _facet_counts(entry, docs, scope)
+        cached = (docs if len(docs) <= CACHED_DOCS_MAX else None, total, counts)
         entry.facet_cache[key] = cached
-        if len(entry.facet_cache) > 256:
+        if len(entry.facet_cache) > 64:
             entry.facet_cache.popitem(last=False)
     else:
         entry.facet_cache.move_to_end(key)
-    result.total, counts = cached
+        docs = cached[0]
+    _cached_docs, result.total, counts = cached
     result.pages = max(1, -(-result.total // PAGE_SIZE))
     result.page = min(max(1, page), result.pages)
     result.facets = _facet_labels(counts, filters, scope)
     if result.total:
-        sortedby, reverse = _sortedby(result.sort)
+        if docs is None:
+            docs = matching()
         limit = result.page * PAGE_SIZE
-        hits = searcher.search(q, limit=limit, sortedby=sortedby, reverse=reverse)
         start = (result.page - 1) * PAGE_SIZE
-        shown = [(hit.docnum, hit.fields()) for hit in hits[start:limit]]
+        clusters = entry.column("cluster") if scope == "articles" else None
+        if words is not None and result.sort == "relevance":
+            collapse = sorting.FieldFacet("cluster") if clusters is not None else None
+            hits = searcher.search(words, limit=limit, filter=docs, collapse=collapse)
+            shown = [(hit.docnum, hit.fields()) for hit in hits[start:limit]]
+        else:
+            page_docs = _ordered(entry.order(result.sort), docs, clusters, limit)[start:limit]
+            shown = [(d, searcher.stored_fields(d)) for d in page_docs]
         terms = highlight_terms(parsed, searcher)
         if scope == "quotes":
             result.hits = _quote_hits(shown, terms)
         else:
-            result.hits = _article_hits(shown, terms)
+            result.hits = _article_hits(shown, terms, clusters)
     if words is not None and result.total < 5 and result.page == 1:
-        result.suggestion = suggest(searcher, parsed)
+        skey = ("suggest", tuple(parsed.words), parsed.text)
+        if skey not in entry.facet_cache:
+            entry.facet_cache[skey] = suggest(searcher, parsed)
+        result.suggestion = entry.facet_cache[skey]
 
 
-def _facet_counts(entry: _Entry, docs: list[int], scope: str) -> dict[str, Counter]:
-    months = entry.column("month")
-    counts = {"month": Counter(months[d] for d in docs)}
-    counts["month"].pop("", None)
-    if scope == "quotes":
-        speakers = entry.column("speaker")
-        counts["speaker"] = Counter(speakers[d] for d in docs)
-        counts["speaker"].pop("", None)
-    else:
-        outlets = entry.column("outlet_slug")
-        counts["outlet"] = Counter(outlets[d] for d in docs)
-        counts["outlet"].pop("", None)
-        people = entry.column("person_col")
-        counter = Counter()
-        for d in docs:
-            counter.update(people[d])
+def _ordered(order: list[int], docs: set[int], clusters: list | None, limit: int) -> list[int]:
+    """The first ``limit`` of ``docs`` in ``order``, one per story cluster."""
+    out = []
+    seen = set()
+    for d in order:
+        if d not in docs:
+            continue
+        if clusters is not None and clusters[d]:
+            if clusters[d] in seen:
+                continue
+            seen.add(clusters[d])
+        out.append(d)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _facet_counts(entry: _Entry, docs: set[int], scope: str) -> tuple[int, dict[str, Counter]]:
+    """The number of results and the facet counts of ``docs``.
+
+    Articles count as stories: the copies of one story (one cluster) count once in the
+    total, and once for each facet value among them (a story carried by two outlets
+    counts once for each outlet: what filtering by that outlet shows).
+    """
+    docs_list = list(docs)
+    clustered: list[int] = []
+    clusters = None
+    if scope == "articles":
+        clusters = entry.column("cluster")
+        clustered = list(compress(docs_list, map(clusters.__getitem__, docs_list)))
+    total = len(docs_list)
+    if clustered:
+        total -= len(clustered) - len(set(map(clusters.__getitem__, clustered)))
+
+    def count(name: str) -> Counter:
+        values = entry.column(name)
+        counter = Counter(map(values.__getitem__, docs_list))
+        if clustered:
+            pairs = Counter((values[d], clusters[d]) for d in clustered)
+            for (value, _cluster), n in pairs.items():
+                if n > 1:
+                    counter[value] -= n - 1
         counter.pop("", None)
-        counts["person"] = counter
-    return counts
+        return counter
+
+    counts = {"month": count("month")}
+    if scope == "quotes":
+        counts["speaker"] = count("speaker")
+        return total, counts
+    counts["outlet"] = count("outlet_slug")
+    people = entry.column("person_col")
+    counter = Counter(chain.from_iterable(map(people.__getitem__, docs_list)))
+    if clustered:
+        pairs = Counter((slug, clusters[d]) for d in clustered for slug in people[d])
+        for (slug, _cluster), n in pairs.items():
+            if n > 1:
+                counter[slug] -= n - 1
+    counter.pop("", None)
+    counts["person"] = counter
+    return total, counts
 
 
 def _facet_labels(counts, filters: Filters, scope: str) -> dict[str, list[Facet]]:
@@ -751,11 +910,23 @@ def _facet_labels(counts, filters: Filters, scope: str) -> dict[str, list[Facet]
     return facets
 
 
-def _article_hits(shown, terms) -> list[Hit]:
+def _article_hits(shown, terms, clusters=None) -> list[Hit]:
+    """The page's hits, each with the published copies of its story (one query)."""
     from archive.models import Article
 
     ids = [stored["article_id"] for _docnum, stored in shown]
-    articles = Article.objects.published().select_related("outlet").in_bulk(ids)
+    cluster_ids = {
+        int(clusters[docnum][1:]) for docnum, _stored in shown if clusters and clusters[docnum]
+    }
+    wanted = Q(id__in=ids) | Q(cluster_id__in=cluster_ids) if cluster_ids else Q(id__in=ids)
+    rows = list(
+        Article.objects.published().filter(wanted).select_related("outlet").first_copy_first()
+    )
+    articles = {a.pk: a for a in rows}
+    copies: dict[int, list] = {}
+    for a in rows:
+        if a.cluster_id:
+            copies.setdefault(a.cluster_id, []).append(a)
     hits = []
     for _docnum, stored in shown:
         article = articles.get(stored["article_id"])
@@ -772,6 +943,7 @@ def _article_hits(shown, terms) -> list[Hit]:
                 people=list(stored.get("people_display") or []),
                 snippet=snippet(text, terms),
                 article=article,
+                copies=copies.get(article.cluster_id, []) if article.cluster_id else [],
             )
         )
     return hits

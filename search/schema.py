@@ -118,6 +118,7 @@ class FoldingStemmer(Tokenizer):
         **kwargs,
     ):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        cache = self._cache
         matches = WORD_RE.finditer(value) if tokenize else [None]
         pos = None
         for n, match in enumerate(matches):
@@ -129,7 +130,11 @@ class FoldingStemmer(Tokenizer):
             if chars:
                 t.startchar = start_char + (match.start() if match is not None else 0)
                 t.endchar = start_char + (match.end() if match is not None else len(value))
-            if self._stopped(lower):
+            if no_morph:
+                final = None if self._stopped(lower) else lower.translate(accent_map)
+            else:
+                final = cache[word] if word in cache else self._final(word)
+            if final is None:
                 if removestops:
                     continue
                 t.stopped = True
@@ -138,7 +143,7 @@ class FoldingStemmer(Tokenizer):
                     t.pos = start_pos + n
             else:
                 t.stopped = False
-                t.text = (lower if no_morph else stem(lower)).translate(accent_map)
+                t.text = final
                 if positions:
                     pos = start_pos + n if pos is None else pos + 1
                     t.pos = pos
