@@ -340,7 +340,57 @@ def match_docs(searcher, q) -> set[int]:
         return sets[0].intersection(*sets[1:]) if sets else set()
     if isinstance(q, query.AndNot):
         return match_docs(searcher, q.a) - match_docs(searcher, q.b)
-    return set(searcher.docs_for_query(q))  # phrases, prefixes: Whoosh's own matchers
+    if isinstance(q, query.Phrase) and q.slop == 1 and q.words:
+        return phrase_docs(searcher, q.fieldname, q.words)
+    return set(searcher.docs_for_query(q))
+
+
+def phrase_docs(searcher, fieldname: str, words: list[str]) -> set[int]:
+    """Documents with ``words`` one after the other in ``fieldname``: only documents with
+    every word are candidates, and only their positions are decoded."""
+    sets = [term_docs(searcher, fieldname, w) for w in words]
+    candidates = min(sets, key=len).intersection(*sets)
+    if not candidates or len(words) == 1:
+        return candidates
+    positions = [term_positions(searcher, fieldname, w, candidates) for w in words]
+    found = set()
+    for doc in candidates:
+        first, *rest = (p.get(doc, ()) for p in positions)
+        rest = [set(r) for r in rest]
+        if any(all(start + n in r for n, r in enumerate(rest, 1)) for start in first):
+            found.add(doc)
+    return found
+
+
+def term_positions(searcher, fieldname: str, text, docs: set[int]) -> dict[int, list[int]]:
+    """{document: positions of ``text`` in ``fieldname``} for the documents in ``docs``."""
+    out: dict[int, list[int]] = {}
+    decode = searcher.schema[fieldname].format.decode_positions
+    for sub, offset in searcher.subsearchers or [(searcher, 0)]:
+        try:
+            matcher = sub.reader().postings(fieldname, text)
+        except TermNotFound:
+            continue
+        if isinstance(matcher, FilterMatcher):
+            matcher = matcher.child
+        if not isinstance(matcher, W3LeafMatcher):  # a short list kept in the term index
+            while matcher.is_active():
+                if matcher.id() + offset in docs:
+                    out[matcher.id() + offset] = decode(matcher.value())
+                matcher.next()
+            continue
+        while matcher.is_active():
+            if matcher._ids is None:
+                matcher._read_ids()
+            ids = matcher._ids
+            wanted = [k for k in range(matcher._i, len(ids)) if ids[k] + offset in docs]
+            if wanted:
+                if matcher._values is None:
+                    matcher._read_values()
+                for k in wanted:
+                    out[ids[k] + offset] = decode(matcher._values[k])
+            matcher._next_block()
+    return out  # phrases, prefixes: Whoosh's own matchers
 
 
 _entries: dict[str, _Entry] = {}
@@ -609,7 +659,8 @@ def _doc_frequency(searcher, word: str) -> int:
     return total
 
 
-SPELLING_PASSES = ((1, ("people", "headline", "body")), (2, ("people", "headline")))
+# (edits, letters that must match at the start, fields whose words are candidates)
+SPELLING_PASSES = ((1, 1, ("people", "headline", "body")), (2, 2, ("people", "headline")))
 
 
 def suggest(searcher, parsed: ParsedQuery) -> tuple[str, list[str]] | None:
@@ -632,11 +683,12 @@ def suggest(searcher, parsed: ParsedQuery) -> tuple[str, list[str]] | None:
             continue
         best, best_freq = None, own * 20
         # One edit in any field's words first; two edits only among the headline and
-        # name words (the body's vocabulary is the largest and slowest to walk).
-        for maxdist, fieldnames in SPELLING_PASSES:
+        # name words and after the same first two letters (the body's vocabulary is the
+        # largest and slowest to walk).
+        for maxdist, prefix, fieldnames in SPELLING_PASSES:
             for fieldname in fieldnames:
                 try:
-                    candidates = set(reader.terms_within(fieldname, lower, maxdist, prefix=1))
+                    candidates = set(reader.terms_within(fieldname, lower, maxdist, prefix=prefix))
                 except Exception:  # no spelling words in this segment
                     candidates = set()
                 candidates.discard(lower)
@@ -801,7 +853,7 @@ def _search(entry: _Entry, result: SearchResult, page: int, scope: str) -> None:
         clusters = entry.column("cluster") if scope == "articles" else None
         if words is not None and result.sort == "relevance":
             collapse = sorting.FieldFacet("cluster") if clusters is not None else None
-            hits = searcher.search(words, limit=limit, filter=docs, collapse=collapse)
+            hits = searcher.search(_scoring(words), limit=limit, filter=docs, collapse=collapse)
             shown = [(hit.docnum, hit.fields()) for hit in hits[start:limit]]
         else:
             page_docs = _ordered(entry.order(result.sort), docs, clusters, limit)[start:limit]
@@ -816,6 +868,16 @@ def _search(entry: _Entry, result: SearchResult, page: int, scope: str) -> None:
         if skey not in entry.facet_cache:
             entry.facet_cache[skey] = suggest(searcher, parsed)
         result.suggestion = entry.facet_cache[skey]
+
+
+def _scoring(q):
+    """``q`` for ranking documents already known to match it: a phrase scores as its
+    words (checking word positions again for every candidate would double the work)."""
+    if isinstance(q, query.Phrase):
+        return query.And([query.Term(q.fieldname, w, boost=q.boost) for w in q.words])
+    if isinstance(q, (query.And, query.Or)):
+        return type(q)([_scoring(sub) for sub in q.subqueries], boost=q.boost)
+    return q
 
 
 def _ordered(order: list[int], docs: set[int], clusters: list | None, limit: int) -> list[int]:
