@@ -278,6 +278,17 @@ def iter_documents(ids: Iterable[int]) -> Iterator[tuple[int, list[dict]]]:
             yield row["id"], article_documents(row, people[row["id"]], quotes[row["id"]])
 
 
+def with_copies(ids: Iterable[int]) -> set[int]:
+    """``ids`` and the other articles of their story clusters (one query)."""
+    from archive.models import Article
+
+    ids = {int(i) for i in ids}
+    if not ids:
+        return ids
+    clusters = Article.objects.filter(id__in=ids, cluster__isnull=False).values("cluster_id")
+    return ids | set(Article.objects.filter(cluster_id__in=clusters).values_list("id", flat=True))
+
+
 def db_signatures(ids: Iterable[int] | None = None) -> dict[int, str]:
     """{article id: signature} for published articles (all of them when ``ids`` is None)."""
     from archive.models import Article

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from django.db.models import Q
 from django.utils.text import slugify
-from whoosh import highlight, query, sorting
+from whoosh import collectors, highlight, query, sorting
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
@@ -852,8 +852,14 @@ def _search(entry: _Entry, result: SearchResult, page: int, scope: str) -> None:
         start = (result.page - 1) * PAGE_SIZE
         clusters = entry.column("cluster") if scope == "articles" else None
         if words is not None and result.sort == "relevance":
-            collapse = sorting.FieldFacet("cluster") if clusters is not None else None
-            hits = searcher.search(_scoring(words), limit=limit, filter=docs, collapse=collapse)
+            if clusters is not None and "cluster" in schema:
+                collector = collectors.CollapseCollector(
+                    _Allowed(collectors.TopCollector(limit), docs), sorting.FieldFacet("cluster")
+                )
+                searcher.search_with_collector(_scoring(words), collector)
+                hits = collector.results()
+            else:
+                hits = searcher.search(_scoring(words), limit=limit, filter=docs)
             shown = [(hit.docnum, hit.fields()) for hit in hits[start:limit]]
         else:
             page_docs = _ordered(entry.order(result.sort), docs, clusters, limit)[start:limit]
@@ -868,6 +874,19 @@ def _search(entry: _Entry, result: SearchResult, page: int, scope: str) -> None:
         if skey not in entry.facet_cache:
             entry.facet_cache[skey] = suggest(searcher, parsed)
         result.suggestion = entry.facet_cache[skey]
+
+
+class _Allowed(collectors.WrappingCollector):
+    """Passes on only the documents in ``allow``. (Whoosh's own ``filter=`` wraps the
+    collapsing collector and feeds documents past its collapsing step.)"""
+
+    def __init__(self, child, allow: set[int]):
+        super().__init__(child)
+        self.allow = allow
+
+    def matches(self):
+        allow, offset = self.allow, self.child.offset
+        return (d for d in self.child.matches() if d + offset in allow)
 
 
 def _scoring(q):

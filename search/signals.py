@@ -5,7 +5,9 @@ Saves and deletes of articles, and changes to what an article's index document h
 per-transaction set; one ``transaction.on_commit`` callback writes them all in one
 batch. A rolled-back transaction writes nothing. Articles created by an import run
 (``batch`` set) are left to the importer's ``articles_changed`` signal, sent once per
-chunk after commit, so an import writes the index once per chunk, not once per story.
+chunk after commit, so an import writes the index once per chunk, not once per story,
+together with the other copies of the chunk's stories (their story cluster may have
+changed).
 """
 
 import threading
@@ -57,7 +59,9 @@ def queue(ids) -> None:
 
 @receiver(articles_changed, dispatch_uid="search.articles_changed")
 def _articles_changed(sender, ids, **kwargs):
-    index.update_articles(ids)
+    # An import files each new story in the cluster of its copies with ``update()``: the
+    # older copies' documents (their cluster) change too.
+    index.update_articles(index.with_copies(ids))
 
 
 @receiver(post_save, sender=Article, dispatch_uid="search.article_saved")
