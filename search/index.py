@@ -222,7 +222,7 @@ def article_documents(row, people, quotes) -> list[dict]:
     """The Whoosh documents of one article: the article and one per quote."""
     aid = row["id"]
     day = row["published"]
-    month = f"{day.year:04d}-{day.month:02d}" if day else ""
+    month = f"{day.year:04d}-{day.month:02d}".encode() if day else b""
     day = day.year * 10000 + day.month * 100 + day.day if day else 0
     outlet_slug = row["outlet__slug"] or ""
     slugs = [p["slug"] for p in people]
@@ -238,7 +238,8 @@ def article_documents(row, people, quotes) -> list[dict]:
         "headline": row["title"],
         "standfirst": row["standfirst"],
         "body": row["body"],
-        "quotes": "\n".join(q["text"] for q in quotes),
+        # Quotes are mostly passages of the body, whose words are indexed already.
+        "quotes": "\n".join(q["text"] for q in quotes if q["text"] not in row["body"]),
         "outlet": row["outlet__name"] or "",
         "outlet_slug": outlet_slug,
         "month": month,

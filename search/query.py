@@ -261,7 +261,7 @@ class _Entry:
                 values = [default] * reader.doc_count_all()
             elif name == "person_col":
                 values = [v.decode().split(PERSON_SEP) if v else [] for v in _col(reader, name)]
-            elif name == "cluster":
+            elif name in ("cluster", "month"):
                 values = [v.decode() for v in _col(reader, name)]
             else:
                 values = list(_col(reader, name))

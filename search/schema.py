@@ -150,7 +150,7 @@ class FoldingStemmer(Tokenizer):
             yield t
 
 
-_SINGLE_POSITION = [pack_uint(1) + bytes((1, p)) for p in range(256)]
+_SINGLE_POSITION: dict[int, bytes] = {}  # the encoding of a lone position, by position
 
 
 class FastPositions(formats.Positions):
@@ -172,8 +172,13 @@ class FastPositions(formats.Positions):
         encode = self.encode
         single = _SINGLE_POSITION
         for word, poslist in poses.items():
-            if len(poslist) == 1 and poslist[0] < 256:
-                yield word, 1, fb, single[poslist[0]]
+            if len(poslist) == 1:
+                pos = poslist[0]
+                try:
+                    value = single[pos]
+                except KeyError:
+                    value = single[pos] = encode(poslist)
+                yield word, 1, fb, value
             else:
                 yield word, len(poslist), len(poslist) * fb, encode(poslist)
 
@@ -246,8 +251,9 @@ def build_schema() -> fields.Schema:
         people=text_field(names, field_boost=1.5, spelling=True),
         # Facets, filters, sorting and collapsing: one value per document in a column.
         outlet_slug=fields.ID(sortable=True),
-        month=fields.ID(sortable=True),  # "YYYY-MM", "" when undated
-        day=fields.NUMERIC(int, bits=32, sortable=True, signed=False, shift_step=8),  # YYYYMMDD
+        # Read from columns only (facets, date filters and date order), never searched.
+        month=fields.COLUMN(columns.VarBytesColumn()),  # "YYYY-MM", "" when undated
+        day=fields.COLUMN(columns.NumericColumn("I")),  # YYYYMMDD, 0 when undated
         # The story cluster: "c<cluster id>" for a story with copies, "" otherwise.
         cluster=fields.COLUMN(columns.VarBytesColumn()),
         # People: a keyword field to filter on, a column of space-joined slugs to count.
