@@ -876,6 +876,9 @@ def _search(entry: _Entry, result: SearchResult, page: int, scope: str) -> None:
         result.suggestion = entry.facet_cache[skey]
 
 
+SKIP_TO_MAX = 300  # ranking jumps from one matching document to the next below this
+
+
 class _Allowed(collectors.WrappingCollector):
     """Passes on only the documents in ``allow``. (Whoosh's own ``filter=`` wraps the
     collapsing collector and feeds documents past its collapsing step.)"""
@@ -886,7 +889,24 @@ class _Allowed(collectors.WrappingCollector):
 
     def matches(self):
         allow, offset = self.allow, self.child.offset
-        return (d for d in self.child.matches() if d + offset in allow)
+        if len(allow) > SKIP_TO_MAX:
+            return (d for d in self.child.matches() if d + offset in allow)
+        return self._skip_to_allowed()
+
+    def _skip_to_allowed(self):
+        # Few documents to rank: jump straight to each (whole posting blocks are skipped)
+        # instead of stepping through every match of the words.
+        matcher, offset = self.child.matcher, self.child.offset
+        end = offset + self.child.subsearcher.reader().doc_count_all()
+        for doc in sorted(d - offset for d in self.allow if offset <= d < end):
+            if not matcher.is_active():
+                return
+            if matcher.id() < doc:
+                matcher.skip_to(doc)
+                if not matcher.is_active():
+                    return
+            if matcher.id() == doc:
+                yield doc
 
 
 def _scoring(q):
