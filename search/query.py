@@ -49,7 +49,7 @@ MONTH_FACET_SIZE = 12
 PREFIX_MIN = 2
 QUOTE_FIELDS = ("quote", "speaker_name")
 SNIPPET_FIELDS = ("standfirst", "body", "quotes", "headline")
-SNIPPET_WINDOW = 1600  # characters of text the highlighter analyses per hit
+SNIPPET_WINDOW = 800  # characters of text the highlighter analyses per hit (two fragments)
 FILTER_NAMES = ("outlet", "person", "from", "to")
 
 # --- Parsing -----------------------------------------------------------------------------
