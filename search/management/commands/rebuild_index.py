@@ -15,6 +15,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+        parser.add_argument(
+            "--memory-mb",
+            type=int,
+            default=1024,
+            help="postings kept in memory before spilling sorted runs to disk (default 1024)",
+        )
 
     def handle(self, *args, **options):
         total = Article.objects.published().count()
@@ -26,7 +32,7 @@ class Command(BaseCommand):
             desc="Indexing",
         )
         with bar:
-            report = rebuild(progress=bar.update)
+            report = rebuild(progress=bar.update, limitmb=options["memory_mb"])
         self.stdout.write(
             f"Indexed {report.articles} articles in {report.seconds:.1f}s "
             f"({report.rate:.0f} articles/s, {report.size_bytes / 1e6:.1f} MB)"
