@@ -35,6 +35,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
+from whoosh import fields
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.util.filelock import try_for
@@ -367,15 +368,28 @@ def _write_docs(writer, ids: Iterable[int], *, delete_first=True) -> int:
         for aid in ids:
             writer.delete_by_term("article", str(aid))
     # An index built with an older schema (until ``rebuild_index``) gets the fields it has.
-    names = set(writer.schema.names())
+    schema = writer.schema
+    current = {name: type(f) for name, f in schema.items()} == _field_types()
     added = 0
     for _aid, docs in iter_documents(ids):
         for doc in docs:
-            if not names.issuperset(doc):
-                doc = {k: v for k, v in doc.items() if k in names}
-            writer.add_document(**doc)
+            writer.add_document(**(doc if current else _for_schema(doc, schema)))
         added += 1
     return added
+
+
+def _field_types() -> dict:
+    return {name: type(f) for name, f in build_schema().items()}
+
+
+def _for_schema(doc: dict, schema) -> dict:
+    """``doc`` with only the fields ``schema`` has, as text where it indexes them."""
+    out = {}
+    for name, value in doc.items():
+        if name in schema:
+            column_only = isinstance(schema[name], fields.COLUMN)
+            out[name] = value.decode() if isinstance(value, bytes) and not column_only else value
+    return out
 
 
 def update_articles(ids: Iterable[int]) -> int:

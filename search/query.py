@@ -256,13 +256,14 @@ class _Entry:
         """A whole column as a list indexed by document number (loaded once)."""
         if name not in self.columns:
             reader = self.searcher.reader()
-            if not reader.has_column(name):  # an index built before the column existed
+            if name not in reader.schema or not reader.has_column(name):  # an older index
                 default = 0 if name == "day" else [] if name == "person_col" else ""
                 values = [default] * reader.doc_count_all()
             elif name == "person_col":
                 values = [v.decode().split(PERSON_SEP) if v else [] for v in _col(reader, name)]
             elif name in ("cluster", "month"):
-                values = [v.decode() for v in _col(reader, name)]
+                # bytes in a COLUMN field; text in an index built before (sortable ID)
+                values = [v.decode() if isinstance(v, bytes) else v for v in _col(reader, name)]
             else:
                 values = list(_col(reader, name))
             self.columns[name] = values
