@@ -660,8 +660,11 @@ def _doc_frequency(searcher, word: str) -> int:
     return total
 
 
-# (edits, letters that must match at the start, fields whose words are candidates)
-SPELLING_PASSES = ((1, 1, ("people", "headline", "body")), (2, 2, ("people", "headline")))
+# (edits, ((field whose words are candidates, letters that must match at the start), ...))
+SPELLING_PASSES = (
+    (1, (("people", 1), ("headline", 1), ("body", 2))),
+    (2, (("people", 2), ("headline", 2))),
+)
 
 
 def suggest(searcher, parsed: ParsedQuery) -> tuple[str, list[str]] | None:
@@ -684,10 +687,10 @@ def suggest(searcher, parsed: ParsedQuery) -> tuple[str, list[str]] | None:
             continue
         best, best_freq = None, own * 20
         # One edit in any field's words first; two edits only among the headline and
-        # name words and after the same first two letters (the body's vocabulary is the
-        # largest and slowest to walk).
-        for maxdist, prefix, fieldnames in SPELLING_PASSES:
-            for fieldname in fieldnames:
+        # name words. The body's vocabulary, the largest and slowest to walk, and
+        # two-edit candidates must share the word's first two letters.
+        for maxdist, fieldnames in SPELLING_PASSES:
+            for fieldname, prefix in fieldnames:
                 try:
                     candidates = set(reader.terms_within(fieldname, lower, maxdist, prefix=prefix))
                 except Exception:  # no spelling words in this segment
