@@ -803,7 +803,7 @@ def run_search(
     return result
 
 
-CACHED_DOCS_MAX = 50_000  # larger match sets are recomputed rather than kept
+CACHED_DOCS_MAX = 5_000  # larger match sets are recomputed for another page, not kept
 
 
 def _search(entry: _Entry, result: SearchResult, page: int, scope: str) -> None:
