@@ -1,9 +1,16 @@
 """The archive's data model: outlets, articles, people, their aliases, mentions and quotes."""
 
+import threading
+
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.text import slugify
+
+from .signals import articles_changed
 
 
 def unique_slug(model, text, *, max_length=80, exclude_pk=None):
@@ -27,9 +34,17 @@ class Outlet(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     homepage = models.URLField(blank=True)
+    # Kept by ``refresh_counts`` (after every change to articles, and ``manage.py recount``):
+    # the outlet list and the home page read them instead of counting the archive.
+    article_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Published stories."
+    )
+    first_published = models.DateField(null=True, blank=True, editable=False)
+    last_published = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
+        indexes = [models.Index(fields=["-article_count", "name"], name="outlet_count_idx")]
 
     def __str__(self):
         return self.name
@@ -193,7 +208,11 @@ class Article(models.Model):
         ordering = ["-published", "-id"]
         indexes = [
             models.Index(fields=["status", "-published", "-id"], name="article_status_pub_idx"),
-            models.Index(fields=["outlet", "-published"], name="article_outlet_pub_idx"),
+            # An outlet's stories newest first, its by-month counts and the older/newer
+            # story of an article page are all read from this index.
+            models.Index(
+                fields=["outlet", "status", "-published", "-id"], name="article_outlet_pub_idx"
+            ),
             models.Index(fields=["published"], name="article_published_idx"),
             models.Index(fields=["fingerprint"], name="article_fingerprint_idx"),
         ]
@@ -256,11 +275,18 @@ class Person(models.Model):
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
+    # Published stories mentioning the person, kept by ``refresh_counts``.
+    mention_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Published stories mentioning them."
+    )
 
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "people"
-        indexes = [models.Index(fields=["name"], name="person_name_idx")]
+        indexes = [
+            models.Index(fields=["name"], name="person_name_idx"),
+            models.Index(fields=["-mention_count", "name"], name="person_count_idx"),
+        ]
 
     def __str__(self):
         return self.name
@@ -394,3 +420,116 @@ class ChangeRecord(models.Model):
             f"admin:{self.content_type.app_label}_{self.content_type.model}_history",
             args=[self.object_id],
         )
+
+
+# -- Counters ---------------------------------------------------------------------------------
+
+
+def _chunks(ids, size=500):
+    ids = list(ids)
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def refresh_outlet_counts(outlet_ids=None):
+    """Recompute ``article_count``, ``first_published`` and ``last_published`` of the outlets
+    ``outlet_ids`` (all outlets when None) from their published stories.
+
+    One aggregate query over the published stories (indexed), then one update per outlet
+    whose figures changed. Returns the number of outlets updated.
+    """
+    outlets = Outlet.objects.only("id", "article_count", "first_published", "last_published")
+    published = Article.objects.published().filter(outlet__isnull=False)
+    if outlet_ids is not None:
+        outlet_ids = list(outlet_ids)
+        outlets = outlets.filter(pk__in=outlet_ids)
+        published = published.filter(outlet_id__in=outlet_ids)
+    rows = (
+        published.order_by()
+        .values_list("outlet_id")
+        .annotate(models.Count("id"), models.Min("published"), models.Max("published"))
+    )
+    figures = {outlet_id: rest for outlet_id, *rest in rows}
+    changed = []
+    for outlet in outlets:
+        new = tuple(figures.get(outlet.pk, (0, None, None)))
+        if (outlet.article_count, outlet.first_published, outlet.last_published) != new:
+            outlet.article_count, outlet.first_published, outlet.last_published = new
+            changed.append(outlet)
+    Outlet.objects.bulk_update(
+        changed, ["article_count", "first_published", "last_published"], batch_size=500
+    )
+    return len(changed)
+
+
+def refresh_person_counts(person_ids=None):
+    """Recompute ``Person.mention_count`` (published stories mentioning them) for
+    ``person_ids`` (everyone when None). Returns the number of people updated."""
+    chunks = [None] if person_ids is None else list(_chunks(set(person_ids)))
+    updated = 0
+    for chunk in chunks:
+        people = Person.objects.only("id", "mention_count")
+        mentions = Mention.objects.filter(article__status=Article.Status.PUBLISHED)
+        if chunk is not None:
+            people = people.filter(pk__in=chunk)
+            mentions = mentions.filter(person_id__in=chunk)
+        counts = dict(
+            mentions.order_by().values_list("person_id").annotate(models.Count("article_id"))
+        )
+        changed = []
+        for person in people:
+            n = counts.get(person.pk, 0)
+            if person.mention_count != n:
+                person.mention_count = n
+                changed.append(person)
+        Person.objects.bulk_update(changed, ["mention_count"], batch_size=500)
+        updated += len(changed)
+    return updated
+
+
+def refresh_counts(article_ids=None, *, person_ids=()):
+    """Bring the outlet and person counters up to date after ``article_ids`` changed.
+
+    Every outlet is recounted (one indexed aggregate: an article may have left an outlet
+    the ids no longer show); people are recounted when mentioned in those articles or
+    listed in ``person_ids`` (e.g. people whose mentions were deleted). With
+    ``article_ids=None`` everything is recounted. The importer, the admin, curation and
+    re-extraction reach this through the ``articles_changed`` signal.
+    """
+    refresh_outlet_counts()
+    if article_ids is None:
+        refresh_person_counts()
+        return
+    people = set(person_ids)
+    for chunk in _chunks(set(article_ids)):
+        people.update(
+            Mention.objects.filter(article_id__in=chunk).values_list("person_id", flat=True)
+        )
+    if people:
+        refresh_person_counts(people)
+
+
+# Archive-wide figures the reader pages cache (see ``archive.views.archive_stats``).
+STATS_CACHE_KEY = "archive:stats"
+
+_removed = threading.local()  # people whose mentions were deleted, recounted on the next change
+
+
+def forget_page_stats():
+    """Drop the cached archive-wide figures so the next page view recomputes them."""
+    cache.delete(STATS_CACHE_KEY)
+
+
+@receiver(post_delete, sender=Mention, dispatch_uid="archive.mention_deleted")
+def _mention_deleted(sender, instance, **kwargs):
+    if not hasattr(_removed, "people"):
+        _removed.people = set()
+    _removed.people.add(instance.person_id)
+
+
+@receiver(articles_changed, dispatch_uid="archive.counters")
+def _articles_changed(sender, ids, **kwargs):
+    people = getattr(_removed, "people", set())
+    _removed.people = set()
+    refresh_counts(ids, person_ids=people)
+    forget_page_stats()
