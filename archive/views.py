@@ -41,6 +41,7 @@ PEOPLE_PAGE_SIZE = 60
 QUOTES_PAGE_SIZE = 25
 RELATED_SAMPLE = 500  # co-mentions are counted over a person's latest stories: a fixed cost
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+MONTH_ABBR = [""] + [datetime.date(2000, m, 1).strftime("%b") for m in range(1, 13)]
 
 
 class CountedPaginator(Paginator):
@@ -418,7 +419,15 @@ def outlet_detail(request, slug):
             "page": page,
             "month": month,
             "months": [
-                {"month": m, "n": n, "key": m.strftime("%Y-%m"), "pct": round(100 * n / top)}
+                {
+                    "month": m,
+                    "n": n,
+                    "key": f"{m.year:04d}-{m.month:02d}",
+                    "label": f"{MONTH_ABBR[m.month]} {m.year}",
+                    "count": f"{n:,}",
+                    "current": m == month,
+                    "pct": round(100 * n / top),
+                }
                 for m, n in months
             ],
             "span": (months[-1][0], months[0][0]) if months else None,

@@ -77,6 +77,7 @@ def main():
     busy = Article.objects.filter(published__isnull=False).order_by("-published").first()
     day = busy.published
     pages = {
+        "healthz (ceiling)": "/healthz/",
         "article": busy.get_absolute_url(),
         "outlet": "/outlets/bench-outlet-3/",
         "person (frequent)": "/people/bench-person-7/",
@@ -87,6 +88,7 @@ def main():
         "outlets": "/outlets/",
         "people": "/people/",
         "quotes": "/quotes/",
+        "dates": "/dates/",
     }
     client = Client(HTTP_HOST="localhost")
     for name, url in pages.items():
