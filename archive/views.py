@@ -16,7 +16,7 @@ import string
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,7 +30,16 @@ from django.views.generic.dates import (
 
 from search.query import more_like_this as search_more_like_this
 
-from .models import STATS_CACHE_KEY, Alias, Article, Mention, Outlet, Person, Quote
+from .models import (
+    QUOTES_CACHE_KEY,
+    STATS_CACHE_KEY,
+    Alias,
+    Article,
+    Mention,
+    Outlet,
+    Person,
+    Quote,
+)
 from .redirects import redirect_for
 
 log = logging.getLogger(__name__)
@@ -58,15 +67,19 @@ class CountedPaginator(Paginator):
 
 
 class NewestFirst:
-    """``queryset`` newest first, undated stories last, as a sliceable list of known size.
+    """Stories newest first, undated ones last, as a sliceable list of known size.
 
-    The dated and the undated stories are read apart, each in the order of an index
-    ((…, published, id) and id), so a page never sorts the whole set. A page that spans the
-    border reads both parts: two queries, otherwise one.
+    ``keys`` is what the order is read from: rows with a ``published`` date and the story id
+    in ``key`` (the stories themselves, or a person's mentions, which copy the date). The
+    dated and the undated rows are read apart, each in the order of an index ((…, published,
+    id) and id), so a page never sorts the whole set; the page's ids are picked from the
+    index first, then only those stories are read from ``articles``. One query a page, two
+    for the page where the dated stories end.
     """
 
-    def __init__(self, queryset, dated, undated):
-        self.queryset, self.dated, self.total = queryset, dated, dated + undated
+    def __init__(self, articles, dated, undated, *, keys=None, key="id"):
+        self.articles, self.dated, self.total = articles, dated, dated + undated
+        self.keys, self.key = (articles if keys is None else keys), key
 
     def count(self):
         return self.total
@@ -74,19 +87,26 @@ class NewestFirst:
     def __len__(self):
         return self.total
 
-    def __getitem__(self, key):
-        if not isinstance(key, slice) or key.step is not None:
+    def __getitem__(self, item):
+        if not isinstance(item, slice) or item.step is not None:
             raise TypeError("NewestFirst supports plain slices only")
-        start = key.start or 0
-        stop = self.total if key.stop is None else min(key.stop, self.total)
-        items = []
+        start = item.start or 0
+        stop = self.total if item.stop is None else min(item.stop, self.total)
+        rows = []
         if start < min(stop, self.dated):
-            part = self.queryset.dated().order_by("-published", "-id")
-            items += list(part[start : min(stop, self.dated)])
+            rows += self._rows(True, start, min(stop, self.dated))
         if stop > self.dated:
-            part = self.queryset.undated().order_by("-id")
-            items += list(part[max(start - self.dated, 0) : stop - self.dated])
-        return items
+            rows += self._rows(False, max(start - self.dated, 0), stop - self.dated)
+        return rows
+
+    def _rows(self, dated, start, stop):
+        if dated:
+            order, story_order = ("-published", f"-{self.key}"), ("-published", "-id")
+        else:
+            order, story_order = (f"-{self.key}",), ("-id",)
+        keys = self.keys.filter(published__isnull=not dated).order_by(*order)
+        ids = keys.values(self.key)[start:stop]
+        return list(self.articles.filter(pk__in=ids).order_by(*story_order))
 
 
 def paginate(request, queryset, per_page=PAGE_SIZE, *, count=None):
@@ -468,20 +488,23 @@ def person_detail(request, slug):
     person, moved = get_by_slug_or_redirect(Person, "person", slug)
     if moved:
         return moved
-    # Read from the person's mentions (index on person, article): the cost follows the
-    # number of stories about this person, not the size of the archive.
-    articles = published_articles().filter(mentions__person=person)
-    totals = articles.order_by().aggregate(all=Count("id"), dated=Count("published"))
-    page = paginate(
-        request, NewestFirst(articles, totals["dated"], totals["all"] - totals["dated"])
+    # Read from the person's mentions, which copy their story's date and published state
+    # (index on person, is_published, published, article): the cost follows the number of
+    # stories about this person, not the size of the archive.
+    mentions = Mention.objects.filter(person=person, is_published=True)
+    totals = mentions.aggregate(all=Count("id"), dated=Count("published"))
+    stories = NewestFirst(
+        published_articles(),
+        totals["dated"],
+        totals["all"] - totals["dated"],
+        keys=mentions,
+        key="article_id",
     )
+    page = paginate(request, stories, count=totals["all"])
     quotes = list(quotes_with_articles().filter(speaker=person)[:11])
-    latest_ids = (
-        Article.objects.published()
-        .filter(mentions__person=person)
-        .newest_first()
-        .values("id")[:RELATED_SAMPLE]
-    )
+    latest_ids = mentions.order_by(F("published").desc(nulls_last=True), "-article_id").values(
+        "article_id"
+    )[:RELATED_SAMPLE]
     related = list(
         Person.objects.filter(mentions__article_id__in=latest_ids)
         .exclude(pk=person.pk)
@@ -490,7 +513,7 @@ def person_detail(request, slug):
     )
     outlets = list(
         Outlet.objects.filter(
-            articles__status=Article.Status.PUBLISHED, articles__mentions__person=person
+            articles__mentions__person=person, articles__mentions__is_published=True
         )
         .annotate(n=Count("articles"))
         .order_by("-n", "name")[:10]
@@ -527,7 +550,13 @@ def quote_list(request):
         )
     if outlet_slug:
         quotes = quotes.filter(article__outlet__slug=outlet_slug)
-    page = paginate(request, quotes, QUOTES_PAGE_SIZE)
+    count = None
+    if not (speaker or outlet_slug):
+        # Counting every quote of the archive costs more than the page: cached like the
+        # other archive-wide figures. Filtered lists are counted as they are.
+        seconds = getattr(settings, "ARCHIVE_STATS_CACHE_SECONDS", 300)
+        count = cache.get_or_set(QUOTES_CACHE_KEY, quotes.count, seconds)
+    page = paginate(request, quotes, QUOTES_PAGE_SIZE, count=count)
     outlets = Outlet.objects.order_by("name")
     return render(
         request,

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.cache import cache
 
-from archive.models import Article
+from archive.models import Article, Quote
 from tests.pages_data import make_archive
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +71,17 @@ def test_home_statistics_are_cached(client, seeded, django_assert_num_queries):
     with django_assert_num_queries(PAGES["/"] - 4):
         response = client.get("/")
     assert "Alice Example" in response.content.decode()
+
+
+def test_quote_count_is_cached_for_the_unfiltered_list(client, seeded, django_assert_num_queries):
+    make_archive(5)
+    cache.clear()
+    client.get("/quotes/")
+    with django_assert_num_queries(PAGES["/quotes/"] - 1):  # list, outlets
+        response = client.get("/quotes/")
+    n = Quote.objects.filter(article__status="published").count()
+    assert f'<h2 id="quotes-heading">{n} quotes</h2>' in response.content.decode()
+    filtered = "/quotes/?speaker=alice-example&outlet=daily-gen"
+    client.get(filtered)
+    with django_assert_num_queries(PAGES[filtered]):  # a filtered list is counted each time
+        client.get(filtered)

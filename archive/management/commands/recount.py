@@ -1,15 +1,21 @@
 from django.core.management.base import BaseCommand
 
-from archive.models import forget_page_stats, refresh_outlet_counts, refresh_person_counts
+from archive.models import (
+    forget_page_stats,
+    refresh_outlet_counts,
+    refresh_person_counts,
+    sync_mentions,
+)
 
 
 class Command(BaseCommand):
     help = (
-        "Recompute the outlet and person counters the reader pages show (after changes made "
+        "Recompute the outlet and person counters and the mentions' copies of story dates (after changes made "
         "with SQL or QuerySet.update(), which the archive is not told about)."
     )
 
     def handle(self, *args, **options):
+        sync_mentions()
         outlets = refresh_outlet_counts()
         people = refresh_person_counts()
         forget_page_stats()
