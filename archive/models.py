@@ -122,23 +122,45 @@ class ArticleQuerySet(models.QuerySet):
 
         Undated stories sort after (older than) every dated one, ordered by id.
         """
+        return self.neighbours(article)[1 if newer else 0]
+
+    def neighbours(self, article):
+        """``(older, newer)``: the stories either side of ``article`` in newest-first order
+        (published date, then id; undated stories after the dated ones), in one query.
+
+        Each candidate is the first row of an index range (same date and a lower or higher
+        id, an earlier or later date, the undated ones), picked by a scalar subquery; the
+        few candidates are then compared here. The cost does not grow with the number of
+        stories.
+        """
         pub, pk = article.published, article.pk
-        dated, undated = models.Q(published__isnull=False), models.Q(published__isnull=True)
-        if newer:
-            if pub is None:
-                # newer undated ones (higher id) first, then the oldest dated story
-                cond = dated | (undated & models.Q(id__gt=pk))
-                order = (models.F("published").asc(nulls_first=True), "id")
-            else:
-                cond = models.Q(published__gt=pub) | models.Q(published=pub, id__gt=pk)
-                order = ("published", "id")
+        base = self.order_by()
+        if pub is None:
+            candidates = [
+                base.filter(published__isnull=True, id__lt=pk).order_by("-id"),
+                base.filter(published__isnull=True, id__gt=pk).order_by("id"),
+                base.filter(published__isnull=False).order_by("published", "id"),
+            ]
         else:
-            if pub is None:
-                cond = undated & models.Q(id__lt=pk)
-            else:
-                cond = models.Q(published__lt=pub) | models.Q(published=pub, id__lt=pk) | undated
-            order = (models.F("published").desc(nulls_last=True), "-id")
-        return self.filter(cond).order_by(*order).first()
+            candidates = [
+                base.filter(published=pub, id__lt=pk).order_by("-id"),
+                base.filter(published__lt=pub).order_by("-published", "-id"),
+                base.filter(published__isnull=True).order_by("-id"),
+                base.filter(published=pub, id__gt=pk).order_by("id"),
+                base.filter(published__gt=pub).order_by("published", "id"),
+            ]
+        match = models.Q()
+        for candidate in candidates:
+            match |= models.Q(pk=models.Subquery(candidate.values("pk")[:1]))
+        rows = list(self.filter(match))
+
+        def position(a):  # ascending = newest first
+            return (a.published is None, -a.published.toordinal() if a.published else 0, -a.pk)
+
+        here = position(article)
+        older = min((a for a in rows if position(a) > here), key=position, default=None)
+        newer = max((a for a in rows if position(a) < here), key=position, default=None)
+        return older, newer
 
     def first_copy_first(self):
         """Ordered as a story cluster counts its copies: published date (undated last),
@@ -347,11 +369,14 @@ class Mention(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="mentions")
     count = models.PositiveIntegerField(default=1)
-    # Copies of the article's date and published state, kept by ``sync_mentions``: a person's
-    # page then reads their stories newest first from one index on the mentions, however
-    # large the archive, instead of joining every published story.
+    # Copies of the article's date, published state and outlet, kept by ``sync_story_fields``:
+    # a person's page then reads their stories newest first from one index on the mentions,
+    # however large the archive, instead of joining every published story.
     published = models.DateField(null=True, blank=True, editable=False)
     is_published = models.BooleanField(default=False, editable=False)
+    outlet = models.ForeignKey(
+        Outlet, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
 
     class Meta:
         ordering = ["-count", "person__name"]
@@ -385,11 +410,23 @@ class Quote(models.Model):
     paragraph = models.PositiveIntegerField(default=0, help_text="Index of the body paragraph.")
     position = models.PositiveIntegerField(default=0, help_text="Order within the article.")
     is_fragment = models.BooleanField(default=False)
+    # Copies of the article's date and published state (``sync_story_fields``): the latest
+    # quotes, of everyone or of one speaker, are read in index order.
+    published = models.DateField(null=True, blank=True, editable=False)
+    is_published = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["article", "position"]
         indexes = [
             models.Index(fields=["speaker", "article"], name="quote_speaker_idx"),
+            models.Index(
+                fields=["is_published", "-published", "-article", "position"],
+                name="quote_latest_idx",
+            ),
+            models.Index(
+                fields=["speaker", "is_published", "-published", "-article", "position"],
+                name="quote_speaker_latest_idx",
+            ),
         ]
 
     def __str__(self):
@@ -473,26 +510,27 @@ def refresh_outlet_counts(outlet_ids=None):
     return len(changed)
 
 
-def sync_mentions(article_ids=None):
-    """Copy the date and published state of ``article_ids`` (every article when None) onto
-    their mentions (``Mention.published``, ``Mention.is_published``). One UPDATE per 500
-    articles."""
+def sync_story_fields(article_ids=None):
+    """Copy the date, published state (and outlet) of ``article_ids`` (every article when
+    None) onto their mentions and quotes. Two UPDATEs per 500 articles."""
     article = Article.objects.filter(pk=models.OuterRef("article_id"))
     values = {
         "published": models.Subquery(article.values("published")[:1]),
         "is_published": models.Exists(article.filter(status=Article.Status.PUBLISHED)),
     }
+    mention_values = {**values, "outlet": models.Subquery(article.values("outlet")[:1])}
     if article_ids is None:
-        return Mention.objects.update(**values)
-    return sum(
-        Mention.objects.filter(article_id__in=chunk).update(**values)
-        for chunk in _chunks(set(article_ids))
-    )
+        Mention.objects.update(**mention_values)
+        Quote.objects.update(**values)
+        return
+    for chunk in _chunks(set(article_ids)):
+        Mention.objects.filter(article_id__in=chunk).update(**mention_values)
+        Quote.objects.filter(article_id__in=chunk).update(**values)
 
 
 def refresh_person_counts(person_ids=None):
     """Recompute ``Person.mention_count`` (published stories mentioning them) for
-    ``person_ids`` (everyone when None) from the mentions (``sync_mentions`` first).
+    ``person_ids`` (everyone when None) from the mentions (``sync_story_fields`` first).
     Returns the number of people updated."""
     chunks = [None] if person_ids is None else list(_chunks(set(person_ids)))
     updated = 0
@@ -517,8 +555,8 @@ def refresh_person_counts(person_ids=None):
 
 
 def refresh_counts(article_ids=None, *, person_ids=()):
-    """Bring the mentions' copies of article fields (``sync_mentions``) and the outlet and
-    person counters up to date after ``article_ids`` changed.
+    """Bring the copies of story fields on mentions and quotes (``sync_story_fields``) and
+    the outlet and person counters up to date after ``article_ids`` changed.
 
     Every outlet is recounted (one indexed aggregate: an article may have left an outlet
     the ids no longer show); people are recounted when mentioned in those articles or
@@ -526,7 +564,7 @@ def refresh_counts(article_ids=None, *, person_ids=()):
     ``article_ids=None`` everything is recounted. The importer, the admin, curation and
     re-extraction reach this through the ``articles_changed`` signal.
     """
-    sync_mentions(article_ids)
+    sync_story_fields(article_ids)
     refresh_outlet_counts()
     if article_ids is None:
         refresh_person_counts()

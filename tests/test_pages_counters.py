@@ -1,6 +1,7 @@
 """Outlet and person counters the reader pages show, the cached archive figures, /healthz/."""
 
 import datetime
+import re
 
 import pytest
 from django.core.cache import cache
@@ -145,3 +146,45 @@ def test_healthz_is_plain_ok_without_touching_the_database(client, django_assert
     assert response.status_code == 200
     assert response["Content-Type"] == "text/plain"
     assert response.content == b"ok"
+
+
+def test_mentions_and_quotes_follow_their_story(client, django_capture_on_commit_callbacks):
+    """Person pages and quote lists read the story's date, state and outlet from copies on
+    the mentions and quotes: a change to the story reaches them."""
+    wire, daily = Outlet.objects.create(name="Wire"), Outlet.objects.create(name="Daily")
+    ann = person("Ann Lee")
+    early = make_story(
+        title="Early", outlet=wire, published=D(2022, 1, 1), people=[ann], quotes=[(ann, "One")]
+    )
+    late = make_story(
+        title="Late", outlet=wire, published=D(2022, 2, 1), people=[ann], quotes=[(ann, "Two")]
+    )
+
+    def person_page():
+        """``(story titles in order, outlets section)`` of Ann Lee's page."""
+        html = client.get("/people/ann-lee/").content.decode()
+        stories = html.split('id="stories-heading"')[1]
+        titles = re.findall(r'<h3 class="story-title"><a href="[^"]+">([^<]+)</a>', stories)
+        return titles, html.split('id="outlets-heading"')[1].split("</section>")[0]
+
+    assert person_page()[0] == ["Late", "Early"]  # newest first
+    quotes = client.get("/quotes/").content.decode()
+    assert quotes.index("“Two”") < quotes.index("“One”")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        curation.set_articles(Article.objects.filter(pk=early.pk), published=D(2022, 3, 1))
+        curation.set_articles(Article.objects.filter(pk=late.pk), outlet=daily)
+    stories, outlets = person_page()
+    assert stories == ["Early", "Late"]
+    assert '<a href="/outlets/daily/">Daily</a> <span class="count" title="stories">1</span>' in (
+        outlets
+    )
+    cache.clear()
+    quotes = client.get("/quotes/").content.decode()
+    assert quotes.index("“One”") < quotes.index("“Two”")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        curation.set_articles(Article.objects.filter(pk=early.pk), status=Article.Status.HIDDEN)
+    assert person_page()[0] == ["Late"]
+    assert "“One”" not in client.get("/quotes/").content.decode()
+    assert "Mentioned in 1 story." in client.get("/people/ann-lee/").content.decode()

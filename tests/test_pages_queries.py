@@ -15,8 +15,8 @@ PAGES = {
     # archive figures (cold cache: monthly counts, undated count, top outlets, top people),
     # latest dated (counted from the figures), undated
     "/": 6,
-    # article, mentions, quotes, older and newer in the outlet, more like this
-    "ARTICLE": 6,
+    # article, mentions, quotes, older and newer in the outlet (one query), more like this
+    "ARTICLE": 5,
     # count, list
     "/outlets/": 2,
     # outlet, by-month (with the undated count), list

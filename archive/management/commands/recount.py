@@ -4,18 +4,18 @@ from archive.models import (
     forget_page_stats,
     refresh_outlet_counts,
     refresh_person_counts,
-    sync_mentions,
+    sync_story_fields,
 )
 
 
 class Command(BaseCommand):
     help = (
-        "Recompute the outlet and person counters and the mentions' copies of story dates (after changes made "
+        "Recompute the outlet and person counters and the copies of story fields on mentions and quotes (after changes made "
         "with SQL or QuerySet.update(), which the archive is not told about)."
     )
 
     def handle(self, *args, **options):
-        sync_mentions()
+        sync_story_fields()
         outlets = refresh_outlet_counts()
         people = refresh_person_counts()
         forget_page_stats()
