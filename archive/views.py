@@ -583,16 +583,27 @@ class ArticleDateMixin:
     ordering = ("-published", "-id")
     paginate_by = PAGE_SIZE
 
+    known_total = None  # stories in the period, when the page's counts already tell
+
     def get_queryset(self):
         return published_articles()
 
+    def get_dated_queryset(self, **lookup):
+        # An empty period is found from the counts each page reads anyway (``known_total``
+        # or the pager's count), not from one more EXISTS query.
+        return self.get_queryset().filter(**lookup)
+
     def paginate_queryset(self, queryset, page_size):
-        """Pagination with a bad page number as a 404 (Django's default too), and no 'last'."""
-        page = paginate(self.request, queryset, page_size)
+        """Pagination with a bad page number as a 404 (Django's default too), and no 'last';
+        a period without stories is a 404."""
+        page = paginate(self.request, queryset, page_size, count=self.known_total)
+        if page.paginator.count == 0:
+            raise Http404("No stories in this period")
         return (page.paginator, page, page.object_list, page.has_other_pages())
 
     def counted(self, queryset, trunc):
-        """``[{"date": d, "n": count}]`` of ``queryset`` grouped by ``trunc``, oldest first."""
+        """``[{"date": d, "n": count}]`` of ``queryset`` grouped by ``trunc``, oldest first;
+        their sum becomes ``known_total``."""
         rows = (
             queryset.order_by()
             .annotate(period=trunc("published"))
@@ -600,7 +611,9 @@ class ArticleDateMixin:
             .annotate(n=Count("id"))
             .order_by("period")
         )
-        return [{"date": d, "n": n} for d, n in rows]
+        counts = [{"date": d, "n": n} for d, n in rows]
+        self.known_total = sum(row["n"] for row in counts)
+        return counts
 
 
 class DateIndexView(ArticleDateMixin, ArchiveIndexView):
@@ -666,7 +679,9 @@ class DateMonthView(ArticleDateMixin, MonthArchiveView):
             .annotate(n=Count("id"))
             .order_by("published")
         )
-        return [{"date": d, "n": n} for d, n in rows]
+        counts = [{"date": d, "n": n} for d, n in rows]
+        self.known_total = sum(row["n"] for row in counts)
+        return counts
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -32,12 +32,12 @@ PAGES = {
     "/quotes/?speaker=alice-example&outlet=daily-gen": 3,
     # archive figures (cold cache), the years are summed from the monthly counts
     "/dates/": 4,
-    # exists, months, previous year, next year
-    "/dates/2021/": 4,
-    # exists, days, previous month, next month, count, list
-    "/dates/2021/03/": 6,
-    # exists, previous day, next day, count, list
-    "/dates/2021/03/05/": 5,
+    # months (an empty year is a 404 from them), previous year, next year
+    "/dates/2021/": 3,
+    # days (their sum is the page count), previous month, next month, list
+    "/dates/2021/03/": 4,
+    # previous day, next day, count (0: a 404), list
+    "/dates/2021/03/05/": 4,
     "/dates/undated/": 2,
     "/feeds/latest/": 1,
     "/feeds/outlets/daily-gen/": 2,
