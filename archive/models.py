@@ -572,7 +572,10 @@ def refresh_counts(article_ids=None, *, person_ids=()):
     people = set(person_ids)
     for chunk in _chunks(set(article_ids)):
         people.update(
-            Mention.objects.filter(article_id__in=chunk).values_list("person_id", flat=True)
+            Mention.objects.filter(article_id__in=chunk)
+            .order_by()
+            .values_list("person_id", flat=True)
+            .distinct()
         )
     if people:
         refresh_person_counts(people)
