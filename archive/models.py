@@ -383,9 +383,11 @@ class Mention(models.Model):
         constraints = [models.UniqueConstraint(fields=["article", "person"], name="mention_unique")]
         indexes = [
             models.Index(fields=["person", "article"], name="mention_person_idx"),
+            # Partial indexes: a bare boolean in WHERE matches them on SQLite too.
             models.Index(
-                fields=["person", "is_published", "-published", "-article"],
+                fields=["person", "-published", "-article"],
                 name="mention_person_pub_idx",
+                condition=models.Q(is_published=True),
             ),
         ]
 
@@ -420,12 +422,14 @@ class Quote(models.Model):
         indexes = [
             models.Index(fields=["speaker", "article"], name="quote_speaker_idx"),
             models.Index(
-                fields=["is_published", "-published", "-article", "position"],
+                fields=["-published", "-article", "position"],
                 name="quote_latest_idx",
+                condition=models.Q(is_published=True),
             ),
             models.Index(
-                fields=["speaker", "is_published", "-published", "-article", "position"],
+                fields=["speaker", "-published", "-article", "position"],
                 name="quote_speaker_latest_idx",
+                condition=models.Q(is_published=True),
             ),
         ]
 

@@ -67,19 +67,19 @@ class CountedPaginator(Paginator):
 
 
 class NewestFirst:
-    """Stories newest first, undated ones last, as a sliceable list of known size.
+    """Published stories newest first, undated ones last, as a sliceable list of known size.
 
     ``keys`` is what the order is read from: rows with a ``published`` date and the story id
     in ``key`` (the stories themselves, or a person's mentions, which copy the date). The
     dated and the undated rows are read apart, each in the order of an index ((…, published,
-    id) and id), so a page never sorts the whole set; the page's ids are picked from the
-    index first, then only those stories are read from ``articles``. One query a page, two
-    for the page where the dated stories end.
+    id) and id), so a page never sorts the whole set. The page's ids are picked from that
+    index and the stories read by primary key alone in the same query (another filter there
+    can lead SQLite's planner to scan an index instead); a story found no longer published
+    is left out. One query a page, two for the page where the dated stories end.
     """
 
-    def __init__(self, articles, dated, undated, *, keys=None, key="id"):
-        self.articles, self.dated, self.total = articles, dated, dated + undated
-        self.keys, self.key = (articles if keys is None else keys), key
+    def __init__(self, keys, dated, undated, *, key="id"):
+        self.keys, self.key, self.dated, self.total = keys, key, dated, dated + undated
 
     def count(self):
         return self.total
@@ -106,7 +106,13 @@ class NewestFirst:
             order, story_order = (f"-{self.key}",), ("-id",)
         keys = self.keys.filter(published__isnull=not dated).order_by(*order)
         ids = keys.values(self.key)[start:stop]
-        return list(self.articles.filter(pk__in=ids).order_by(*story_order))
+        stories = (
+            Article.objects.filter(pk__in=ids)
+            .select_related("outlet")
+            .defer(*LIST_DEFERRED)
+            .order_by(*story_order)
+        )
+        return [a for a in stories if a.status == Article.Status.PUBLISHED]
 
 
 def paginate(request, queryset, per_page=PAGE_SIZE, *, count=None):
@@ -497,11 +503,7 @@ def person_detail(request, slug):
     mentions = Mention.objects.filter(person=person, is_published=True)
     totals = mentions.aggregate(all=Count("id"), dated=Count("published"))
     stories = NewestFirst(
-        published_articles(),
-        totals["dated"],
-        totals["all"] - totals["dated"],
-        keys=mentions,
-        key="article_id",
+        mentions, totals["dated"], totals["all"] - totals["dated"], key="article_id"
     )
     page = paginate(request, stories, count=totals["all"])
     quotes = list(quotes_with_articles().filter(speaker=person)[:11])

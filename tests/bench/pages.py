@@ -102,9 +102,10 @@ def main():
     print(f"{'page':20} {'p50':>8} {'p95':>8} {'cpu p95':>8}  queries")
     for name, url in pages.items():
         cold = name.endswith("(cold)")
+        client.get(url)  # warm up connections (and, unless cold, the cache)
         if cold:
             cache.clear()
-        with CaptureQueriesContext(connection) as queries:  # also warms up connections
+        with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
         n_queries = len(queries)  # read now: the next request clears the query log
