@@ -188,3 +188,16 @@ def test_mentions_and_quotes_follow_their_story(client, django_capture_on_commit
     assert person_page()[0] == ["Late"]
     assert "“One”" not in client.get("/quotes/").content.decode()
     assert "Mentioned in 1 story." in client.get("/people/ann-lee/").content.decode()
+
+
+def test_a_story_hidden_behind_the_archives_back_is_never_listed(client):
+    ann = person("Ann Lee")
+    wire = Outlet.objects.create(name="Wire")
+    make_story(title="Kept", outlet=wire, published=D(2022, 1, 1), people=[ann])
+    make_story(title="Pulled", outlet=wire, published=D(2022, 1, 2), people=[ann])
+    Article.objects.filter(title="Pulled").update(status="hidden")  # no signal: copies stale
+    for url in ("/people/ann-lee/", "/outlets/wire/"):
+        html = client.get(url).content.decode()
+        assert ">Kept</a></h3>" in html and "Pulled" not in html, url
+    call_command("recount")
+    assert "Mentioned in 1 story." in client.get("/people/ann-lee/").content.decode()
