@@ -1,9 +1,16 @@
 """The archive's data model: outlets, articles, people, their aliases, mentions and quotes."""
 
+import threading
+
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.text import slugify
+
+from .signals import articles_changed
 
 
 def unique_slug(model, text, *, max_length=80, exclude_pk=None):
@@ -27,9 +34,17 @@ class Outlet(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     homepage = models.URLField(blank=True)
+    # Kept by ``refresh_counts`` (after every change to articles, and ``manage.py recount``):
+    # the outlet list and the home page read them instead of counting the archive.
+    article_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Published stories."
+    )
+    first_published = models.DateField(null=True, blank=True, editable=False)
+    last_published = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
+        indexes = [models.Index(fields=["-article_count", "name"], name="outlet_count_idx")]
 
     def __str__(self):
         return self.name
@@ -107,23 +122,45 @@ class ArticleQuerySet(models.QuerySet):
 
         Undated stories sort after (older than) every dated one, ordered by id.
         """
+        return self.neighbours(article)[1 if newer else 0]
+
+    def neighbours(self, article):
+        """``(older, newer)``: the stories either side of ``article`` in newest-first order
+        (published date, then id; undated stories after the dated ones), in one query.
+
+        Each candidate is the first row of an index range (same date and a lower or higher
+        id, an earlier or later date, the undated ones), picked by a scalar subquery; the
+        few candidates are then compared here. The cost does not grow with the number of
+        stories.
+        """
         pub, pk = article.published, article.pk
-        dated, undated = models.Q(published__isnull=False), models.Q(published__isnull=True)
-        if newer:
-            if pub is None:
-                # newer undated ones (higher id) first, then the oldest dated story
-                cond = dated | (undated & models.Q(id__gt=pk))
-                order = (models.F("published").asc(nulls_first=True), "id")
-            else:
-                cond = models.Q(published__gt=pub) | models.Q(published=pub, id__gt=pk)
-                order = ("published", "id")
+        base = self.order_by()
+        if pub is None:
+            candidates = [
+                base.filter(published__isnull=True, id__lt=pk).order_by("-id"),
+                base.filter(published__isnull=True, id__gt=pk).order_by("id"),
+                base.filter(published__isnull=False).order_by("published", "id"),
+            ]
         else:
-            if pub is None:
-                cond = undated & models.Q(id__lt=pk)
-            else:
-                cond = models.Q(published__lt=pub) | models.Q(published=pub, id__lt=pk) | undated
-            order = (models.F("published").desc(nulls_last=True), "-id")
-        return self.filter(cond).order_by(*order).first()
+            candidates = [
+                base.filter(published=pub, id__lt=pk).order_by("-id"),
+                base.filter(published__lt=pub).order_by("-published", "-id"),
+                base.filter(published__isnull=True).order_by("-id"),
+                base.filter(published=pub, id__gt=pk).order_by("id"),
+                base.filter(published__gt=pub).order_by("published", "id"),
+            ]
+        match = models.Q()
+        for candidate in candidates:
+            match |= models.Q(pk=models.Subquery(candidate.values("pk")[:1]))
+        rows = list(self.filter(match))
+
+        def position(a):  # ascending = newest first
+            return (a.published is None, -a.published.toordinal() if a.published else 0, -a.pk)
+
+        here = position(article)
+        older = min((a for a in rows if position(a) > here), key=position, default=None)
+        newer = max((a for a in rows if position(a) < here), key=position, default=None)
+        return older, newer
 
     def first_copy_first(self):
         """Ordered as a story cluster counts its copies: published date (undated last),
@@ -193,7 +230,11 @@ class Article(models.Model):
         ordering = ["-published", "-id"]
         indexes = [
             models.Index(fields=["status", "-published", "-id"], name="article_status_pub_idx"),
-            models.Index(fields=["outlet", "-published"], name="article_outlet_pub_idx"),
+            # An outlet's stories newest first, its by-month counts and the older/newer
+            # story of an article page are all read from this index.
+            models.Index(
+                fields=["outlet", "status", "-published", "-id"], name="article_outlet_pub_idx"
+            ),
             models.Index(fields=["published"], name="article_published_idx"),
             models.Index(fields=["fingerprint"], name="article_fingerprint_idx"),
         ]
@@ -256,11 +297,18 @@ class Person(models.Model):
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
+    # Published stories mentioning the person, kept by ``refresh_counts``.
+    mention_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Published stories mentioning them."
+    )
 
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "people"
-        indexes = [models.Index(fields=["name"], name="person_name_idx")]
+        indexes = [
+            models.Index(fields=["name"], name="person_name_idx"),
+            models.Index(fields=["-mention_count", "name"], name="person_count_idx"),
+        ]
 
     def __str__(self):
         return self.name
@@ -321,11 +369,27 @@ class Mention(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="mentions")
     count = models.PositiveIntegerField(default=1)
+    # Copies of the article's date, published state and outlet, kept by ``sync_story_fields``:
+    # a person's page then reads their stories newest first from one index on the mentions,
+    # however large the archive, instead of joining every published story.
+    published = models.DateField(null=True, blank=True, editable=False)
+    is_published = models.BooleanField(default=False, editable=False)
+    outlet = models.ForeignKey(
+        Outlet, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
 
     class Meta:
         ordering = ["-count", "person__name"]
         constraints = [models.UniqueConstraint(fields=["article", "person"], name="mention_unique")]
-        indexes = [models.Index(fields=["person", "article"], name="mention_person_idx")]
+        indexes = [
+            models.Index(fields=["person", "article"], name="mention_person_idx"),
+            # Partial indexes: a bare boolean in WHERE matches them on SQLite too.
+            models.Index(
+                fields=["person", "-published", "-article"],
+                name="mention_person_pub_idx",
+                condition=models.Q(is_published=True),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.person} in {self.article} ({self.count})"
@@ -348,11 +412,25 @@ class Quote(models.Model):
     paragraph = models.PositiveIntegerField(default=0, help_text="Index of the body paragraph.")
     position = models.PositiveIntegerField(default=0, help_text="Order within the article.")
     is_fragment = models.BooleanField(default=False)
+    # Copies of the article's date and published state (``sync_story_fields``): the latest
+    # quotes, of everyone or of one speaker, are read in index order.
+    published = models.DateField(null=True, blank=True, editable=False)
+    is_published = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["article", "position"]
         indexes = [
             models.Index(fields=["speaker", "article"], name="quote_speaker_idx"),
+            models.Index(
+                fields=["-published", "-article", "position"],
+                name="quote_latest_idx",
+                condition=models.Q(is_published=True),
+            ),
+            models.Index(
+                fields=["speaker", "-published", "-article", "position"],
+                name="quote_speaker_latest_idx",
+                condition=models.Q(is_published=True),
+            ),
         ]
 
     def __str__(self):
@@ -394,3 +472,142 @@ class ChangeRecord(models.Model):
             f"admin:{self.content_type.app_label}_{self.content_type.model}_history",
             args=[self.object_id],
         )
+
+
+# -- Counters ---------------------------------------------------------------------------------
+
+
+def _chunks(ids, size=500):
+    ids = list(ids)
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def refresh_outlet_counts(outlet_ids=None):
+    """Recompute ``article_count``, ``first_published`` and ``last_published`` of the outlets
+    ``outlet_ids`` (all outlets when None) from their published stories.
+
+    One aggregate query over the published stories (indexed), then one update per outlet
+    whose figures changed. Returns the number of outlets updated.
+    """
+    outlets = Outlet.objects.only("id", "article_count", "first_published", "last_published")
+    published = Article.objects.published().filter(outlet__isnull=False)
+    if outlet_ids is not None:
+        outlet_ids = list(outlet_ids)
+        outlets = outlets.filter(pk__in=outlet_ids)
+        published = published.filter(outlet_id__in=outlet_ids)
+    rows = (
+        published.order_by()
+        .values_list("outlet_id")
+        .annotate(models.Count("id"), models.Min("published"), models.Max("published"))
+    )
+    figures = {outlet_id: rest for outlet_id, *rest in rows}
+    changed = []
+    for outlet in outlets:
+        new = tuple(figures.get(outlet.pk, (0, None, None)))
+        if (outlet.article_count, outlet.first_published, outlet.last_published) != new:
+            outlet.article_count, outlet.first_published, outlet.last_published = new
+            changed.append(outlet)
+    Outlet.objects.bulk_update(
+        changed, ["article_count", "first_published", "last_published"], batch_size=500
+    )
+    return len(changed)
+
+
+def sync_story_fields(article_ids=None):
+    """Copy the date, published state (and outlet) of ``article_ids`` (every article when
+    None) onto their mentions and quotes. Two UPDATEs per 500 articles."""
+    article = Article.objects.filter(pk=models.OuterRef("article_id"))
+    values = {
+        "published": models.Subquery(article.values("published")[:1]),
+        "is_published": models.Exists(article.filter(status=Article.Status.PUBLISHED)),
+    }
+    mention_values = {**values, "outlet": models.Subquery(article.values("outlet")[:1])}
+    if article_ids is None:
+        Mention.objects.update(**mention_values)
+        Quote.objects.update(**values)
+        return
+    for chunk in _chunks(set(article_ids)):
+        Mention.objects.filter(article_id__in=chunk).update(**mention_values)
+        Quote.objects.filter(article_id__in=chunk).update(**values)
+
+
+def refresh_person_counts(person_ids=None):
+    """Recompute ``Person.mention_count`` (published stories mentioning them) for
+    ``person_ids`` (everyone when None) from the mentions (``sync_story_fields`` first).
+    Returns the number of people updated."""
+    chunks = [None] if person_ids is None else list(_chunks(set(person_ids)))
+    updated = 0
+    for chunk in chunks:
+        people = Person.objects.only("id", "mention_count")
+        mentions = Mention.objects.filter(is_published=True)
+        if chunk is not None:
+            people = people.filter(pk__in=chunk)
+            mentions = mentions.filter(person_id__in=chunk)
+        counts = dict(
+            mentions.order_by().values_list("person_id").annotate(models.Count("article_id"))
+        )
+        changed = []
+        for person in people:
+            n = counts.get(person.pk, 0)
+            if person.mention_count != n:
+                person.mention_count = n
+                changed.append(person)
+        Person.objects.bulk_update(changed, ["mention_count"], batch_size=500)
+        updated += len(changed)
+    return updated
+
+
+def refresh_counts(article_ids=None, *, person_ids=()):
+    """Bring the copies of story fields on mentions and quotes (``sync_story_fields``) and
+    the outlet and person counters up to date after ``article_ids`` changed.
+
+    Every outlet is recounted (one indexed aggregate: an article may have left an outlet
+    the ids no longer show); people are recounted when mentioned in those articles or
+    listed in ``person_ids`` (e.g. people whose mentions were deleted). With
+    ``article_ids=None`` everything is recounted. The importer, the admin, curation and
+    re-extraction reach this through the ``articles_changed`` signal.
+    """
+    sync_story_fields(article_ids)
+    refresh_outlet_counts()
+    if article_ids is None:
+        refresh_person_counts()
+        return
+    people = set(person_ids)
+    for chunk in _chunks(set(article_ids)):
+        people.update(
+            Mention.objects.filter(article_id__in=chunk)
+            .order_by()
+            .values_list("person_id", flat=True)
+            .distinct()
+        )
+    if people:
+        refresh_person_counts(people)
+
+
+# Archive-wide figures the reader pages cache (``archive.views.archive_stats`` and the
+# number of quotes on ``/quotes/``).
+STATS_CACHE_KEY = "archive:stats"
+QUOTES_CACHE_KEY = "archive:quote-count"
+
+_removed = threading.local()  # people whose mentions were deleted, recounted on the next change
+
+
+def forget_page_stats():
+    """Drop the cached archive-wide figures so the next page view recomputes them."""
+    cache.delete_many([STATS_CACHE_KEY, QUOTES_CACHE_KEY])
+
+
+@receiver(post_delete, sender=Mention, dispatch_uid="archive.mention_deleted")
+def _mention_deleted(sender, instance, **kwargs):
+    if not hasattr(_removed, "people"):
+        _removed.people = set()
+    _removed.people.add(instance.person_id)
+
+
+@receiver(articles_changed, dispatch_uid="archive.counters")
+def _articles_changed(sender, ids, **kwargs):
+    people = getattr(_removed, "people", set())
+    _removed.people = set()
+    refresh_counts(ids, person_ids=people)
+    forget_page_stats()

@@ -35,6 +35,7 @@ app_name = "archive"
 
 archive_patterns = [
     path("", views.home, name="home"),
+    path("healthz/", views.healthz, name="healthz"),
     path("articles/<int:pk>/<slug:slug>/", views.article_detail, name="article_detail"),
     path("outlets/", views.outlet_list, name="outlet_list"),
     path("outlets/<slug:slug>/", views.outlet_detail, name="outlet_detail"),

@@ -1,8 +1,10 @@
 """Reader pages. Views stay thin: querysets filter, templates present.
 
 Every page issues a fixed, small number of SQL queries whatever the size of the archive:
-lists are paginated, counts come from one aggregate query over the rows on the page, and
-the home page's archive-wide statistics are cached for ``ARCHIVE_STATS_CACHE_SECONDS``.
+lists are paginated, counts come from one aggregate query over the rows on the page or from
+the counters kept on outlets and people (``archive.models.refresh_counts``), and the
+archive-wide figures (timeline, years, top outlets and people) are cached for
+``ARCHIVE_STATS_CACHE_SECONDS`` and dropped whenever articles change.
 """
 
 import calendar
@@ -14,9 +16,9 @@ import string
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q
-from django.db.models.functions import TruncMonth, TruncYear
-from django.http import Http404
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models.functions import TruncMonth
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.generic.dates import (
@@ -28,7 +30,16 @@ from django.views.generic.dates import (
 
 from search.query import more_like_this as search_more_like_this
 
-from .models import Alias, Article, Mention, Outlet, Person, Quote
+from .models import (
+    QUOTES_CACHE_KEY,
+    STATS_CACHE_KEY,
+    Alias,
+    Article,
+    Mention,
+    Outlet,
+    Person,
+    Quote,
+)
 from .redirects import redirect_for
 
 log = logging.getLogger(__name__)
@@ -39,11 +50,80 @@ PEOPLE_PAGE_SIZE = 60
 QUOTES_PAGE_SIZE = 25
 RELATED_SAMPLE = 500  # co-mentions are counted over a person's latest stories: a fixed cost
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+MONTH_ABBR = [""] + [datetime.date(2000, m, 1).strftime("%b") for m in range(1, 13)]
 
 
-def paginate(request, queryset, per_page=PAGE_SIZE):
-    """The requested page of ``queryset``; a bad or out-of-range page number is a 404."""
-    paginator = Paginator(queryset, per_page)
+class CountedPaginator(Paginator):
+    """A paginator told the size of its list (known from a counter or an aggregate the page
+    needs anyway) instead of running ``COUNT(*)`` over it."""
+
+    def __init__(self, object_list, per_page, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._known_count = count
+
+    @property
+    def count(self):
+        return self._known_count
+
+
+class NewestFirst:
+    """Published stories newest first, undated ones last, as a sliceable list of known size.
+
+    ``keys`` is what the order is read from: rows with a ``published`` date and the story id
+    in ``key`` (the stories themselves, or a person's mentions, which copy the date). The
+    dated and the undated rows are read apart, each in the order of an index ((…, published,
+    id) and id), so a page never sorts the whole set. The page's ids are picked from that
+    index and the stories read by primary key alone in the same query (another filter there
+    can lead SQLite's planner to scan an index instead); a story found no longer published
+    is left out. One query a page, two for the page where the dated stories end.
+    """
+
+    def __init__(self, keys, dated, undated, *, key="id"):
+        self.keys, self.key, self.dated, self.total = keys, key, dated, dated + undated
+
+    def count(self):
+        return self.total
+
+    def __len__(self):
+        return self.total
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice) or item.step is not None:
+            raise TypeError("NewestFirst supports plain slices only")
+        start = item.start or 0
+        stop = self.total if item.stop is None else min(item.stop, self.total)
+        rows = []
+        if start < min(stop, self.dated):
+            rows += self._rows(True, start, min(stop, self.dated))
+        if stop > self.dated:
+            rows += self._rows(False, max(start - self.dated, 0), stop - self.dated)
+        return rows
+
+    def _rows(self, dated, start, stop):
+        if dated:
+            order, story_order = ("-published", f"-{self.key}"), ("-published", "-id")
+        else:
+            order, story_order = (f"-{self.key}",), ("-id",)
+        keys = self.keys.filter(published__isnull=not dated).order_by(*order)
+        ids = keys.values(self.key)[start:stop]
+        stories = (
+            Article.objects.filter(pk__in=ids)
+            .select_related("outlet")
+            .defer(*LIST_DEFERRED)
+            .order_by(*story_order)
+        )
+        return [a for a in stories if a.status == Article.Status.PUBLISHED]
+
+
+def paginate(request, queryset, per_page=PAGE_SIZE, *, count=None):
+    """The requested page of ``queryset``; a bad or out-of-range page number is a 404.
+
+    With ``count`` the paginator uses it instead of counting the rows.
+    """
+    if count is None:
+        paginator = Paginator(queryset, per_page)
+    else:
+        paginator = CountedPaginator(queryset, per_page, count)
     number = request.GET.get("page") or 1
     try:
         return paginator.page(number)
@@ -60,12 +140,16 @@ def published_articles():
 
 
 def quotes_with_articles():
-    """Quotes of published stories with speaker, story and outlet, for a list."""
+    """Quotes of published stories with speaker, story and outlet, for a list, latest first.
+
+    Filtered and ordered on the quotes' copies of their story's state and date
+    (``is_published``, ``published``), which follow an index, not a join.
+    """
     return (
-        Quote.objects.filter(article__status=Article.Status.PUBLISHED)
+        Quote.objects.filter(is_published=True)
         .select_related("speaker", "article", "article__outlet")
         .defer(*(f"article__{name}" for name in LIST_DEFERRED))
-        .order_by("-article__published", "-article_id", "position")
+        .order_by("-published", "-article_id", "position")
     )
 
 
@@ -150,25 +234,16 @@ def timeline(rows, *, link_months=True):
     }
 
 
-def home_stats():
-    """Archive-wide figures for the home page: outlets, most-mentioned people, timeline.
+def archive_stats():
+    """Archive-wide figures: stories per month, undated count, top outlets and people.
 
-    Three aggregate queries, cached: at a hundred thousand stories they are the only
-    costly part of the home page and they change only when stories are imported.
+    Cached (``ARCHIVE_STATS_CACHE_SECONDS``, default 300) and dropped whenever articles
+    change (``archive.models.forget_page_stats``): the monthly counts are the one costly
+    aggregate of the home and date index pages at a hundred thousand stories. Four
+    queries when cold; the outlets and people come from their counters.
     """
 
     def compute():
-        published = Q(articles__status=Article.Status.PUBLISHED)
-        outlets = list(
-            Outlet.objects.annotate(n=Count("articles", filter=published))
-            .filter(n__gt=0)
-            .order_by("-n", "name")[:12]
-        )
-        people = list(
-            Person.objects.filter(mentions__article__status=Article.Status.PUBLISHED)
-            .annotate(n=Count("mentions"))
-            .order_by("-n", "name")[:12]
-        )
         months = list(
             Article.objects.published()
             .dated()
@@ -177,19 +252,53 @@ def home_stats():
             .annotate(n=Count("id"))
             .order_by("month")
         )
-        return {"outlets": outlets, "people": people, "timeline": timeline(months)}
+        return {
+            "months": months,
+            "timeline": timeline(months),
+            "dated": sum(n for _, n in months),
+            "undated": Article.objects.published().undated().count(),
+            "outlets": list(
+                Outlet.objects.filter(article_count__gt=0).order_by("-article_count", "name")[:12]
+            ),
+            "people": list(
+                Person.objects.filter(mention_count__gt=0).order_by("-mention_count", "name")[:12]
+            ),
+        }
 
     seconds = getattr(settings, "ARCHIVE_STATS_CACHE_SECONDS", 300)
-    return cache.get_or_set("archive:home-stats", compute, seconds)
+    return cache.get_or_set(STATS_CACHE_KEY, compute, seconds)
 
 
 def home(request):
     """Search box, latest stories, top outlets and people, a coverage timeline."""
+    stats = archive_stats()
     # Dated and undated stories are listed apart: each list then follows the
-    # (status, -published, -id) index on every database, with no sort of the whole table.
-    page = paginate(request, published_articles().dated().order_by("-published", "-id"))
-    undated = list(published_articles().undated().order_by("-id")[:HOME_UNDATED])
-    return render(request, "archive/home.html", {"page": page, "undated": undated, **home_stats()})
+    # (status, -published, -id) index on every database, with no sort of the whole table,
+    # and the number of dated stories comes from the cached monthly counts.
+    page = paginate(
+        request,
+        published_articles().dated().order_by("-published", "-id"),
+        count=stats["dated"],
+    )
+    undated = []
+    if stats["undated"]:
+        undated = list(published_articles().undated().order_by("-id")[:HOME_UNDATED])
+    return render(
+        request,
+        "archive/home.html",
+        {
+            "page": page,
+            "undated": undated,
+            "outlets": stats["outlets"],
+            "people": stats["people"],
+            "timeline": stats["timeline"],
+        },
+    )
+
+
+def healthz(request):
+    """Liveness check for load balancers and the benchmark's baseline: no database query."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 # -- Articles -----------------------------------------------------------------------------
@@ -206,6 +315,27 @@ def more_like_this(article, limit=5):
     except Exception:
         log.exception("More like this failed for article %s", article.pk)
         return []
+
+
+def also_published(article):
+    """The other published copies of ``article``'s story and the one published first.
+
+    Returns ``(copies, first_id)``: the copies first copy first (``Article.copies``), with
+    their outlets, in one query (none for a story without copies); ``first_id`` is the id of
+    the copy, this one included, published strictly before all the others, or None when a
+    copy has no date or the earliest date is shared (the dates do not tell).
+    """
+    if not article.cluster_id:
+        return [], None
+    copies = list(article.copies().published().defer(*LIST_DEFERRED))
+    if not copies:
+        return [], None
+    everyone = [article, *copies]
+    if any(a.published is None for a in everyone):
+        return copies, None
+    earliest = min(a.published for a in everyone)
+    firsts = [a.pk for a in everyone if a.published == earliest]
+    return copies, firsts[0] if len(firsts) == 1 else None
 
 
 def article_detail(request, pk, slug):
@@ -239,10 +369,11 @@ def article_detail(request, pk, slug):
             .filter(outlet_id=article.outlet_id)
             .only("id", "slug", "title", "published")
         )
-        previous = siblings.adjacent(article, newer=False)
-        newer = siblings.adjacent(article, newer=True)
+        previous, newer = siblings.neighbours(article)
 
-    similar_ids = [i for i in more_like_this(article) if i != article.pk]
+    copies, first_copy_id = also_published(article)
+    copy_ids = {c.pk for c in copies}
+    similar_ids = [i for i in more_like_this(article) if i != article.pk and i not in copy_ids]
     similar = []
     if similar_ids:
         found_articles = published_articles().in_bulk(similar_ids)
@@ -260,6 +391,8 @@ def article_detail(request, pk, slug):
             "previous": previous,
             "next": newer,
             "similar": similar,
+            "copies": copies,
+            "first_copy_id": first_copy_id,
         },
     )
 
@@ -268,29 +401,29 @@ def article_detail(request, pk, slug):
 
 
 def outlet_list(request):
-    """All outlets with their number of stories and the dates they span."""
-    published = Q(articles__status=Article.Status.PUBLISHED)
-    outlets = Outlet.objects.annotate(
-        n=Count("articles", filter=published),
-        first=Min("articles__published", filter=published),
-        last=Max("articles__published", filter=published),
-    ).order_by("name")
+    """All outlets with their number of stories and the dates they span (their counters)."""
+    outlets = Outlet.objects.order_by("name")
     return render(request, "archive/outlet_list.html", {"page": paginate(request, outlets, 50)})
 
 
 def outlet_detail(request, slug):
-    """An outlet's stories, newest first, with a by-month breakdown (``?month=YYYY-MM``)."""
+    """An outlet's stories, newest first, with a by-month breakdown (``?month=YYYY-MM``).
+
+    Three queries: the outlet, its stories per month (the undated ones in one more group,
+    which also gives the page count), the page of stories.
+    """
     outlet, moved = get_by_slug_or_redirect(Outlet, "outlet", slug)
     if moved:
         return moved
     articles = published_articles().filter(outlet=outlet)
-    months = list(
-        articles.dated()
+    rows = list(
+        articles.order_by()
         .annotate(month=TruncMonth("published"))
         .values_list("month")
         .annotate(n=Count("id"))
-        .order_by("-month")
     )
+    undated_total = sum(n for m, n in rows if m is None)
+    months = sorted(((m, n) for m, n in rows if m is not None), reverse=True)
     month = None
     if request.GET.get("month"):
         match = MONTH_RE.match(request.GET["month"])
@@ -300,8 +433,12 @@ def outlet_detail(request, slug):
             month = None
         if month is None:
             raise Http404("Bad month: use YYYY-MM")
-        articles = articles.filter(published__year=month.year, published__month=month.month)
-    page = paginate(request, articles.newest_first())
+        in_month = articles.filter(published__year=month.year, published__month=month.month)
+        count = dict(months).get(month, 0)
+        page = paginate(request, in_month.order_by("-published", "-id"), count=count)
+    else:
+        dated_total = sum(n for _, n in months)
+        page = paginate(request, NewestFirst(articles, dated_total, undated_total))
     top = max((n for _, n in months), default=0)
     return render(
         request,
@@ -311,7 +448,15 @@ def outlet_detail(request, slug):
             "page": page,
             "month": month,
             "months": [
-                {"month": m, "n": n, "key": m.strftime("%Y-%m"), "pct": round(100 * n / top)}
+                {
+                    "month": m,
+                    "n": n,
+                    "key": f"{m.year:04d}-{m.month:02d}",
+                    "label": f"{MONTH_ABBR[m.month]} {m.year}",
+                    "count": f"{n:,}",
+                    "current": m == month,
+                    "pct": round(100 * n / top),
+                }
                 for m, n in months
             ],
             "span": (months[-1][0], months[0][0]) if months else None,
@@ -323,21 +468,12 @@ def outlet_detail(request, slug):
 # -- People -------------------------------------------------------------------------------
 
 
-def mention_counts(person_ids):
-    """``{person_id: number of published stories mentioning them}`` in one query."""
-    return dict(
-        Mention.objects.filter(person_id__in=person_ids, article__status=Article.Status.PUBLISHED)
-        .values_list("person_id")
-        .annotate(n=Count("id"))
-    )
-
-
 def person_list(request):
-    """People mentioned in published stories, A–Z, with a letter index and a name filter."""
-    mentioned = Mention.objects.filter(
-        person=OuterRef("pk"), article__status=Article.Status.PUBLISHED
-    )
-    people = Person.objects.filter(Exists(mentioned)).order_by("name", "id")
+    """People mentioned in published stories, A–Z, with a letter index and a name filter.
+
+    The number of stories beside each name is the person's counter (``mention_count``).
+    """
+    people = Person.objects.filter(mention_count__gt=0).order_by("name", "id")
     letter = request.GET.get("letter", "")
     if letter:
         if len(letter) != 1 or letter.upper() not in string.ascii_uppercase:
@@ -349,9 +485,6 @@ def person_list(request):
         alias_match = Alias.objects.filter(person=OuterRef("pk"), name__icontains=q)
         people = people.filter(Q(name__icontains=q) | Exists(alias_match))
     page = paginate(request, people, PEOPLE_PAGE_SIZE)
-    counts = mention_counts([p.pk for p in page.object_list]) if page.object_list else {}
-    for person in page.object_list:
-        person.n = counts.get(person.pk, 0)
     return render(
         request,
         "archive/person_list.html",
@@ -364,24 +497,36 @@ def person_detail(request, slug):
     person, moved = get_by_slug_or_redirect(Person, "person", slug)
     if moved:
         return moved
-    mentioning = Mention.objects.filter(person=person, article=OuterRef("pk"))
-    articles = published_articles().filter(Exists(mentioning))
-    page = paginate(request, articles.newest_first())
+    # Read from the person's mentions, which copy their story's date and published state
+    # (index on person, is_published, published, article): the cost follows the number of
+    # stories about this person, not the size of the archive.
+    mentions = Mention.objects.filter(person=person, is_published=True)
+    totals = mentions.aggregate(all=Count("id"), dated=Count("published"))
+    stories = NewestFirst(
+        mentions, totals["dated"], totals["all"] - totals["dated"], key="article_id"
+    )
+    page = paginate(request, stories, count=totals["all"])
     quotes = list(quotes_with_articles().filter(speaker=person)[:11])
-    latest_ids = articles.newest_first().values("id")[:RELATED_SAMPLE]
+    latest_ids = mentions.order_by(F("published").desc(nulls_last=True), "-article_id").values(
+        "article_id"
+    )[:RELATED_SAMPLE]
     related = list(
         Person.objects.filter(mentions__article_id__in=latest_ids)
         .exclude(pk=person.pk)
-        .annotate(n=Count("mentions"))
+        # Counting a column of the (article, person) index keeps the join index-only.
+        .annotate(n=Count("mentions__article"))
         .order_by("-n", "name")[:10]
     )
-    outlets = list(
-        Outlet.objects.filter(
-            articles__status=Article.Status.PUBLISHED, articles__mentions__person=person
-        )
-        .annotate(n=Count("articles"))
-        .order_by("-n", "name")[:10]
-    )
+    outlets = []
+    for row in (
+        mentions.filter(outlet__isnull=False)
+        .values("outlet", "outlet__name", "outlet__slug")
+        .annotate(n=Count("id"))
+        .order_by("-n", "outlet__name")[:10]
+    ):
+        outlet = Outlet(pk=row["outlet"], name=row["outlet__name"], slug=row["outlet__slug"])
+        outlet.n = row["n"]
+        outlets.append(outlet)
     return render(
         request,
         "archive/person_detail.html",
@@ -414,7 +559,13 @@ def quote_list(request):
         )
     if outlet_slug:
         quotes = quotes.filter(article__outlet__slug=outlet_slug)
-    page = paginate(request, quotes, QUOTES_PAGE_SIZE)
+    count = None
+    if not (speaker or outlet_slug):
+        # Counting every quote of the archive costs more than the page: cached like the
+        # other archive-wide figures. Filtered lists are counted as they are.
+        seconds = getattr(settings, "ARCHIVE_STATS_CACHE_SECONDS", 300)
+        count = cache.get_or_set(QUOTES_CACHE_KEY, quotes.count, seconds)
+    page = paginate(request, quotes, QUOTES_PAGE_SIZE, count=count)
     outlets = Outlet.objects.order_by("name")
     return render(
         request,
@@ -435,16 +586,27 @@ class ArticleDateMixin:
     ordering = ("-published", "-id")
     paginate_by = PAGE_SIZE
 
+    known_total = None  # stories in the period, when the page's counts already tell
+
     def get_queryset(self):
         return published_articles()
 
+    def get_dated_queryset(self, **lookup):
+        # An empty period is found from the counts each page reads anyway (``known_total``
+        # or the pager's count), not from one more EXISTS query.
+        return self.get_queryset().filter(**lookup)
+
     def paginate_queryset(self, queryset, page_size):
-        """Pagination with a bad page number as a 404 (Django's default too), and no 'last'."""
-        page = paginate(self.request, queryset, page_size)
+        """Pagination with a bad page number as a 404 (Django's default too), and no 'last';
+        a period without stories is a 404."""
+        page = paginate(self.request, queryset, page_size, count=self.known_total)
+        if page.paginator.count == 0:
+            raise Http404("No stories in this period")
         return (page.paginator, page, page.object_list, page.has_other_pages())
 
     def counted(self, queryset, trunc):
-        """``[{"date": d, "n": count}]`` of ``queryset`` grouped by ``trunc``, oldest first."""
+        """``[{"date": d, "n": count}]`` of ``queryset`` grouped by ``trunc``, oldest first;
+        their sum becomes ``known_total``."""
         rows = (
             queryset.order_by()
             .annotate(period=trunc("published"))
@@ -452,30 +614,33 @@ class ArticleDateMixin:
             .annotate(n=Count("id"))
             .order_by("period")
         )
-        return [{"date": d, "n": n} for d, n in rows]
+        counts = [{"date": d, "n": n} for d, n in rows]
+        self.known_total = sum(row["n"] for row in counts)
+        return counts
 
 
 class DateIndexView(ArticleDateMixin, ArchiveIndexView):
-    """``/dates/``: every year with its number of stories, and the undated ones."""
+    """``/dates/``: every year with its number of stories, and the undated ones.
+
+    The years are summed from the cached monthly counts (``archive_stats``): no query once
+    the home page or this page has filled the cache.
+    """
 
     template_name = "archive/dates_index.html"
     paginate_by = None
     allow_empty = True
 
-    def get_queryset(self):
-        return published_articles().dated()
-
-    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
-        return self.counted(queryset, TruncYear)
-
     def get_dated_items(self):
-        # The index shows the years, not a list of stories: skip the full object list.
-        qs = self.get_dated_queryset()
-        return (self.get_date_list(qs), qs.none(), {})
+        years = {}
+        for month, n in archive_stats()["months"]:
+            key = datetime.date(month.year, 1, 1)
+            years[key] = years.get(key, 0) + n
+        date_list = [{"date": d, "n": n} for d, n in sorted(years.items())]
+        return (date_list, Article.objects.none(), {})
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["undated_count"] = Article.objects.published().undated().count()
+        context["undated_count"] = archive_stats()["undated"]
         return context
 
 
@@ -517,7 +682,9 @@ class DateMonthView(ArticleDateMixin, MonthArchiveView):
             .annotate(n=Count("id"))
             .order_by("published")
         )
-        return [{"date": d, "n": n} for d, n in rows]
+        counts = [{"date": d, "n": n} for d, n in rows]
+        self.known_total = sum(row["n"] for row in counts)
+        return counts
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

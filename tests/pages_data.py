@@ -3,7 +3,7 @@
 import datetime
 import itertools
 
-from archive.models import Alias, Article, Mention, Outlet, Person, Quote
+from archive.models import Alias, Article, Mention, Outlet, Person, Quote, refresh_counts
 
 _serial = itertools.count(1)
 
@@ -49,6 +49,8 @@ def make_story(
         )
         for i, (speaker, text) in enumerate(quotes)
     )
+    # What the articles_changed signal does after an import or an edit in the admin.
+    refresh_counts([article.pk])
     return article
 
 

@@ -219,3 +219,47 @@ def test_reextract_action_runs_the_service_and_reports(curator_client, queue):
     assert complete.title == "complete"
     assert complete.body == "The council met on Tuesday to agree the budget for the year."
     assert records_for(queue["complete"]).get().action == "reextract"
+
+
+def test_possible_duplicate_flags_an_imported_copy_of_a_story_already_in_the_archive(
+    curator_client, seeded
+):
+    from archive.importer import import_uploads
+    from tests.test_dedupe import NEW_FOOTER, NEW_HEADER, rehost, seed_text
+
+    copy_text = rehost(seed_text(3), NEW_HEADER, NEW_FOOTER, drop_head=4, drop_tail=1)
+    fresh = "\n\n".join(
+        [
+            "Harbour bridge reopens after repairs",
+            "The city's harbour bridge reopened to traffic on Monday after eight months of "
+            "repairs to its cables and deck, the transport office said.",
+            "Engineers replaced more than two hundred hangers and resurfaced the roadway, "
+            "which carries about forty thousand vehicles a day between the two districts.",
+            "Cyclists will get a separate lane from next spring, when the second phase of the "
+            "works begins on the eastern approach and the old toll booths are removed.",
+            "Local shops near the southern ramp said trade had fallen sharply during the "
+            "closure and welcomed the return of passing customers and delivery vans.",
+        ]
+    )
+    result = import_uploads(
+        [
+            ("wire/copy.txt", copy_text.encode()),
+            ("wire/fresh.txt", fresh.encode()),
+        ],
+        review=True,
+    )
+    assert result.created == 2, result.report_lines()
+    copy = Article.objects.get(source__endswith="copy.txt")
+    original = Article.objects.get(source__endswith="003_2c509556c5da08e6.txt")
+    assert copy.status == "new" and copy.cluster_id == original.cluster_id
+    response = curator_client.get(URL + "?status__exact=new&attention=possible_duplicate")
+    assert changelist_titles(response) == [copy.title]
+    # the whole queue: only the copy and the story it copies carry the flag
+    html = curator_client.get(URL + "?attention=possible_duplicate").content.decode()
+    assert set(changelist_titles(curator_client.get(URL + "?attention=possible_duplicate"))) == {
+        copy.title,
+        original.title,
+    }
+    assert html.count('<td class="field-duplicate"><img src="/static/admin/img/icon-yes.svg"') == 2
+    html = curator_client.get(URL).content.decode()
+    assert html.count('<td class="field-duplicate"><img src="/static/admin/img/icon-yes.svg"') == 2

@@ -139,6 +139,23 @@ def test_adjacent_orders_undated_stories_after_dated_ones():
     assert qs.adjacent(u1, newer=False) is None
 
 
+def test_neighbours_walk_the_newest_first_order_with_ties_and_undated(django_assert_num_queries):
+    outlet = Outlet.objects.create(name="Paper")
+    other = Outlet.objects.create(name="Other")
+    for day in (D(2020, 1, 1), D(2021, 6, 1), D(2021, 6, 1), D(2019, 3, 3), None, D(2021, 6, 1)):
+        make_story(outlet=outlet, published=day)
+        make_story(outlet=other, published=day)  # never a neighbour: another outlet
+    make_story(outlet=outlet, published=D(2022, 1, 1), status="hidden")
+    qs = Article.objects.published().filter(outlet=outlet)
+    order = list(qs.newest_first())
+    assert len(order) == 6
+    for i, article in enumerate(order):
+        with django_assert_num_queries(1):
+            older, newer = qs.neighbours(article)
+        assert older == (order[i + 1] if i + 1 < len(order) else None), i
+        assert newer == (order[i - 1] if i > 0 else None), i
+
+
 def test_more_like_this_hook_lists_published_similar_stories(client, monkeypatch):
     a = make_story(title="Main", published=D(2021, 1, 1))
     b = make_story(title="Similar one", published=D(2021, 1, 2))
