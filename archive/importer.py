@@ -107,10 +107,14 @@ def _outlet_for(name: str | None, cache: dict) -> Outlet | None:
     return cache[key]
 
 
-def save_people_and_quotes(article: Article, story: pipeline.Story, resolver: PersonResolver):
-    """Replace the article's mentions and quotes with those of ``story``."""
-    article.mentions.all().delete()
-    article.quotes.all().delete()
+def save_people_and_quotes(
+    article: Article, story: pipeline.Story, resolver: PersonResolver, *, fresh: bool = False
+):
+    """Replace the article's mentions and quotes with those of ``story`` (``fresh``: the
+    article was just created and has none to replace)."""
+    if not fresh:
+        article.mentions.all().delete()
+        article.quotes.all().delete()
     persons = {}
     mentions = []
     for mention in story.people:
@@ -147,17 +151,25 @@ class Importer:
         self.batch = batch
         self.resolver = PersonResolver()
         self.outlets: dict[str, Outlet] = {}
-        self.seen_hashes: set[str] = set()
+        # content hash -> id of the article holding it, or None: not in the archive
+        self.seen: dict[str, int | None] = {}
+
+    def look_up(self, raws: list[RawStory]) -> None:
+        """Learn which of ``raws`` the archive already holds, in one query for a chunk."""
+        digests = {raw.content_hash for raw in raws} - self.seen.keys()
+        if digests:
+            self.seen.update(dict.fromkeys(digests))
+            self.seen.update(
+                Article.objects.filter(content_hash__in=digests).values_list("content_hash", "id")
+            )
 
     def save(self, raw: RawStory) -> Outcome:
         """Extract and save one story inside the caller's transaction."""
         digest = raw.content_hash
-        if digest in self.seen_hashes or Article.objects.filter(content_hash=digest).exists():
-            self.seen_hashes.add(digest)
-            existing = (
-                Article.objects.filter(content_hash=digest).values_list("id", flat=True).first()
-            )
-            return Outcome(raw.source, UNCHANGED, "already in the archive", existing)
+        if digest not in self.seen:
+            self.look_up([raw])
+        if self.seen[digest] is not None:
+            return Outcome(raw.source, UNCHANGED, "already in the archive", self.seen[digest])
         story = pipeline.extract(
             raw, outlet_hint=self.outlet_hint, known=self.resolver.known_names()
         )
@@ -178,9 +190,9 @@ class Importer:
             removed=story.removed,
             batch=self.batch,
         )
-        save_people_and_quotes(article, story, self.resolver)
+        save_people_and_quotes(article, story, self.resolver, fresh=True)
         clusters.file_article(article)  # near-duplicates: join the cluster of its copies
-        self.seen_hashes.add(digest)
+        self.seen[digest] = article.pk
         return Outcome(raw.source, CREATED, "", article.pk, article.title)
 
 
@@ -230,6 +242,8 @@ def run_import(
             return
         changed = []
         with transaction.atomic():
+            send_after_commit(changed)  # filled below; sent once the chunk commits
+            importer.look_up([raw for _source, raw in pending if isinstance(raw, RawStory)])
             for source, raw in pending:
                 if isinstance(raw, Exception):
                     outcome = Outcome(source, FAILED, str(raw))
@@ -249,7 +263,6 @@ def run_import(
                 result.outcomes.append(outcome)
                 if progress:
                     progress(outcome)
-            send_after_commit(changed)
         pending.clear()
 
     for source, raws in _stories(items, max_bytes):

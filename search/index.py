@@ -38,6 +38,7 @@ from django.conf import settings
 from django.utils import timezone
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
+from whoosh.query import Or, Term
 from whoosh.util.filelock import try_for
 
 from .schema import PERSON_SEP, build_schema
@@ -342,9 +343,9 @@ def _writer():
 
 def _write_docs(writer, ids: Iterable[int], *, delete_first=True) -> int:
     ids = sorted(set(ids))
-    if delete_first:
-        for aid in ids:
-            writer.delete_by_term("article", str(aid))
+    if delete_first and ids:
+        # One query (one reader opened) for the whole batch, not one per article.
+        writer.delete_by_query(Or([Term("article", str(aid)) for aid in ids]))
     added = 0
     for _aid, docs in iter_documents(ids):
         for doc in docs:

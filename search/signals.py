@@ -57,7 +57,10 @@ def queue(ids) -> None:
 
 @receiver(articles_changed, dispatch_uid="search.articles_changed")
 def _articles_changed(sender, ids, **kwargs):
-    index.update_articles(ids)
+    # One write for the announced ids and whatever the same commit queued.
+    queued = set(_pending())
+    _pending().clear()
+    index.update_articles(set(ids) | queued)
 
 
 @receiver(post_save, sender=Article, dispatch_uid="search.article_saved")

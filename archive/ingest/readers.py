@@ -17,6 +17,7 @@ import unicodedata
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -53,7 +54,7 @@ class RawStory:
         """What the archive keeps as ``Article.raw``: the record as received."""
         return self.original or self.text
 
-    @property
+    @cached_property
     def content_hash(self) -> str:
         """Hash of the record's own content: the same record imported twice is stored once."""
         return content_hash(self.stored_raw)
