@@ -25,7 +25,7 @@ from .ingest.readers import (
     read_bytes,
     read_path,
 )
-from .models import Article, ImportBatch, Mention, Outlet, Quote
+from .models import Alias, Article, ImportBatch, Mention, Outlet, Quote
 from .people import PersonResolver
 from .signals import send_after_commit
 
@@ -117,8 +117,9 @@ def save_people_and_quotes(
         article.quotes.all().delete()
     persons = {}
     mentions = []
+    aliases: list[Alias] = []
     for mention in story.people:
-        person = resolver.resolve(mention)
+        person = resolver.resolve(mention, aliases)
         persons[mention.name] = person
         for alias in mention.aliases:
             persons.setdefault(alias, person)
@@ -127,6 +128,7 @@ def save_people_and_quotes(
             existing.count += mention.count
         else:
             mentions.append(Mention(article=article, person=person, count=max(mention.count, 1)))
+    Alias.objects.bulk_create(aliases, ignore_conflicts=True)
     Mention.objects.bulk_create(mentions)
     Quote.objects.bulk_create(
         Quote(

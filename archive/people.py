@@ -18,11 +18,10 @@ one or two letters), so it costs the same with 100 people or 100,000.
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from .ingest.people import KnownNames, PersonMention, name_key, same_person, similar_surname
-from .models import Alias, Person, unique_slug
+from .models import Alias, Person
 
 MIN_FUZZY = 5  # shorter surnames only match exactly (see ``similar_surname``)
 
@@ -139,16 +138,18 @@ class PersonResolver:
         slug, n = base, 2
         while slug in self._slugs:
             slug, n = f"{base}-{n}", n + 1
-        try:
-            with transaction.atomic():
-                person = Person.objects.create(name=name, slug=slug)
-        except IntegrityError:  # another process took the slug meanwhile
-            person = Person.objects.create(name=name, slug=unique_slug(Person, name))
+        # Another process taking the same slug meanwhile fails this story's savepoint with
+        # an IntegrityError; the importer reports it and a re-run imports the story.
+        person = Person.objects.create(name=name, slug=slug)
         self._slugs.add(person.slug)
         return person
 
-    def resolve(self, mention: PersonMention) -> Person:
-        """The Person for ``mention``, created with its aliases when the archive has none."""
+    def resolve(self, mention: PersonMention, new_aliases: list | None = None) -> Person:
+        """The Person for ``mention``, created with its aliases when the archive has none.
+
+        New aliases are saved at once, or appended to ``new_aliases`` for the caller to
+        save in one query with the rest of its story's.
+        """
         self._load()
         forms = [mention.name, *sorted(mention.aliases)]
         person = None
@@ -171,6 +172,8 @@ class PersonResolver:
                 self._add(person, form, key)
         if person.pk not in self._forms or mention.name not in self._forms[person.pk]:
             self._add(person, mention.name)
-        if new:
+        if new_aliases is not None:
+            new_aliases.extend(new)
+        elif new:
             Alias.objects.bulk_create(new, ignore_conflicts=True)
         return person
