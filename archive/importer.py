@@ -130,6 +130,7 @@ def save_people_and_quotes(
             mentions.append(Mention(article=article, person=person, count=max(mention.count, 1)))
     Alias.objects.bulk_create(aliases, ignore_conflicts=True)
     Mention.objects.bulk_create(mentions)
+
     Quote.objects.bulk_create(
         Quote(
             article=article,
@@ -234,6 +235,7 @@ def run_import(
 ) -> ImportResult:
     """Import ``items`` (paths, ``PathProblem``s or (name, bytes) pairs) as one batch."""
     max_bytes = settings.ARCHIVE_MAX_FILE_BYTES if max_bytes is None else max_bytes
+    chunk = int(getattr(settings, "ARCHIVE_IMPORT_CHUNK", CHUNK))
     batch = ImportBatch.objects.create(origin=origin, user=user, label=label[:300])
     importer = Importer(outlet=outlet, review=review, batch=batch)
     result = ImportResult(batch=batch)
@@ -257,9 +259,11 @@ def run_import(
                         outcome = Outcome(source, FAILED, str(exc))
                     except IntegrityError as exc:
                         outcome = Outcome(source, FAILED, f"could not be saved: {exc}")
+                        importer.resolver.forget()  # it may hold people rolled back
                     except Exception as exc:
                         log.exception("import failed on %s", source)
                         outcome = Outcome(source, FAILED, f"{type(exc).__name__}: {exc}")
+                        importer.resolver.forget()
                 if outcome.status == CREATED:
                     changed.append(outcome.article_id)
                 result.outcomes.append(outcome)
@@ -277,9 +281,9 @@ def run_import(
                     pending.append((raw.source, ReadError(raw.reason)))
                 else:
                     pending.append((raw.source, raw))
-                if len(pending) >= CHUNK:
+                if len(pending) >= chunk:
                     flush()
-        if len(pending) >= CHUNK:
+        if len(pending) >= chunk:
             flush()
     flush()
     batch.created_count = result.created

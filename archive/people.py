@@ -49,6 +49,10 @@ class PersonResolver:
         # deletion variant -> the surname (or tuple of surnames) it comes from
         self._near: dict[str, str | tuple[str, ...]] = {}
 
+    def forget(self):
+        """Drop what is held in memory (after a rollback): the next use reloads it."""
+        self.__init__()
+
     def _load(self):
         if self._by_key is not None:
             return

@@ -160,18 +160,21 @@ def _signature(row, people, quotes) -> str:
         row["title"],
         row["outlet__name"] or "",
         row["published"].isoformat() if row["published"] else "",
-        [(p["slug"], p["name"], p["aliases"]) for p in people],
+        [(p["slug"], p["name"]) for p in people],
         [(q["id"], q["speaker__slug"] or "", q["speaker_label"], q["text"]) for q in quotes],
     ]
     return hashlib.sha1(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
 
 
 def _related(ids: list[int]):
-    """Mentions (with aliases) and quotes of ``ids``, grouped by article id."""
-    from archive.models import Alias, Mention, Quote
+    """Mentions and quotes of ``ids``, grouped by article id.
+
+    People are indexed under their canonical names; their aliases are applied to the
+    query (``search.names``), so a new alias never means rewriting the person's stories.
+    """
+    from archive.models import Mention, Quote
 
     people = defaultdict(list)
-    person_ids = set()
     for m in (
         Mention.objects.filter(article_id__in=ids)
         .order_by("article_id", "-count", "person__name")
@@ -180,15 +183,6 @@ def _related(ids: list[int]):
         people[m["article_id"]].append(
             {"id": m["person_id"], "name": m["person__name"], "slug": m["person__slug"]}
         )
-        person_ids.add(m["person_id"])
-    aliases = defaultdict(list)
-    for a in (
-        Alias.objects.filter(person_id__in=person_ids).order_by("name").values("person_id", "name")
-    ):
-        aliases[a["person_id"]].append(a["name"])
-    for entries in people.values():
-        for p in entries:
-            p["aliases"] = [a for a in aliases[p["id"]] if a != p["name"]]
     quotes = defaultdict(list)
     for q in (
         Quote.objects.filter(article_id__in=ids)
@@ -216,10 +210,7 @@ def article_documents(row, people, quotes) -> list[dict]:
     month = row["published"].strftime("%Y-%m") if row["published"] else ""
     outlet_slug = row["outlet__slug"] or ""
     slugs = [p["slug"] for p in people]
-    names = []
-    for p in people:
-        names.append(p["name"])
-        names.extend(p["aliases"])
+    names = [p["name"] for p in people]
     doc = {
         "key": f"a{aid}",
         "kind": "article",
