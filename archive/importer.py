@@ -25,7 +25,7 @@ from .ingest.readers import (
     read_bytes,
     read_path,
 )
-from .models import Article, ImportBatch, Mention, Outlet, Quote
+from .models import Alias, Article, ImportBatch, Mention, Outlet, Quote
 from .people import PersonResolver
 from .signals import send_after_commit
 
@@ -107,14 +107,19 @@ def _outlet_for(name: str | None, cache: dict) -> Outlet | None:
     return cache[key]
 
 
-def save_people_and_quotes(article: Article, story: pipeline.Story, resolver: PersonResolver):
-    """Replace the article's mentions and quotes with those of ``story``."""
-    article.mentions.all().delete()
-    article.quotes.all().delete()
+def save_people_and_quotes(
+    article: Article, story: pipeline.Story, resolver: PersonResolver, *, fresh: bool = False
+):
+    """Replace the article's mentions and quotes with those of ``story`` (``fresh``: the
+    article was just created and has none to replace)."""
+    if not fresh:
+        article.mentions.all().delete()
+        article.quotes.all().delete()
     persons = {}
     mentions = []
+    aliases: list[Alias] = []
     for mention in story.people:
-        person = resolver.resolve(mention)
+        person = resolver.resolve(mention, aliases)
         persons[mention.name] = person
         for alias in mention.aliases:
             persons.setdefault(alias, person)
@@ -123,7 +128,9 @@ def save_people_and_quotes(article: Article, story: pipeline.Story, resolver: Pe
             existing.count += mention.count
         else:
             mentions.append(Mention(article=article, person=person, count=max(mention.count, 1)))
+    Alias.objects.bulk_create(aliases, ignore_conflicts=True)
     Mention.objects.bulk_create(mentions)
+
     Quote.objects.bulk_create(
         Quote(
             article=article,
@@ -147,17 +154,25 @@ class Importer:
         self.batch = batch
         self.resolver = PersonResolver()
         self.outlets: dict[str, Outlet] = {}
-        self.seen_hashes: set[str] = set()
+        # content hash -> id of the article holding it, or None: not in the archive
+        self.seen: dict[str, int | None] = {}
+
+    def look_up(self, raws: list[RawStory]) -> None:
+        """Learn which of ``raws`` the archive already holds, in one query for a chunk."""
+        digests = {raw.content_hash for raw in raws} - self.seen.keys()
+        if digests:
+            self.seen.update(dict.fromkeys(digests))
+            self.seen.update(
+                Article.objects.filter(content_hash__in=digests).values_list("content_hash", "id")
+            )
 
     def save(self, raw: RawStory) -> Outcome:
         """Extract and save one story inside the caller's transaction."""
         digest = raw.content_hash
-        if digest in self.seen_hashes or Article.objects.filter(content_hash=digest).exists():
-            self.seen_hashes.add(digest)
-            existing = (
-                Article.objects.filter(content_hash=digest).values_list("id", flat=True).first()
-            )
-            return Outcome(raw.source, UNCHANGED, "already in the archive", existing)
+        if digest not in self.seen:
+            self.look_up([raw])
+        if self.seen[digest] is not None:
+            return Outcome(raw.source, UNCHANGED, "already in the archive", self.seen[digest])
         story = pipeline.extract(
             raw, outlet_hint=self.outlet_hint, known=self.resolver.known_names()
         )
@@ -178,9 +193,9 @@ class Importer:
             removed=story.removed,
             batch=self.batch,
         )
-        save_people_and_quotes(article, story, self.resolver)
+        save_people_and_quotes(article, story, self.resolver, fresh=True)
         clusters.file_article(article)  # near-duplicates: join the cluster of its copies
-        self.seen_hashes.add(digest)
+        self.seen[digest] = article.pk
         return Outcome(raw.source, CREATED, "", article.pk, article.title)
 
 
@@ -220,6 +235,7 @@ def run_import(
 ) -> ImportResult:
     """Import ``items`` (paths, ``PathProblem``s or (name, bytes) pairs) as one batch."""
     max_bytes = settings.ARCHIVE_MAX_FILE_BYTES if max_bytes is None else max_bytes
+    chunk = int(getattr(settings, "ARCHIVE_IMPORT_CHUNK", CHUNK))
     batch = ImportBatch.objects.create(origin=origin, user=user, label=label[:300])
     importer = Importer(outlet=outlet, review=review, batch=batch)
     result = ImportResult(batch=batch)
@@ -230,6 +246,8 @@ def run_import(
             return
         changed = []
         with transaction.atomic():
+            send_after_commit(changed)  # filled below; sent once the chunk commits
+            importer.look_up([raw for _source, raw in pending if isinstance(raw, RawStory)])
             for source, raw in pending:
                 if isinstance(raw, Exception):
                     outcome = Outcome(source, FAILED, str(raw))
@@ -241,15 +259,16 @@ def run_import(
                         outcome = Outcome(source, FAILED, str(exc))
                     except IntegrityError as exc:
                         outcome = Outcome(source, FAILED, f"could not be saved: {exc}")
+                        importer.resolver.forget()  # it may hold people rolled back
                     except Exception as exc:
                         log.exception("import failed on %s", source)
                         outcome = Outcome(source, FAILED, f"{type(exc).__name__}: {exc}")
+                        importer.resolver.forget()
                 if outcome.status == CREATED:
                     changed.append(outcome.article_id)
                 result.outcomes.append(outcome)
                 if progress:
                     progress(outcome)
-            send_after_commit(changed)
         pending.clear()
 
     for source, raws in _stories(items, max_bytes):
@@ -262,9 +281,9 @@ def run_import(
                     pending.append((raw.source, ReadError(raw.reason)))
                 else:
                     pending.append((raw.source, raw))
-                if len(pending) >= CHUNK:
+                if len(pending) >= chunk:
                     flush()
-        if len(pending) >= CHUNK:
+        if len(pending) >= chunk:
             flush()
     flush()
     batch.created_count = result.created

@@ -11,13 +11,30 @@ One person however the stories spell them. A name is matched, in order, by:
 Otherwise a new Person is made. A person first seen under a surname alone takes the
 full name when a story gives it. Every new spelling becomes an Alias, so a curator's
 merges and aliases steer later imports. The archive's names are loaded once per
-resolver (one query), so resolving costs no query per name on the hot path.
+resolver (one query), so resolving costs no query per name on the hot path, and the
+near-spelling look-up goes through a deletion index (the surnames left after deleting
+one or two letters), so it costs the same with 100 people or 100,000.
 """
 
 from __future__ import annotations
 
+from django.utils.text import slugify
+
 from .ingest.people import KnownNames, PersonMention, name_key, same_person, similar_surname
 from .models import Alias, Person
+
+MIN_FUZZY = 5  # shorter surnames only match exactly (see ``similar_surname``)
+
+
+def _deletions(word: str, depth: int) -> set[str]:
+    """``word`` and every string made from it by deleting up to ``depth`` letters."""
+    out = {word}
+    layer = {word}
+    for _ in range(depth):
+        # the first letter stays: near spellings must share it (``similar_surname``)
+        layer = {w[:i] + w[i + 1 :] for w in layer for i in range(1, len(w))}
+        out |= layer
+    return out
 
 
 class PersonResolver:
@@ -28,13 +45,21 @@ class PersonResolver:
         self._by_surname: dict[str, set[int]] = {}
         self._people: dict[int, Person] = {}
         self._forms: dict[int, set[str]] = {}
-        self._known: KnownNames | None = None
+        self._known = KnownNames()
+        # deletion variant -> the surname (or tuple of surnames) it comes from
+        self._near: dict[str, str | tuple[str, ...]] = {}
+
+    def forget(self):
+        """Drop what is held in memory (after a rollback): the next use reloads it."""
+        self.__init__()
 
     def _load(self):
         if self._by_key is not None:
             return
         self._by_key = {}
+        self._slugs: set[str] = set()
         for person in Person.objects.all():
+            self._slugs.add(person.slug)
             self._add(person, person.name)
         for alias in Alias.objects.all().only("person_id", "name", "key"):
             person = self._people.get(alias.person_id)
@@ -47,19 +72,42 @@ class PersonResolver:
             return
         self._people[person.pk] = person
         self._by_key.setdefault(key, person)
-        self._forms.setdefault(person.pk, set()).add(form)
-        words = key.split()
-        self._by_surname.setdefault(words[-1], set()).add(person.pk)
-        self._known = None
+        forms = self._forms.setdefault(person.pk, set())
+        if form not in forms:
+            forms.add(form)
+            self._known.add(form)
+        surname = key.rsplit(" ", 1)[-1]
+        if surname not in self._by_surname:
+            self._by_surname[surname] = set()
+            if len(surname) >= MIN_FUZZY:
+                for variant in _deletions(surname, 2):
+                    held = self._near.get(variant)
+                    if held is None:
+                        self._near[variant] = surname
+                    elif isinstance(held, str):
+                        self._near[variant] = (held, surname)
+                    else:
+                        self._near[variant] = (*held, surname)
+        self._by_surname[surname].add(person.pk)
 
     def known_names(self) -> KnownNames:
-        """The archive's names, for ``pipeline.extract(known=...)``."""
+        """The archive's names, for ``pipeline.extract(known=...)``; kept up to date."""
         self._load()
-        if self._known is None:
-            self._known = KnownNames.from_names(
-                form for forms in self._forms.values() for form in forms
-            )
         return self._known
+
+    def _similar_surnames(self, surname: str) -> set[str]:
+        """Surnames in the archive one or two letters off ``surname`` (not itself)."""
+        if len(surname) < MIN_FUZZY:
+            return set()
+        found = set()
+        for variant in _deletions(surname, 2):
+            held = self._near.get(variant)
+            if isinstance(held, str):
+                found.add(held)
+            elif held:
+                found.update(held)
+        found.discard(surname)
+        return {other for other in found if similar_surname(other, surname)}
 
     def _match(self, form: str) -> Person | None:
         key = name_key(form)
@@ -73,9 +121,8 @@ class PersonResolver:
         candidates = set(self._by_surname.get(surname, set()))
         if len(words) == 1:
             return self._people[next(iter(candidates))] if len(candidates) == 1 else None
-        for other, ids in self._by_surname.items():
-            if other != surname and similar_surname(other, surname):
-                candidates |= ids
+        for other in self._similar_surnames(surname):
+            candidates |= self._by_surname[other]
         matches = [
             self._people[pk]
             for pk in sorted(candidates)
@@ -89,8 +136,24 @@ class PersonResolver:
             return self._people[alone[0]]
         return None
 
-    def resolve(self, mention: PersonMention) -> Person:
-        """The Person for ``mention``, created with its aliases when the archive has none."""
+    def _create(self, name: str) -> Person:
+        """A new Person, its slug chosen from the slugs held in memory (no look-up query)."""
+        base = (slugify(name) or "item")[:74].strip("-") or "item"
+        slug, n = base, 2
+        while slug in self._slugs:
+            slug, n = f"{base}-{n}", n + 1
+        # Another process taking the same slug meanwhile fails this story's savepoint with
+        # an IntegrityError; the importer reports it and a re-run imports the story.
+        person = Person.objects.create(name=name, slug=slug)
+        self._slugs.add(person.slug)
+        return person
+
+    def resolve(self, mention: PersonMention, new_aliases: list | None = None) -> Person:
+        """The Person for ``mention``, created with its aliases when the archive has none.
+
+        New aliases are saved at once, or appended to ``new_aliases`` for the caller to
+        save in one query with the rest of its story's.
+        """
         self._load()
         forms = [mention.name, *sorted(mention.aliases)]
         person = None
@@ -99,7 +162,7 @@ class PersonResolver:
             if person:
                 break
         if person is None:
-            person = Person.objects.create(name=mention.name)
+            person = self._create(mention.name)
         elif len(mention.name.split()) > len(person.name.split()):
             # First seen as a bare surname ("Putin"); the story gives the full name.
             person.name = mention.name
@@ -113,6 +176,8 @@ class PersonResolver:
                 self._add(person, form, key)
         if person.pk not in self._forms or mention.name not in self._forms[person.pk]:
             self._add(person, mention.name)
-        if new:
+        if new_aliases is not None:
+            new_aliases.extend(new)
+        elif new:
             Alias.objects.bulk_create(new, ignore_conflicts=True)
         return person

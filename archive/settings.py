@@ -152,6 +152,8 @@ if env_bool("DJANGO_BEHIND_PROXY", False):
 
 # The archive's own settings.
 ARCHIVE_MAX_FILE_BYTES = int(os.environ.get("ARCHIVE_MAX_FILE_BYTES", str(5 * 1024 * 1024)))
+# Stories saved per transaction (and per search-index write) by an import run.
+ARCHIVE_IMPORT_CHUNK = int(os.environ.get("ARCHIVE_IMPORT_CHUNK", "200"))
 ARCHIVE_INDEX_DIR = Path(os.environ.get("ARCHIVE_INDEX_DIR", VAR_DIR / "index"))
 
 LOGGING = {

@@ -11,11 +11,18 @@ articles_changed = Signal()
 
 
 def send_after_commit(ids):
-    """Send ``articles_changed`` for ``ids`` once the current transaction commits."""
+    """Send ``articles_changed`` for ``ids`` once the current transaction commits.
+
+    ``ids`` is read at commit time, so a caller may pass a list it fills during the
+    transaction (registering first lets listeners handle one batch for the whole commit).
+    """
     from django.db import transaction
 
     from .models import Article
 
-    ids = sorted(set(ids))
-    if ids:
-        transaction.on_commit(lambda: articles_changed.send(sender=Article, ids=ids))
+    def send():
+        changed = sorted(set(ids))
+        if changed:
+            articles_changed.send(sender=Article, ids=changed)
+
+    transaction.on_commit(send)

@@ -38,6 +38,7 @@ from django.utils import timezone
 from whoosh import fields
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
+from whoosh.query import Or, Term
 from whoosh.util.filelock import try_for
 
 from .schema import PERSON_SEP, SCHEMA_VERSION, build_schema
@@ -170,18 +171,21 @@ def _signature(row, people, quotes) -> str:
         row["outlet__name"] or "",
         row["published"].isoformat() if row["published"] else "",
         row["cluster_id"],
-        [(p["slug"], p["name"], p["aliases"]) for p in people],
+        [(p["slug"], p["name"]) for p in people],
         [(q["id"], q["speaker__slug"] or "", q["speaker_label"], q["text"]) for q in quotes],
     ]
     return hashlib.sha1(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
 
 
 def _related(ids: list[int]):
-    """Mentions (with aliases) and quotes of ``ids``, grouped by article id."""
-    from archive.models import Alias, Mention, Quote
+    """Mentions and quotes of ``ids``, grouped by article id.
+
+    People are indexed under their canonical names; their aliases are applied to the
+    query (``search.names``), so a new alias never means rewriting the person's stories.
+    """
+    from archive.models import Mention, Quote
 
     people = defaultdict(list)
-    person_ids = set()
     for m in (
         Mention.objects.filter(article_id__in=ids)
         .order_by("article_id", "-count", "person__name")
@@ -190,15 +194,6 @@ def _related(ids: list[int]):
         people[m["article_id"]].append(
             {"id": m["person_id"], "name": m["person__name"], "slug": m["person__slug"]}
         )
-        person_ids.add(m["person_id"])
-    aliases = defaultdict(list)
-    for a in (
-        Alias.objects.filter(person_id__in=person_ids).order_by("name").values("person_id", "name")
-    ):
-        aliases[a["person_id"]].append(a["name"])
-    for entries in people.values():
-        for p in entries:
-            p["aliases"] = [a for a in aliases[p["id"]] if a != p["name"]]
     quotes = defaultdict(list)
     for q in (
         Quote.objects.filter(article_id__in=ids)
@@ -227,10 +222,7 @@ def article_documents(row, people, quotes) -> list[dict]:
     day = day.year * 10000 + day.month * 100 + day.day if day else 0
     outlet_slug = row["outlet__slug"] or ""
     slugs = [p["slug"] for p in people]
-    names = []
-    for p in people:
-        names.append(p["name"])
-        names.extend(p["aliases"])
+    names = [p["name"] for p in people]
     doc = {
         "key": f"a{aid}",
         "kind": "article",
@@ -364,9 +356,9 @@ def _writer():
 
 def _write_docs(writer, ids: Iterable[int], *, delete_first=True) -> int:
     ids = sorted(set(ids))
-    if delete_first:
-        for aid in ids:
-            writer.delete_by_term("article", str(aid))
+    if delete_first and ids:
+        # One query (one reader opened) for the whole batch, not one per article.
+        writer.delete_by_query(Or([Term("article", str(aid)) for aid in ids]))
     # An index built with an older schema (until ``rebuild_index``) gets the fields it has.
     schema = writer.schema
     current = {name: type(f) for name, f in schema.items()} == _field_types()

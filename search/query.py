@@ -38,6 +38,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
+from . import names
 from .index import live_dir, open_index
 from .schema import PERSON_SEP, TEXT_ANALYZER, TEXT_FIELDS
 
@@ -449,10 +450,15 @@ def _field_query(schema, fieldname: str, atom: Atom, boost: float = 1.0):
 
 def _atom_query(schema, atom: Atom, fields_: tuple[str, ...]):
     # The boost on the query, not only the field: Whoosh scores phrases without field boosts.
+    atoms = [atom]
+    if atom.kind in ("word", "phrase"):
+        # Another spelling of a person's name also finds the name (search/names.py).
+        atoms += [Atom("phrase", form) for form in names.current().expand(atom.text)]
     parts = [
         q
+        for a in atoms
         for f in fields_
-        if (q := _field_query(schema, f, atom, TEXT_FIELDS.get(f, 1.0))) is not None
+        if (q := _field_query(schema, f, a, TEXT_FIELDS.get(f, 1.0))) is not None
     ]
     if not parts:
         return None
@@ -462,10 +468,24 @@ def _atom_query(schema, atom: Atom, fields_: tuple[str, ...]):
 def text_query(schema, parsed: ParsedQuery, fields_: tuple[str, ...]):
     """The word part of ``parsed`` as a Whoosh query, or None when it has no words."""
     musts = []
+    spellings = names.current()
+    previous = None  # the last group's single word, to spot a two-word alias
     for group in parsed.groups:
         alternatives = [q for a in group if (q := _atom_query(schema, a, fields_)) is not None]
-        if alternatives:
-            musts.append(alternatives[0] if len(alternatives) == 1 else query.Or(alternatives))
+        if not alternatives:
+            previous = None
+            continue
+        must = alternatives[0] if len(alternatives) == 1 else query.Or(alternatives)
+        word = group[0].text if len(group) == 1 and group[0].kind == "word" else None
+        forms = spellings.expand(f"{previous} {word}") if previous and word else []
+        if forms:
+            # "Anthony Blinken" also finds "Antony Blinken": both words, or the name.
+            names_q = [_atom_query(schema, Atom("phrase", form), fields_) for form in forms]
+            musts[-1] = query.Or([query.And([musts[-1], must]), *filter(None, names_q)])
+            previous = None
+            continue
+        musts.append(must)
+        previous = word
     if not musts:
         return None
     return musts[0] if len(musts) == 1 else query.And(musts)

@@ -1,7 +1,7 @@
 """Keeping the index in step with the database, after commit.
 
 Saves and deletes of articles, and changes to what an article's index document holds
-(its mentions, quotes, outlet, the people's names and aliases), queue article ids in a
+(its mentions, quotes, outlet, the people's names), queue article ids in a
 per-transaction set; one ``transaction.on_commit`` callback writes them all in one
 batch. A rolled-back transaction writes nothing. Articles created by an import run
 (``batch`` set) are left to the importer's ``articles_changed`` signal, sent once per
@@ -19,7 +19,7 @@ from django.dispatch import receiver
 from archive.models import Alias, Article, Mention, Outlet, Person, Quote
 from archive.signals import articles_changed
 
-from . import index
+from . import background, index, names
 
 _local = threading.local()
 
@@ -59,9 +59,16 @@ def queue(ids) -> None:
 
 @receiver(articles_changed, dispatch_uid="search.articles_changed")
 def _articles_changed(sender, ids, **kwargs):
-    # An import files each new story in the cluster of its copies with ``update()``: the
-    # older copies' documents (their cluster) change too.
-    index.update_articles(index.with_copies(ids))
+    # One write for the announced ids and whatever the same commit queued. An import
+    # files each new story in the cluster of its copies with ``update()``: the older
+    # copies' documents (their cluster) change too.
+    queued = set(_pending())
+    _pending().clear()
+    ids = index.with_copies(set(ids) | queued)
+    if background.active():
+        background.submit(ids)
+    else:
+        index.update_articles(ids)
 
 
 @receiver(post_save, sender=Article, dispatch_uid="search.article_saved")
@@ -92,14 +99,15 @@ def _articles_of_person(person_id):
 @receiver(post_save, sender=Person, dispatch_uid="search.person_saved")
 def _person_saved(sender, instance, created, raw=False, **kwargs):
     if not (raw or created):
+        names.forget()
         queue(_articles_of_person(instance.pk))
 
 
 @receiver(post_save, sender=Alias, dispatch_uid="search.alias_saved")
 @receiver(post_delete, sender=Alias, dispatch_uid="search.alias_deleted")
 def _alias_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        queue(_articles_of_person(instance.person_id))
+    # Aliases are applied to queries, not written into the documents (search/names.py).
+    names.forget()
 
 
 @receiver(post_save, sender=Outlet, dispatch_uid="search.outlet_saved")

@@ -78,3 +78,24 @@ def test_snippet_of_a_long_text_shows_the_matching_part():
     assert "<mark>ceasefire</mark> held overnight." in result
     assert result.startswith("… ") and result.endswith(" …")
     assert len(result) < 400
+
+
+def test_spellings_expand_alias_surnames_and_full_aliases():
+    from search.names import build
+
+    spellings = build(
+        [
+            ("Zelenskyy", "Volodymyr Zelensky"),
+            ("Volodymyr Zelenskyy", "Volodymyr Zelensky"),
+            ("Anthony Blinken", "Antony Blinken"),
+            ("Putin", "Vladimir Putin"),
+            ("Emmanuel Macon", "Emmanuel Macron"),
+        ]
+    )
+    assert spellings.expand("Zelenskyy") == ["Volodymyr Zelensky", "Zelensky"]
+    assert spellings.expand("anthony blinken") == ["Antony Blinken"]
+    assert spellings.expand("Macon") == ["Macron"]
+    # a surname alone that is the canonical surname needs nothing more
+    assert spellings.expand("Putin") == ["Vladimir Putin"]
+    assert spellings.expand("Blinken") == []
+    assert spellings.expand("Anthony") == []  # given names are not rewritten on their own

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .names import DEMONYMS, GIVEN_NAMES, HONORIFICS, ORG_WORDS, PLACES, ROLE_WORDS, STOP
 
@@ -46,11 +47,18 @@ SPEECH_AFTER = re.compile(
 )
 
 
+_NOT_KEY = re.compile(r"[^a-z0-9]+")
+
+
+@lru_cache(maxsize=1 << 17)
 def name_key(name: str) -> str:
     """Matching key for a name: accents folded, case and punctuation dropped."""
-    folded = unicodedata.normalize("NFKD", name)
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z0-9]+", " ", folded.lower()).strip()
+    if name.isascii():
+        folded = name
+    else:
+        folded = unicodedata.normalize("NFKD", name)
+        folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return _NOT_KEY.sub(" ", folded.lower()).strip()
 
 
 @dataclass
@@ -77,20 +85,29 @@ class KnownNames:
 
     full: dict[str, str] = field(default_factory=dict)
     surnames: dict[str, str] = field(default_factory=dict)
+    _surname_names: dict[str, set[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_names(cls, names) -> KnownNames:
         known = cls()
-        seen_surnames: dict[str, set[str]] = {}
         for name in names:
-            key = name_key(name)
-            if not key:
-                continue
-            known.full.setdefault(key, name)
-            if " " in key:
-                seen_surnames.setdefault(key.split()[-1], set()).add(name)
-        known.surnames = {s: next(iter(n)) for s, n in seen_surnames.items() if len(n) == 1}
+            known.add(name)
         return known
+
+    def add(self, name: str) -> None:
+        """Learn one more name (cheap: an import adds names story by story)."""
+        key = name_key(name)
+        if not key:
+            return
+        self.full.setdefault(key, name)
+        if " " in key:
+            surname = key.rsplit(" ", 1)[-1]
+            holders = self._surname_names.setdefault(surname, set())
+            holders.add(name)
+            if len(holders) == 1:
+                self.surnames[surname] = name
+            else:
+                self.surnames.pop(surname, None)
 
 
 def _edit_distance(a: str, b: str, limit: int = 2) -> int:

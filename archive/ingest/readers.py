@@ -17,6 +17,7 @@ import unicodedata
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -53,7 +54,7 @@ class RawStory:
         """What the archive keeps as ``Article.raw``: the record as received."""
         return self.original or self.text
 
-    @property
+    @cached_property
     def content_hash(self) -> str:
         """Hash of the record's own content: the same record imported twice is stored once."""
         return content_hash(self.stored_raw)
@@ -107,16 +108,15 @@ def _looks_like_utf16(data: bytes) -> str | None:
     return None
 
 
+# Control characters (category Cc) other than line and page breaks and tabs, and U+FFFD.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]")
+
+
 def _control_ratio(text: str) -> float:
     if not text:
         return 0.0
     sample = text[:20000]
-    bad = sum(
-        1
-        for ch in sample
-        if (unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f\v") or ch == "\ufffd"
-    )
-    return bad / len(sample)
+    return len(_CONTROL.findall(sample)) / len(sample)
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:

@@ -3,6 +3,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.importer import import_paths
+from search.background import writing_beside
 
 
 class Command(BaseCommand):
@@ -28,13 +29,16 @@ class Command(BaseCommand):
         show = not options["no_progress"] and options["verbosity"] > 0
         bar = tqdm(unit=" stories", disable=not show, file=sys.stderr, leave=False)
         try:
-            result = import_paths(
-                paths,
-                outlet=options["outlet"],
-                review=options["review"],
-                label=" ".join(paths),
-                progress=lambda outcome: bar.update(1),
-            )
+            # A long import writes the search index in a second process (second core).
+            with writing_beside():
+                result = import_paths(
+                    paths,
+                    outlet=options["outlet"],
+                    review=options["review"],
+                    label=" ".join(paths),
+                    progress=lambda outcome: bar.update(1),
+                )
+                bar.set_description("finishing the search index")
         finally:
             bar.close()
         for line in result.report_lines():

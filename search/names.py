@@ -1,0 +1,91 @@
+"""Other spellings of people's names, applied to the query rather than the index.
+
+A person's aliases ("Zelenskyy", "Anthony Blinken", a typo a story made) are the archive's
+knowledge, and it grows with every import and every curator's merge. Written into each
+article's index document, one new alias would mean rewriting every story about that
+person. So the index holds people's canonical names, and a search for an alias also looks
+for the name it stands for:
+
+* a phrase or pair of words that is a full alias ("Anthony Blinken") also matches the
+  canonical name ("Antony Blinken");
+* a single word that is an alias's surname spelt differently from the canonical surname
+  ("Zelenskyy", "Macon") also matches the canonical surname ("Zelensky", "Macron").
+
+The table is held per process and reloaded when the aliases change (checked at most every
+``REFRESH_SECONDS``, with one indexed query).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+from archive.ingest.people import name_key
+
+REFRESH_SECONDS = 30.0
+
+
+@dataclass
+class Spellings:
+    full: dict[str, set[str]] = field(default_factory=dict)  # alias key -> canonical names
+    surnames: dict[str, set[str]] = field(default_factory=dict)  # alias surname -> surnames
+
+    def expand(self, text: str) -> list[str]:
+        """Canonical forms to search besides ``text`` (a word or a phrase)."""
+        key = name_key(text)
+        if not key:
+            return []
+        found = set(self.full.get(key, ()))
+        if " " not in key:
+            found |= self.surnames.get(key, set())
+        return sorted(f for f in found if name_key(f) != key)
+
+
+def build(pairs) -> Spellings:
+    """``Spellings`` from (alias, canonical name) pairs."""
+    spellings = Spellings()
+    for alias, name in pairs:
+        akey, nkey = name_key(alias), name_key(name)
+        if not akey or not nkey or akey == nkey:
+            continue
+        spellings.full.setdefault(akey, set()).add(name)
+        alias_surname, surname = akey.split()[-1], nkey.split()[-1]
+        if alias_surname != surname:
+            spellings.surnames.setdefault(alias_surname, set()).add(name.split()[-1])
+    return spellings
+
+
+_lock = threading.Lock()
+_state: dict = {"spellings": None, "version": None, "checked": 0.0}
+
+
+def _version():
+    from django.db.models import Count, Max
+
+    from archive.models import Alias
+
+    v = Alias.objects.aggregate(n=Count("id"), last=Max("id"))
+    return (v["n"], v["last"])
+
+
+def current() -> Spellings:
+    """The archive's spellings, reloaded when aliases were added or removed."""
+    from archive.models import Alias
+
+    now = time.monotonic()
+    with _lock:
+        if _state["spellings"] is not None and now - _state["checked"] < REFRESH_SECONDS:
+            return _state["spellings"]
+        version = _version()
+        if _state["spellings"] is None or version != _state["version"]:
+            _state["spellings"] = build(Alias.objects.values_list("name", "person__name"))
+            _state["version"] = version
+        _state["checked"] = now
+        return _state["spellings"]
+
+
+def forget() -> None:
+    """Reload on next use (after a merge or an alias edit in this process)."""
+    with _lock:
+        _state["spellings"] = None
