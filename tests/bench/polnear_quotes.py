@@ -42,7 +42,8 @@ SKIP = {"the", "a", "an", "mr", "mrs", "ms", "dr", "sen", "gov", "rep", "preside
 
 def name_words(text: str) -> set[str]:
     words = re.findall(r"[A-Z][\w’'-]+", text or "")
-    return {w.lower().replace("’s", "").replace("'s", "") for w in words} - SKIP
+    # Sentence-initial pronouns ("He said") are capitalised too: they are not names.
+    return {w.lower().replace("’s", "").replace("'s", "") for w in words} - SKIP - PRONOUNS
 
 
 def paragraphs_with_offsets(text: str):
