@@ -28,6 +28,7 @@ label with no person.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -45,7 +46,12 @@ FINITE = (
     r"predicted|conceded|stressed|emphasised|emphasized|remarked|responded|answered|"
     r"countered|testified|pledged|quipped|wondered|complained|lamented|observed|concluded|"
     r"cautioned|mused|shouted|yelled|exclaimed|whispered|reiterated|maintained|contended|"
-    r"charged|blasted|slammed|thundered|proclaimed|announces|predicts|recounted"
+    r"charged|blasted|slammed|thundered|proclaimed|announces|predicts|recounted|reported|reports|"
+    r"agreed|agrees|responds|proclaims|asserted|asserts|questioned|offered|sniped|beamed|"
+    r"screamed|chanted|cried|retorted|interjected|scoffed|snapped|demanded|demands|pointed out|"
+    r"points out|went on|texted|emailed|concludes|counters|recalled|opined|acknowledges|"
+    r"explains|cautions|jokes|quipped|mocked|teased|cheered|bragged|griped|fumed|hinted|"
+    r"conceded|concedes|observes|adds|remarks|laments|complains|wonders|predicted|put it|puts it"
 )
 PARTICIPLE = (
     r"saying|adding|telling|noting|warning|calling|describing|arguing|insisting|explaining|"
@@ -78,6 +84,96 @@ ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Capt|Prof|Rev|St|Jr|Sr|No|Vs|vs|etc|Inc|Co)"
     r"|\b[A-Z](?:\.[A-Z])*)$"
 )
+
+DOT = "\x01"  # an abbreviation's full stop, hidden from the sentence and phrase rules
+WINDOW = 600  # characters on each side of a quotation that the rules read
+ABBR_DOT = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Dr|Sen|Sens|Rep|Reps|Gov|Govs|Gen|Lt|Col|Capt|Prof|Rev|St|Jr|Sr|Pres|Adm|"
+    r"Sgt|Ft|Mt|Messrs|Inc|Corp|Co|Ltd|No|vs|Jan|Feb|Aug|Sept|Sep|Oct|Nov|Dec)\.(?=[\s,;)’”\"'-])"
+    r"|\b(?:Ala|Ariz|Ark|Calif|Colo|Conn|Del|Fla|Ga|Ill|Ind|Kan|Ky|La|Md|Mass|Mich|Minn|Miss|"
+    r"Mo|Mont|Neb|Nev|Okla|Ore|Pa|Tenn|Tex|Va|Vt|Wash|Wis|Wyo)\.(?=[,)])"
+    r"|\b[A-Z]\.(?=[A-Z]\.|\s+[A-Za-z]|[,;)’”\"'-])"
+)
+BREAK = re.compile(rf"([.!?{MASK}])\s+(\S)")
+NON_ALNUM = re.compile(r"[^\w]|_")
+AUX_RE = re.compile(AUX)
+ADVERBIAL = re.compile(
+    r"^(?:(?:on\s+|last\s+|this\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+    r"(?:\s+(?:morning|afternoon|evening|night))?|today|tonight|yesterday|recently|later|earlier|"
+    r"this\s+week|last\s+(?:week|month|year)|(?:in|at|on|during|after|before|via)\s+(?:a|an|the|"
+    r"his|her|their|its)\s+[\w-]+(?:\s+[\w-]+)?)\b[\s,]*",
+    re.I,
+)
+NAME_WORD_RE = r"(?:[A-Z][\w’'-]*|[A-Z][a-z]*\x01)"
+NAME_NP = re.compile(rf"^{NAME_WORD_RE}(?:\s+{NAME_WORD_RE}){{0,4}}$")
+CAPITALISED = re.compile(r"\b[A-Z][a-z]")
+ROLE_NOUNS = {
+    "sen": "senator", "gov": "governor", "rep": "representative", "congressman": "representative",
+    "congresswoman": "representative", "pres": "president", "secretary": "secretary",
+    "gen": "general", "spokeswoman": "spokesman", "spokesperson": "spokesman",
+    "mayor": "mayor", "nominee": "candidate", "candidate": "candidate",
+}  # fmt: skip
+ROLE_NP = re.compile(
+    r"^the\s+(?:[\w-]+\s+){0,3}?(?P<role>senator|governor|congressman|congresswoman|"
+    r"representative|president|secretary|mayor|spokesman|spokeswoman|general|nominee|candidate|"
+    r"chairman|chairwoman|speaker|leader|ambassador|director|judge|attorney)$",
+    re.I,
+)
+RELATIVE_END = re.compile(r",?\s*\b(?:who|which)$")
+RELATIVE = re.compile(r",\s*(?:who|which|whose)\b")
+# An appositive ("X, a Sanders superdelegate from …, said") that names someone else.
+APPOSITIVE = re.compile(r"^\s*(?:a|an|the|his|her|their|its|one|another|who|whose|\d+)\b", re.I)
+CLAUSE_WORD = re.compile(r"\b(?:that|and|but|as|while|when|where|after|before|because|if)\s")
+NOT_SUBJECT = re.compile(r"^\s*(?:and|but|or|to|in|of|for|by|with|as)\b")
+_NP = rf"[^,.;:!?{MASK}]"
+A_NP_VERB = re.compile(rf"^[\s,;—–-]*(?P<np>{_NP}{{1,80}}?)\s+(?:\w+ly\s+)?(?:{FINITE})\b")
+A_NP_APPOSITIVE_VERB = re.compile(
+    rf"^[\s,;—–-]*(?P<np>{_NP}{{1,60}}?),{_NP}{{1,120}},\s*(?:\w+ly\s+)?(?:{FINITE})\b"
+)
+A_VERB_NP = re.compile(rf"^[\s,;—–-]*(?:\w+ly\s+)?(?:{FINITE})\s+(?P<np>{_NP}{{1,80}})")
+# "‘…,’ Dawson shouted" / "…,” agrees Michelle Stevens": any verb, with a name or he/she.
+A_NAME_ANY_VERB = re.compile(
+    rf"^[\s,;—–-]*(?P<np>he|she|(?:the\s+)?{NAME_WORD_RE}(?:\s+{NAME_WORD_RE}){{0,3}})"
+    rf"\s+(?:\w+ly\s+)?(?P<verb>[a-z]{{3,}}(?:ed|es|s))\b(?=[\s,.;:!?]|$)"
+)
+A_ANY_VERB_NAME = re.compile(
+    rf"^[\s,;—–-]*(?P<verb>[a-z]{{3,}}(?:ed|es|s))\s+"
+    rf"(?P<np>{NAME_WORD_RE}(?:\s+{NAME_WORD_RE}){{0,3}})\s*(?:[,.;:!?]|$)"
+)
+NOT_SPEECH = {
+    "was", "has", "does", "goes", "is", "this", "his", "hers", "its", "yes", "less", "unless",
+    "plus", "thus", "news", "wants", "needs", "seems", "means", "gets", "makes", "takes",
+    "comes", "used", "based", "need", "released", "signed", "published", "printed", "painted",
+    "named", "titled", "dubbed", "headlined", "captioned", "launched", "opened", "closed",
+}  # fmt: skip
+A_ACCORDING = re.compile(rf"^[\s,;—–-]*according to (?P<np>{_NP}{{1,80}})")
+A_DASH = re.compile(
+    rf"^\s*[―—–]{{1,2}}\s*(?P<np>{NAME_WORD_RE}(?:\s+{NAME_WORD_RE}){{0,4}})\s*(?:[,.]|$)"
+)
+A_END_NP_VERB = re.compile(
+    rf"[,{MASK}]\s*(?P<np>{_NP}{{1,80}}?)\s+(?:\w+ly\s+)?(?:{FINITE})\b{_NP}{{0,40}}[.!?]?\s*$"
+)
+A_END_VERB_NP = re.compile(rf",\s*(?:\w+ly\s+)?(?:{FINITE})\s+(?P<np>{_NP}{{1,80}})")
+A_END_ACCORDING = re.compile(rf",\s*according to (?P<np>{_NP}{{1,80}})[.!?]?\s*$")
+NEXT_NP_VERB = re.compile(
+    rf"^\s*(?P<np>{_NP}{{1,60}}?)\s+(?:\w+ly\s+)?(?:{FINITE})\b{_NP}{{0,60}}(?:[.!?,]|$)"
+)
+NEXT_VERB_NP = re.compile(
+    rf"^\s*(?:{FINITE})\s+(?P<np>{NAME_WORD_RE}(?:\s+{NAME_WORD_RE}){{0,4}})\s*(?:[.,]|$)"
+)
+PHRASE = re.compile(rf"{_NP}{{1,80}}")
+PRONOUN_SUBJECT = re.compile(
+    r"^\W*(?:(?:but|and|so|then|still|yet|now|later|instead)\s+)?(?P<pronoun>he|she)\s+"
+    r"(?!(?:said|says|told|and)\b)[a-z]",
+    re.I,
+)
+PREPOSITIONS = {
+    "of", "to", "for", "by", "with", "from", "about", "against", "on", "at", "in", "into",
+    "than", "like", "as", "between", "among", "over", "under", "toward", "towards", "and", "or",
+    "whom", "versus", "vs", "including", "called", "named", "told", "asked", "that",
+}  # fmt: skip
+POSSESSIVE_NP = re.compile(r"[\w’'.-]+(?:\s+[\w’'.-]+)?[’']s?\s+[a-z][\w-]*")
+REPORTING = re.compile(rf"\b(?:{FINITE})\b")
 
 
 @dataclass
@@ -160,22 +256,25 @@ def _mask(text: str, spans) -> str:
     return "".join(chars)
 
 
+def _hide_abbreviation_dots(masked: str) -> str:
+    """Abbreviation full stops (Mr., Sen., U.S., Mich.,) become ``DOT``, keeping offsets."""
+    return ABBR_DOT.sub(lambda m: m.group(0)[:-1] + DOT, masked)
+
+
 def _sentences(masked: str, spans, text: str) -> list[tuple[int, int]]:
-    """Sentence boundaries in a masked paragraph (quotations count as words)."""
+    """Sentence boundaries in a masked paragraph (quotations count as words). Linear time."""
     bounds = [0]
     n = len(masked)
-    for i, ch in enumerate(masked):
-        if i + 1 >= n:
-            break
-        nxt = masked[i + 1 :].lstrip()
-        if not nxt or not masked[i + 1].isspace():
+    for m in BREAK.finditer(masked):
+        i, ch, head = m.start(), m.group(1), m.group(2)
+        if not (head.isupper() or head == MASK):
             continue
-        head = nxt[0]
-        if ch in ".!?" and (head.isupper() or head == MASK) and not ABBREV.search(masked[:i]):
-            bounds.append(i + 1)
-        elif ch == MASK and (head.isupper() or head == MASK):
+        if ch != MASK:
+            if not ABBREV.search(masked, max(0, i - 12), i):
+                bounds.append(i + 1)
+        else:
             # a quotation that ends its sentence: ‘… it plays out.’ Some troops …
-            inner = text[:i].rstrip("’”\"' ")
+            inner = text[max(0, i - 6) : i].rstrip("’”\"' ")
             if inner.endswith((".", "!", "?", "…")):
                 bounds.append(i + 1)
     bounds.append(n)
@@ -192,31 +291,58 @@ class _Context:
         self.pattern = re.compile(rf"\b(?:{alternatives})\b") if alternatives else None
         self.last_person: str | None = None
         self.last_thing: str | None = None
+        # Role words of each person ("senator" for "Sen. Ted Cruz"), for "the senator said".
+        self.roles: dict[str, set[str]] = {}
+        for person in people:
+            words = set()
+            for role in person.roles:
+                for word in re.findall(r"[a-z]+", role.lower()):
+                    words.add(ROLE_NOUNS.get(word, word))
+            if words:
+                self.roles[person.name] = words
+        self.seen: dict[str, int] = {}  # person name -> order of their latest mention
+        self.clock = 0
+
+    def mention(self, name: str) -> None:
+        self.clock += 1
+        self.seen[name] = self.clock
 
     def persons_in(self, phrase: str) -> list[tuple[int, str, bool]]:
         """(offset, person name, possessive) for each person named in ``phrase``."""
         if not self.pattern:
             return []
-        folded = phrase.lower().replace("’", "'")
+        folded = phrase.lower()
         found = []
         for m in self.pattern.finditer(_fold(folded)):
-            possessive = (
-                folded[m.end() : m.end() + 2] in ("'s",) or folded[m.end() : m.end() + 1] == "'"
-            )
+            tail = folded[m.end() : m.end() + 2]
+            possessive = tail in ("'s", "’s") or tail[:1] in ("'", "’")
             found.append((m.start(), self.forms[m.group(0)], possessive))
         return found
+
+    def by_role(self, noun: str) -> str | None:
+        """The person last mentioned who holds the role ``noun`` ("senator", "governor")."""
+        noun = ROLE_NOUNS.get(noun, noun)
+        holders = [name for name, words in self.roles.items() if noun in words]
+        if not holders:
+            return None
+        return max(holders, key=lambda name: self.seen.get(name, 0))
 
 
 def _fold(text: str) -> str:
     """Lower-case letters kept at their offsets, everything else a space (for name matching)."""
-    return "".join(ch if ch.isalnum() else " " for ch in text)
+    return NON_ALNUM.sub(" ", text)
 
 
 def _clean_np(np: str) -> str:
     np = np.strip(" ,;:—–-\t" + MASK)
     np = LEADING.sub("", np).strip()
-    np = re.sub(AUX, "", np).strip(" ,")
+    np = ADVERBIAL.sub("", np).strip(" ,")
+    np = AUX_RE.sub("", np).strip(" ,")
     return np
+
+
+def _label(np: str) -> str:
+    return np.replace(DOT, ".")
 
 
 def _resolve(np: str, ctx: _Context) -> tuple[str | None, str]:
@@ -236,14 +362,19 @@ def _resolve(np: str, ctx: _Context) -> tuple[str | None, str]:
     persons = [p for p in ctx.persons_in(np) if not p[2]]
     if persons and not INDEFINITE.match(np):
         return persons[0][1], persons[0][1]
-    return None, np
+    role = ROLE_NP.match(np)
+    if role and not persons:
+        holder = ctx.by_role(role.group("role").lower())
+        if holder:
+            return holder, holder
+    return None, _label(np)
 
 
 def _subject_before(prefix: str, ctx: _Context) -> str:
     """The subject phrase that ends ``prefix`` (the text right before a reporting verb)."""
-    prefix = re.sub(AUX, "", prefix.rstrip()).rstrip()
+    prefix = AUX_RE.sub("", prefix.rstrip()).rstrip()
     # "…, who said": the subject is the last person before the relative pronoun.
-    rel = re.search(r",?\s*\b(?:who|which)$", prefix)
+    rel = RELATIVE_END.search(prefix)
     if rel:
         head = prefix[: rel.start()]
         persons = ctx.persons_in(head)
@@ -251,7 +382,7 @@ def _subject_before(prefix: str, ctx: _Context) -> str:
             return head[persons[-1][0] :]
         prefix = head
     # "Macron, who is due to …, said": the subject is what comes before the relative clause.
-    rel = re.search(r",\s*(?:who|which|whose)\b", prefix)
+    rel = RELATIVE.search(prefix)
     if rel:
         prefix = prefix[: rel.start()]
     # "X, the EU's chief, said": drop an appositive unless it is the name itself.
@@ -259,7 +390,9 @@ def _subject_before(prefix: str, ctx: _Context) -> str:
         body = prefix[:-1]
         cut = max(body.rfind(","), body.rfind(MASK))
         segment = body[cut + 1 :]
-        if any(not p[2] for p in ctx.persons_in(segment)) or cut < 0:
+        if cut < 0 or (
+            any(not p[2] for p in ctx.persons_in(segment)) and not APPOSITIVE.match(segment)
+        ):
             prefix = segment
             break
         prefix = body[:cut].rstrip()
@@ -267,9 +400,7 @@ def _subject_before(prefix: str, ctx: _Context) -> str:
             break
     cut = max(prefix.rfind(c) for c in (",", ";", ":", "—", "–", MASK, "("))
     tail = prefix[cut + 1 :]
-    found = list(
-        re.finditer(r"\b(?:that|and|but|as|while|when|where|after|before|because|if)\s", tail)
-    )
+    found = list(CLAUSE_WORD.finditer(tail))
     m = found[-1] if found else None
     if m is not None:
         rest = tail[m.end() :]
@@ -282,44 +413,62 @@ def _subject_before(prefix: str, ctx: _Context) -> str:
     return tail
 
 
+def _name_like(np: str) -> bool:
+    return bool(NAME_NP.match(_clean_np(np)))
+
+
 def _after(after: str, ctx: _Context):
     """Rule A: an attribution right after the quotation, or at the end of its sentence."""
-    m = re.match(
-        rf"^[\s,;—–-]*(?P<np>[^,.;:!?{MASK}]{{1,80}}?)\s+(?:\w+ly\s+)?(?:{FINITE})\b", after
-    )
-    if (
-        m
-        and len(m.group("np").split()) <= 8
-        and not re.match(r"^\s*(?:and|but|or|to|in|of|for|by|with|as)\b", m.group("np"))
-    ):
+    m = A_NP_VERB.match(after)
+    if m and len(m.group("np").split()) <= 8 and not NOT_SUBJECT.match(m.group("np")):
         return _resolve(m.group("np"), ctx)
-    m = re.match(
-        rf"^[\s,;—–-]*(?P<np>[^,.;:!?{MASK}]{{1,60}}?),[^,.;:!?{MASK}]{{1,100}},\s*"
-        rf"(?:\w+ly\s+)?(?:{FINITE})\b",
-        after,
-    )
-    if m and len(m.group("np").split()) <= 5 and ctx.persons_in(m.group("np")):
+    m = A_NP_APPOSITIVE_VERB.match(after)
+    if m and len(m.group("np").split()) <= 5 and _name_like(m.group("np")):
         return _resolve(m.group("np"), ctx)
-    m = re.match(
-        rf"^[\s,;—–-]*(?:{FINITE})\s+(?P<np>(?:[A-Z]|(?:the|a|an|one)\s)"
-        rf"(?:\b{ABBR_WORDS}\.|[^,.;:!?{MASK}]|\.(?=\S)){{0,80}})",
-        after,
-    )
+    m = A_VERB_NP.match(after)
+    if m and (m.group("np")[0].isupper() or _has_name(m.group("np"), ctx)):
+        who = _resolve(m.group("np"), ctx)
+        if who[0] or who[1]:
+            return who
+    m = A_NAME_ANY_VERB.match(after)
+    if m and m.group("verb") not in NOT_SPEECH:
+        return _resolve(m.group("np"), ctx)
+    m = A_ANY_VERB_NAME.match(after)
+    if m and m.group("verb") not in NOT_SPEECH and ctx.persons_in(m.group("np")):
+        return _resolve(m.group("np"), ctx)
+    m = A_ACCORDING.match(after)
     if m:
         return _resolve(m.group("np"), ctx)
-    m = re.match(rf"^[\s,;—–-]*according to (?P<np>[^,.;:!?{MASK}]{{1,80}})", after)
+    m = A_DASH.match(after)
     if m:
         return _resolve(m.group("np"), ctx)
-    m = re.search(
-        rf"[,{MASK}]\s*(?P<np>[^,.;:!?{MASK}]{{1,80}}?)\s+(?:\w+ly\s+)?(?:{FINITE})\b[^,.;:!?{MASK}]{{0,40}}[.!?]?\s*$",
-        after,
-    )
+    m = A_END_NP_VERB.search(after)
     if m and len(m.group("np").split()) <= 8:
         return _resolve(m.group("np"), ctx)
-    m = re.search(rf",\s*according to (?P<np>[^,.;:!?{MASK}]{{1,80}})[.!?]?\s*$", after)
+    m = A_END_VERB_NP.search(after)
+    if m and (m.group("np")[0].isupper() or _has_name(m.group("np"), ctx)):
+        who = _resolve(m.group("np"), ctx)
+        if who[0] or who[1]:
+            return who
+    m = A_END_ACCORDING.search(after)
     if m:
         return _resolve(m.group("np"), ctx)
     return None
+
+
+def _after_next(sentence: str, ctx: _Context):
+    """Rule A across a sentence break: ``“… OK?” Trump said.`` (the mark ended the sentence)."""
+    m = NEXT_NP_VERB.match(sentence)
+    if m and len(m.group("np").split()) <= 6 and not NOT_SUBJECT.match(m.group("np")):
+        return _resolve(m.group("np"), ctx)
+    m = NEXT_VERB_NP.match(sentence)
+    if m and (m.group("np")[0].isupper() or _has_name(m.group("np"), ctx)):
+        return _resolve(m.group("np"), ctx)
+    return None
+
+
+def _has_name(np: str, ctx: _Context) -> bool:
+    return bool(ctx.persons_in(np)) or bool(CAPITALISED.search(np))
 
 
 def _before(before: str, sentence: str, ctx: _Context):
@@ -327,7 +476,7 @@ def _before(before: str, sentence: str, ctx: _Context):
     participle = None
     for m in VERB_RE.finditer(before):
         if m.group("acc"):
-            np = re.match(rf"[^,.;:!?{MASK}]{{1,80}}", before[m.end() :])
+            np = PHRASE.match(before, m.end())
             if np:
                 return _resolve(np.group(0), ctx)
             continue
@@ -345,12 +494,52 @@ def _before(before: str, sentence: str, ctx: _Context):
     return None
 
 
+def _subject(before: str, ctx: _Context):
+    """Rule E: the person (or he/she) who is the subject of the quotation's sentence.
+
+    ``In an August speech, Trump attacked “the hateful ideology …”``: the first person named
+    near the start of the sentence or of a clause after a comma, not after a preposition.
+    A possessive (``Rubio’s campaign``) is kept as a label.
+    """
+    m = PRONOUN_SUBJECT.match(before)
+    if m:
+        return _resolve(m.group("pronoun"), ctx)
+    for offset, name, possessive in ctx.persons_in(before):
+        lead = before[:offset]
+        clause = lead[max(lead.rfind(","), lead.rfind(MASK), lead.rfind(";")) + 1 :]
+        words = clause.split()
+        if len(words) > 4 or (words and words[-1].lower() in PREPOSITIONS):
+            continue
+        if possessive:
+            owner = POSSESSIVE_NP.match(before, offset)
+            return (None, _label(owner.group(0))) if owner else None
+        return name, name
+    return None
+
+
+def _events(masked: str, sentences, ctx: _Context):
+    """Sentence-initial people (antecedents for he/she) and every person named, by offset."""
+    starts, mentions = [], []
+    for s0, s1 in sentences:
+        sent = masked[s0:s1]
+        persons = ctx.persons_in(sent)
+        for offset, name, _possessive in persons:
+            mentions.append((s0 + offset, name))
+        persons = [p for p in persons if not p[2]]
+        if persons and len(sent[: persons[0][0]].split()) <= 8:
+            starts.append((s0 + persons[0][0], persons[0][1]))
+    return starts, mentions
+
+
 def find_quotes(paragraphs: list[str], people: list[PersonMention] | None = None) -> list[QuoteRef]:
     """Quotations in ``paragraphs`` with their speakers (see the module's rules)."""
     ctx = _Context(people or [])
     quotes: list[QuoteRef] = []
     carry: QuoteRef | None = None  # a quotation open at the end of the previous paragraph
     prev_text = ""
+    prev_last: QuoteRef | None = None  # the last quotation of the previous paragraph
+    prev_subject: str | None = None  # the last sentence-initial person of the previous one
+    prev_reports = False  # whether the previous paragraph has a reporting verb
     for index, original in enumerate(paragraphs):
         text = _normalise_marks(original)
         spans = scan(text)
@@ -370,41 +559,52 @@ def find_quotes(paragraphs: list[str], people: list[PersonMention] | None = None
             carry = None
         else:
             masked_from = 0
-        masked = _mask(text, spans)
+        masked = _hide_abbreviation_dots(_mask(text, spans))
         if masked_from:
             masked = MASK * masked_from + masked[masked_from:]
         sentences = _sentences(masked, spans, text)
-        # Sentence-initial people are antecedents for later pronouns.
-        events = []
-        for s0, s1 in sentences:
-            sent = masked[s0:s1]
-            persons = [p for p in ctx.persons_in(sent) if not p[2]]
-            if persons and len(sent[: persons[0][0]].split()) <= 8:
-                events.append((s0 + persons[0][0], persons[0][1]))
+        sentence_starts = [a for a, _b in sentences]
+        starts, mentions = _events(masked, sentences, ctx)
+        e_start = e_mention = 0
         last_in_paragraph = None
         for start, end, _kind, closed in spans:
-            for pos, name in events:
-                if pos < start:
-                    ctx.last_person = name
-            s0, s1 = next(((a, b) for a, b in sentences if a <= start - 1 < b), (0, len(text)))
-            before = masked[s0 : max(s0, start - 1)]
-            after = masked[min(end + 1, s1) : s1] if closed else ""
-            who = _after(after, ctx) if after else None
-            if not who or not (who[0] or who[1]):
+            while e_start < len(starts) and starts[e_start][0] < start:
+                ctx.last_person = starts[e_start][1]
+                e_start += 1
+            while e_mention < len(mentions) and mentions[e_mention][0] < start:
+                ctx.mention(mentions[e_mention][1])
+                e_mention += 1
+            k = max(0, bisect.bisect_right(sentence_starts, start - 1) - 1)
+            s0, s1 = sentences[k] if sentences else (0, len(text))
+            before = masked[max(s0, start - 1 - WINDOW) : max(s0, start - 1)]
+            after = masked[min(end + 1, s1) : min(s1, end + 1 + WINDOW)] if closed else ""
+            who = _after(after, ctx) if after.strip(" \t") else None
+            if not _found(who) and closed and not after.strip() and k + 1 < len(sentences):
+                n0, n1 = sentences[k + 1]
+                who = _after_next(masked[n0 : min(n1, n0 + WINDOW)], ctx)
+            if not _found(who):
                 who = _before(before, masked[s0:s1], ctx)
-            if (
-                (not who or not (who[0] or who[1]))
-                and start == 1
-                and prev_text.rstrip().endswith(":")
-            ):
-                pm = _mask(prev_text, scan(prev_text))
-                psent = _sentences(pm, scan(prev_text), prev_text)
+            if not _found(who) and start == 1 and prev_text.rstrip().endswith(":"):
+                pm = _hide_abbreviation_dots(_mask(prev_text, scan(prev_text)))
+                psent = _sentences(pm, None, prev_text)
                 if psent:
-                    who = _before(pm[psent[-1][0] :].rstrip(":") + " ", pm[psent[-1][0] :], ctx)
-            if (not who or not (who[0] or who[1])) and last_in_paragraph is not None:
+                    tail = pm[psent[-1][0] :][-WINDOW:]
+                    who = _before(tail.rstrip(":") + " ", tail, ctx) or _subject(tail, ctx)
+            if not _found(who) and before.strip():
+                who = _subject(before, ctx)
+            if not _found(who) and last_in_paragraph is not None:
                 who = (last_in_paragraph.speaker, last_in_paragraph.speaker_label)
+            if not _found(who) and start == 1 and not before.strip():
+                # A paragraph that opens with a quotation and names nobody: the speaker of the
+                # paragraph before goes on, or the person that paragraph reported.
+                if prev_last is not None and _found((prev_last.speaker, prev_last.speaker_label)):
+                    who = (prev_last.speaker, prev_last.speaker_label)
+                elif prev_reports and prev_subject:
+                    who = (prev_subject, prev_subject)
             speaker, label = who if who else (None, "")
             words = original[start:end].strip()
+            if not words:
+                continue
             quote = QuoteRef(
                 text=words,
                 speaker=speaker,
@@ -414,20 +614,29 @@ def find_quotes(paragraphs: list[str], people: list[PersonMention] | None = None
                 start=start,
                 end=end,
             )
-            if not words:
-                continue
             quotes.append(quote)
             last_in_paragraph = quote
             if speaker:
                 ctx.last_person = speaker
+                ctx.mention(speaker)
             elif label:
                 ctx.last_thing = label
             if not closed:
                 carry = quote
-        for _pos, name in events:
-            if not spans or _pos > spans[-1][1]:
+        last_span_end = spans[-1][1] if spans else -1
+        for pos, name in starts[e_start:]:
+            if pos > last_span_end:
                 ctx.last_person = name
+        for _pos, name in mentions[e_mention:]:
+            ctx.mention(name)
+        prev_last = last_in_paragraph
+        prev_subject = starts[-1][1] if starts else None
+        prev_reports = bool(REPORTING.search(masked))
         prev_text = text
     for quote in quotes:
         quote.is_fragment = len(quote.text.split()) < FRAGMENT_WORDS
     return quotes
+
+
+def _found(who) -> bool:
+    return bool(who and (who[0] or who[1]))
