@@ -156,12 +156,13 @@ A_END_NP_VERB = re.compile(
 A_END_VERB_NP = re.compile(rf",\s*(?:\w+ly\s+)?(?:{FINITE})\s+(?P<np>{_NP}{{1,80}})")
 A_END_ACCORDING = re.compile(rf",\s*according to (?P<np>{_NP}{{1,80}})[.!?]?\s*$")
 NEXT_NP_VERB = re.compile(
-    rf"^\s*(?P<np>{_NP}{{1,60}}?)\s+(?:\w+ly\s+)?(?:{FINITE})\b{_NP}{{0,60}}(?:[.!?,]|$)"
+    rf"^\s*(?P<np>{_NP}{{1,60}}?)\s+(?:\w+ly\s+)?(?:{FINITE})\b{_NP}{{0,150}}(?:[.!?,]|$)"
 )
 NEXT_VERB_NP = re.compile(
     rf"^\s*(?:{FINITE})\s+(?P<np>{NAME_WORD_RE}(?:\s+{NAME_WORD_RE}){{0,4}})\s*(?:[.,]|$)"
 )
 PHRASE = re.compile(rf"{_NP}{{1,80}}")
+APPOSED = re.compile(rf",\s*(?P<np>{_NP}{{1,60}})(?:,|[.!?]?\s*$)")
 PRONOUN_SUBJECT = re.compile(
     r"^\W*(?:(?:but|and|so|then|still|yet|now|later|instead)\s+)?(?P<pronoun>he|she)\s+"
     r"(?!(?:said|says|told|and)\b)[a-z]",
@@ -174,6 +175,17 @@ PREPOSITIONS = {
 }  # fmt: skip
 POSSESSIVE_NP = re.compile(r"[\w’'.-]+(?:\s+[\w’'.-]+)?[’']s?\s+[a-z][\w-]*")
 REPORTING = re.compile(rf"\b(?:{FINITE})\b")
+# A label worth keeping starts like a noun phrase: "the Kremlin", "a senior source", "No 10".
+GOOD_LABEL = re.compile(
+    r"^(?:the|a|an|one|two|three|several|some|many|another|his|her|their|its|[A-Z]|\d+\s+[a-z])"
+)
+# "(R-Tex.)", "(D)": party tags after a name, blanked out (offsets kept).
+PARTY = re.compile(r"\((?:[DRI]|[DRI]-[A-Za-z. \x01]{1,14})\)")
+COMMON_WORDS = {"will", "mark", "rich", "grant", "faith", "hope", "joy", "may", "bill", "rose"}
+SUBORDINATORS = {
+    "after", "when", "while", "as", "before", "if", "although", "though", "because", "since",
+    "until", "once", "whether", "where", "unless", "whereas", "which", "who", "that",
+}  # fmt: skip
 
 
 @dataclass
@@ -286,6 +298,15 @@ class _Context:
 
     def __init__(self, people: list[PersonMention]):
         self.forms = surface_forms(people)
+        # A given name used alone ("Hillary shot back") when one person of the story has it.
+        given: dict[str, set[str]] = {}
+        for person in people:
+            words = person.name.split()
+            if len(words) > 1 and len(words[0]) > 2 and words[0][0].isupper():
+                given.setdefault(_fold(words[0].lower()).strip(), set()).add(person.name)
+        for word, names in given.items():
+            if len(names) == 1 and word not in self.forms and word not in COMMON_WORDS:
+                self.forms[word] = next(iter(names))
         keys = sorted(self.forms, key=len, reverse=True)
         alternatives = "|".join(re.escape(k) for k in keys if k)
         self.pattern = re.compile(rf"\b(?:{alternatives})\b") if alternatives else None
@@ -367,7 +388,8 @@ def _resolve(np: str, ctx: _Context) -> tuple[str | None, str]:
         holder = ctx.by_role(role.group("role").lower())
         if holder:
             return holder, holder
-    return None, _label(np)
+    label = _label(np)
+    return (None, label) if GOOD_LABEL.match(label) else (None, "")
 
 
 def _subject_before(prefix: str, ctx: _Context) -> str:
@@ -427,7 +449,7 @@ def _after(after: str, ctx: _Context):
         return _resolve(m.group("np"), ctx)
     m = A_VERB_NP.match(after)
     if m and (m.group("np")[0].isupper() or _has_name(m.group("np"), ctx)):
-        who = _resolve(m.group("np"), ctx)
+        who = _resolve_apposed(after, m, ctx)
         if who[0] or who[1]:
             return who
     m = A_NAME_ANY_VERB.match(after)
@@ -447,13 +469,25 @@ def _after(after: str, ctx: _Context):
         return _resolve(m.group("np"), ctx)
     m = A_END_VERB_NP.search(after)
     if m and (m.group("np")[0].isupper() or _has_name(m.group("np"), ctx)):
-        who = _resolve(m.group("np"), ctx)
+        who = _resolve_apposed(after, m, ctx)
         if who[0] or who[1]:
             return who
     m = A_END_ACCORDING.search(after)
     if m:
         return _resolve(m.group("np"), ctx)
     return None
+
+
+def _resolve_apposed(after: str, m: re.Match, ctx: _Context):
+    """``said the bureau's director, James B. Comey, on Monday``: the name in apposition wins."""
+    who = _resolve(m.group("np"), ctx)
+    if not who[0]:
+        nxt = APPOSED.match(after, m.end())
+        if nxt and ctx.persons_in(nxt.group("np")):
+            named = _resolve(nxt.group("np"), ctx)
+            if named[0]:
+                return named
+    return who
 
 
 def _after_next(sentence: str, ctx: _Context):
@@ -484,6 +518,12 @@ def _before(before: str, sentence: str, ctx: _Context):
             participle = participle or m
             continue
         who = _resolve(_subject_before(before[: m.start()], ctx), ctx)
+        if not (who[0] or who[1]):
+            # "Ramil Carr, 31, a photographer, said": no phrase worth keeping before the
+            # verb, so the person who is the clause's subject.
+            subject = _subject(before[: m.start()], ctx)
+            if subject and subject[0]:
+                return subject
         if who[0] or who[1]:
             return who
     if participle is not None:
@@ -508,12 +548,21 @@ def _subject(before: str, ctx: _Context):
         lead = before[:offset]
         clause = lead[max(lead.rfind(","), lead.rfind(MASK), lead.rfind(";")) + 1 :]
         words = clause.split()
-        if len(words) > 4 or (words and words[-1].lower() in PREPOSITIONS):
+        if len(words) > 4 or (
+            words and (words[-1].lower() in PREPOSITIONS or words[-1].lower() in SUBORDINATORS)
+        ):
             continue
+        if words and words[0].lower() in SUBORDINATORS and before.find(",", offset) >= 0:
+            continue  # "After Gov. Jerry Brown criticized him, Hillary shot back, “…”"
         if possessive:
             owner = POSSESSIVE_NP.match(before, offset)
             return (None, _label(owner.group(0))) if owner else None
         return name, name
+    if before.rstrip().endswith(":"):
+        # "More from Blumenthal and Cohen: “…”"
+        persons = [p for p in ctx.persons_in(before) if not p[2]]
+        if persons:
+            return persons[-1][1], persons[-1][1]
     return None
 
 
@@ -560,6 +609,8 @@ def find_quotes(paragraphs: list[str], people: list[PersonMention] | None = None
         else:
             masked_from = 0
         masked = _hide_abbreviation_dots(_mask(text, spans))
+        if "(" in masked:
+            masked = PARTY.sub(lambda m: " " * len(m.group(0)), masked)
         if masked_from:
             masked = MASK * masked_from + masked[masked_from:]
         sentences = _sentences(masked, spans, text)
@@ -567,9 +618,10 @@ def find_quotes(paragraphs: list[str], people: list[PersonMention] | None = None
         starts, mentions = _events(masked, sentences, ctx)
         e_start = e_mention = 0
         last_in_paragraph = None
+        para_subject = None
         for start, end, _kind, closed in spans:
             while e_start < len(starts) and starts[e_start][0] < start:
-                ctx.last_person = starts[e_start][1]
+                ctx.last_person = para_subject = starts[e_start][1]
                 e_start += 1
             while e_mention < len(mentions) and mentions[e_mention][0] < start:
                 ctx.mention(mentions[e_mention][1])
@@ -594,6 +646,16 @@ def find_quotes(paragraphs: list[str], people: list[PersonMention] | None = None
                 who = _subject(before, ctx)
             if not _found(who) and last_in_paragraph is not None:
                 who = (last_in_paragraph.speaker, last_in_paragraph.speaker_label)
+            if (
+                not _found(who)
+                and start > 1
+                and not before.strip()
+                and para_subject is not None
+                and REPORTING.search(masked, 0, start)
+            ):
+                # "Sami recalled how … trees. “And I was like, …”": the person this
+                # paragraph reported goes on speaking.
+                who = (para_subject, para_subject)
             if not _found(who) and start == 1 and not before.strip():
                 # A paragraph that opens with a quotation and names nobody: the speaker of the
                 # paragraph before goes on, or the person that paragraph reported.
