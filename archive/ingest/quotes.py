@@ -128,7 +128,7 @@ NOT_SUBJECT = re.compile(r"^\s*(?:and|but|or|to|in|of|for|by|with|as)\b")
 _NP = rf"[^,.;:!?{MASK}]"
 A_NP_VERB = re.compile(rf"^[\s,;—–-]*(?P<np>{_NP}{{1,80}}?)\s+(?:\w+ly\s+)?(?:{FINITE})\b")
 A_NP_APPOSITIVE_VERB = re.compile(
-    rf"^[\s,;—–-]*(?P<np>{_NP}{{1,60}}?),{_NP}{{1,120}},\s*(?:\w+ly\s+)?(?:{FINITE})\b"
+    rf"^[\s,;—–-]*(?P<np>{_NP}{{1,60}}?),{_NP}{{1,200}},\s*(?:\w+ly\s+)?(?:{FINITE})\b"
 )
 A_VERB_NP = re.compile(rf"^[\s,;—–-]*(?:\w+ly\s+)?(?:{FINITE})\s+(?P<np>{_NP}{{1,80}})")
 # "‘…,’ Dawson shouted" / "…,” agrees Michelle Stevens": any verb, with a name or he/she.
@@ -156,8 +156,10 @@ A_END_NP_VERB = re.compile(
 A_END_VERB_NP = re.compile(rf",\s*(?:\w+ly\s+)?(?:{FINITE})\s+(?P<np>{_NP}{{1,80}})")
 A_END_ACCORDING = re.compile(rf",\s*according to (?P<np>{_NP}{{1,80}})[.!?]?\s*$")
 NEXT_NP_VERB = re.compile(
-    rf"^\s*(?P<np>{_NP}{{1,60}}?)\s+(?:\w+ly\s+)?(?:{FINITE})\b{_NP}{{0,150}}(?:[.!?,]|$)"
+    rf"^\s*(?P<np>{_NP}{{1,60}}?)\s+(?:\w+ly\s+)?(?:{FINITE})\b(?={_NP}{{0,150}}(?:[.!?,]|$))"
 )
+# "The star then recalled an incident …": a new statement, not an attribution.
+NARRATIVE_OBJECT = re.compile(r"\s+(?:that|how|why|what|whether|an?|the|his|her|their|its)\b")
 NEXT_VERB_NP = re.compile(
     rf"^\s*(?:{FINITE})\s+(?P<np>{NAME_WORD_RE}(?:\s+{NAME_WORD_RE}){{0,4}})\s*(?:[.,]|$)"
 )
@@ -177,8 +179,11 @@ POSSESSIVE_NP = re.compile(r"[\w’'.-]+(?:\s+[\w’'.-]+)?[’']s?\s+[a-z][\w-]
 REPORTING = re.compile(rf"\b(?:{FINITE})\b")
 # A label worth keeping starts like a noun phrase: "the Kremlin", "a senior source", "No 10".
 GOOD_LABEL = re.compile(
-    r"^(?:the|a|an|one|two|three|several|some|many|another|his|her|their|its|[A-Z]|\d+\s+[a-z])"
+    r"^(?:(?:the|a|an|one|two|three|several|some|many|another|his|her|their|its)\b|[A-Z]|\d+\s+[a-z]"
+    r"|(?:[a-z][\w-]*\s+){1,4}[A-Z][\w’'-]+(?:\s+[A-Z][\w’'.\x01-]*)*$)"
 )
+# Words after which a person is the object of a clause, not its subject.
+NOT_BEFORE_SUBJECT = {"whether", "that", "if", "whom", "than"}
 # "(R-Tex.)", "(D)": party tags after a name, blanked out (offsets kept).
 PARTY = re.compile(r"\((?:[DRI]|[DRI]-[A-Za-z. \x01]{1,14})\)")
 COMMON_WORDS = {"will", "mark", "rich", "grant", "faith", "hope", "joy", "may", "bill", "rose"}
@@ -406,6 +411,10 @@ def _subject_before(prefix: str, ctx: _Context) -> str:
     # "Macron, who is due to …, said": the subject is what comes before the relative clause.
     rel = RELATIVE.search(prefix)
     if rel:
+        inner = prefix[rel.end() :]
+        persons = [p for p in ctx.persons_in(inner) if not p[2]]
+        if persons and not inner[: persons[0][0]].strip():
+            return inner  # "Bannon, who Beck on Wednesday called": Beck
         prefix = prefix[: rel.start()]
     # "X, the EU's chief, said": drop an appositive unless it is the name itself.
     while prefix.endswith(","):
@@ -493,7 +502,12 @@ def _resolve_apposed(after: str, m: re.Match, ctx: _Context):
 def _after_next(sentence: str, ctx: _Context):
     """Rule A across a sentence break: ``“… OK?” Trump said.`` (the mark ended the sentence)."""
     m = NEXT_NP_VERB.match(sentence)
-    if m and len(m.group("np").split()) <= 6 and not NOT_SUBJECT.match(m.group("np")):
+    if (
+        m
+        and len(m.group("np").split()) <= 6
+        and not NOT_SUBJECT.match(m.group("np"))
+        and not NARRATIVE_OBJECT.match(sentence, m.end())
+    ):
         return _resolve(m.group("np"), ctx)
     m = NEXT_VERB_NP.match(sentence)
     if m and (m.group("np")[0].isupper() or _has_name(m.group("np"), ctx)):
@@ -544,20 +558,27 @@ def _subject(before: str, ctx: _Context):
     m = PRONOUN_SUBJECT.match(before)
     if m:
         return _resolve(m.group("pronoun"), ctx)
+    found = None
     for offset, name, possessive in ctx.persons_in(before):
         lead = before[:offset]
         clause = lead[max(lead.rfind(","), lead.rfind(MASK), lead.rfind(";")) + 1 :]
         words = clause.split()
-        if len(words) > 4 or (
-            words and (words[-1].lower() in PREPOSITIONS or words[-1].lower() in SUBORDINATORS)
-        ):
+        last = words[-1].lower() if words else ""
+        if len(words) > 4 or last in PREPOSITIONS or last in NOT_BEFORE_SUBJECT:
             continue
+        if last.endswith("ed") or REPORTING.fullmatch(last):
+            continue  # "thanked Obama for “…”": the object
         if words and words[0].lower() in SUBORDINATORS and before.find(",", offset) >= 0:
             continue  # "After Gov. Jerry Brown criticized him, Hillary shot back, “…”"
         if possessive:
             owner = POSSESSIVE_NP.match(before, offset)
-            return (None, _label(owner.group(0))) if owner else None
-        return name, name
+            found = (None, _label(owner.group(0))) if owner else found
+        else:
+            found = (name, name)
+    if found:
+        # The subject nearest the quotation: "Christie refers to him as …, while Trump
+        # refers to the governor as “Chris.”"
+        return found
     if before.rstrip().endswith(":"):
         # "More from Blumenthal and Cohen: “…”"
         persons = [p for p in ctx.persons_in(before) if not p[2]]
@@ -589,6 +610,7 @@ def find_quotes(paragraphs: list[str], people: list[PersonMention] | None = None
     prev_last: QuoteRef | None = None  # the last quotation of the previous paragraph
     prev_subject: str | None = None  # the last sentence-initial person of the previous one
     prev_reports = False  # whether the previous paragraph has a reporting verb
+    prev_tail = ""  # the last sentence of the previous paragraph
     for index, original in enumerate(paragraphs):
         text = _normalise_marks(original)
         spans = scan(text)
@@ -646,23 +668,23 @@ def find_quotes(paragraphs: list[str], people: list[PersonMention] | None = None
                 who = _subject(before, ctx)
             if not _found(who) and last_in_paragraph is not None:
                 who = (last_in_paragraph.speaker, last_in_paragraph.speaker_label)
-            if (
-                not _found(who)
-                and start > 1
-                and not before.strip()
-                and para_subject is not None
-                and REPORTING.search(masked, 0, start)
-            ):
-                # "Sami recalled how … trees. “And I was like, …”": the person this
-                # paragraph reported goes on speaking.
-                who = (para_subject, para_subject)
+            if not _found(who) and start > 1 and not before.strip() and k > 0:
+                # "Or maybe Jeb Bush, consultant Phil Musser says. “Several surveys …”": the
+                # subject of the sentence before goes on speaking; else the person this
+                # paragraph reported ("Sami recalled how … trees. “And I was like, …”").
+                p0, p1 = sentences[k - 1]
+                who = _before(masked[max(p0, p1 - WINDOW) : p1], "", ctx)
+                if not who and para_subject and REPORTING.search(masked, 0, start):
+                    who = (para_subject, para_subject)
             if not _found(who) and start == 1 and not before.strip():
                 # A paragraph that opens with a quotation and names nobody: the speaker of the
                 # paragraph before goes on, or the person that paragraph reported.
                 if prev_last is not None and _found((prev_last.speaker, prev_last.speaker_label)):
                     who = (prev_last.speaker, prev_last.speaker_label)
-                elif prev_reports and prev_subject:
-                    who = (prev_subject, prev_subject)
+                elif prev_reports:
+                    who = _before(prev_tail, "", ctx)
+                    if not _found(who) and prev_subject:
+                        who = (prev_subject, prev_subject)
             speaker, label = who if who else (None, "")
             words = original[start:end].strip()
             if not words:
@@ -694,6 +716,7 @@ def find_quotes(paragraphs: list[str], people: list[PersonMention] | None = None
         prev_last = last_in_paragraph
         prev_subject = starts[-1][1] if starts else None
         prev_reports = bool(REPORTING.search(masked))
+        prev_tail = masked[sentences[-1][0] :][-WINDOW:] if sentences else ""
         prev_text = text
     for quote in quotes:
         quote.is_fragment = len(quote.text.split()) < FRAGMENT_WORDS
