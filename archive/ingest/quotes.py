@@ -126,9 +126,9 @@ APPOSITIVE = re.compile(r"^\s*(?:a|an|the|his|her|their|its|one|another|who|whos
 CLAUSE_WORD = re.compile(r"\b(?:that|and|but|as|while|when|where|after|before|because|if)\s")
 NOT_SUBJECT = re.compile(r"^\s*(?:and|but|or|to|in|of|for|by|with|as)\b")
 _NP = rf"[^,.;:!?{MASK}]"
-A_NP_VERB = re.compile(rf"^[\s,;—–-]*(?P<np>{_NP}{{1,80}}?)\s+(?:\w+ly\s+)?(?:{FINITE})\b")
+A_NP_VERB = re.compile(rf"^[\s,;—–-]*(?P<np>(?=\S){_NP}{{1,80}}?)\s+(?:\w+ly\s+)?(?:{FINITE})\b")
 A_NP_APPOSITIVE_VERB = re.compile(
-    rf"^[\s,;—–-]*(?P<np>{_NP}{{1,60}}?),{_NP}{{1,200}},\s*(?:\w+ly\s+)?(?:{FINITE})\b"
+    rf"^[\s,;—–-]*(?P<np>(?=\S){_NP}{{1,60}}?),{_NP}{{1,200}},\s*(?:\w+ly\s+)?(?:{FINITE})\b"
 )
 A_VERB_NP = re.compile(rf"^[\s,;—–-]*(?:\w+ly\s+)?(?:{FINITE})\s+(?P<np>{_NP}{{1,80}})")
 # "‘…,’ Dawson shouted" / "…,” agrees Michelle Stevens": any verb, with a name or he/she.
@@ -450,41 +450,61 @@ def _name_like(np: str) -> bool:
 
 def _after(after: str, ctx: _Context):
     """Rule A: an attribution right after the quotation, or at the end of its sentence."""
+    for rule in AFTER_RULES:
+        who = rule(after, ctx)
+        if who and (who[0] or who[1]):
+            return who
+    return None
+
+
+def _a_np_verb(after, ctx):
     m = A_NP_VERB.match(after)
     if m and len(m.group("np").split()) <= 8 and not NOT_SUBJECT.match(m.group("np")):
         return _resolve(m.group("np"), ctx)
     m = A_NP_APPOSITIVE_VERB.match(after)
     if m and len(m.group("np").split()) <= 5 and _name_like(m.group("np")):
         return _resolve(m.group("np"), ctx)
+    return None
+
+
+def _a_verb_np(after, ctx):
     m = A_VERB_NP.match(after)
     if m and (m.group("np")[0].isupper() or _has_name(m.group("np"), ctx)):
-        who = _resolve_apposed(after, m, ctx)
-        if who[0] or who[1]:
-            return who
+        return _resolve_apposed(after, m, ctx)
+    return None
+
+
+def _a_any_verb(after, ctx):
     m = A_NAME_ANY_VERB.match(after)
     if m and m.group("verb") not in NOT_SPEECH:
         return _resolve(m.group("np"), ctx)
     m = A_ANY_VERB_NAME.match(after)
     if m and m.group("verb") not in NOT_SPEECH and ctx.persons_in(m.group("np")):
         return _resolve(m.group("np"), ctx)
-    m = A_ACCORDING.match(after)
-    if m:
-        return _resolve(m.group("np"), ctx)
-    m = A_DASH.match(after)
-    if m:
-        return _resolve(m.group("np"), ctx)
+    return None
+
+
+def _a_according_or_dash(after, ctx):
+    m = A_ACCORDING.match(after) or A_DASH.match(after)
+    return _resolve(m.group("np"), ctx) if m else None
+
+
+def _a_sentence_end(after, ctx):
     m = A_END_NP_VERB.search(after)
     if m and len(m.group("np").split()) <= 8:
-        return _resolve(m.group("np"), ctx)
+        who = _resolve(m.group("np"), ctx)
+        if who[0] or who[1]:
+            return who
     m = A_END_VERB_NP.search(after)
     if m and (m.group("np")[0].isupper() or _has_name(m.group("np"), ctx)):
         who = _resolve_apposed(after, m, ctx)
         if who[0] or who[1]:
             return who
     m = A_END_ACCORDING.search(after)
-    if m:
-        return _resolve(m.group("np"), ctx)
-    return None
+    return _resolve(m.group("np"), ctx) if m else None
+
+
+AFTER_RULES = (_a_np_verb, _a_verb_np, _a_any_verb, _a_according_or_dash, _a_sentence_end)
 
 
 def _resolve_apposed(after: str, m: re.Match, ctx: _Context):
