@@ -21,6 +21,7 @@ How a capitalised run of words becomes a person:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -46,11 +47,18 @@ SPEECH_AFTER = re.compile(
 )
 
 
+NON_KEY = re.compile(r"[^a-z0-9]+")
+SENTENCE_START = re.compile(r"[.!?:“‘\"'(—–-]\s*$|^\s*$")
+
+
+@functools.lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """Matching key for a name: accents folded, case and punctuation dropped."""
+    if name.isascii():
+        return NON_KEY.sub(" ", name.lower()).strip()
     folded = unicodedata.normalize("NFKD", name)
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z0-9]+", " ", folded.lower()).strip()
+    return NON_KEY.sub(" ", folded.lower()).strip()
 
 
 @dataclass
@@ -108,6 +116,7 @@ def _edit_distance(a: str, b: str, limit: int = 2) -> int:
     return prev[-1]
 
 
+@functools.lru_cache(maxsize=65536)
 def similar_surname(a: str, b: str) -> bool:
     """Two spellings of one surname: equal, or long enough and one or two edits apart."""
     a, b = name_key(a), name_key(b)
@@ -126,6 +135,7 @@ def similar_given(a: str, b: str) -> bool:
     return min(len(a), len(b)) >= 4 and a[0] == b[0] and _edit_distance(a, b, 1) <= 1
 
 
+@functools.lru_cache(maxsize=65536)
 def same_person(a: str, b: str) -> bool:
     """Whether two full names (two words or more) are spellings of one person's name."""
     wa, wb = a.split(), b.split()
@@ -160,7 +170,7 @@ def _candidates(text: str, known: KnownNames | None):
         words = raw.split()
         start = m.start()
         before = text[max(0, start - 3) : start]
-        sentence_start = start == 0 or bool(re.search(r"[.!?:“‘\"'(—–-]\s*$|^\s*$", before))
+        sentence_start = start == 0 or bool(SENTENCE_START.search(before))
         evidence = False
         role = []
         while words:
@@ -245,6 +255,8 @@ def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[
         groups[i].count += 1
         if c.role:
             groups[i].roles.add(c.role)
+    # Surnames of the full forms (fixed from here on: only single words are added below).
+    surnames = [[f.split()[-1] for f in seen if " " in f] for seen in forms]
     for c in cands:
         if len(c.words) != 1:
             continue
@@ -252,8 +264,8 @@ def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[
         key = name_key(word)
         match = [
             i
-            for i, g in enumerate(groups)
-            if any(similar_surname(word, f.split()[-1]) for f in forms[i] if " " in f)
+            for i in range(len(surnames))
+            if any(similar_surname(word, surname) for surname in surnames[i])
         ]
         if not match:
             exact = [i for i, g in enumerate(groups) if key in {name_key(f) for f in forms[i]}]

@@ -94,6 +94,8 @@ ABBR_DOT = re.compile(
     r"Mo|Mont|Neb|Nev|Okla|Ore|Pa|Tenn|Tex|Va|Vt|Wash|Wis|Wyo)\.(?=[,)])"
     r"|\b[A-Z]\.(?=[A-Z]\.|\s+[A-Za-z]|[,;)’”\"'-])"
 )
+QUOTE_CHAR = re.compile("[“”‘’\"']")
+TOKEN = re.compile(r"[^\W_]+")
 BREAK = re.compile(rf"([.!?{MASK}])\s+(\S)")
 NON_ALNUM = re.compile(r"[^\w]|_")
 AUX_RE = re.compile(AUX)
@@ -235,7 +237,8 @@ def scan(text: str, carry: str | None = None):
     start = 0
     depth = 0
     n = len(text)
-    for i, ch in enumerate(text):
+    for m in QUOTE_CHAR.finditer(text):  # only the marks change the state
+        i, ch = m.start(), m.group()
         if kind is None:
             if ch == "“" or (ch == '"' and _is_open_context(text, i)):
                 kind, start, depth = "double", i + 1, 0
@@ -275,6 +278,8 @@ def _mask(text: str, spans) -> str:
 
 def _hide_abbreviation_dots(masked: str) -> str:
     """Abbreviation full stops (Mr., Sen., U.S., Mich.,) become ``DOT``, keeping offsets."""
+    if "." not in masked:
+        return masked
     return ABBR_DOT.sub(lambda m: m.group(0)[:-1] + DOT, masked)
 
 
@@ -312,9 +317,9 @@ class _Context:
         for word, names in given.items():
             if len(names) == 1 and word not in self.forms and word not in COMMON_WORDS:
                 self.forms[word] = next(iter(names))
-        keys = sorted(self.forms, key=len, reverse=True)
-        alternatives = "|".join(re.escape(k) for k in keys if k)
-        self.pattern = re.compile(rf"\b(?:{alternatives})\b") if alternatives else None
+        # Forms are matched word by word: the first word, then up to the longest form.
+        self.first_words = {k.split()[0] for k in self.forms if k}
+        self.max_words = max((len(k.split()) for k in self.forms if k), default=0)
         self.last_person: str | None = None
         self.last_thing: str | None = None
         # Role words of each person ("senator" for "Sen. Ted Cruz"), for "the senator said".
@@ -335,14 +340,28 @@ class _Context:
 
     def persons_in(self, phrase: str) -> list[tuple[int, str, bool]]:
         """(offset, person name, possessive) for each person named in ``phrase``."""
-        if not self.pattern:
+        if not self.max_words:
             return []
         folded = phrase.lower()
+        tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(folded)]
         found = []
-        for m in self.pattern.finditer(_fold(folded)):
-            tail = folded[m.end() : m.end() + 2]
-            possessive = tail in ("'s", "’s") or tail[:1] in ("'", "’")
-            found.append((m.start(), self.forms[m.group(0)], possessive))
+        i, count = 0, len(tokens)
+        while i < count:
+            if tokens[i][2] not in self.first_words:
+                i += 1
+                continue
+            for size in range(min(self.max_words, count - i), 0, -1):
+                key = " ".join(t[2] for t in tokens[i : i + size])
+                name = self.forms.get(key)
+                if name:
+                    end = tokens[i + size - 1][1]
+                    tail = folded[end : end + 2]
+                    possessive = tail in ("'s", "’s") or tail[:1] in ("'", "’")
+                    found.append((tokens[i][0], name, possessive))
+                    i += size
+                    break
+            else:
+                i += 1
         return found
 
     def by_role(self, noun: str) -> str | None:
@@ -609,15 +628,20 @@ def _subject(before: str, ctx: _Context):
 
 def _events(masked: str, sentences, ctx: _Context):
     """Sentence-initial people (antecedents for he/she) and every person named, by offset."""
-    starts, mentions = [], []
-    for s0, s1 in sentences:
-        sent = masked[s0:s1]
-        persons = ctx.persons_in(sent)
-        for offset, name, _possessive in persons:
-            mentions.append((s0 + offset, name))
-        persons = [p for p in persons if not p[2]]
-        if persons and len(sent[: persons[0][0]].split()) <= 8:
-            starts.append((s0 + persons[0][0], persons[0][1]))
+    persons = ctx.persons_in(masked)
+    mentions = [(offset, name) for offset, name, _possessive in persons]
+    starts = []
+    k = -1
+    for offset, name, possessive in persons:
+        if possessive:
+            continue
+        current = bisect.bisect_right(sentences, (offset, len(masked) + 1)) - 1
+        if current == k:
+            continue  # only the first person of a sentence
+        k = current
+        s0 = sentences[k][0] if k >= 0 else 0
+        if len(masked[s0:offset].split()) <= 8:
+            starts.append((offset, name))
     return starts, mentions
 
 
@@ -629,7 +653,7 @@ def find_quotes(paragraphs: list[str], people: list[PersonMention] | None = None
     prev_text = ""
     prev_last: QuoteRef | None = None  # the last quotation of the previous paragraph
     prev_subject: str | None = None  # the last sentence-initial person of the previous one
-    prev_reports = False  # whether the previous paragraph has a reporting verb
+    prev_masked = ""  # the previous paragraph, masked
     prev_tail = ""  # the last sentence of the previous paragraph
     for index, original in enumerate(paragraphs):
         text = _normalise_marks(original)
@@ -701,7 +725,7 @@ def find_quotes(paragraphs: list[str], people: list[PersonMention] | None = None
                 # paragraph before goes on, or the person that paragraph reported.
                 if prev_last is not None and _found((prev_last.speaker, prev_last.speaker_label)):
                     who = (prev_last.speaker, prev_last.speaker_label)
-                elif prev_reports:
+                elif REPORTING.search(prev_masked):
                     who = _before(prev_tail, "", ctx)
                     if not _found(who) and prev_subject:
                         who = (prev_subject, prev_subject)
@@ -735,7 +759,7 @@ def find_quotes(paragraphs: list[str], people: list[PersonMention] | None = None
             ctx.mention(name)
         prev_last = last_in_paragraph
         prev_subject = starts[-1][1] if starts else None
-        prev_reports = bool(REPORTING.search(masked))
+        prev_masked = masked
         prev_tail = masked[sentences[-1][0] :][-WINDOW:] if sentences else ""
         prev_text = text
     for quote in quotes:
