@@ -87,13 +87,19 @@ ABBREV = re.compile(
 
 DOT = "\x01"  # an abbreviation's full stop, hidden from the sentence and phrase rules
 WINDOW = 600  # characters on each side of a quotation that the rules read
-ABBR_DOT = re.compile(
-    r"\b(?:Mr|Mrs|Ms|Dr|Sen|Sens|Rep|Reps|Gov|Govs|Gen|Lt|Col|Capt|Prof|Rev|St|Jr|Sr|Pres|Adm|"
-    r"Sgt|Ft|Mt|Messrs|Inc|Corp|Co|Ltd|No|vs|Jan|Feb|Aug|Sept|Sep|Oct|Nov|Dec)\.(?=[\s,;)’”\"'-])"
-    r"|\b(?:Ala|Ariz|Ark|Calif|Colo|Conn|Del|Fla|Ga|Ill|Ind|Kan|Ky|La|Md|Mass|Mich|Minn|Miss|"
-    r"Mo|Mont|Neb|Nev|Okla|Ore|Pa|Tenn|Tex|Va|Vt|Wash|Wis|Wyo)\.(?=[,)])"
-    r"|\b[A-Z]\.(?=[A-Z]\.|\s+[A-Za-z]|[,;)’”\"'-])"
-)
+TITLE_ABBR = {
+    "Mr", "Mrs", "Ms", "Dr", "Sen", "Sens", "Rep", "Reps", "Gov", "Govs", "Gen", "Lt", "Col",
+    "Capt", "Prof", "Rev", "St", "Jr", "Sr", "Pres", "Adm", "Sgt", "Ft", "Mt", "Messrs", "Inc",
+    "Corp", "Co", "Ltd", "No", "vs", "Jan", "Feb", "Aug", "Sept", "Sep", "Oct", "Nov", "Dec",
+}  # fmt: skip
+STATE_ABBR = {
+    "Ala", "Ariz", "Ark", "Calif", "Colo", "Conn", "Del", "Fla", "Ga", "Ill", "Ind", "Kan", "Ky",
+    "La", "Md", "Mass", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb", "Nev", "Okla", "Ore", "Pa",
+    "Tenn", "Tex", "Va", "Vt", "Wash", "Wis", "Wyo",
+}  # fmt: skip
+# A short word and a full stop: a candidate abbreviation, checked against the lists above.
+ABBR_CANDIDATE = re.compile(r"\b(?:[A-Z][A-Za-z]{0,5}|vs)\.")
+INITIAL_NEXT = re.compile(r"[A-Z]\.|\s+[A-Za-z]|[,;)’”\"'-]")
 QUOTE_CHAR = re.compile("[“”‘’\"']")
 TOKEN = re.compile(r"[^\W_]+")
 BREAK = re.compile(rf"([.!?{MASK}])\s+(\S)")
@@ -280,7 +286,21 @@ def _hide_abbreviation_dots(masked: str) -> str:
     """Abbreviation full stops (Mr., Sen., U.S., Mich.,) become ``DOT``, keeping offsets."""
     if "." not in masked:
         return masked
-    return ABBR_DOT.sub(lambda m: m.group(0)[:-1] + DOT, masked)
+    return ABBR_CANDIDATE.sub(lambda m: _abbreviation(masked, m), masked)
+
+
+def _abbreviation(text: str, m: re.Match) -> str:
+    word, end = m.group(0)[:-1], m.end()
+    nxt = text[end : end + 1]
+    if word in TITLE_ABBR:
+        hidden = nxt != "" and (nxt in ",;)’”\"'-" or nxt.isspace())
+    elif word in STATE_ABBR:
+        hidden = nxt in (",", ")")
+    elif len(word) == 1:
+        hidden = bool(INITIAL_NEXT.match(text, end))
+    else:
+        hidden = False
+    return word + DOT if hidden else m.group(0)
 
 
 def _sentences(masked: str, spans, text: str) -> list[tuple[int, int]]:
@@ -343,26 +363,45 @@ class _Context:
         if not self.max_words:
             return []
         folded = phrase.lower()
-        tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(folded)]
         found = []
-        i, count = 0, len(tokens)
-        while i < count:
-            if tokens[i][2] not in self.first_words:
-                i += 1
-                continue
-            for size in range(min(self.max_words, count - i), 0, -1):
-                key = " ".join(t[2] for t in tokens[i : i + size])
-                name = self.forms.get(key)
+        resume = 0
+        for start in self._starts(folded):
+            if start < resume:
+                continue  # inside the name just found
+            m = TOKEN.match(folded, start)
+            words, ends, pos = [m.group()], [m.end()], m.end()
+            while len(words) < self.max_words:
+                nxt = TOKEN.search(folded, pos)
+                if not nxt:
+                    break
+                words.append(nxt.group())
+                ends.append(nxt.end())
+                pos = nxt.end()
+            for size in range(len(words), 0, -1):
+                name = self.forms.get(" ".join(words[:size]))
                 if name:
-                    end = tokens[i + size - 1][1]
+                    end = resume = ends[size - 1]
                     tail = folded[end : end + 2]
                     possessive = tail in ("'s", "’s") or tail[:1] in ("'", "’")
-                    found.append((tokens[i][0], name, possessive))
-                    i += size
+                    found.append((start, name, possessive))
                     break
-            else:
-                i += 1
         return found
+
+    def _starts(self, folded: str) -> list[int]:
+        """Offsets where a first word of a name stands as a whole word (``str.find`` scans)."""
+        starts = []
+        n = len(folded)
+        for word in self.first_words:
+            at = folded.find(word)
+            while at >= 0:
+                end = at + len(word)
+                if (at == 0 or not folded[at - 1].isalnum()) and (
+                    end == n or not folded[end].isalnum()
+                ):
+                    starts.append(at)
+                at = folded.find(word, end)
+        starts.sort()
+        return starts
 
     def by_role(self, noun: str) -> str | None:
         """The person last mentioned who holds the role ``noun`` ("senator", "governor")."""
