@@ -257,16 +257,19 @@ def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[
             groups[i].roles.add(c.role)
     # Surnames of the full forms (fixed from here on: only single words are added below).
     surnames = [[f.split()[-1] for f in seen if " " in f] for seen in forms]
+    surname_groups: dict[str, list[int]] = {}
     for c in cands:
         if len(c.words) != 1:
             continue
         word = c.words[0]
         key = name_key(word)
-        match = [
-            i
-            for i in range(len(surnames))
-            if any(similar_surname(word, surname) for surname in surnames[i])
-        ]
+        if word not in surname_groups:
+            surname_groups[word] = [
+                i
+                for i in range(len(surnames))
+                if any(similar_surname(word, surname) for surname in surnames[i])
+            ]
+        match = surname_groups[word]
         if not match:
             exact = [i for i, g in enumerate(groups) if key in {name_key(f) for f in forms[i]}]
             match = exact
