@@ -217,6 +217,8 @@ class QuoteRef:
 
 def _normalise_marks(text: str) -> str:
     """Typewriter quotes '' and `` become a straight double quote, keeping every offset."""
+    if "''" not in text and "``" not in text:
+        return text
     text = text.replace("``", ' "')
 
     def repl(m):
@@ -273,13 +275,19 @@ def scan(text: str, carry: str | None = None):
 
 
 def _mask(text: str, spans) -> str:
-    chars = list(text)
+    """``text`` with each quotation, marks included, replaced by ``MASK`` characters."""
+    if not spans:
+        return text
+    pieces, pos = [], 0
     for start, end, _kind, closed in spans:
-        lo = max(0, start - 1)
+        lo = max(pos, start - 1)
         hi = min(len(text), end + (1 if closed else 0))
-        for k in range(lo, hi):
-            chars[k] = MASK
-    return "".join(chars)
+        if hi > lo:
+            pieces.append(text[pos:lo])
+            pieces.append(MASK * (hi - lo))
+            pos = hi
+    pieces.append(text[pos:])
+    return "".join(pieces)
 
 
 def _hide_abbreviation_dots(masked: str) -> str:
