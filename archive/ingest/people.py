@@ -32,8 +32,9 @@ _UP = "A-ZÀ-ÖØ-Þ"
 _LOW = "a-zà-öø-ÿ"
 NAME_WORD = (
     r"(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Capt|Prof|Rev|St|Jr|Sr|Pres|Adm|Sgt)\.(?=\s)"
+    rf"|[{_UP}][{_LOW}]?[{_UP}][{_LOW}]+"  # McCrory, DeMoro, LeBron: before the plain form
     rf"|[{_UP}][{_LOW}]+(?:-[{_UP}]?[{_LOW}]+|[’'][{_UP}][{_LOW}]+)*"
-    rf"|[{_UP}][{_LOW}]?[{_UP}][{_LOW}]+|[{_UP}]\.(?:[{_UP}]\.)*|[{_UP}]{{2,4}}\b)"
+    rf"|[{_UP}]\.(?:[{_UP}]\.)*|[{_UP}]{{2,4}}\b)"
 )
 PARTICLE = r"(?:von der|van der|van den|de la|von|van|de|del|della|di|da|du|bin|ibn|al-|el-)"
 RUN = re.compile(

@@ -172,6 +172,7 @@ NEXT_VERB_NP = re.compile(
     rf"^\s*(?:{FINITE})\s+(?P<np>{NAME_WORD_RE}(?:\s+{NAME_WORD_RE}){{0,4}})\s*(?:[.,]|$)"
 )
 PHRASE = re.compile(rf"{_NP}{{1,80}}")
+DETERMINED = re.compile(r"\s*(?:the|a|an|one)\s")
 APPOSED = re.compile(rf",\s*(?P<np>{_NP}{{1,60}})(?:,|[.!?]?\s*$)")
 PRONOUN_SUBJECT = re.compile(
     r"^\W*(?:(?:but|and|so|then|still|yet|now|later|instead)\s+)?(?P<pronoun>he|she)\s+"
@@ -535,7 +536,7 @@ def _a_np_verb(after, ctx):
 
 def _a_verb_np(after, ctx):
     m = A_VERB_NP.match(after)
-    if m and (m.group("np")[0].isupper() or _has_name(m.group("np"), ctx)):
+    if m:
         return _resolve_apposed(after, m, ctx)
     return None
 
@@ -562,7 +563,7 @@ def _a_sentence_end(after, ctx):
         if who[0] or who[1]:
             return who
     m = A_END_VERB_NP.search(after)
-    if m and (m.group("np")[0].isupper() or _has_name(m.group("np"), ctx)):
+    if m:
         who = _resolve_apposed(after, m, ctx)
         if who[0] or who[1]:
             return who
@@ -574,14 +575,20 @@ AFTER_RULES = (_a_np_verb, _a_verb_np, _a_any_verb, _a_according_or_dash, _a_sen
 
 
 def _resolve_apposed(after: str, m: re.Match, ctx: _Context):
-    """``said the bureau's director, James B. Comey, on Monday``: the name in apposition wins."""
-    who = _resolve(m.group("np"), ctx)
+    """``said X``: X when it names someone (``said Sen. Brian Schatz``), else the name in
+    apposition (``said the bureau's director, James B. Comey, on Monday``), else X as a label
+    (``said a senior official``)."""
+    np = m.group("np")
+    named = np[0].isupper() or _has_name(np, ctx)
+    who = _resolve(np, ctx) if named else (None, "")
     if not who[0]:
         nxt = APPOSED.match(after, m.end())
         if nxt and ctx.persons_in(nxt.group("np")):
-            named = _resolve(nxt.group("np"), ctx)
-            if named[0]:
-                return named
+            person = _resolve(nxt.group("np"), ctx)
+            if person[0]:
+                return person
+    if not named and DETERMINED.match(np):
+        return _resolve(np, ctx)  # "said a senior Government source"
     return who
 
 
