@@ -336,3 +336,21 @@ def test_one_megabyte_paragraph_is_extracted_in_linear_time(size):
     assert found[0].speaker == "John Smith"
     # Linear work takes about a second here; a quadratic scan takes minutes.
     assert elapsed < 20
+
+
+def test_she_goes_to_the_last_woman_named_not_the_last_person():
+    found = find(
+        "Hillary Clinton spoke at a campaign stop in Toledo, Ohio, on Monday.",
+        "She attacked Donald Trump over his taxes at length.",
+        "She says Trump represents the “same rigged system that he claims he is going to fix.”",
+    )
+    assert quote_starting(found, "same rigged").speaker == "Hillary Clinton"
+
+
+def test_he_skips_a_woman_named_in_between():
+    found = find(
+        "Sen. Bernie Sanders arrived in Washington on Tuesday. Rep. Nancy Pelosi met him at "
+        "the Capitol.",
+        "“We have a lot of work to do before the convention in July,” he said.",
+    )
+    assert quote_starting(found, "We have a lot").speaker == "Bernie Sanders"

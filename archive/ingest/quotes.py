@@ -32,7 +32,14 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from .people import PersonMention, surface_forms
+from .names import (
+    FEMALE_GIVEN_NAMES,
+    FEMALE_TITLES,
+    GIVEN_NAMES,
+    MALE_TITLES,
+    UNISEX_GIVEN_NAMES,
+)
+from .people import PersonMention, name_key, surface_forms
 
 FRAGMENT_WORDS = 6
 MASK = "\x00"
@@ -172,6 +179,7 @@ NEXT_VERB_NP = re.compile(
     rf"^\s*(?:{FINITE})\s+(?P<np>{NAME_WORD_RE}(?:\s+{NAME_WORD_RE}){{0,4}})\s*(?:[.,]|$)"
 )
 PHRASE = re.compile(rf"{_NP}{{1,80}}")
+PRONOUN_WORD = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
 DETERMINED = re.compile(r"\s*(?:the|a|an|one)\s")
 APPOSED = re.compile(rf",\s*(?P<np>{_NP}{{1,60}})(?:,|[.!?]?\s*$)")
 PRONOUN_SUBJECT = re.compile(
@@ -350,6 +358,9 @@ class _Context:
         self.first_words = {k.split()[0] for k in self.forms if k}
         self.max_words = max((len(k.split()) for k in self.forms if k), default=0)
         self.last_person: str | None = None
+        self.last_he: str | None = None  # the last person who may be "he"
+        self.last_she: str | None = None  # the last person who may be "she"
+        self.gender = {person.name: _gender(person) for person in people}
         self.last_thing: str | None = None
         # Role words of each person ("senator" for "Sen. Ted Cruz"), for "the senator said".
         self.roles: dict[str, set[str]] = {}
@@ -362,6 +373,23 @@ class _Context:
                 self.roles[person.name] = words
         self.seen: dict[str, int] = {}  # person name -> order of their latest mention
         self.clock = 0
+
+    def set_last(self, name: str) -> None:
+        """``name`` is now the antecedent for he/she (as their gender allows)."""
+        self.last_person = name
+        gender = self.gender.get(name)
+        if gender != "f":
+            self.last_he = name
+        if gender != "m":
+            self.last_she = name
+
+    def pronoun(self, word: str) -> str | None:
+        """The person "he" or "she" stands for: the last one named who can be that."""
+        if word in ("he", "him"):
+            return self.last_he or self.last_person
+        if word in ("she", "her"):
+            return self.last_she or self.last_person
+        return self.last_person
 
     def mention(self, name: str) -> None:
         self.clock += 1
@@ -421,6 +449,22 @@ class _Context:
         return max(holders, key=lambda name: self.seen.get(name, 0))
 
 
+def _gender(person: PersonMention) -> str | None:
+    """ "f", "m" or None (not known) from a person's titles or given name."""
+    for role in person.roles:
+        words = set(name_key(role).split())
+        if words & FEMALE_TITLES:
+            return "f"
+        if words & MALE_TITLES:
+            return "m"
+    given = name_key(person.name.split()[0]) if person.name.split() else ""
+    if given in FEMALE_GIVEN_NAMES:
+        return "f"
+    if given in GIVEN_NAMES and given not in UNISEX_GIVEN_NAMES and " " in person.name:
+        return "m"
+    return None
+
+
 def _fold(text: str) -> str:
     """Lower-case letters kept at their offsets, everything else a space (for name matching)."""
     return NON_ALNUM.sub(" ", text)
@@ -446,7 +490,8 @@ def _resolve(np: str, ctx: _Context) -> tuple[str | None, str]:
     low = np.lower()
     if low in PRONOUNS:
         if PRONOUNS[low] == "person":
-            return (ctx.last_person, ctx.last_person) if ctx.last_person else (None, np)
+            person = ctx.pronoun(low)
+            return (person, person) if person else (None, np)
         if PRONOUNS[low] == "thing":
             return None, ctx.last_thing or np
         return None, np
@@ -740,14 +785,19 @@ def find_quotes(paragraphs: list[str], people: list[PersonMention] | None = None
         last_in_paragraph = None
         para_subject = None
         for start, end, _kind, closed in spans:
-            while e_start < len(starts) and starts[e_start][0] < start:
-                ctx.last_person = para_subject = starts[e_start][1]
+            k = max(0, bisect.bisect_right(sentence_starts, start - 1) - 1)
+            s0, s1 = sentences[k] if sentences else (0, len(text))
+            # Antecedents for he/she: people named before the pronoun of this sentence, if
+            # it has one before the quotation ("She says Trump represents “…”": not Trump).
+            pronoun = PRONOUN_WORD.search(masked, s0, max(s0, start - 1))
+            limit = pronoun.start() if pronoun else start
+            while e_start < len(starts) and starts[e_start][0] < limit:
+                para_subject = starts[e_start][1]
+                ctx.set_last(para_subject)
                 e_start += 1
             while e_mention < len(mentions) and mentions[e_mention][0] < start:
                 ctx.mention(mentions[e_mention][1])
                 e_mention += 1
-            k = max(0, bisect.bisect_right(sentence_starts, start - 1) - 1)
-            s0, s1 = sentences[k] if sentences else (0, len(text))
             before = masked[max(s0, start - 1 - WINDOW) : max(s0, start - 1)]
             after = masked[min(end + 1, s1) : min(s1, end + 1 + WINDOW)] if closed else ""
             who = _after(after, ctx) if after.strip(" \t") else None
@@ -799,7 +849,7 @@ def find_quotes(paragraphs: list[str], people: list[PersonMention] | None = None
             quotes.append(quote)
             last_in_paragraph = quote
             if speaker:
-                ctx.last_person = speaker
+                ctx.set_last(speaker)
                 ctx.mention(speaker)
             elif label:
                 ctx.last_thing = label
@@ -808,7 +858,7 @@ def find_quotes(paragraphs: list[str], people: list[PersonMention] | None = None
         last_span_end = spans[-1][1] if spans else -1
         for pos, name in starts[e_start:]:
             if pos > last_span_end:
-                ctx.last_person = name
+                ctx.set_last(name)
         for _pos, name in mentions[e_mention:]:
             ctx.mention(name)
         prev_last = last_in_paragraph
