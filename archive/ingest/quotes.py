@@ -8,22 +8,40 @@ A quotation left open at the end of a paragraph continues when the next paragrap
 opens with a quote mark (the convention for quotations over several paragraphs);
 otherwise it ends with its paragraph. Quotations under six words are fragments.
 
-Speakers, in order of preference for each quotation:
+Speakers, in order of preference for each quotation (abbreviation stops such as Mr.,
+Sen., U.S. and Mich., and party tags such as "(R-Tex.)", are hidden first):
 
-A. after it in the same sentence: ``‘…,’ Putin said`` / ``said Mr Macron`` /
-   ``he added`` / ``according to X`` / ``…, the Kremlin said.`` at the sentence end;
+A. after it in the same sentence: ``‘…,’ Putin said`` / ``said Mr. Macron`` / ``said
+   undecided voter Jane Hooton`` / ``he added`` / ``Dawson shouted`` / ``agrees Michelle
+   Stevens`` / ``according to X`` / ``― Karen Bobadilla`` / ``…” about the decision, said
+   X`` / ``said the bureau's director, James B. Comey,`` (the name in apposition wins) /
+   ``…, the Kremlin said.`` at the sentence end; when the mark ends the sentence
+   (``…, OK?” Trump said.``) the next sentence counts if it is just the attribution;
 B. before it in the same sentence: the subject of the first reporting verb
-   (``X said:``, ``X told reporters that``, ``X, the EU's chief, said``, ``…, who said``);
-   a participle (``…, saying: ‘…’``) takes the subject of its sentence;
+   (``X said:``, ``X told reporters that``, ``X, the EU's chief, said``, ``X, 31, a
+   photographer, said``, ``…, who said``, ``Bannon, who Beck called``); a participle
+   (``…, saying: ‘…’``) takes the subject of its sentence;
 C. a sentence ending with a colon just before a quotation paragraph;
+E. the subject of its sentence when no verb of speech is there: the person named
+   nearest the quotation at the start of a clause, not after a preposition or a verb
+   (``In an August speech, Trump attacked “…”``, ``After X criticized Y, Hillary shot
+   back, “…”``), a pronoun subject, or a possessive kept as a label (``Rubio’s campaign``);
 D. the speaker of the previous quotation in the same paragraph or of the quotation this
-   one continues.
+   one continues;
+F. a quotation that opens its sentence with nothing to attribute it: the subject of the
+   reporting verb in the sentence before; at the start of a paragraph, the speaker of the
+   previous paragraph's last quotation, else whom that paragraph reported.
 
 A speaker phrase naming a person of the story links to that person (under their fullest
-name); a pronoun (he, she) goes to the last person who spoke or began a sentence; "it"
-and "they" go to the last speaker that is not a person. Other phrases ("the Kremlin",
-"a senior Government source", "No 10", "one source close to Mr Macron") are kept as the
-label with no person.
+name, or a given name alone when one person of the story has it); a role noun ("the
+Vermont senator") goes to the person last mentioned with that title; "he" and "she" go
+to the last person who spoke or began a sentence before the pronoun and who can be that
+gender (from the given name or a title; unknown fits both); "it" and "they" go to the
+last speaker that is not a person. Other phrases ("the Kremlin", "a senior Government
+source", "No 10", "one source close to Mr Macron") are kept as the label with no person
+when they read as a noun phrase. Every rule reads at most ``WINDOW`` characters around a
+quotation and every pass over a paragraph is linear, so a paragraph of a megabyte takes
+about a second.
 """
 
 from __future__ import annotations
