@@ -354,3 +354,35 @@ def test_he_skips_a_woman_named_in_between():
         "“We have a lot of work to do before the convention in July,” he said.",
     )
     assert quote_starting(found, "We have a lot").speaker == "Bernie Sanders"
+
+
+def test_name_in_apposition_before_the_verb():
+    assert (
+        speaker_of(
+            "The despicable attacks",
+            "''The despicable attacks in Brussels draw us all together,'' Ms. Merkel's "
+            "spokesman, Steffen Seibert, wrote on Twitter.",
+        )
+        == "Steffen Seibert"
+    )
+
+
+def test_told_is_followed_by_the_listener_not_the_speaker():
+    quote = quote_starting(
+        find(
+            "“Eventually, positions are gonna soften on Donald Trump, whether it’s now or "
+            "later,” California Rep. Duncan Hunter’s chief of staff, Joe Kasper, told POLITICO "
+            "before the interview."
+        ),
+        "Eventually",
+    )
+    assert quote.speaker == "Joe Kasper"
+
+
+def test_clause_before_the_speaker_is_not_a_label():
+    found = find(
+        "Mark Cross wrote the speech for Sen. Smith.",
+        "Despite what he wrote in the speech about Clinton, Cross said he “may yet have to "
+        "vote for her because of the deficiencies of my own party's nominee.”",
+    )
+    assert quote_starting(found, "may yet").speaker == "Mark Cross"

@@ -161,9 +161,12 @@ NOT_SUBJECT = re.compile(r"^\s*(?:and|but|or|to|in|of|for|by|with|as)\b")
 _NP = rf"[^,.;:!?{MASK}]"
 A_NP_VERB = re.compile(rf"^[\s,;—–-]*(?P<np>(?=\S){_NP}{{1,80}}?)\s+(?:\w+ly\s+)?(?:{FINITE})\b")
 A_NP_APPOSITIVE_VERB = re.compile(
-    rf"^[\s,;—–-]*(?P<np>(?=\S){_NP}{{1,60}}?),{_NP}{{1,200}},\s*(?:\w+ly\s+)?(?:{FINITE})\b"
+    rf"^[\s,;—–-]*(?P<np>(?=\S){_NP}{{1,80}}?),(?P<app>{_NP}{{1,200}}),\s*(?:\w+ly\s+)?(?:{FINITE})\b"
 )
-A_VERB_NP = re.compile(rf"^[\s,;—–-]*(?:\w+ly\s+)?(?:{FINITE})\s+(?P<np>{_NP}{{1,80}})")
+# "said X" (after "told", X is who was told).
+A_VERB_NP = re.compile(
+    rf"^[\s,;—–-]*(?:\w+ly\s+)?(?!told\b|tells?\b)(?:{FINITE})\s+(?P<np>{_NP}{{1,80}})"
+)
 # "‘…,’ Dawson shouted" / "…,” agrees Michelle Stevens": any verb, with a name or he/she.
 A_NAME_ANY_VERB = re.compile(
     rf"^[\s,;—–-]*(?P<np>he|she|(?:the\s+)?{NAME_WORD_RE}(?:\s+{NAME_WORD_RE}){{0,3}})"
@@ -186,7 +189,9 @@ A_DASH = re.compile(
 A_END_NP_VERB = re.compile(
     rf"[,{MASK}]\s*(?P<np>{_NP}{{1,80}}?)\s+(?:\w+ly\s+)?(?:{FINITE})\b{_NP}{{0,40}}[.!?]?\s*$"
 )
-A_END_VERB_NP = re.compile(rf",\s*(?:\w+ly\s+)?(?:{FINITE})\s+(?P<np>{_NP}{{1,80}})")
+A_END_VERB_NP = re.compile(
+    rf",\s*(?:\w+ly\s+)?(?!told\b|tells?\b)(?:{FINITE})\s+(?P<np>{_NP}{{1,80}})"
+)
 A_END_ACCORDING = re.compile(rf",\s*according to (?P<np>{_NP}{{1,80}})[.!?]?\s*$")
 NEXT_NP_VERB = re.compile(
     rf"^\s*(?P<np>{_NP}{{1,60}}?)\s+(?:\w+ly\s+)?(?:{FINITE})\b(?={_NP}{{0,150}}(?:[.!?,]|$))"
@@ -217,6 +222,13 @@ GOOD_LABEL = re.compile(
     r"^(?:(?:the|a|an|one|two|three|several|some|many|another|his|her|their|its)\b|[A-Z]|\d+\s+[a-z]"
     r"|(?:[a-z][\w-]*\s+){1,4}[A-Z][\w’'-]+(?:\s+[A-Z][\w’'.\x01-]*)*$)"
 )
+# First words of a clause that is not a speaker: "Despite what he (wrote)", "Will the self-".
+NOT_LABEL_START = {
+    "despite", "will", "would", "could", "should", "can", "may", "might", "did", "does", "do",
+    "is", "are", "was", "were", "has", "have", "had", "in", "on", "at", "for", "with", "from",
+    "during", "under", "over", "without", "after", "before", "since", "while", "when", "if",
+    "although", "though", "because", "unlike", "like", "once", "until", "what", "how", "why",
+}  # fmt: skip
 # Words after which a person is the object of a clause, not its subject.
 NOT_BEFORE_SUBJECT = {"whether", "that", "if", "whom", "than"}
 # "(R-Tex.)", "(D)": party tags after a name, blanked out (offsets kept).
@@ -524,6 +536,9 @@ def _resolve(np: str, ctx: _Context) -> tuple[str | None, str]:
         if holder:
             return holder, holder
     label = _label(np)
+    first = low.split()[0]
+    if first in NOT_LABEL_START or (first.endswith("ing") and first not in ("king",)):
+        return None, ""  # "Despite what he", "Speaking to MSNBC’s Morning Joe"
     return (None, label) if GOOD_LABEL.match(label) else (None, "")
 
 
@@ -592,8 +607,15 @@ def _a_np_verb(after, ctx):
     if m and len(m.group("np").split()) <= 8 and not NOT_SUBJECT.match(m.group("np")):
         return _resolve(m.group("np"), ctx)
     m = A_NP_APPOSITIVE_VERB.match(after)
-    if m and len(m.group("np").split()) <= 5 and _name_like(m.group("np")):
-        return _resolve(m.group("np"), ctx)
+    if m:
+        # "…,” Ms. Merkel's spokesman, Steffen Seibert, wrote: the name in apposition.
+        named = [p for p in ctx.persons_in(m.group("np")) if not p[2]]
+        if not named and len(m.group("app").split()) <= 5:
+            persons = [p for p in ctx.persons_in(m.group("app")) if not p[2]]
+            if persons and not APPOSITIVE.match(m.group("app")):
+                return persons[0][1], persons[0][1]
+        if len(m.group("np").split()) <= 5 and _name_like(m.group("np")):
+            return _resolve(m.group("np"), ctx)
     return None
 
 
