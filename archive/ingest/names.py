@@ -646,3 +646,43 @@ STOP = {
     "might", "must", "was", "were", "is", "are", "be", "been", "has", "have", "had", "did",
     "does", "new", "old", "former", "late", "young", "top", "senior", "junior", "chief",
 }  # fmt: skip
+
+# Given names of women, and names given to both men and women, for "she" and "he": a
+# given name in GIVEN_NAMES and in neither set is a man's.
+FEMALE_GIVEN_NAMES = {
+    "abby", "abigail", "aisha", "alexandra", "alexandria", "alice", "alicia", "alison", "amanda",
+    "amber", "amy", "ana", "andrea", "angela", "angelina", "anita", "ann", "anna", "annalena",
+    "anne", "annie", "april", "ashley", "ayanna", "barbara", "beata", "beatrice", "beth", "betsy",
+    "betty", "brenda", "brigid", "camilla", "carla", "carly", "carmen", "carol", "caroline",
+    "catherine", "cecilia", "charlotte", "chelsea", "cheryl", "christina", "christine", "cindy",
+    "claire", "clara", "condoleezza", "cristina", "cynthia", "debbie", "deborah", "diana",
+    "diane", "dianne", "donna", "elaine", "eleanor", "elena", "elise", "elizabeth", "ellen",
+    "emily", "emma", "eva", "evelyn", "fatima", "fiona", "georgia", "gina", "giorgia", "grace",
+    "gretchen", "harriet", "heather", "heidi", "helen", "hilary", "hillary", "hope", "huma",
+    "ilhan", "ingrid", "isabel", "ivanka", "jane", "janet", "janice", "jeanne", "jen", "jennifer",
+    "jessica", "jill", "joan", "joanna", "jodi", "joyce", "judith", "judy", "julia", "julie",
+    "kamala", "karen", "karin", "kate", "katherine", "kathleen", "kathy", "katie", "katrina",
+    "katy", "kay", "kayleigh", "kellyanne", "kimberly", "kirsten", "kristen", "kristi", "lara",
+    "laura", "lauren", "lesley", "linda", "lisa", "liz", "liza", "lois", "loretta", "louise",
+    "lucy", "madeleine", "maggie", "maria", "marie", "marina", "marsha", "martha", "mary",
+    "maureen", "maxine", "megyn", "melania", "melissa", "michele", "michelle", "nadia", "nancy",
+    "naomi", "natalia", "natalie", "neera", "nicole", "nikki", "nina", "olivia", "oprah",
+    "pamela", "patricia", "paula", "penny", "priti", "rachel", "rashida", "rebecca", "rosa",
+    "rose", "ruby", "ruth", "sally", "samantha", "sandra", "sara", "sarah", "sharon", "sheila",
+    "sonia", "sophie", "stephanie", "sue", "susan", "suzanne", "svetlana", "tammy", "tanya",
+    "teresa", "theresa", "tiffany", "tina", "tulsi", "ursula", "valerie", "vanessa", "victoria",
+    "wendy", "yasmin", "yulia", "zoe",
+}  # fmt: skip
+UNISEX_GIVEN_NAMES = {
+    "ariel", "dana", "jackie", "jamie", "jan", "jean", "jess", "jo", "jordan", "kelly", "kim",
+    "lee", "leslie", "lindsey", "marion", "nicola", "pat", "robin", "sam", "shannon", "terry",
+    "tracy",
+}  # fmt: skip
+# Titles and role words that tell a woman from a man.
+FEMALE_TITLES = {
+    "mrs", "ms", "miss", "dame", "lady", "madam", "congresswoman", "spokeswoman", "chairwoman",
+    "queen", "princess", "duchess", "dutchess", "businesswoman",
+}  # fmt: skip
+MALE_TITLES = {
+    "mr", "sir", "lord", "congressman", "spokesman", "king", "prince", "duke", "businessman",
+}  # fmt: skip

@@ -21,10 +21,10 @@ How a capitalised run of words becomes a person:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from .names import DEMONYMS, GIVEN_NAMES, HONORIFICS, ORG_WORDS, PLACES, ROLE_WORDS, STOP
 
@@ -32,8 +32,9 @@ _UP = "A-ZÀ-ÖØ-Þ"
 _LOW = "a-zà-öø-ÿ"
 NAME_WORD = (
     r"(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Capt|Prof|Rev|St|Jr|Sr|Pres|Adm|Sgt)\.(?=\s)"
+    rf"|[{_UP}][{_LOW}]?[{_UP}][{_LOW}]+"  # McCrory, DeMoro, LeBron: before the plain form
     rf"|[{_UP}][{_LOW}]+(?:-[{_UP}]?[{_LOW}]+|[’'][{_UP}][{_LOW}]+)*"
-    rf"|[{_UP}][{_LOW}]?[{_UP}][{_LOW}]+|[{_UP}]\.(?:[{_UP}]\.)*|[{_UP}]{{2,4}}\b)"
+    rf"|[{_UP}]\.(?:[{_UP}]\.)*|[{_UP}]{{2,4}}\b)"
 )
 PARTICLE = r"(?:von der|van der|van den|de la|von|van|de|del|della|di|da|du|bin|ibn|al-|el-)"
 RUN = re.compile(
@@ -47,18 +48,18 @@ SPEECH_AFTER = re.compile(
 )
 
 
-_NOT_KEY = re.compile(r"[^a-z0-9]+")
+NON_KEY = re.compile(r"[^a-z0-9]+")
+SENTENCE_START = re.compile(r"[.!?:“‘\"'(—–-]\s*$|^\s*$")
 
 
-@lru_cache(maxsize=1 << 17)
+@functools.lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """Matching key for a name: accents folded, case and punctuation dropped."""
     if name.isascii():
-        folded = name
-    else:
-        folded = unicodedata.normalize("NFKD", name)
-        folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return _NOT_KEY.sub(" ", folded.lower()).strip()
+        return NON_KEY.sub(" ", name.lower()).strip()
+    folded = unicodedata.normalize("NFKD", name)
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return NON_KEY.sub(" ", folded.lower()).strip()
 
 
 @dataclass
@@ -125,6 +126,7 @@ def _edit_distance(a: str, b: str, limit: int = 2) -> int:
     return prev[-1]
 
 
+@functools.lru_cache(maxsize=65536)
 def similar_surname(a: str, b: str) -> bool:
     """Two spellings of one surname: equal, or long enough and one or two edits apart."""
     a, b = name_key(a), name_key(b)
@@ -143,6 +145,7 @@ def similar_given(a: str, b: str) -> bool:
     return min(len(a), len(b)) >= 4 and a[0] == b[0] and _edit_distance(a, b, 1) <= 1
 
 
+@functools.lru_cache(maxsize=65536)
 def same_person(a: str, b: str) -> bool:
     """Whether two full names (two words or more) are spellings of one person's name."""
     wa, wb = a.split(), b.split()
@@ -177,7 +180,7 @@ def _candidates(text: str, known: KnownNames | None):
         words = raw.split()
         start = m.start()
         before = text[max(0, start - 3) : start]
-        sentence_start = start == 0 or bool(re.search(r"[.!?:“‘\"'(—–-]\s*$|^\s*$", before))
+        sentence_start = start == 0 or bool(SENTENCE_START.search(before))
         evidence = False
         role = []
         while words:
@@ -262,16 +265,21 @@ def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[
         groups[i].count += 1
         if c.role:
             groups[i].roles.add(c.role)
+    # Surnames of the full forms (fixed from here on: only single words are added below).
+    surnames = [[f.split()[-1] for f in seen if " " in f] for seen in forms]
+    surname_groups: dict[str, list[int]] = {}
     for c in cands:
         if len(c.words) != 1:
             continue
         word = c.words[0]
         key = name_key(word)
-        match = [
-            i
-            for i, g in enumerate(groups)
-            if any(similar_surname(word, f.split()[-1]) for f in forms[i] if " " in f)
-        ]
+        if word not in surname_groups:
+            surname_groups[word] = [
+                i
+                for i in range(len(surnames))
+                if any(similar_surname(word, surname) for surname in surnames[i])
+            ]
+        match = surname_groups[word]
         if not match:
             exact = [i for i, g in enumerate(groups) if key in {name_key(f) for f in forms[i]}]
             match = exact

@@ -8,30 +8,56 @@ A quotation left open at the end of a paragraph continues when the next paragrap
 opens with a quote mark (the convention for quotations over several paragraphs);
 otherwise it ends with its paragraph. Quotations under six words are fragments.
 
-Speakers, in order of preference for each quotation:
+Speakers, in order of preference for each quotation (abbreviation stops such as Mr.,
+Sen., U.S. and Mich., and party tags such as "(R-Tex.)", are hidden first):
 
-A. after it in the same sentence: ``‘…,’ Putin said`` / ``said Mr Macron`` /
-   ``he added`` / ``according to X`` / ``…, the Kremlin said.`` at the sentence end;
+A. after it in the same sentence: ``‘…,’ Putin said`` / ``said Mr. Macron`` / ``said
+   undecided voter Jane Hooton`` / ``he added`` / ``Dawson shouted`` / ``agrees Michelle
+   Stevens`` / ``according to X`` / ``― Karen Bobadilla`` / ``…” about the decision, said
+   X`` / ``said the bureau's director, James B. Comey,`` (the name in apposition wins) /
+   ``…, the Kremlin said.`` at the sentence end; when the mark ends the sentence
+   (``…, OK?” Trump said.``) the next sentence counts if it is just the attribution;
 B. before it in the same sentence: the subject of the first reporting verb
-   (``X said:``, ``X told reporters that``, ``X, the EU's chief, said``, ``…, who said``);
-   a participle (``…, saying: ‘…’``) takes the subject of its sentence;
+   (``X said:``, ``X told reporters that``, ``X, the EU's chief, said``, ``X, 31, a
+   photographer, said``, ``…, who said``, ``Bannon, who Beck called``); a participle
+   (``…, saying: ‘…’``) takes the subject of its sentence;
 C. a sentence ending with a colon just before a quotation paragraph;
+E. the subject of its sentence when no verb of speech is there: the person named
+   nearest the quotation at the start of a clause, not after a preposition or a verb
+   (``In an August speech, Trump attacked “…”``, ``After X criticized Y, Hillary shot
+   back, “…”``), a pronoun subject, or a possessive kept as a label (``Rubio’s campaign``);
 D. the speaker of the previous quotation in the same paragraph or of the quotation this
-   one continues.
+   one continues;
+F. a quotation that opens its sentence with nothing to attribute it: the subject of the
+   reporting verb in the sentence before; at the start of a paragraph, the speaker of the
+   previous paragraph's last quotation, else whom that paragraph reported.
 
 A speaker phrase naming a person of the story links to that person (under their fullest
-name); a pronoun (he, she) goes to the last person who spoke or began a sentence; "it"
-and "they" go to the last speaker that is not a person. Other phrases ("the Kremlin",
-"a senior Government source", "No 10", "one source close to Mr Macron") are kept as the
-label with no person.
+name, or a given name alone when one person of the story has it); a role noun ("the
+Vermont senator") goes to the person last mentioned with that title; "he" and "she" go
+to the last person who spoke or began a sentence before the pronoun and who can be that
+gender (from the given name or a title; unknown fits both); "it" and "they" go to the
+last speaker that is not a person. Other phrases ("the Kremlin", "a senior Government
+source", "No 10", "one source close to Mr Macron") are kept as the label with no person
+when they read as a noun phrase. Every rule reads at most ``WINDOW`` characters around a
+quotation and every pass over a paragraph is linear, so a paragraph of a megabyte takes
+about a second.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
-from .people import PersonMention, surface_forms
+from .names import (
+    FEMALE_GIVEN_NAMES,
+    FEMALE_TITLES,
+    GIVEN_NAMES,
+    MALE_TITLES,
+    UNISEX_GIVEN_NAMES,
+)
+from .people import PersonMention, name_key, surface_forms
 
 FRAGMENT_WORDS = 6
 MASK = "\x00"
@@ -45,7 +71,12 @@ FINITE = (
     r"predicted|conceded|stressed|emphasised|emphasized|remarked|responded|answered|"
     r"countered|testified|pledged|quipped|wondered|complained|lamented|observed|concluded|"
     r"cautioned|mused|shouted|yelled|exclaimed|whispered|reiterated|maintained|contended|"
-    r"charged|blasted|slammed|thundered|proclaimed|announces|predicts|recounted"
+    r"charged|blasted|slammed|thundered|proclaimed|announces|predicts|recounted|reported|reports|"
+    r"agreed|agrees|responds|proclaims|asserted|asserts|questioned|offered|sniped|beamed|"
+    r"screamed|chanted|cried|retorted|interjected|scoffed|snapped|demanded|demands|pointed out|"
+    r"points out|went on|texted|emailed|concludes|counters|recalled|opined|acknowledges|"
+    r"explains|cautions|jokes|quipped|mocked|teased|cheered|bragged|griped|fumed|hinted|"
+    r"conceded|concedes|observes|adds|remarks|laments|complains|wonders|predicted|put it|puts it"
 )
 PARTICIPLE = (
     r"saying|adding|telling|noting|warning|calling|describing|arguing|insisting|explaining|"
@@ -79,6 +110,135 @@ ABBREV = re.compile(
     r"|\b[A-Z](?:\.[A-Z])*)$"
 )
 
+DOT = "\x01"  # an abbreviation's full stop, hidden from the sentence and phrase rules
+WINDOW = 600  # characters on each side of a quotation that the rules read
+TITLE_ABBR = {
+    "Mr", "Mrs", "Ms", "Dr", "Sen", "Sens", "Rep", "Reps", "Gov", "Govs", "Gen", "Lt", "Col",
+    "Capt", "Prof", "Rev", "St", "Jr", "Sr", "Pres", "Adm", "Sgt", "Ft", "Mt", "Messrs", "Inc",
+    "Corp", "Co", "Ltd", "No", "vs", "Jan", "Feb", "Aug", "Sept", "Sep", "Oct", "Nov", "Dec",
+}  # fmt: skip
+STATE_ABBR = {
+    "Ala", "Ariz", "Ark", "Calif", "Colo", "Conn", "Del", "Fla", "Ga", "Ill", "Ind", "Kan", "Ky",
+    "La", "Md", "Mass", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb", "Nev", "Okla", "Ore", "Pa",
+    "Tenn", "Tex", "Va", "Vt", "Wash", "Wis", "Wyo",
+}  # fmt: skip
+# A short word and a full stop: a candidate abbreviation, checked against the lists above.
+ABBR_CANDIDATE = re.compile(r"\b(?:[A-Z][A-Za-z]{0,5}|vs)\.")
+INITIAL_NEXT = re.compile(r"[A-Z]\.|\s+[A-Za-z]|[,;)’”\"'-]")
+QUOTE_CHAR = re.compile("[“”‘’\"']")
+TOKEN = re.compile(r"[^\W_]+")
+BREAK = re.compile(rf"([.!?{MASK}])\s+(\S)")
+NON_ALNUM = re.compile(r"[^\w]|_")
+AUX_RE = re.compile(AUX)
+ADVERBIAL = re.compile(
+    r"^(?:(?:on\s+|last\s+|this\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+    r"(?:\s+(?:morning|afternoon|evening|night))?|today|tonight|yesterday|recently|later|earlier|"
+    r"this\s+week|last\s+(?:week|month|year)|(?:in|at|on|during|after|before|via)\s+(?:a|an|the|"
+    r"his|her|their|its)\s+[\w-]+(?:\s+[\w-]+)?)\b[\s,]*",
+    re.I,
+)
+NAME_WORD_RE = r"(?:[A-Z][\w’'-]*|[A-Z][a-z]*\x01)"
+NAME_NP = re.compile(rf"^{NAME_WORD_RE}(?:\s+{NAME_WORD_RE}){{0,4}}$")
+CAPITALISED = re.compile(r"\b[A-Z][a-z]")
+ROLE_NOUNS = {
+    "sen": "senator", "gov": "governor", "rep": "representative", "congressman": "representative",
+    "congresswoman": "representative", "pres": "president", "secretary": "secretary",
+    "gen": "general", "spokeswoman": "spokesman", "spokesperson": "spokesman",
+    "mayor": "mayor", "nominee": "candidate", "candidate": "candidate",
+}  # fmt: skip
+ROLE_NP = re.compile(
+    r"^the\s+(?:[\w-]+\s+){0,3}?(?P<role>senator|governor|congressman|congresswoman|"
+    r"representative|president|secretary|mayor|spokesman|spokeswoman|general|nominee|candidate|"
+    r"chairman|chairwoman|speaker|leader|ambassador|director|judge|attorney)$",
+    re.I,
+)
+RELATIVE_END = re.compile(r",?\s*\b(?:who|which)$")
+RELATIVE = re.compile(r",\s*(?:who|which|whose)\b")
+# An appositive ("X, a Sanders superdelegate from …, said") that names someone else.
+APPOSITIVE = re.compile(r"^\s*(?:a|an|the|his|her|their|its|one|another|who|whose|\d+)\b", re.I)
+CLAUSE_WORD = re.compile(r"\b(?:that|and|but|as|while|when|where|after|before|because|if)\s")
+NOT_SUBJECT = re.compile(r"^\s*(?:and|but|or|to|in|of|for|by|with|as)\b")
+_NP = rf"[^,.;:!?{MASK}]"
+A_NP_VERB = re.compile(rf"^[\s,;—–-]*(?P<np>(?=\S){_NP}{{1,80}}?)\s+(?:\w+ly\s+)?(?:{FINITE})\b")
+A_NP_APPOSITIVE_VERB = re.compile(
+    rf"^[\s,;—–-]*(?P<np>(?=\S){_NP}{{1,80}}?),(?P<app>{_NP}{{1,200}}),\s*(?:\w+ly\s+)?(?:{FINITE})\b"
+)
+# "said X" (after "told", X is who was told).
+A_VERB_NP = re.compile(
+    rf"^[\s,;—–-]*(?:\w+ly\s+)?(?!told\b|tells?\b)(?:{FINITE})\s+(?P<np>{_NP}{{1,80}})"
+)
+# "‘…,’ Dawson shouted" / "…,” agrees Michelle Stevens": any verb, with a name or he/she.
+A_NAME_ANY_VERB = re.compile(
+    rf"^[\s,;—–-]*(?P<np>he|she|(?:the\s+)?{NAME_WORD_RE}(?:\s+{NAME_WORD_RE}){{0,3}})"
+    rf"\s+(?:\w+ly\s+)?(?P<verb>[a-z]{{3,}}(?:ed|es|s))\b(?=[\s,.;:!?]|$)"
+)
+A_ANY_VERB_NAME = re.compile(
+    rf"^[\s,;—–-]*(?P<verb>[a-z]{{3,}}(?:ed|es|s))\s+"
+    rf"(?P<np>{NAME_WORD_RE}(?:\s+{NAME_WORD_RE}){{0,3}})\s*(?:[,.;:!?]|$)"
+)
+NOT_SPEECH = {
+    "was", "has", "does", "goes", "is", "this", "his", "hers", "its", "yes", "less", "unless",
+    "plus", "thus", "news", "wants", "needs", "seems", "means", "gets", "makes", "takes",
+    "comes", "used", "based", "need", "released", "signed", "published", "printed", "painted",
+    "named", "titled", "dubbed", "headlined", "captioned", "launched", "opened", "closed",
+}  # fmt: skip
+A_ACCORDING = re.compile(rf"^[\s,;—–-]*according to (?P<np>{_NP}{{1,80}})")
+A_DASH = re.compile(
+    rf"^\s*[―—–]{{1,2}}\s*(?P<np>{NAME_WORD_RE}(?:\s+{NAME_WORD_RE}){{0,4}})\s*(?:[,.]|$)"
+)
+A_END_NP_VERB = re.compile(
+    rf"[,{MASK}]\s*(?P<np>{_NP}{{1,80}}?)\s+(?:\w+ly\s+)?(?:{FINITE})\b{_NP}{{0,40}}[.!?]?\s*$"
+)
+A_END_VERB_NP = re.compile(
+    rf",\s*(?:\w+ly\s+)?(?!told\b|tells?\b)(?:{FINITE})\s+(?P<np>{_NP}{{1,80}})"
+)
+A_END_ACCORDING = re.compile(rf",\s*according to (?P<np>{_NP}{{1,80}})[.!?]?\s*$")
+NEXT_NP_VERB = re.compile(
+    rf"^\s*(?P<np>{_NP}{{1,60}}?)\s+(?:\w+ly\s+)?(?:{FINITE})\b(?={_NP}{{0,150}}(?:[.!?,]|$))"
+)
+# "The star then recalled an incident …": a new statement, not an attribution.
+NARRATIVE_OBJECT = re.compile(r"\s+(?:that|how|why|what|whether|an?|the|his|her|their|its)\b")
+NEXT_VERB_NP = re.compile(
+    rf"^\s*(?:{FINITE})\s+(?P<np>{NAME_WORD_RE}(?:\s+{NAME_WORD_RE}){{0,4}})\s*(?:[.,]|$)"
+)
+PHRASE = re.compile(rf"{_NP}{{1,80}}")
+PRONOUN_WORD = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
+DETERMINED = re.compile(r"\s*(?:the|a|an|one)\s")
+APPOSED = re.compile(rf",\s*(?P<np>{_NP}{{1,60}})(?:,|[.!?]?\s*$)")
+PRONOUN_SUBJECT = re.compile(
+    r"^\W*(?:(?:but|and|so|then|still|yet|now|later|instead)\s+)?(?P<pronoun>he|she)\s+"
+    r"(?!(?:said|says|told|and)\b)[a-z]",
+    re.I,
+)
+PREPOSITIONS = {
+    "of", "to", "for", "by", "with", "from", "about", "against", "on", "at", "in", "into",
+    "than", "like", "as", "between", "among", "over", "under", "toward", "towards", "and", "or",
+    "whom", "versus", "vs", "including", "called", "named", "told", "asked", "that",
+}  # fmt: skip
+POSSESSIVE_NP = re.compile(r"[\w’'.-]+(?:\s+[\w’'.-]+)?[’']s?\s+[a-z][\w-]*")
+REPORTING = re.compile(rf"\b(?:{FINITE})\b")
+# A label worth keeping starts like a noun phrase: "the Kremlin", "a senior source", "No 10".
+GOOD_LABEL = re.compile(
+    r"^(?:(?:the|a|an|one|two|three|several|some|many|another|his|her|their|its)\b|[A-Z]|\d+\s+[a-z]"
+    r"|(?:[a-z][\w-]*\s+){1,4}[A-Z][\w’'-]+(?:\s+[A-Z][\w’'.\x01-]*)*$)"
+)
+# First words of a clause that is not a speaker: "Despite what he (wrote)", "Will the self-".
+NOT_LABEL_START = {
+    "despite", "will", "would", "could", "should", "can", "may", "might", "did", "does", "do",
+    "is", "are", "was", "were", "has", "have", "had", "in", "on", "at", "for", "with", "from",
+    "during", "under", "over", "without", "after", "before", "since", "while", "when", "if",
+    "although", "though", "because", "unlike", "like", "once", "until", "what", "how", "why",
+}  # fmt: skip
+# Words after which a person is the object of a clause, not its subject.
+NOT_BEFORE_SUBJECT = {"whether", "that", "if", "whom", "than"}
+# "(R-Tex.)", "(D)": party tags after a name, blanked out (offsets kept).
+PARTY = re.compile(r"\((?:[DRI]|[DRI]-[A-Za-z. \x01]{1,14})\)")
+COMMON_WORDS = {"will", "mark", "rich", "grant", "faith", "hope", "joy", "may", "bill", "rose"}
+SUBORDINATORS = {
+    "after", "when", "while", "as", "before", "if", "although", "though", "because", "since",
+    "until", "once", "whether", "where", "unless", "whereas", "which", "who", "that",
+}  # fmt: skip
+
 
 @dataclass
 class QuoteRef:
@@ -96,6 +256,8 @@ class QuoteRef:
 
 def _normalise_marks(text: str) -> str:
     """Typewriter quotes '' and `` become a straight double quote, keeping every offset."""
+    if "''" not in text and "``" not in text:
+        return text
     text = text.replace("``", ' "')
 
     def repl(m):
@@ -122,7 +284,8 @@ def scan(text: str, carry: str | None = None):
     start = 0
     depth = 0
     n = len(text)
-    for i, ch in enumerate(text):
+    for m in QUOTE_CHAR.finditer(text):  # only the marks change the state
+        i, ch = m.start(), m.group()
         if kind is None:
             if ch == "“" or (ch == '"' and _is_open_context(text, i)):
                 kind, start, depth = "double", i + 1, 0
@@ -151,31 +314,56 @@ def scan(text: str, carry: str | None = None):
 
 
 def _mask(text: str, spans) -> str:
-    chars = list(text)
+    """``text`` with each quotation, marks included, replaced by ``MASK`` characters."""
+    if not spans:
+        return text
+    pieces, pos = [], 0
     for start, end, _kind, closed in spans:
-        lo = max(0, start - 1)
+        lo = max(pos, start - 1)
         hi = min(len(text), end + (1 if closed else 0))
-        for k in range(lo, hi):
-            chars[k] = MASK
-    return "".join(chars)
+        if hi > lo:
+            pieces.append(text[pos:lo])
+            pieces.append(MASK * (hi - lo))
+            pos = hi
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
+def _hide_abbreviation_dots(masked: str) -> str:
+    """Abbreviation full stops (Mr., Sen., U.S., Mich.,) become ``DOT``, keeping offsets."""
+    if "." not in masked:
+        return masked
+    return ABBR_CANDIDATE.sub(lambda m: _abbreviation(masked, m), masked)
+
+
+def _abbreviation(text: str, m: re.Match) -> str:
+    word, end = m.group(0)[:-1], m.end()
+    nxt = text[end : end + 1]
+    if word in TITLE_ABBR:
+        hidden = nxt != "" and (nxt in ",;)’”\"'-" or nxt.isspace())
+    elif word in STATE_ABBR:
+        hidden = nxt in (",", ")")
+    elif len(word) == 1:
+        hidden = bool(INITIAL_NEXT.match(text, end))
+    else:
+        hidden = False
+    return word + DOT if hidden else m.group(0)
 
 
 def _sentences(masked: str, spans, text: str) -> list[tuple[int, int]]:
-    """Sentence boundaries in a masked paragraph (quotations count as words)."""
+    """Sentence boundaries in a masked paragraph (quotations count as words). Linear time."""
     bounds = [0]
     n = len(masked)
-    for i, ch in enumerate(masked):
-        if i + 1 >= n:
-            break
-        nxt = masked[i + 1 :].lstrip()
-        if not nxt or not masked[i + 1].isspace():
+    for m in BREAK.finditer(masked):
+        i, ch, head = m.start(), m.group(1), m.group(2)
+        if not (head.isupper() or head == MASK):
             continue
-        head = nxt[0]
-        if ch in ".!?" and (head.isupper() or head == MASK) and not ABBREV.search(masked[:i]):
-            bounds.append(i + 1)
-        elif ch == MASK and (head.isupper() or head == MASK):
+        if ch != MASK:
+            if not ABBREV.search(masked, max(0, i - 12), i):
+                bounds.append(i + 1)
+        else:
             # a quotation that ends its sentence: ‘… it plays out.’ Some troops …
-            inner = text[:i].rstrip("’”\"' ")
+            inner = text[max(0, i - 6) : i].rstrip("’”\"' ")
             if inner.endswith((".", "!", "?", "…")):
                 bounds.append(i + 1)
     bounds.append(n)
@@ -187,36 +375,141 @@ class _Context:
 
     def __init__(self, people: list[PersonMention]):
         self.forms = surface_forms(people)
-        keys = sorted(self.forms, key=len, reverse=True)
-        alternatives = "|".join(re.escape(k) for k in keys if k)
-        self.pattern = re.compile(rf"\b(?:{alternatives})\b") if alternatives else None
+        # A given name used alone ("Hillary shot back") when one person of the story has it.
+        given: dict[str, set[str]] = {}
+        for person in people:
+            words = person.name.split()
+            if len(words) > 1 and len(words[0]) > 2 and words[0][0].isupper():
+                given.setdefault(_fold(words[0].lower()).strip(), set()).add(person.name)
+        for word, names in given.items():
+            if len(names) == 1 and word not in self.forms and word not in COMMON_WORDS:
+                self.forms[word] = next(iter(names))
+        # Forms are matched word by word: the first word, then up to the longest form.
+        self.first_words = {k.split()[0] for k in self.forms if k}
+        self.max_words = max((len(k.split()) for k in self.forms if k), default=0)
         self.last_person: str | None = None
+        self.last_he: str | None = None  # the last person who may be "he"
+        self.last_she: str | None = None  # the last person who may be "she"
+        self.gender = {person.name: _gender(person) for person in people}
         self.last_thing: str | None = None
+        # Role words of each person ("senator" for "Sen. Ted Cruz"), for "the senator said".
+        self.roles: dict[str, set[str]] = {}
+        for person in people:
+            words = set()
+            for role in person.roles:
+                for word in re.findall(r"[a-z]+", role.lower()):
+                    words.add(ROLE_NOUNS.get(word, word))
+            if words:
+                self.roles[person.name] = words
+        self.seen: dict[str, int] = {}  # person name -> order of their latest mention
+        self.clock = 0
+
+    def set_last(self, name: str) -> None:
+        """``name`` is now the antecedent for he/she (as their gender allows)."""
+        self.last_person = name
+        gender = self.gender.get(name)
+        if gender != "f":
+            self.last_he = name
+        if gender != "m":
+            self.last_she = name
+
+    def pronoun(self, word: str) -> str | None:
+        """The person "he" or "she" stands for: the last one named who can be that."""
+        if word in ("he", "him"):
+            return self.last_he or self.last_person
+        if word in ("she", "her"):
+            return self.last_she or self.last_person
+        return self.last_person
+
+    def mention(self, name: str) -> None:
+        self.clock += 1
+        self.seen[name] = self.clock
 
     def persons_in(self, phrase: str) -> list[tuple[int, str, bool]]:
         """(offset, person name, possessive) for each person named in ``phrase``."""
-        if not self.pattern:
+        if not self.max_words:
             return []
-        folded = phrase.lower().replace("’", "'")
+        folded = phrase.lower()
         found = []
-        for m in self.pattern.finditer(_fold(folded)):
-            possessive = (
-                folded[m.end() : m.end() + 2] in ("'s",) or folded[m.end() : m.end() + 1] == "'"
-            )
-            found.append((m.start(), self.forms[m.group(0)], possessive))
+        resume = 0
+        for start in self._starts(folded):
+            if start < resume:
+                continue  # inside the name just found
+            m = TOKEN.match(folded, start)
+            words, ends, pos = [m.group()], [m.end()], m.end()
+            while len(words) < self.max_words:
+                nxt = TOKEN.search(folded, pos)
+                if not nxt:
+                    break
+                words.append(nxt.group())
+                ends.append(nxt.end())
+                pos = nxt.end()
+            for size in range(len(words), 0, -1):
+                name = self.forms.get(" ".join(words[:size]))
+                if name:
+                    end = resume = ends[size - 1]
+                    tail = folded[end : end + 2]
+                    possessive = tail in ("'s", "’s") or tail[:1] in ("'", "’")
+                    found.append((start, name, possessive))
+                    break
         return found
+
+    def _starts(self, folded: str) -> list[int]:
+        """Offsets where a first word of a name stands as a whole word (``str.find`` scans)."""
+        starts = []
+        n = len(folded)
+        for word in self.first_words:
+            at = folded.find(word)
+            while at >= 0:
+                end = at + len(word)
+                if (at == 0 or not folded[at - 1].isalnum()) and (
+                    end == n or not folded[end].isalnum()
+                ):
+                    starts.append(at)
+                at = folded.find(word, end)
+        starts.sort()
+        return starts
+
+    def by_role(self, noun: str) -> str | None:
+        """The person last mentioned who holds the role ``noun`` ("senator", "governor")."""
+        noun = ROLE_NOUNS.get(noun, noun)
+        holders = [name for name, words in self.roles.items() if noun in words]
+        if not holders:
+            return None
+        return max(holders, key=lambda name: self.seen.get(name, 0))
+
+
+def _gender(person: PersonMention) -> str | None:
+    """ "f", "m" or None (not known) from a person's titles or given name."""
+    for role in person.roles:
+        words = set(name_key(role).split())
+        if words & FEMALE_TITLES:
+            return "f"
+        if words & MALE_TITLES:
+            return "m"
+    given = name_key(person.name.split()[0]) if person.name.split() else ""
+    if given in FEMALE_GIVEN_NAMES:
+        return "f"
+    if given in GIVEN_NAMES and given not in UNISEX_GIVEN_NAMES and " " in person.name:
+        return "m"
+    return None
 
 
 def _fold(text: str) -> str:
     """Lower-case letters kept at their offsets, everything else a space (for name matching)."""
-    return "".join(ch if ch.isalnum() else " " for ch in text)
+    return NON_ALNUM.sub(" ", text)
 
 
 def _clean_np(np: str) -> str:
     np = np.strip(" ,;:—–-\t" + MASK)
     np = LEADING.sub("", np).strip()
-    np = re.sub(AUX, "", np).strip(" ,")
+    np = ADVERBIAL.sub("", np).strip(" ,")
+    np = AUX_RE.sub("", np).strip(" ,")
     return np
+
+
+def _label(np: str) -> str:
+    return np.replace(DOT, ".")
 
 
 def _resolve(np: str, ctx: _Context) -> tuple[str | None, str]:
@@ -227,7 +520,8 @@ def _resolve(np: str, ctx: _Context) -> tuple[str | None, str]:
     low = np.lower()
     if low in PRONOUNS:
         if PRONOUNS[low] == "person":
-            return (ctx.last_person, ctx.last_person) if ctx.last_person else (None, np)
+            person = ctx.pronoun(low)
+            return (person, person) if person else (None, np)
         if PRONOUNS[low] == "thing":
             return None, ctx.last_thing or np
         return None, np
@@ -236,14 +530,23 @@ def _resolve(np: str, ctx: _Context) -> tuple[str | None, str]:
     persons = [p for p in ctx.persons_in(np) if not p[2]]
     if persons and not INDEFINITE.match(np):
         return persons[0][1], persons[0][1]
-    return None, np
+    role = ROLE_NP.match(np)
+    if role and not persons:
+        holder = ctx.by_role(role.group("role").lower())
+        if holder:
+            return holder, holder
+    label = _label(np)
+    first = low.split()[0]
+    if first in NOT_LABEL_START or (first.endswith("ing") and first not in ("king",)):
+        return None, ""  # "Despite what he", "Speaking to MSNBC’s Morning Joe"
+    return (None, label) if GOOD_LABEL.match(label) else (None, "")
 
 
 def _subject_before(prefix: str, ctx: _Context) -> str:
     """The subject phrase that ends ``prefix`` (the text right before a reporting verb)."""
-    prefix = re.sub(AUX, "", prefix.rstrip()).rstrip()
+    prefix = AUX_RE.sub("", prefix.rstrip()).rstrip()
     # "…, who said": the subject is the last person before the relative pronoun.
-    rel = re.search(r",?\s*\b(?:who|which)$", prefix)
+    rel = RELATIVE_END.search(prefix)
     if rel:
         head = prefix[: rel.start()]
         persons = ctx.persons_in(head)
@@ -251,15 +554,21 @@ def _subject_before(prefix: str, ctx: _Context) -> str:
             return head[persons[-1][0] :]
         prefix = head
     # "Macron, who is due to …, said": the subject is what comes before the relative clause.
-    rel = re.search(r",\s*(?:who|which|whose)\b", prefix)
+    rel = RELATIVE.search(prefix)
     if rel:
+        inner = prefix[rel.end() :]
+        persons = [p for p in ctx.persons_in(inner) if not p[2]]
+        if persons and not inner[: persons[0][0]].strip():
+            return inner  # "Bannon, who Beck on Wednesday called": Beck
         prefix = prefix[: rel.start()]
     # "X, the EU's chief, said": drop an appositive unless it is the name itself.
     while prefix.endswith(","):
         body = prefix[:-1]
         cut = max(body.rfind(","), body.rfind(MASK))
         segment = body[cut + 1 :]
-        if any(not p[2] for p in ctx.persons_in(segment)) or cut < 0:
+        if cut < 0 or (
+            any(not p[2] for p in ctx.persons_in(segment)) and not APPOSITIVE.match(segment)
+        ):
             prefix = segment
             break
         prefix = body[:cut].rstrip()
@@ -267,9 +576,7 @@ def _subject_before(prefix: str, ctx: _Context) -> str:
             break
     cut = max(prefix.rfind(c) for c in (",", ";", ":", "—", "–", MASK, "("))
     tail = prefix[cut + 1 :]
-    found = list(
-        re.finditer(r"\b(?:that|and|but|as|while|when|where|after|before|because|if)\s", tail)
-    )
+    found = list(CLAUSE_WORD.finditer(tail))
     m = found[-1] if found else None
     if m is not None:
         rest = tail[m.end() :]
@@ -282,44 +589,112 @@ def _subject_before(prefix: str, ctx: _Context) -> str:
     return tail
 
 
+def _name_like(np: str) -> bool:
+    return bool(NAME_NP.match(_clean_np(np)))
+
+
 def _after(after: str, ctx: _Context):
     """Rule A: an attribution right after the quotation, or at the end of its sentence."""
-    m = re.match(
-        rf"^[\s,;—–-]*(?P<np>[^,.;:!?{MASK}]{{1,80}}?)\s+(?:\w+ly\s+)?(?:{FINITE})\b", after
-    )
-    if (
-        m
-        and len(m.group("np").split()) <= 8
-        and not re.match(r"^\s*(?:and|but|or|to|in|of|for|by|with|as)\b", m.group("np"))
-    ):
+    for rule in AFTER_RULES:
+        who = rule(after, ctx)
+        if who and (who[0] or who[1]):
+            return who
+    return None
+
+
+def _a_np_verb(after, ctx):
+    m = A_NP_VERB.match(after)
+    if m and len(m.group("np").split()) <= 8 and not NOT_SUBJECT.match(m.group("np")):
         return _resolve(m.group("np"), ctx)
-    m = re.match(
-        rf"^[\s,;—–-]*(?P<np>[^,.;:!?{MASK}]{{1,60}}?),[^,.;:!?{MASK}]{{1,100}},\s*"
-        rf"(?:\w+ly\s+)?(?:{FINITE})\b",
-        after,
-    )
-    if m and len(m.group("np").split()) <= 5 and ctx.persons_in(m.group("np")):
-        return _resolve(m.group("np"), ctx)
-    m = re.match(
-        rf"^[\s,;—–-]*(?:{FINITE})\s+(?P<np>(?:[A-Z]|(?:the|a|an|one)\s)"
-        rf"(?:\b{ABBR_WORDS}\.|[^,.;:!?{MASK}]|\.(?=\S)){{0,80}})",
-        after,
-    )
+    m = A_NP_APPOSITIVE_VERB.match(after)
     if m:
-        return _resolve(m.group("np"), ctx)
-    m = re.match(rf"^[\s,;—–-]*according to (?P<np>[^,.;:!?{MASK}]{{1,80}})", after)
+        # "…,” Ms. Merkel's spokesman, Steffen Seibert, wrote: the name in apposition.
+        named = [p for p in ctx.persons_in(m.group("np")) if not p[2]]
+        if not named and len(m.group("app").split()) <= 5:
+            persons = [p for p in ctx.persons_in(m.group("app")) if not p[2]]
+            if persons and not APPOSITIVE.match(m.group("app")):
+                return persons[0][1], persons[0][1]
+        if len(m.group("np").split()) <= 5 and _name_like(m.group("np")):
+            return _resolve(m.group("np"), ctx)
+    return None
+
+
+def _a_verb_np(after, ctx):
+    m = A_VERB_NP.match(after)
     if m:
+        return _resolve_apposed(after, m, ctx)
+    return None
+
+
+def _a_any_verb(after, ctx):
+    m = A_NAME_ANY_VERB.match(after)
+    if m and m.group("verb") not in NOT_SPEECH:
         return _resolve(m.group("np"), ctx)
-    m = re.search(
-        rf"[,{MASK}]\s*(?P<np>[^,.;:!?{MASK}]{{1,80}}?)\s+(?:\w+ly\s+)?(?:{FINITE})\b[^,.;:!?{MASK}]{{0,40}}[.!?]?\s*$",
-        after,
-    )
-    if m and len(m.group("np").split()) <= 8:
-        return _resolve(m.group("np"), ctx)
-    m = re.search(rf",\s*according to (?P<np>[^,.;:!?{MASK}]{{1,80}})[.!?]?\s*$", after)
-    if m:
+    m = A_ANY_VERB_NAME.match(after)
+    if m and m.group("verb") not in NOT_SPEECH and ctx.persons_in(m.group("np")):
         return _resolve(m.group("np"), ctx)
     return None
+
+
+def _a_according_or_dash(after, ctx):
+    m = A_ACCORDING.match(after) or A_DASH.match(after)
+    return _resolve(m.group("np"), ctx) if m else None
+
+
+def _a_sentence_end(after, ctx):
+    m = A_END_NP_VERB.search(after)
+    if m and len(m.group("np").split()) <= 8:
+        who = _resolve(m.group("np"), ctx)
+        if who[0] or who[1]:
+            return who
+    m = A_END_VERB_NP.search(after)
+    if m:
+        who = _resolve_apposed(after, m, ctx)
+        if who[0] or who[1]:
+            return who
+    m = A_END_ACCORDING.search(after)
+    return _resolve(m.group("np"), ctx) if m else None
+
+
+AFTER_RULES = (_a_np_verb, _a_verb_np, _a_any_verb, _a_according_or_dash, _a_sentence_end)
+
+
+def _resolve_apposed(after: str, m: re.Match, ctx: _Context):
+    """``said X``: X when it names someone (``said Sen. Brian Schatz``), else the name in
+    apposition (``said the bureau's director, James B. Comey, on Monday``), else X as a label
+    (``said a senior official``)."""
+    np = m.group("np")
+    named = np[0].isupper() or _has_name(np, ctx)
+    who = _resolve(np, ctx) if named else (None, "")
+    if not who[0]:
+        nxt = APPOSED.match(after, m.end())
+        if nxt and ctx.persons_in(nxt.group("np")):
+            person = _resolve(nxt.group("np"), ctx)
+            if person[0]:
+                return person
+    if not named and DETERMINED.match(np):
+        return _resolve(np, ctx)  # "said a senior Government source"
+    return who
+
+
+def _after_next(sentence: str, ctx: _Context):
+    """Rule A across a sentence break: ``“… OK?” Trump said.`` (the mark ended the sentence)."""
+    m = NEXT_NP_VERB.match(sentence)
+    if (
+        m
+        and len(m.group("np").split()) <= 6
+        and not NOT_SUBJECT.match(m.group("np"))
+        and not NARRATIVE_OBJECT.match(sentence, m.end())
+    ):
+        return _resolve(m.group("np"), ctx)
+    m = NEXT_VERB_NP.match(sentence)
+    if m and (m.group("np")[0].isupper() or _has_name(m.group("np"), ctx)):
+        return _resolve(m.group("np"), ctx)
+    return None
+
+
+def _has_name(np: str, ctx: _Context) -> bool:
+    return bool(ctx.persons_in(np)) or bool(CAPITALISED.search(np))
 
 
 def _before(before: str, sentence: str, ctx: _Context):
@@ -327,7 +702,7 @@ def _before(before: str, sentence: str, ctx: _Context):
     participle = None
     for m in VERB_RE.finditer(before):
         if m.group("acc"):
-            np = re.match(rf"[^,.;:!?{MASK}]{{1,80}}", before[m.end() :])
+            np = PHRASE.match(before, m.end())
             if np:
                 return _resolve(np.group(0), ctx)
             continue
@@ -335,6 +710,12 @@ def _before(before: str, sentence: str, ctx: _Context):
             participle = participle or m
             continue
         who = _resolve(_subject_before(before[: m.start()], ctx), ctx)
+        if not (who[0] or who[1]):
+            # "Ramil Carr, 31, a photographer, said": no phrase worth keeping before the
+            # verb, so the person who is the clause's subject.
+            subject = _subject(before[: m.start()], ctx)
+            if subject and subject[0]:
+                return subject
         if who[0] or who[1]:
             return who
     if participle is not None:
@@ -345,12 +726,74 @@ def _before(before: str, sentence: str, ctx: _Context):
     return None
 
 
+def _subject(before: str, ctx: _Context):
+    """Rule E: the person (or he/she) who is the subject of the quotation's sentence.
+
+    ``In an August speech, Trump attacked “the hateful ideology …”``: the first person named
+    near the start of the sentence or of a clause after a comma, not after a preposition.
+    A possessive (``Rubio’s campaign``) is kept as a label.
+    """
+    m = PRONOUN_SUBJECT.match(before)
+    if m:
+        return _resolve(m.group("pronoun"), ctx)
+    found = None
+    for offset, name, possessive in ctx.persons_in(before):
+        lead = before[:offset]
+        clause = lead[max(lead.rfind(","), lead.rfind(MASK), lead.rfind(";")) + 1 :]
+        words = clause.split()
+        last = words[-1].lower() if words else ""
+        if len(words) > 4 or last in PREPOSITIONS or last in NOT_BEFORE_SUBJECT:
+            continue
+        if last.endswith("ed") or REPORTING.fullmatch(last):
+            continue  # "thanked Obama for “…”": the object
+        if words and words[0].lower() in SUBORDINATORS and before.find(",", offset) >= 0:
+            continue  # "After Gov. Jerry Brown criticized him, Hillary shot back, “…”"
+        if possessive:
+            owner = POSSESSIVE_NP.match(before, offset)
+            found = (None, _label(owner.group(0))) if owner else found
+        else:
+            found = (name, name)
+    if found:
+        # The subject nearest the quotation: "Christie refers to him as …, while Trump
+        # refers to the governor as “Chris.”"
+        return found
+    if before.rstrip().endswith(":"):
+        # "More from Blumenthal and Cohen: “…”"
+        persons = [p for p in ctx.persons_in(before) if not p[2]]
+        if persons:
+            return persons[-1][1], persons[-1][1]
+    return None
+
+
+def _events(masked: str, sentences, ctx: _Context):
+    """Sentence-initial people (antecedents for he/she) and every person named, by offset."""
+    persons = ctx.persons_in(masked)
+    mentions = [(offset, name) for offset, name, _possessive in persons]
+    starts = []
+    k = -1
+    for offset, name, possessive in persons:
+        if possessive:
+            continue
+        current = bisect.bisect_right(sentences, (offset, len(masked) + 1)) - 1
+        if current == k:
+            continue  # only the first person of a sentence
+        k = current
+        s0 = sentences[k][0] if k >= 0 else 0
+        if len(masked[s0:offset].split()) <= 8:
+            starts.append((offset, name))
+    return starts, mentions
+
+
 def find_quotes(paragraphs: list[str], people: list[PersonMention] | None = None) -> list[QuoteRef]:
     """Quotations in ``paragraphs`` with their speakers (see the module's rules)."""
     ctx = _Context(people or [])
     quotes: list[QuoteRef] = []
     carry: QuoteRef | None = None  # a quotation open at the end of the previous paragraph
     prev_text = ""
+    prev_last: QuoteRef | None = None  # the last quotation of the previous paragraph
+    prev_subject: str | None = None  # the last sentence-initial person of the previous one
+    prev_masked = ""  # the previous paragraph, masked
+    prev_tail = ""  # the last sentence of the previous paragraph
     for index, original in enumerate(paragraphs):
         text = _normalise_marks(original)
         spans = scan(text)
@@ -370,41 +813,70 @@ def find_quotes(paragraphs: list[str], people: list[PersonMention] | None = None
             carry = None
         else:
             masked_from = 0
-        masked = _mask(text, spans)
+        masked = _hide_abbreviation_dots(_mask(text, spans))
+        if "(" in masked:
+            masked = PARTY.sub(lambda m: " " * len(m.group(0)), masked)
         if masked_from:
             masked = MASK * masked_from + masked[masked_from:]
         sentences = _sentences(masked, spans, text)
-        # Sentence-initial people are antecedents for later pronouns.
-        events = []
-        for s0, s1 in sentences:
-            sent = masked[s0:s1]
-            persons = [p for p in ctx.persons_in(sent) if not p[2]]
-            if persons and len(sent[: persons[0][0]].split()) <= 8:
-                events.append((s0 + persons[0][0], persons[0][1]))
+        sentence_starts = [a for a, _b in sentences]
+        starts, mentions = _events(masked, sentences, ctx)
+        e_start = e_mention = 0
         last_in_paragraph = None
+        para_subject = None
         for start, end, _kind, closed in spans:
-            for pos, name in events:
-                if pos < start:
-                    ctx.last_person = name
-            s0, s1 = next(((a, b) for a, b in sentences if a <= start - 1 < b), (0, len(text)))
-            before = masked[s0 : max(s0, start - 1)]
-            after = masked[min(end + 1, s1) : s1] if closed else ""
-            who = _after(after, ctx) if after else None
-            if not who or not (who[0] or who[1]):
+            k = max(0, bisect.bisect_right(sentence_starts, start - 1) - 1)
+            s0, s1 = sentences[k] if sentences else (0, len(text))
+            # Antecedents for he/she: people named before the pronoun of this sentence, if
+            # it has one before the quotation ("She says Trump represents “…”": not Trump).
+            pronoun = PRONOUN_WORD.search(masked, s0, max(s0, start - 1))
+            limit = pronoun.start() if pronoun else start
+            while e_start < len(starts) and starts[e_start][0] < limit:
+                para_subject = starts[e_start][1]
+                ctx.set_last(para_subject)
+                e_start += 1
+            while e_mention < len(mentions) and mentions[e_mention][0] < start:
+                ctx.mention(mentions[e_mention][1])
+                e_mention += 1
+            before = masked[max(s0, start - 1 - WINDOW) : max(s0, start - 1)]
+            after = masked[min(end + 1, s1) : min(s1, end + 1 + WINDOW)] if closed else ""
+            who = _after(after, ctx) if after.strip(" \t") else None
+            if not _found(who) and closed and not after.strip() and k + 1 < len(sentences):
+                n0, n1 = sentences[k + 1]
+                who = _after_next(masked[n0 : min(n1, n0 + WINDOW)], ctx)
+            if not _found(who):
                 who = _before(before, masked[s0:s1], ctx)
-            if (
-                (not who or not (who[0] or who[1]))
-                and start == 1
-                and prev_text.rstrip().endswith(":")
-            ):
-                pm = _mask(prev_text, scan(prev_text))
-                psent = _sentences(pm, scan(prev_text), prev_text)
+            if not _found(who) and start == 1 and prev_text.rstrip().endswith(":"):
+                pm = _hide_abbreviation_dots(_mask(prev_text, scan(prev_text)))
+                psent = _sentences(pm, None, prev_text)
                 if psent:
-                    who = _before(pm[psent[-1][0] :].rstrip(":") + " ", pm[psent[-1][0] :], ctx)
-            if (not who or not (who[0] or who[1])) and last_in_paragraph is not None:
+                    tail = pm[psent[-1][0] :][-WINDOW:]
+                    who = _before(tail.rstrip(":") + " ", tail, ctx) or _subject(tail, ctx)
+            if not _found(who) and before.strip():
+                who = _subject(before, ctx)
+            if not _found(who) and last_in_paragraph is not None:
                 who = (last_in_paragraph.speaker, last_in_paragraph.speaker_label)
+            if not _found(who) and start > 1 and not before.strip() and k > 0:
+                # "Or maybe Jeb Bush, consultant Phil Musser says. “Several surveys …”": the
+                # subject of the sentence before goes on speaking; else the person this
+                # paragraph reported ("Sami recalled how … trees. “And I was like, …”").
+                p0, p1 = sentences[k - 1]
+                who = _before(masked[max(p0, p1 - WINDOW) : p1], "", ctx)
+                if not who and para_subject and REPORTING.search(masked, 0, start):
+                    who = (para_subject, para_subject)
+            if not _found(who) and start == 1 and not before.strip():
+                # A paragraph that opens with a quotation and names nobody: the speaker of the
+                # paragraph before goes on, or the person that paragraph reported.
+                if prev_last is not None and _found((prev_last.speaker, prev_last.speaker_label)):
+                    who = (prev_last.speaker, prev_last.speaker_label)
+                elif REPORTING.search(prev_masked):
+                    who = _before(prev_tail, "", ctx)
+                    if not _found(who) and prev_subject:
+                        who = (prev_subject, prev_subject)
             speaker, label = who if who else (None, "")
             words = original[start:end].strip()
+            if not words:
+                continue
             quote = QuoteRef(
                 text=words,
                 speaker=speaker,
@@ -414,20 +886,30 @@ def find_quotes(paragraphs: list[str], people: list[PersonMention] | None = None
                 start=start,
                 end=end,
             )
-            if not words:
-                continue
             quotes.append(quote)
             last_in_paragraph = quote
             if speaker:
-                ctx.last_person = speaker
+                ctx.set_last(speaker)
+                ctx.mention(speaker)
             elif label:
                 ctx.last_thing = label
             if not closed:
                 carry = quote
-        for _pos, name in events:
-            if not spans or _pos > spans[-1][1]:
-                ctx.last_person = name
+        last_span_end = spans[-1][1] if spans else -1
+        for pos, name in starts[e_start:]:
+            if pos > last_span_end:
+                ctx.set_last(name)
+        for _pos, name in mentions[e_mention:]:
+            ctx.mention(name)
+        prev_last = last_in_paragraph
+        prev_subject = starts[-1][1] if starts else None
+        prev_masked = masked
+        prev_tail = masked[sentences[-1][0] :][-WINDOW:] if sentences else ""
         prev_text = text
     for quote in quotes:
         quote.is_fragment = len(quote.text.split()) < FRAGMENT_WORDS
     return quotes
+
+
+def _found(who) -> bool:
+    return bool(who and (who[0] or who[1]))
