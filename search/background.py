@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import queue
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -40,12 +41,23 @@ def _work(jobs, done, index_dir: str, db_name: str) -> None:
 
     settings.ARCHIVE_INDEX_DIR = index_dir
     connections["default"].settings_dict["NAME"] = db_name  # the importer's database
-    while True:
-        ids = jobs.get()
-        if ids is None:
-            break
-        index.update_articles(ids)
-        done.put(len(ids))
+    stop = False
+    while not stop:
+        batches = [jobs.get()]
+        # Behind the importer? Take every batch waiting and write them in one commit:
+        # each commit costs a segment and a merge, whatever its size.
+        while True:
+            try:
+                batches.append(jobs.get_nowait())
+            except queue.Empty:
+                break
+        if None in batches:
+            stop = True
+            batches = batches[: batches.index(None)]
+        if batches:
+            index.update_articles({i for batch in batches for i in batch})
+            for batch in batches:
+                done.put(len(batch))
 
 
 class _Feeder:
