@@ -35,6 +35,7 @@ from .people import PersonMention, surface_forms
 
 FRAGMENT_WORDS = 6
 MASK = "\x00"
+NON_SPACE = re.compile(r"\S")
 
 FINITE = (
     r"said|says|say|told|tells|tell|added|adds|asked|asks|stated|states|wrote|writes|tweeted|"
@@ -131,9 +132,14 @@ def scan(text: str, carry: str | None = None):
                 if nxt.isalnum() or nxt in "[(….$£€":
                     kind, start, depth = "single", i + 1, 0
         elif kind == "double":
-            if ch == "”" or (ch == '"' and not _is_open_context(text, i)):
-                spans.append((start, i, kind, True))
-                kind = None
+            if ch == "“" and _is_open_context(text, i):  # a nested double quotation
+                depth += 1
+            elif ch == "”" or (ch == '"' and not _is_open_context(text, i)):
+                if depth:
+                    depth -= 1
+                else:
+                    spans.append((start, i, kind, True))
+                    kind = None
         else:  # single
             nxt = text[i + 1] if i + 1 < n else " "
             prev = text[i - 1] if i else " "
@@ -164,19 +170,29 @@ def _sentences(masked: str, spans, text: str) -> list[tuple[int, int]]:
     """Sentence boundaries in a masked paragraph (quotations count as words)."""
     bounds = [0]
     n = len(masked)
+    # Each test looks only near ``i`` (no slicing of the whole paragraph), so a very long
+    # paragraph takes linear time.
     for i, ch in enumerate(masked):
         if i + 1 >= n:
             break
-        nxt = masked[i + 1 :].lstrip()
-        if not nxt or not masked[i + 1].isspace():
+        if (ch not in ".!?" and ch != MASK) or not masked[i + 1].isspace():
             continue
-        head = nxt[0]
-        if ch in ".!?" and (head.isupper() or head == MASK) and not ABBREV.search(masked[:i]):
+        nxt = NON_SPACE.search(masked, i + 1)
+        if not nxt:
+            continue
+        head = nxt.group()
+        if (
+            ch in ".!?"
+            and (head.isupper() or head == MASK)
+            and not ABBREV.search(masked, max(0, i - 64), i)
+        ):
             bounds.append(i + 1)
         elif ch == MASK and (head.isupper() or head == MASK):
             # a quotation that ends its sentence: ‘… it plays out.’ Some troops …
-            inner = text[:i].rstrip("’”\"' ")
-            if inner.endswith((".", "!", "?", "…")):
+            j = i
+            while j and text[j - 1] in "’”\"' ":
+                j -= 1
+            if j and text[j - 1] in ".!?…":
                 bounds.append(i + 1)
     bounds.append(n)
     return [(bounds[k], bounds[k + 1]) for k in range(len(bounds) - 1) if bounds[k] < bounds[k + 1]]
