@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+MAX_STRAY_NULS = 2  # a NUL or two in a text file is an accident (dropped); more means binary
 
 
 class ReadError(Exception):
@@ -47,6 +48,17 @@ class RawStory:
     url: str = ""
     meta: dict = field(default_factory=dict)
     original: str = ""
+
+    def __post_init__(self):
+        # PostgreSQL cannot store NUL in text (nor \u0000 in JSON): a stray one is dropped
+        # here, once, so that extraction, hashing and storage all see the same text.
+        self.text = self.text.replace("\x00", "")
+        self.original = self.original.replace("\x00", "")
+        self.url = self.url.replace("\x00", "")
+        self.meta = {
+            key: value.replace("\x00", "") if isinstance(value, str) else value
+            for key, value in self.meta.items()
+        }
 
     @property
     def stored_raw(self) -> str:
@@ -141,7 +153,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             return data.decode(utf16), utf16
         except UnicodeDecodeError:
             pass
-    if b"\x00" in data[:8000]:
+    if data[:8000].count(0) > MAX_STRAY_NULS:
         raise ReadError("binary file (contains NUL bytes), not a text story")
     try:
         text = data.decode("utf-8")

@@ -1,0 +1,196 @@
+"""Hostile stories through the real importer (``import_articles``) and the real article page.
+
+Each story is written to a file, imported with the management command (search index writes
+included) and its page rendered; both must finish in bounded time, keep the content and
+show it escaped. Timings are printed (``pytest -s``) for the record.
+"""
+
+import time
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from archive.models import Article
+
+pytestmark = pytest.mark.django_db
+
+LIMIT_SECONDS = 10  # per import and per page render; generous on a loaded 2-core machine
+# 100,000 lines hold 100,000 distinct words (the line numbers): the search index spends most of
+# the import on them, linearly (about 15 s on the loaded test machine).
+MANY_LINES_LIMIT_SECONDS = 60
+BODY = "The council met on Tuesday to discuss the budget. Members approved it after a debate."
+
+
+@pytest.fixture
+def hostile(tmp_path, client, django_capture_on_commit_callbacks, capsys):
+    """Import a story file through ``import_articles`` and render its page, timed."""
+
+    def run(name, content, *, expect_failure=False, limit=LIMIT_SECONDS, **options):
+        path = tmp_path / name
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+        started = time.perf_counter()
+        with django_capture_on_commit_callbacks(execute=True):
+            if expect_failure:
+                with pytest.raises(CommandError):
+                    call_command("import_articles", str(path), "--no-progress", **options)
+            else:
+                call_command("import_articles", str(path), "--no-progress", **options)
+        imported = time.perf_counter() - started
+        assert imported < limit, f"import of {name} took {imported:.1f} s"
+        article = Article.objects.filter(source=str(path)).first()
+        rendered = 0.0
+        response = None
+        if article is not None:
+            started = time.perf_counter()
+            response = client.get(article.get_absolute_url())
+            rendered = time.perf_counter() - started
+            assert response.status_code == 200
+            assert rendered < limit, f"page of {name} took {rendered:.1f} s"
+        with capsys.disabled():
+            print(f"\n[hostile] {name}: {len(content):,} bytes, import {imported:.2f} s, "
+                  f"page {rendered:.2f} s")  # fmt: skip
+        return article, response
+
+    return run
+
+
+def page_text(response):
+    return response.content.decode("utf-8")
+
+
+def test_html_and_script_are_shown_escaped_never_executed(hostile):
+    story = (
+        "Council <b>budget</b> row & <i>more</i>\n\n"
+        "<script>alert('headline')</script> A standfirst with markup\n\n"
+        f"{BODY}\n\n"
+        "<script>alert(document.cookie)</script>\n\n"
+        '<img src=x onerror="alert(1)"> and <a href="javascript:alert(2)">a link</a>\n\n'
+        "She said: “<script>alert(3)</script> is not a quote we will run,” the editor said.\n"
+    )
+    article, response = hostile("markup.txt", story)
+    html = page_text(response)
+    assert article.title == "Council <b>budget</b> row & <i>more</i>"
+    assert "<script>alert(document.cookie)</script>" in article.body
+    assert "<h1>Council &lt;b&gt;budget&lt;/b&gt; row &amp; &lt;i&gt;more&lt;/i&gt;</h1>" in html
+    assert "&lt;script&gt;alert(document.cookie)&lt;/script&gt;" in html
+    assert "&lt;script&gt;alert(3)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+    assert 'href="javascript:' not in html
+
+
+def test_a_one_megabyte_paragraph(hostile):
+    sentence = "Officials said the talks would continue next week in Geneva. "
+    paragraph = sentence * (1_000_000 // len(sentence) + 1)
+    article, response = hostile("long-paragraph.txt", f"Talks go on\n\n{BODY}\n\n{paragraph}\n")
+    assert len(article.paragraphs) == 2
+    assert article.paragraphs[1] == paragraph.strip()
+    assert article.word_count > 150_000
+    html = page_text(response)
+    assert paragraph.strip() in html
+
+
+def test_a_hundred_thousand_lines(hostile):
+    lines = [f"Line {n} reports item {n}." for n in range(100_000)]
+    article, response = hostile(
+        "many-lines.txt",
+        "A very long story\n\n" + "\n".join(lines),
+        limit=MANY_LINES_LIMIT_SECONDS,
+    )
+    # every line is a paragraph of its own and none is lost
+    assert len(article.paragraphs) + (1 if article.standfirst else 0) == 100_000
+    html = page_text(response)
+    assert '<p dir="auto">Line 99999 reports item 99999.</p>' in html
+    assert "Line 50000 reports item 50000." in html
+
+
+def test_control_characters_are_kept_apart_from_nul_and_shown_safely(hostile):
+    story = (
+        "Control\x1b[31m characters\x7f headline\n\n"
+        f"{BODY}\n\n"
+        "A paragraph with an escape \x1b[2J sequence, a delete\x7f and a form\x0cfeed.\n\n"
+        "A stray NUL\x00 byte in the middle of a sentence stays out of the database.\n"
+    )
+    article, response = hostile("control.txt", story)
+    assert "\x00" not in article.raw
+    assert "\x00" not in article.body
+    assert "A stray NUL byte in the middle" in article.body
+    assert "\x1b[2J" in article.body  # kept as received: the page escapes, it does not strip
+    assert article.raw == story.replace("\x00", "")
+    html = page_text(response)
+    assert "A stray NUL byte in the middle of a sentence" in html
+    assert "\x00" not in html
+    assert "form\x0cfeed" in html or "form feed" in html or "form&#12;feed" in html
+
+
+def test_rtl_text_is_kept_and_marked_for_bidirectional_display(hostile):
+    arabic = "قال الرئيس إن المحادثات ستستمر الأسبوع المقبل في جنيف."
+    hebrew = "\u200fהממשלה אישרה את התקציב לשנה הבאה."
+    story = f"المحادثات تستمر\n\n{BODY}\n\n{arabic}\n\n{hebrew}\n\nMixed: {arabic} and back.\n"
+    article, response = hostile("rtl.txt", story)
+    assert article.title == "المحادثات تستمر"
+    assert arabic in article.body and hebrew in article.body
+    assert "\u200f" in article.body
+    html = page_text(response)
+    assert f'<p dir="auto">{arabic}</p>' in html
+    assert f'<p dir="auto">{hebrew}</p>' in html
+    assert "<h1>المحادثات تستمر</h1>" in html
+
+
+def test_quotes_nested_ten_deep(hostile):
+    opening, closing = "", ""
+    for level in range(10):
+        mark_open, mark_close = ("“", "”") if level % 2 == 0 else ("‘", "’")
+        who = "He" if level % 2 == 0 else "She"
+        opening += f"{who} said {mark_open}"
+        closing = f" and that was all{mark_close}" + closing
+    paragraph = f"{opening}the talks failed{closing}, the reporter wrote."
+    article, response = hostile("nested.txt", f"Nested quotes\n\n{BODY}\n\n{paragraph}\n")
+    assert article.paragraphs[-1] == paragraph
+    quotes = list(article.quotes.all())
+    assert len(quotes) == 1, [q.text for q in quotes]
+    # the outermost quotation holds everything inside its marks, nested marks included
+    assert quotes[0].text == paragraph[paragraph.index("“") + 1 : paragraph.rindex("”")]
+    html = page_text(response)
+    assert "the talks failed" in html
+    assert html.count("<q ") == 1
+
+
+def test_a_story_that_is_only_boilerplate_is_reported_by_name(hostile, tmp_path, capsys):
+    story = (
+        "READ MORE: Putin's demands explained\n"
+        "Please use Chrome browser for a more accessible video player\n"
+        "2:46\n"
+        "Sign up to our newsletter for the latest news in your inbox\n"
+        "Source link\n"
+    )
+    article, _ = hostile("boilerplate.txt", story, expect_failure=True)
+    assert article is None
+    out = capsys.readouterr().out
+    assert "0 created, 0 unchanged, 1 failed" in out
+    assert (
+        f"FAILED {tmp_path / 'boilerplate.txt'}: no body: the story has a headline but no text"
+    ) in out
+    assert Article.objects.count() == 0
+
+
+def test_a_too_big_file_is_reported_by_name_and_the_rest_lands(tmp_path, settings, capsys):
+    settings.ARCHIVE_MAX_FILE_BYTES = 10_000
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "big.txt").write_text("Big story\n\n" + "word " * 3000)
+    (folder / "small.txt").write_text(f"Small story\n\n{BODY}\n")
+    (folder / "other.txt").write_text(f"Other story\n\n{BODY} Again.\n")
+    started = time.perf_counter()
+    with pytest.raises(CommandError):
+        call_command("import_articles", str(folder), "--no-progress")
+    elapsed = time.perf_counter() - started
+    out = capsys.readouterr().out
+    assert "2 created, 0 unchanged, 1 failed" in out
+    assert (
+        f"FAILED {folder / 'big.txt'}: file too large: 15,011 bytes, the limit is 10,000 bytes"
+        in out
+    )
+    assert set(Article.objects.values_list("title", flat=True)) == {"Small story", "Other story"}
+    assert elapsed < LIMIT_SECONDS
