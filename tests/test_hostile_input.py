@@ -194,3 +194,76 @@ def test_a_too_big_file_is_reported_by_name_and_the_rest_lands(tmp_path, setting
     )
     assert set(Article.objects.values_list("title", flat=True)) == {"Small story", "Other story"}
     assert elapsed < LIMIT_SECONDS
+
+
+def test_nul_far_into_a_file_and_in_json_lines_never_reaches_the_database(tmp_path, capsys):
+    long_text = "Long story with a late NUL\n\n" + f"{BODY}\n\n" * 120 + "Late\x00 NUL here.\n"
+    assert long_text.index("\x00") > 8000  # past the part the binary check reads
+    (tmp_path / "late-nul.txt").write_text(long_text)
+    (tmp_path / "records.jsonl").write_text(
+        '{"title": "Headline\\u0000 with NUL", "text": "First line.\\n'
+        + BODY
+        + '\\u0000 Ends.", "outlet": "Wire\\u0000 Desk", "url": "https://example.org/a\\u0000"}\n'
+    )
+    call_command("import_articles", str(tmp_path), "--no-progress")
+    assert "2 created, 0 unchanged, 0 failed" in capsys.readouterr().out
+    late = Article.objects.get(source=str(tmp_path / "late-nul.txt"))
+    assert late.raw == long_text.replace("\x00", "")
+    assert late.paragraphs[-1] == "Late NUL here."
+    record = Article.objects.get(title="Headline with NUL")
+    assert record.outlet.name == "Wire Desk"
+    assert record.url == "https://example.org/a"
+    assert "\x00" not in record.raw and "\x00" not in record.body
+    assert record.body.endswith(" Ends.")
+
+
+def test_a_file_full_of_nul_bytes_is_binary_and_reported_by_name(tmp_path, capsys):
+    (tmp_path / "nuls.txt").write_bytes(b"Headline\n\nSome\x00 text\x00 with\x00 NULs.\n")
+    (tmp_path / "fine.txt").write_text(f"Fine story\n\n{BODY}\n")
+    with pytest.raises(CommandError):
+        call_command("import_articles", str(tmp_path), "--no-progress")
+    out = capsys.readouterr().out
+    assert "1 created, 0 unchanged, 1 failed" in out
+    assert (
+        f"FAILED {tmp_path / 'nuls.txt'}: binary file (contains NUL bytes), not a text story"
+    ) in out
+    assert list(Article.objects.values_list("title", flat=True)) == ["Fine story"]
+
+
+def test_lone_surrogates_in_json_lines_are_replaced(tmp_path, capsys):
+    (tmp_path / "broken.jsonl").write_text(
+        '{"title": "Broken \\ud800 surrogate", "text": "' + BODY + ' \\udfff end."}\n'
+        '{"title": "Good record", "text": "' + BODY + '"}\n'
+    )
+    call_command("import_articles", str(tmp_path), "--no-progress")
+    assert "2 created, 0 unchanged, 0 failed" in capsys.readouterr().out
+    broken = Article.objects.get(title="Broken \ufffd surrogate")
+    assert broken.body.endswith(" \ufffd end.")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/people/?q=%00",
+        "/people/?letter=%00",
+        "/quotes/?speaker=%00&outlet=%00",
+        "/outlets/daily-mirror/?month=%00",
+        "/?page=%00",
+        "/search/?q=%00&outlet=%00",
+    ],
+)
+def test_nul_in_query_parameters_is_never_a_500(client, url):
+    from tests.search_helpers import article, person
+
+    zelensky = person("Volodymyr Zelensky", "Zelenskyy")
+    article(
+        "Zelensky rallies Kyiv",
+        BODY,
+        outlet="Daily Mirror",
+        published="2022-02-24",
+        people=[zelensky],
+        quotes=[(zelensky, "We will defend our country")],
+    )
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "\x00" not in response.content.decode()

@@ -27,6 +27,19 @@ class ReadError(Exception):
     """A file that cannot be read as a story; the message says why, for the import report."""
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """``text`` as a database can store it: NUL dropped (PostgreSQL refuses it in text and
+    JSON), a lone surrogate (a JSON ``\\ud83d`` cut from its pair) replaced by U+FFFD."""
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub("\ufffd", text)
+    return text
+
+
 @dataclass
 class RawStory:
     """One story as received, before extraction.
@@ -50,13 +63,13 @@ class RawStory:
     original: str = ""
 
     def __post_init__(self):
-        # PostgreSQL cannot store NUL in text (nor \u0000 in JSON): a stray one is dropped
-        # here, once, so that extraction, hashing and storage all see the same text.
-        self.text = self.text.replace("\x00", "")
-        self.original = self.original.replace("\x00", "")
-        self.url = self.url.replace("\x00", "")
+        # Made storable here, once, so that extraction, hashing and storage all see the same
+        # text: see ``storable``.
+        self.text = storable(self.text)
+        self.original = storable(self.original)
+        self.url = storable(self.url)
         self.meta = {
-            key: value.replace("\x00", "") if isinstance(value, str) else value
+            key: storable(value) if isinstance(value, str) else value
             for key, value in self.meta.items()
         }
 
