@@ -13,6 +13,7 @@ Example counts are modest so that the suite stays fast; the ``ci`` profile (sele
 ``HYPOTHESIS_PROFILE=thorough`` runs 2,000 examples per test to hunt for new failures.
 """
 
+import json
 import os
 import re
 
@@ -21,8 +22,10 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from archive.importer import import_uploads
 from archive.ingest import clean, pipeline
 from archive.ingest.readers import RawStory, normalise_text
+from archive.models import Article
 from search.query import ParsedQuery, parse
 from tests.search_helpers import article, person
 
@@ -272,3 +275,35 @@ def test_search_page_never_fails(client, small_archive, params, q):
 def test_search_page_survives_raw_bytes_in_the_query_string(client, small_archive, query_string):
     response = client.get(f"{SEARCH}?{query_string}")
     assert response.status_code == 200
+
+
+# --- Importer ----------------------------------------------------------------------------
+
+UNEXPECTED = re.compile(r"^(unreadable: )?[A-Z]\w*(Error|Exception)\b")
+file_bytes = st.one_of(
+    st.binary(max_size=600),
+    story_text.map(lambda text: text.encode("utf-8")),
+    story_text.map(lambda text: text.encode("utf-16")),
+    st.lists(unicode_text, max_size=4).map(
+        lambda texts: "\n".join(
+            json.dumps({"title": t, "text": t + " body"}, ensure_ascii=False) for t in texts
+        ).encode("utf-8", "surrogatepass")
+    ),
+    st.just(b"<html><body><article><p>" + b"Body words here. " * 5 + b"</p></article>"),
+)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=file_bytes)
+def test_importing_arbitrary_bytes_reports_every_failure_by_name(db, data):
+    result = import_uploads([("upload.txt", data)])
+    assert result.outcomes, "a file vanished from the report"
+    for outcome in result.outcomes:
+        assert outcome.source.startswith("upload.txt")
+        assert outcome.status in ("created", "unchanged", "failed")
+        if outcome.status == "failed":
+            # a clear reason, not a caught crash ("TypeError: ...")
+            assert outcome.reason and not UNEXPECTED.match(outcome.reason), outcome.reason
+        else:
+            stored = Article.objects.get(pk=outcome.article_id)
+            assert "\x00" not in stored.raw + stored.body + stored.title
