@@ -28,6 +28,7 @@ label with no person.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -121,18 +122,24 @@ def scan(text: str, carry: str | None = None):
     spans = []
     kind = None
     start = 0
-    depth = 0
+    depth = inner = 0
     n = len(text)
     for i, ch in enumerate(text):
         if kind is None:
             if ch == "“" or (ch == '"' and _is_open_context(text, i)):
-                kind, start, depth = "double", i + 1, 0
+                kind, start, depth, inner = "double", i + 1, 0, 0
             elif ch in "‘'" and _is_open_context(text, i):
                 nxt = text[i + 1] if i + 1 < n else " "
                 if nxt.isalnum() or nxt in "[(….$£€":
                     kind, start, depth = "single", i + 1, 0
         elif kind == "double":
-            if ch == "“" and _is_open_context(text, i):  # a nested double quotation
+            # “A ‘B “C” B’ A”: a double quotation nests only inside a single one opened
+            # within this one (``inner`` counts those); any other ” closes the quotation.
+            if ch == "‘" and _is_open_context(text, i):
+                inner += 1
+            elif ch == "’" and inner and not text[i + 1 : i + 2].isalnum():
+                inner -= 1
+            elif ch == "“" and inner and _is_open_context(text, i):
                 depth += 1
             elif ch == "”" or (ch == '"' and not _is_open_context(text, i)):
                 if depth:
@@ -398,11 +405,19 @@ def find_quotes(paragraphs: list[str], people: list[PersonMention] | None = None
             if persons and len(sent[: persons[0][0]].split()) <= 8:
                 events.append((s0 + persons[0][0], persons[0][1]))
         last_in_paragraph = None
+        # Spans, events and sentences are all in text order: look them up by bisection, not
+        # by a scan per quotation (a paragraph of thousands of quotations took minutes).
+        event_positions = [pos for pos, _name in events]
+        sentence_starts = [a for a, _b in sentences]
         for start, end, _kind, closed in spans:
-            for pos, name in events:
-                if pos < start:
-                    ctx.last_person = name
-            s0, s1 = next(((a, b) for a, b in sentences if a <= start - 1 < b), (0, len(text)))
+            passed = bisect.bisect_left(event_positions, start)
+            if passed:
+                ctx.last_person = events[passed - 1][1]
+            k = bisect.bisect_right(sentence_starts, start - 1) - 1
+            if k >= 0 and sentences[k][0] <= start - 1 < sentences[k][1]:
+                s0, s1 = sentences[k]
+            else:
+                s0, s1 = 0, len(text)
             before = masked[s0 : max(s0, start - 1)]
             after = masked[min(end + 1, s1) : s1] if closed else ""
             who = _after(after, ctx) if after else None
