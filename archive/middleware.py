@@ -14,7 +14,8 @@ class DropNulFromQueryMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if "%00" in request.META.get("QUERY_STRING", ""):
+        query_string = request.META.get("QUERY_STRING", "")
+        if "%00" in query_string or "\x00" in query_string:
             cleaned = QueryDict(mutable=True)
             for key, values in request.GET.lists():
                 cleaned.setlist(key.replace("\x00", ""), [v.replace("\x00", "") for v in values])

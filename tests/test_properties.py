@@ -306,3 +306,33 @@ def test_importing_arbitrary_bytes_reports_every_failure_by_name(db, data):
         else:
             stored = Article.objects.get(pk=outcome.article_id)
             assert "\x00" not in stored.raw + stored.body + stored.title
+
+
+READER_PAGES = [
+    "/",
+    "/outlets/",
+    "/outlets/daily-mirror/",
+    "/people/",
+    "/people/volodymyr-zelensky/",
+    "/quotes/",
+    "/dates/",
+    "/dates/2022/",
+    "/dates/2022/02/",
+    "/dates/undated/",
+    "/feeds/latest/",
+]
+reader_params = st.fixed_dictionaries(
+    {},
+    optional={
+        key: st.lists(param_value, min_size=1, max_size=2)
+        for key in ("page", "q", "letter", "speaker", "outlet", "month", "sort")
+    },
+)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(url=st.sampled_from(READER_PAGES), params=reader_params)
+def test_reader_pages_never_fail_on_any_parameters(client, small_archive, url, params):
+    response = client.get(url, params)
+    # a bad page number or month is a friendly 404; nothing is ever a 500
+    assert response.status_code in (200, 404)
