@@ -30,6 +30,7 @@ from . import index
 log = logging.getLogger(__name__)
 
 _active: _Feeder | None = None
+MAX_IDS = 2000  # articles written in one commit at most (bounds the worker's memory)
 
 
 def _work(jobs, done, index_dir: str, db_name: str) -> None:
@@ -44,9 +45,9 @@ def _work(jobs, done, index_dir: str, db_name: str) -> None:
     stop = False
     while not stop:
         batches = [jobs.get()]
-        # Behind the importer? Take every batch waiting and write them in one commit:
-        # each commit costs a segment and a merge, whatever its size.
-        while True:
+        # Behind the importer? Take the batches waiting (up to MAX_IDS articles) and write
+        # them in one commit: each commit costs a segment and a merge, whatever its size.
+        while batches[-1] is not None and sum(map(len, batches)) < MAX_IDS:
             try:
                 batches.append(jobs.get_nowait())
             except queue.Empty:

@@ -338,7 +338,10 @@ def _writer():
     for attempt in range(1, attempts + 1):
         ix = ensure_index()
         try:
-            writer = ix.writer(timeout=timeout, delay=0.05)
+            # A bounded posting pool: merging segments into a write goes through it too.
+            writer = ix.writer(
+                timeout=timeout, delay=0.05, limitmb=int(_setting("ARCHIVE_INDEX_WRITER_MB", 64))
+            )
         except LockError:
             log.warning(
                 "search index writer lock busy for %.0fs (attempt %d of %d)",

@@ -51,6 +51,7 @@ PREFIX_MIN = 2
 QUOTE_FIELDS = ("quote", "speaker_name")
 SNIPPET_FIELDS = ("standfirst", "body", "quotes", "headline")
 SNIPPET_WINDOW = 800  # characters of text the highlighter analyses per hit (two fragments)
+MORE_LIKE_THIS_CHARS = 20_000  # characters of a story whose key terms find similar ones
 FILTER_NAMES = ("outlet", "person", "from", "to")
 
 # --- Parsing -----------------------------------------------------------------------------
@@ -1149,6 +1150,9 @@ def more_like_this(article_id: int, limit: int = 5, *, text: str | None = None) 
         if article is None:
             return []
         text = "\n".join([article["title"], article["standfirst"], article["body"]])
+    # The opening of a story names what it is about; analysing all of a huge one would hold
+    # the searcher lock for seconds on every view of its page.
+    text = text[:MORE_LIKE_THIS_CHARS]
     with entry.lock:
         searcher = entry.searcher
         try:

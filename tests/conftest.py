@@ -13,6 +13,17 @@ def _isolated_index(settings, tmp_path):
     settings.ARCHIVE_INDEX_DIR = tmp_path / "index"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_default_cache():
+    """Every test starts with an empty default cache: the home page caches archive-wide
+    figures, which would otherwise leak from one test's data into a later test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def seeds_dir(tmp_path):
     """A copy of the seed stories in a temporary folder."""

@@ -1,5 +1,7 @@
-"""Production settings: `check --deploy` is clean, and missing essentials are refused."""
+"""Production settings: `check --deploy` is clean, secure values are set (DEBUG off, secure
+cookies, HSTS, HTTPS redirect), and missing essentials are refused."""
 
+import json
 import os
 import subprocess
 import sys
@@ -52,3 +54,58 @@ def test_production_requires_allowed_hosts_and_secret_key(tmp_path):
 def test_local_defaults_have_debug_off(settings):
     assert settings.DEBUG is False
     assert "*" not in settings.ALLOWED_HOSTS
+
+
+def production_settings(tmp_path, **extra):
+    """The security settings Django ends up with under ``PRODUCTION`` (plus ``extra``)."""
+    names = [
+        "DEBUG",
+        "ALLOWED_HOSTS",
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "SESSION_COOKIE_HTTPONLY",
+        "SECURE_SSL_REDIRECT",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        "SECURE_CONTENT_TYPE_NOSNIFF",
+        "X_FRAME_OPTIONS",
+    ]
+    code = (
+        "import json; from django.conf import settings; "
+        f"print(json.dumps({{n: getattr(settings, n) for n in {names!r}}}))"
+    )
+    result = manage(
+        "shell", "-c", code, env={**PRODUCTION, "ARCHIVE_VAR_DIR": str(tmp_path), **extra}
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_settings_are_secure(tmp_path):
+    values = production_settings(tmp_path)
+    assert values == {
+        "DEBUG": False,
+        "ALLOWED_HOSTS": ["archive.example.org"],
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SECURE_SSL_REDIRECT": True,
+        "SECURE_HSTS_SECONDS": 31536000,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+        "SECURE_CONTENT_TYPE_NOSNIFF": True,
+        "X_FRAME_OPTIONS": "DENY",
+    }
+
+
+def test_check_deploy_fails_on_debug_or_missing_hsts(tmp_path):
+    env = {**PRODUCTION, "ARCHIVE_VAR_DIR": str(tmp_path)}
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", env={**env, "DJANGO_DEBUG": "1"}
+    )
+    assert result.returncode != 0
+    assert "security.W018" in result.stderr + result.stdout  # DEBUG on in deployment
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", env={**env, "DJANGO_HSTS_SECONDS": "0"}
+    )
+    assert result.returncode != 0
+    assert "security.W004" in result.stderr + result.stdout  # no HSTS

@@ -91,7 +91,7 @@ def test_article_marks_quotes_in_text_and_lists_them_with_speakers(client):
     q1, q2 = article.quotes.order_by("position")
     html = get(client, article.get_absolute_url())
     assert (
-        f'<p>“<q class="quote" id="quote-{q1.pk}" title="Alice Example">'
+        f'<p dir="auto">“<q class="quote" id="quote-{q1.pk}" title="Alice Example">'
         "We will &lt;b&gt;win&lt;/b&gt;</q>” said Alice Example.</p>"
     ) in html
     assert f'id="quote-{q2.pk}" title="a spokesman">No comment</q>' in html

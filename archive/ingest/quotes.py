@@ -61,6 +61,7 @@ from .people import PersonMention, name_key, surface_forms
 
 FRAGMENT_WORDS = 6
 MASK = "\x00"
+NON_SPACE = re.compile(r"\S")
 
 FINITE = (
     r"said|says|say|told|tells|tell|added|adds|asked|asks|stated|states|wrote|writes|tweeted|"
@@ -282,21 +283,32 @@ def scan(text: str, carry: str | None = None):
     spans = []
     kind = None
     start = 0
-    depth = 0
+    depth = inner = 0
     n = len(text)
     for m in QUOTE_CHAR.finditer(text):  # only the marks change the state
         i, ch = m.start(), m.group()
         if kind is None:
             if ch == "“" or (ch == '"' and _is_open_context(text, i)):
-                kind, start, depth = "double", i + 1, 0
+                kind, start, depth, inner = "double", i + 1, 0, 0
             elif ch in "‘'" and _is_open_context(text, i):
                 nxt = text[i + 1] if i + 1 < n else " "
                 if nxt.isalnum() or nxt in "[(….$£€":
                     kind, start, depth = "single", i + 1, 0
         elif kind == "double":
-            if ch == "”" or (ch == '"' and not _is_open_context(text, i)):
-                spans.append((start, i, kind, True))
-                kind = None
+            # “A ‘B “C” B’ A”: a double quotation nests only inside a single one opened
+            # within this one (``inner`` counts those); any other ” closes the quotation.
+            if ch == "‘" and _is_open_context(text, i):
+                inner += 1
+            elif ch == "’" and inner and not text[i + 1 : i + 2].isalnum():
+                inner -= 1
+            elif ch == "“" and inner and _is_open_context(text, i):
+                depth += 1
+            elif ch == "”" or (ch == '"' and not _is_open_context(text, i)):
+                if depth:
+                    depth -= 1
+                else:
+                    spans.append((start, i, kind, True))
+                    kind = None
         else:  # single
             nxt = text[i + 1] if i + 1 < n else " "
             prev = text[i - 1] if i else " "

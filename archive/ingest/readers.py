@@ -21,10 +21,24 @@ from functools import cached_property
 from pathlib import Path
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+MAX_STRAY_NULS = 2  # a NUL or two in a text file is an accident (dropped); more means binary
 
 
 class ReadError(Exception):
     """A file that cannot be read as a story; the message says why, for the import report."""
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """``text`` as a database can store it: NUL dropped (PostgreSQL refuses it in text and
+    JSON), a lone surrogate (a JSON ``\\ud83d`` cut from its pair) replaced by U+FFFD."""
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub("\ufffd", text)
+    return text
 
 
 @dataclass
@@ -48,6 +62,17 @@ class RawStory:
     url: str = ""
     meta: dict = field(default_factory=dict)
     original: str = ""
+
+    def __post_init__(self):
+        # Made storable here, once, so that extraction, hashing and storage all see the same
+        # text: see ``storable``.
+        self.text = storable(self.text)
+        self.original = storable(self.original)
+        self.url = storable(self.url)
+        self.meta = {
+            key: storable(value) if isinstance(value, str) else value
+            for key, value in self.meta.items()
+        }
 
     @property
     def stored_raw(self) -> str:
@@ -141,7 +166,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             return data.decode(utf16), utf16
         except UnicodeDecodeError:
             pass
-    if b"\x00" in data[:8000]:
+    if data[:8000].count(0) > MAX_STRAY_NULS:
         raise ReadError("binary file (contains NUL bytes), not a text story")
     try:
         text = data.decode("utf-8")

@@ -11,13 +11,22 @@ def mark_quotes(paragraph, quotes):
     """``paragraph`` as escaped HTML with each quotation in ``quotes`` wrapped in ``<q>``.
 
     Returns ``(html, found_ids)``. Matching is done on the raw text and every piece is
-    escaped on output, so story text can never inject markup. A quote is marked once,
-    at its first occurrence that does not overlap an earlier mark.
+    escaped on output, so story text can never inject markup. A quote is marked once:
+    at its first occurrence after the previous quote's mark (quotes come in text order),
+    else at its first occurrence that does not overlap an earlier mark.
     """
     spans = []
+    cursor = 0  # every span so far ends at or before this
     for quote in quotes:
         text = quote.text.strip()
         if not text:
+            continue
+        # Quotes come in text order: look after the previous one first, which is linear in
+        # the paragraph even when it repeats the same quotation thousands of times.
+        at = paragraph.find(text, cursor)
+        if at >= 0:
+            spans.append((at, at + len(text), quote))
+            cursor = at + len(text)
             continue
         start = 0
         while True:
@@ -27,6 +36,7 @@ def mark_quotes(paragraph, quotes):
             end = at + len(text)
             if all(end <= s or at >= e for s, e, _ in spans):
                 spans.append((at, end, quote))
+                cursor = max(cursor, end)
                 break
             start = at + 1
     spans.sort(key=lambda span: span[0])
