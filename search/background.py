@@ -42,9 +42,15 @@ def _work(jobs, done, index_dir: str, db_name: str) -> None:
 
     settings.ARCHIVE_INDEX_DIR = index_dir
     connections["default"].settings_dict["NAME"] = db_name  # the importer's database
+    parent = multiprocessing.parent_process()
     stop = False
     while not stop:
-        batches = [jobs.get()]
+        try:
+            batches = [jobs.get(timeout=2)]
+        except queue.Empty:
+            if parent is not None and not parent.is_alive():
+                return  # the importer was killed: what it committed is left to check_index
+            continue
         # Behind the importer? Take the batches waiting (up to MAX_IDS articles) and write
         # them in one commit: each commit costs a segment and a merge, whatever its size.
         while batches[-1] is not None and sum(map(len, batches)) < MAX_IDS:

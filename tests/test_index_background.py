@@ -84,3 +84,32 @@ def test_no_worker_inside_a_callers_transaction(db):
     assert Article.objects.count() == 0
     with background.writing_beside() as used:
         assert used is False
+
+
+def test_incremental_writes_merge_only_segments_of_one_size(tmp_path, monkeypatch):
+    from whoosh import fields as wf
+    from whoosh import index as wi
+
+    ix = wi.create_in(str(tmp_path), wf.Schema(n=wf.ID(stored=True)))
+    monkeypatch.setattr(index, "MERGE_UP_TO", 10)
+
+    def write(count, start):
+        writer = ix.writer()
+        for i in range(start, start + count):
+            writer.add_document(n=str(i))
+        writer.commit(mergetype=index.merge_tiers)
+        return sorted(s.doc_count_all() for s in ix.refresh()._segments())
+
+    assert write(2, 0) == [2]
+    assert write(2, 2) == [2, 2]
+    assert write(2, 4) == [2, 2, 2]
+    assert write(2, 6) == [2, 2, 2, 2]
+    # a commit finding four segments of one size merges them with its own documents
+    assert write(2, 8) == [10]
+    # a merge never goes past MERGE_UP_TO documents: these segments stay apart
+    assert write(8, 10) == [8, 10]
+    assert write(8, 18) == [8, 8, 10]
+    assert write(8, 26) == [8, 8, 8, 10]
+    assert write(8, 34) == [8, 8, 8, 8, 10]
+    with ix.searcher() as searcher:
+        assert searcher.doc_count() == 42

@@ -18,8 +18,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--memory-mb",
             type=int,
-            default=1024,
-            help="postings kept in memory before spilling sorted runs to disk (default 1024)",
+            default=128,
+            help=(
+                "Whoosh's posting pool in MB before sorted runs spill to disk (default 128; "
+                "Whoosh counts about a seventh of the memory really used)"
+            ),
         )
 
     def handle(self, *args, **options):
