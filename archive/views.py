@@ -304,17 +304,28 @@ def healthz(request):
 # -- Articles -----------------------------------------------------------------------------
 
 
+MORE_LIKE_THIS_SECONDS = 6 * 3600
+
+
 def more_like_this(article, limit=5):
     """Ids of stories like ``article`` from the search index; ``[]`` without an index.
 
     A failing index never breaks the article page: the error is logged, the section hidden.
+    The list is kept for ``MORE_LIKE_THIS_SECONDS`` (a ranked search over the whole index
+    costs more than the rest of the page, and stories like this one change slowly).
     """
+    key = f"more-like-this:{article.pk}:{limit}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     text = "\n".join([article.title, article.standfirst, article.body])
     try:
-        return list(search_more_like_this(article.pk, limit=limit, text=text))
+        ids = list(search_more_like_this(article.pk, limit=limit, text=text))
     except Exception:
         log.exception("More like this failed for article %s", article.pk)
         return []
+    cache.set(key, ids, MORE_LIKE_THIS_SECONDS)
+    return ids
 
 
 def also_published(article):

@@ -144,3 +144,17 @@ def test_an_imported_copy_is_listed_on_the_original_and_back(client, seeded):
     assert rows == [(f"{copy.outlet.name}: {copy.title}", "date unknown", False)]
     _note, rows = copies_section(client.get(copy.get_absolute_url()).content.decode())
     assert len(rows) == 1 and rows[0][0].endswith(original.title)
+
+
+@pytest.mark.django_db
+def test_more_like_this_is_searched_once_then_kept(client, monkeypatch):
+    from archive import views
+
+    calls = []
+    monkeypatch.setattr(
+        views, "search_more_like_this", lambda pk, limit, text: calls.append(pk) or []
+    )
+    article = make_story(title="A story with neighbours")
+    for _ in range(3):
+        assert client.get(article.get_absolute_url()).status_code == 200
+    assert calls == [article.pk]
