@@ -13,6 +13,16 @@ from django.utils.text import slugify
 from .signals import articles_changed
 
 
+def free_slug(text, taken, *, max_length=80):
+    """The slug for ``text`` not in ``taken`` (``-2``, ``-3`` ... appended on clashes)."""
+    base = (slugify(text) or "item")[: max_length - 6].strip("-") or "item"
+    slug, n = base, 2
+    while slug in taken:
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
 def unique_slug(model, text, *, max_length=80, exclude_pk=None):
     """A slug for ``text`` not yet used by ``model`` (``-2``, ``-3`` ... appended on clashes)."""
     base = (slugify(text) or "item")[: max_length - 6].strip("-") or "item"
@@ -21,11 +31,7 @@ def unique_slug(model, text, *, max_length=80, exclude_pk=None):
         .exclude(pk=exclude_pk)
         .values_list("slug", flat=True)
     )
-    slug, n = base, 2
-    while slug in taken:
-        slug = f"{base}-{n}"
-        n += 1
-    return slug
+    return free_slug(text, taken, max_length=max_length)
 
 
 class Outlet(models.Model):

@@ -18,10 +18,8 @@ one or two letters), so it costs the same with 100 people or 100,000.
 
 from __future__ import annotations
 
-from django.utils.text import slugify
-
 from .ingest.people import KnownNames, PersonMention, name_key, same_person, similar_surname
-from .models import Alias, Person
+from .models import Alias, Person, free_slug
 
 MIN_FUZZY = 5  # shorter surnames only match exactly (see ``similar_surname``)
 
@@ -138,10 +136,7 @@ class PersonResolver:
 
     def _create(self, name: str) -> Person:
         """A new Person, its slug chosen from the slugs held in memory (no look-up query)."""
-        base = (slugify(name) or "item")[:74].strip("-") or "item"
-        slug, n = base, 2
-        while slug in self._slugs:
-            slug, n = f"{base}-{n}", n + 1
+        slug = free_slug(name, self._slugs)
         # Another process taking the same slug meanwhile fails this story's savepoint with
         # an IntegrityError; the importer reports it and a re-run imports the story.
         person = Person.objects.create(name=name, slug=slug)
