@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, register_converter
 
 from . import feeds, views
+from .pagecache import cached_page
 
 
 class FourDigitYear:
@@ -34,22 +35,32 @@ register_converter(TwoDigits, "dd")
 app_name = "archive"
 
 archive_patterns = [
-    path("", views.home, name="home"),
+    path("", cached_page(views.home), name="home"),
     path("healthz/", views.healthz, name="healthz"),
-    path("articles/<int:pk>/<slug:slug>/", views.article_detail, name="article_detail"),
-    path("outlets/", views.outlet_list, name="outlet_list"),
-    path("outlets/<slug:slug>/", views.outlet_detail, name="outlet_detail"),
-    path("people/", views.person_list, name="person_list"),
-    path("people/<slug:slug>/", views.person_detail, name="person_detail"),
-    path("quotes/", views.quote_list, name="quote_list"),
-    path("dates/", views.DateIndexView.as_view(), name="dates"),
-    path("dates/undated/", views.undated, name="dates_undated"),
-    path("dates/<yyyy:year>/", views.DateYearView.as_view(), name="dates_year"),
-    path("dates/<yyyy:year>/<dd:month>/", views.DateMonthView.as_view(), name="dates_month"),
-    path("dates/<yyyy:year>/<dd:month>/<dd:day>/", views.DateDayView.as_view(), name="dates_day"),
-    path("feeds/latest/", feeds.LatestStoriesFeed(), name="feed_latest"),
-    path("feeds/outlets/<slug:slug>/", feeds.OutletStoriesFeed(), name="feed_outlet"),
-    path("feeds/people/<slug:slug>/", feeds.PersonStoriesFeed(), name="feed_person"),
+    path(
+        "articles/<int:pk>/<slug:slug>/", cached_page(views.article_detail), name="article_detail"
+    ),
+    path("outlets/", cached_page(views.outlet_list), name="outlet_list"),
+    path("outlets/<slug:slug>/", cached_page(views.outlet_detail), name="outlet_detail"),
+    path("people/", cached_page(views.person_list), name="person_list"),
+    path("people/<slug:slug>/", cached_page(views.person_detail), name="person_detail"),
+    path("quotes/", cached_page(views.quote_list), name="quote_list"),
+    path("dates/", cached_page(views.DateIndexView.as_view()), name="dates"),
+    path("dates/undated/", cached_page(views.undated), name="dates_undated"),
+    path("dates/<yyyy:year>/", cached_page(views.DateYearView.as_view()), name="dates_year"),
+    path(
+        "dates/<yyyy:year>/<dd:month>/",
+        cached_page(views.DateMonthView.as_view()),
+        name="dates_month",
+    ),
+    path(
+        "dates/<yyyy:year>/<dd:month>/<dd:day>/",
+        cached_page(views.DateDayView.as_view()),
+        name="dates_day",
+    ),
+    path("feeds/latest/", cached_page(feeds.LatestStoriesFeed()), name="feed_latest"),
+    path("feeds/outlets/<slug:slug>/", cached_page(feeds.OutletStoriesFeed()), name="feed_outlet"),
+    path("feeds/people/<slug:slug>/", cached_page(feeds.PersonStoriesFeed()), name="feed_person"),
 ]
 
 urlpatterns = [

@@ -14,14 +14,18 @@ def _isolated_index(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_default_cache():
-    """Every test starts with an empty default cache: the home page caches archive-wide
-    figures, which would otherwise leak from one test's data into a later test."""
-    from django.core.cache import cache
+def _fresh_caches(settings, tmp_path):
+    """Every test starts with empty caches and its own page-cache stamp: the home page
+    caches archive-wide figures and every reader page is kept whole, which would otherwise
+    leak from one test's data into a later test (a test's rollback stamps no generation)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    settings.ARCHIVE_PAGE_CACHE_STAMP = tmp_path / "pages.stamp"
+    for alias in ("default", "pages"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "pages"):
+        caches[alias].clear()
 
 
 @pytest.fixture

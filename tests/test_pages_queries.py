@@ -10,6 +10,13 @@ from tests.pages_data import make_archive
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _views_not_page_cache(settings):
+    """These tests count what each view itself costs: the whole-page cache is off."""
+    settings.ARCHIVE_PAGE_CACHE_SECONDS = 0
+
+
 # url -> queries; the same before and after the archive grows.
 PAGES = {
     # archive figures (cold cache: monthly counts, undated count, top outlets, top people),

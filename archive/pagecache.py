@@ -1,0 +1,142 @@
+"""Whole-page cache for readers' pages, dropped whenever the archive changes.
+
+A reader page is the same for every anonymous reader until a story, a person, an outlet
+or a quote changes, so each gunicorn worker keeps the pages it has rendered (the ``pages``
+cache, in its own memory) and serves them again without touching the database.
+
+Freshness does not rest on a timeout. Every cached page is filed under the archive's
+*generation*, a random token kept in a small file (``ARCHIVE_PAGE_CACHE_STAMP``) that every
+worker reads on each request; any committed change to the archive's models, and every
+batch of imported articles, writes a new token, so all workers stop using their older
+pages at once. The token is replaced only after the change has committed: a page rendered
+before that is filed under the old token and never served again.
+
+Signed-in users (anyone with a session cookie: curators see unpublished stories and edit
+links) and requests other than GET and HEAD always get a freshly rendered page, and only
+complete 200 responses that set no cookie are kept.
+"""
+
+import functools
+import hashlib
+import os
+import threading
+import uuid
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import connections, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+from django.http import HttpResponse
+
+from .signals import articles_changed
+
+CACHE_ALIAS = "pages"
+STORED_HEADERS = ("Content-Type", "Content-Language", "Vary", "Last-Modified")
+
+
+def cache_seconds():
+    return getattr(settings, "ARCHIVE_PAGE_CACHE_SECONDS", 3600)
+
+
+def _stamp_path():
+    return os.fspath(settings.ARCHIVE_PAGE_CACHE_STAMP)
+
+
+def generation():
+    """The archive's current generation token ('' until the first change is stamped)."""
+    try:
+        with open(_stamp_path(), encoding="ascii") as stamp:
+            return stamp.read(64).strip()
+    except OSError:
+        return ""
+
+
+def bump():
+    """Start a new generation: every page cached so far is stale for every worker."""
+    path = _stamp_path()
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    temporary = f"{path}.{os.getpid()}.{threading.get_ident()}"
+    with open(temporary, "w", encoding="ascii") as stamp:
+        stamp.write(uuid.uuid4().hex)
+    os.replace(temporary, path)  # atomic: a reader sees the old token or the new one
+
+
+def changed(using="default"):
+    """Mark the archive changed: a new generation once the current transaction commits.
+
+    Called for every saved or deleted row, so within one transaction the new generation is
+    registered once per database connection (a rolled-back transaction drops it with the
+    rest of its commit hooks).
+    """
+    connection = connections[using]
+    if not connection.in_atomic_block:
+        bump()
+        return
+    if any(hook[1] is _bump_on_commit for hook in connection.run_on_commit):
+        return
+    transaction.on_commit(_bump_on_commit, using=using)
+
+
+def _bump_on_commit():
+    bump()
+
+
+def _is_archive_model(sender):
+    meta = getattr(sender, "_meta", None)
+    return meta is not None and meta.app_label in ("archive", "search")
+
+
+@receiver(post_save, dispatch_uid="archive.pagecache.saved")
+@receiver(post_delete, dispatch_uid="archive.pagecache.deleted")
+@receiver(m2m_changed, dispatch_uid="archive.pagecache.m2m")
+def _model_changed(sender, using="default", **kwargs):
+    if _is_archive_model(sender):
+        changed(using)
+
+
+@receiver(articles_changed, dispatch_uid="archive.pagecache.articles")
+def _articles_changed(sender, **kwargs):
+    bump()  # sent after the commit
+
+
+def _key(request, token):
+    where = hashlib.sha1(f"{request.get_host()} {request.get_full_path()}".encode()).hexdigest()
+    return f"page:{token}:{where}"
+
+
+def _cacheable_request(request):
+    return (
+        request.method in ("GET", "HEAD")
+        and cache_seconds() > 0
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def cached_page(view):
+    """Serve ``view`` from the page cache for anonymous readers (see the module's text)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _cacheable_request(request):
+            return view(request, *args, **kwargs)
+        cache = caches[CACHE_ALIAS]
+        key = _key(request, generation())
+        stored = cache.get(key)
+        if stored is not None:
+            status, headers, content = stored
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response[name] = value
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            headers = [(h, response[h]) for h in STORED_HEADERS if response.has_header(h)]
+            cache.set(key, (response.status_code, headers, response.content), cache_seconds())
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    return wrapper
