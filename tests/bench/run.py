@@ -9,7 +9,9 @@ end to end on a scratch archive:
   search page over a fixed query mix, served by gunicorn as the README recommends;
 - the same query mix on SQLite FTS5 over the same corpus (a peer baseline);
 - a trivial view through the same server (the ceiling for a page);
-- SQL queries per page; requests/s on a mix of article and browse pages, and errors.
+- SQL queries per page; requests/s on a mix of article and browse pages, and errors;
+- the page timings and requests/s again with the whole-page cache off (every request
+  rendered: what a page costs the first time after the archive changes).
 
 Results are printed as a table and written to var/bench/results.json.
 """
@@ -17,6 +19,7 @@ Results are printed as a table and written to var/bench/results.json.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import random
@@ -263,6 +266,21 @@ def main(argv=None):
         results["errors"] += errors
         rps_trivial, _ = requests_per_second(server.port, ["/healthz/"], 5, RPS_CLIENTS)
         results["rps_trivial"] = round(rps_trivial, 1)
+    # The same pages with the whole-page cache off: what each view costs when it renders.
+    print("timing pages with the page cache off ...", flush=True)
+    uncached = dataclasses.replace(archive, extra_env={"ARCHIVE_PAGE_CACHE_SECONDS": "0"})
+    with Server(uncached, workers=3) as server:
+        rendered = {}
+        for kind in ("home", "article", "outlet", "person", "day"):
+            if paths[kind]:
+                times, errors = time_pages(server.port, paths[kind], PAGE_SAMPLES)
+                rendered[kind] = summary_ms(times)
+                results["errors"] += errors
+        rps, errors = requests_per_second(server.port, mix, RPS_SECONDS, RPS_CLIENTS)
+        results["rps_uncached"] = round(rps, 1)
+        results["errors"] += errors
+    results["page_ms_uncached"] = rendered
+    results["page_p95_ms_uncached"] = {k: v["p95"] for k, v in rendered.items()}
     results["page_ms"] = page_stats
     results["page_p95_ms"] = {k: v["p95"] for k, v in page_stats.items()}
     results["search_p50_ms"] = search["p50"]
@@ -326,11 +344,17 @@ def print_table(r):
         rows.append(
             (
                 f"page {kind}",
-                f"p50 {stats['p50']} ms, p95 {stats['p95']} ms, {r['queries_per_page'].get(kind, '-')} queries",
+                f"p50 {stats['p50']} ms, p95 {stats['p95']} ms, {r['queries_per_page'].get(kind, '-')} queries"
+                + (
+                    f"; cache off p95 {r['page_p95_ms_uncached'][kind]} ms"
+                    if kind in r.get("page_p95_ms_uncached", {})
+                    else ""
+                ),
             )
         )
     rows += [
         ("requests/s (mix)", f"{r['rps']} ({r['rps_trivial']} for a trivial view)"),
+        ("requests/s, page cache off", str(r.get("rps_uncached", "-"))),
         ("errors", str(r["errors"])),
     ]
     width = max(len(k) for k, _ in rows)
