@@ -592,16 +592,26 @@ def refresh_counts(article_ids=None, *, person_ids=()):
 
 
 # Archive-wide figures the reader pages cache (``archive.views.archive_stats`` and the
-# number of quotes on ``/quotes/``).
+# number of quotes on ``/quotes/``), filed under the archive's generation
+# (``archive.pagecache``) so that every process stops using them once the archive changes.
 STATS_CACHE_KEY = "archive:stats"
 QUOTES_CACHE_KEY = "archive:quote-count"
+
+
+def page_stats_keys():
+    """The cache keys of the archive-wide figures for the current generation."""
+    from .pagecache import generation
+
+    token = generation()
+    return f"{STATS_CACHE_KEY}:{token}", f"{QUOTES_CACHE_KEY}:{token}"
+
 
 _removed = threading.local()  # people whose mentions were deleted, recounted on the next change
 
 
 def forget_page_stats():
     """Drop the cached archive-wide figures so the next page view recomputes them."""
-    cache.delete_many([STATS_CACHE_KEY, QUOTES_CACHE_KEY])
+    cache.delete_many(page_stats_keys())
 
 
 @receiver(post_delete, sender=Mention, dispatch_uid="archive.mention_deleted")

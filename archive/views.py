@@ -4,7 +4,8 @@ Every page issues a fixed, small number of SQL queries whatever the size of the 
 lists are paginated, counts come from one aggregate query over the rows on the page or from
 the counters kept on outlets and people (``archive.models.refresh_counts``), and the
 archive-wide figures (timeline, years, top outlets and people) are cached for
-``ARCHIVE_STATS_CACHE_SECONDS`` and dropped whenever articles change.
+``ARCHIVE_STATS_CACHE_SECONDS`` under the archive's generation (``archive.pagecache``), so
+no process uses them once the archive has changed.
 """
 
 import calendar
@@ -31,14 +32,13 @@ from django.views.generic.dates import (
 from search.query import more_like_this as search_more_like_this
 
 from .models import (
-    QUOTES_CACHE_KEY,
-    STATS_CACHE_KEY,
     Alias,
     Article,
     Mention,
     Outlet,
     Person,
     Quote,
+    page_stats_keys,
 )
 from .redirects import redirect_for
 
@@ -266,7 +266,7 @@ def archive_stats():
         }
 
     seconds = getattr(settings, "ARCHIVE_STATS_CACHE_SECONDS", 300)
-    return cache.get_or_set(STATS_CACHE_KEY, compute, seconds)
+    return cache.get_or_set(page_stats_keys()[0], compute, seconds)
 
 
 def home(request):
@@ -575,7 +575,7 @@ def quote_list(request):
         # Counting every quote of the archive costs more than the page: cached like the
         # other archive-wide figures. Filtered lists are counted as they are.
         seconds = getattr(settings, "ARCHIVE_STATS_CACHE_SECONDS", 300)
-        count = cache.get_or_set(QUOTES_CACHE_KEY, quotes.count, seconds)
+        count = cache.get_or_set(page_stats_keys()[1], quotes.count, seconds)
     page = paginate(request, quotes, QUOTES_PAGE_SIZE, count=count)
     outlets = Outlet.objects.order_by("name")
     return render(

@@ -173,8 +173,20 @@ def main(argv=None):
     with Server(archive, workers=3, threads=4) as server:
         clients = Clients(server.port, pages, args.clients)
         threads = clients.run_for(args.seconds)
+        # As the README recommends for a large import beside a live site: at a lower CPU
+        # priority, so readers' requests are served first (the import still uses any idle
+        # CPU).
         importer = subprocess.Popen(
-            [PYTHON, "manage.py", "import_articles", *map(str, load_dirs), "--no-progress"],
+            [
+                "nice",
+                "-n",
+                "15",
+                PYTHON,
+                "manage.py",
+                "import_articles",
+                *map(str, load_dirs),
+                "--no-progress",
+            ],
             cwd=ROOT,
             env=archive.env,
             stdout=subprocess.DEVNULL,

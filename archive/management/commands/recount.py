@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from archive import pagecache
 from archive.models import (
     forget_page_stats,
     refresh_outlet_counts,
@@ -19,4 +20,5 @@ class Command(BaseCommand):
         outlets = refresh_outlet_counts()
         people = refresh_person_counts()
         forget_page_stats()
+        pagecache.bump()  # readers' pages too: the change was made behind the archive's back
         self.stdout.write(f"{outlets} outlets and {people} people had stale counts; now fixed.")
