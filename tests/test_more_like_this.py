@@ -1,0 +1,71 @@
+"""More like this: stories sharing a story's distinctive words, the closest first."""
+
+import pytest
+
+from search.query import more_like_this
+from tests.search_helpers import article
+
+FILLER = " ".join(
+    "The council said on Tuesday that the plan would be discussed again next week."
+    for _ in range(3)
+)
+
+
+@pytest.fixture
+def stories(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        made = {
+            "target": article(
+                "Grain corridor reopens at Odesa",
+                "Grain ships left Odesa through the Black Sea corridor. Odesa grain "
+                "exporters and the corridor insurers welcomed the convoy. " + FILLER,
+            ),
+            "close": article(
+                "Odesa grain convoy sails",
+                "A convoy of grain ships sailed from Odesa along the corridor; grain "
+                "insurers watched the Black Sea. " + FILLER,
+            ),
+            "partial": article(
+                "Insurers count the cost of storms",
+                "Insurers said the storms would cost them dearly. " + FILLER,
+            ),
+            "long": article(
+                "A year in review",
+                " ".join(
+                    f"Section {n}: grain and Odesa were mentioned once among many other "
+                    f"subjects such as elections, budgets, football and weather {n}."
+                    for n in range(60)
+                ),
+            ),
+            **{
+                f"unrelated{n}": article(f"Council plan delayed {n}", f"Item {n}. " + FILLER)
+                for n in range(10)
+            },
+            "hidden": article(
+                "Odesa grain corridor draft",
+                "Odesa grain corridor convoy insurers Black Sea. " + FILLER,
+                status="hidden",
+            ),
+        }
+    return made
+
+
+def test_closest_story_first_and_only_stories_sharing_key_words(stories):
+    similar = more_like_this(stories["target"].pk, limit=5)
+    assert similar[0] == stories["close"].pk
+    assert stories["target"].pk not in similar
+    assert stories["hidden"].pk not in similar  # only published stories are indexed
+    # Stories sharing only words every story uses come after those sharing key words.
+    assert set(similar[:3]) == {stories[k].pk for k in ("close", "partial", "long")}
+
+
+def test_a_long_story_mentioning_the_words_once_ranks_below_a_close_one(stories):
+    similar = more_like_this(stories["target"].pk, limit=5)
+    assert similar.index(stories["close"].pk) < similar.index(stories["long"].pk)
+
+
+def test_limit_and_text_given_by_the_caller(stories):
+    target = stories["target"]
+    text = "\n".join([target.title, target.standfirst, target.body])
+    assert more_like_this(target.pk, limit=1, text=text) == [stories["close"].pk]
+    assert more_like_this(999999) == []
