@@ -1,14 +1,15 @@
 """Whole-page cache for readers' pages, dropped whenever the archive changes.
 
 A reader page is the same for every anonymous reader until a story, a person, an outlet
-or a quote changes, so each gunicorn worker keeps the pages it has rendered (the ``pages``
-cache, in its own memory) and serves them again without touching the database.
+or a quote changes, so the pages rendered for them are kept (the ``pages`` cache: files
+under ``var/pages`` that every gunicorn worker shares) and served again without touching
+the database or rendering a template.
 
 Freshness does not rest on a timeout. Every cached page is filed under the archive's
 *generation*, a random token kept in a small file (``ARCHIVE_PAGE_CACHE_STAMP``) that every
 worker reads on each request; any committed change to the archive's models, and every
 batch of imported articles, writes a new token, so all workers stop using their older
-pages at once. The token is replaced only after the change has committed: a page rendered
+pages at once (the files of older generations are culled as new pages are kept). The token is replaced only after the change has committed: a page rendered
 before that is filed under the old token and never served again.
 
 Signed-in users (anyone with a session cookie: curators see unpublished stories and edit

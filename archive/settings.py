@@ -180,16 +180,17 @@ ARCHIVE_LOGIN_LOCK_MINUTES = int(os.environ.get("ARCHIVE_LOGIN_LOCK_MINUTES", "1
 # Failed sign-ins are counted in a cache every gunicorn worker shares: a file-based cache in
 # var/ (a per-process memory cache would let each worker count on its own).
 ARCHIVE_LOGIN_CACHE = "shared"
-# Readers' pages are kept whole by each worker (``archive.pagecache``) and dropped when the
-# archive changes: the stamp file tells every worker which generation is current.
+# Readers' pages are kept whole (``archive.pagecache``) and dropped when the archive
+# changes: the stamp file tells every worker which generation is current.
 ARCHIVE_PAGE_CACHE_SECONDS = int(os.environ.get("ARCHIVE_PAGE_CACHE_SECONDS", "3600"))
 ARCHIVE_PAGE_CACHE_STAMP = Path(os.environ.get("ARCHIVE_PAGE_CACHE_STAMP", VAR_DIR / "pages.stamp"))
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Files, so that one worker's rendering serves every worker (a hit costs a file read).
     "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "pages",
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("ARCHIVE_PAGE_CACHE_ENTRIES", "2000"))},
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("ARCHIVE_PAGE_CACHE_DIR", str(VAR_DIR / "pages")),
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("ARCHIVE_PAGE_CACHE_ENTRIES", "5000"))},
     },
     "shared": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
