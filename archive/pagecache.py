@@ -17,10 +17,12 @@ links) and requests other than GET and HEAD always get a freshly rendered page, 
 complete 200 responses that set no cookie are kept.
 """
 
+import atexit
 import functools
 import hashlib
 import os
 import threading
+import time
 import uuid
 
 from django.conf import settings
@@ -96,9 +98,53 @@ def _model_changed(sender, using="default", **kwargs):
         changed(using)
 
 
+class _Batches:
+    """New generations for batches of changed articles, at most one per
+    ``ARCHIVE_PAGE_CACHE_BATCH_SECONDS`` in a process.
+
+    An import sends ``articles_changed`` for every chunk it commits, every few seconds; a
+    new generation for each would leave readers nothing cached while it runs. The first
+    batch after a quiet spell starts a new generation at once; later ones within the
+    interval are stamped when it ends (a timer), or when the process exits, whichever
+    comes first.
+    """
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.last = float("-inf")
+        self.timer = None
+        atexit.register(self.flush)
+
+    def changed(self):
+        interval = getattr(settings, "ARCHIVE_PAGE_CACHE_BATCH_SECONDS", 10)
+        with self.lock:
+            wait = self.last + interval - time.monotonic()
+            if wait <= 0:
+                self._stamp()
+            elif self.timer is None:
+                self.timer = threading.Timer(wait, self.flush)
+                self.timer.daemon = True
+                self.timer.start()
+
+    def flush(self):
+        with self.lock:
+            if self.timer is not None:
+                self._stamp()
+
+    def _stamp(self):
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        self.last = time.monotonic()
+        bump()
+
+
+batches = _Batches()
+
+
 @receiver(articles_changed, dispatch_uid="archive.pagecache.articles")
 def _articles_changed(sender, **kwargs):
-    bump()  # sent after the commit
+    batches.changed()  # sent after the commit
 
 
 def _key(request, token):

@@ -184,6 +184,7 @@ ARCHIVE_LOGIN_CACHE = "shared"
 # changes: the stamp file tells every worker which generation is current.
 ARCHIVE_PAGE_CACHE_SECONDS = int(os.environ.get("ARCHIVE_PAGE_CACHE_SECONDS", "3600"))
 ARCHIVE_PAGE_CACHE_STAMP = Path(os.environ.get("ARCHIVE_PAGE_CACHE_STAMP", VAR_DIR / "pages.stamp"))
+ARCHIVE_PAGE_CACHE_BATCH_SECONDS = float(os.environ.get("ARCHIVE_PAGE_CACHE_BATCH_SECONDS", "10"))
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # Files, so that one worker's rendering serves every worker (a hit costs a file read).

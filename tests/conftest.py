@@ -21,6 +21,7 @@ def _fresh_caches(settings, tmp_path):
     from django.core.cache import caches
 
     settings.ARCHIVE_PAGE_CACHE_STAMP = tmp_path / "pages.stamp"
+    settings.ARCHIVE_PAGE_CACHE_BATCH_SECONDS = 0  # every batch of changes stamped at once
     for alias in ("default", "pages"):
         caches[alias].clear()
     yield

@@ -161,3 +161,37 @@ def test_recount_after_a_change_behind_the_archives_back_drops_cached_pages(clie
     home = client.get("/")
     assert home["X-Page-Cache"] == "miss"
     assert b"Pulled later" not in home.content
+
+
+def test_batches_in_quick_succession_share_a_generation_stamped_when_the_interval_ends(
+    settings, bumps
+):
+    import time
+
+    from archive.signals import articles_changed
+
+    settings.ARCHIVE_PAGE_CACHE_BATCH_SECONDS = 0.3
+    pagecache.batches.last = float("-inf")
+    articles_changed.send(sender=Article, ids=[1])
+    assert len(bumps) == 1  # the first batch after a quiet spell: at once
+    articles_changed.send(sender=Article, ids=[2])
+    articles_changed.send(sender=Article, ids=[3])
+    assert len(bumps) == 1  # later ones wait for the interval to end
+    deadline = time.monotonic() + 5
+    while len(bumps) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(bumps) == 2  # one generation for both
+    pagecache.batches.flush()
+    assert len(bumps) == 2  # nothing left pending
+
+
+def test_a_pending_batch_is_stamped_when_the_process_exits(settings, bumps):
+    from archive.signals import articles_changed
+
+    settings.ARCHIVE_PAGE_CACHE_BATCH_SECONDS = 60
+    pagecache.batches.last = float("-inf")
+    articles_changed.send(sender=Article, ids=[1])
+    articles_changed.send(sender=Article, ids=[2])
+    assert len(bumps) == 1
+    pagecache.batches.flush()  # registered with atexit
+    assert len(bumps) == 2
