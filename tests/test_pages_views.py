@@ -468,3 +468,31 @@ def test_header_search_is_a_plain_get_form(client):
     html = get(client, "/outlets/")
     assert '<form class="site-search" role="search" action="/search/" method="get">' in html
     assert '<label class="visually-hidden" for="site-search-q">Search stories</label>' in html
+
+
+@pytest.mark.parametrize(
+    "standfirst, points",
+    [
+        (
+            "Spy agencies piggyback on data • Details can include age • Tools target phones",
+            ["Spy agencies piggyback on data", "Details can include age", "Tools target phones"],
+        ),
+        (
+            "Macron boasted of a deal\nThe Kremlin ridiculed it",
+            ["Macron boasted of a deal", "The Kremlin ridiculed it"],
+        ),
+    ],
+)
+def test_standfirst_bullet_points_are_listed_one_by_one(client, standfirst, points):
+    story = make_story(title="Points", standfirst=standfirst)
+    html = client.get(story.get_absolute_url()).content.decode()
+    items = re.findall(r'<ul class="standfirst">(.*?)</ul>', html, re.S)
+    assert len(items) == 1
+    assert re.findall(r'<li dir="auto">(.*?)</li>', items[0]) == points
+
+
+def test_single_standfirst_is_one_escaped_paragraph(client):
+    story = make_story(title="One", standfirst="Talks <b>resume</b> in Geneva")
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert '<p class="standfirst" dir="auto">Talks &lt;b&gt;resume&lt;/b&gt; in Geneva</p>' in html
+    assert '<ul class="standfirst">' not in html

@@ -1,5 +1,7 @@
 """Template helpers for the reader pages: quotations marked in the text, pager links."""
 
+import re
+
 from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -79,3 +81,17 @@ def query_with(context, **changes):
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+STANDFIRST_POINT = re.compile(r"\s*\n\s*|\s+[•▪●]\s+")
+
+
+@register.filter
+def standfirst_points(text):
+    """A standfirst's separate points: its lines, or the parts between bullets (``•``).
+
+    Several outlets write a standfirst as bullet points, on separate lines or run together
+    on one ("Spy agencies piggyback on data • Details can include age"); each point is one
+    item of the list the article page shows. A plain one-sentence standfirst is one point.
+    """
+    return [point for point in STANDFIRST_POINT.split(text or "") if point.strip(" •▪●")]
