@@ -15,7 +15,16 @@ from django.utils import timezone
 from . import history
 from .ingest.people import name_key
 from .ingest.readers import normalise_text
-from .models import Alias, Article, Mention, Outlet, Person, Quote, SlugRedirect
+from .models import (
+    Alias,
+    Article,
+    Mention,
+    Outlet,
+    Person,
+    Quote,
+    SlugRedirect,
+    refresh_person_counts,
+)
 from .signals import send_after_commit
 
 # What a curator can mark as curated: the extracted fields plus the people and quotes.
@@ -431,6 +440,9 @@ def split_alias(alias: Alias, *, user=None) -> SplitResult:
             moved.append(mention.pk)
     result.mentions_moved = Mention.objects.filter(pk__in=moved).update(person=person)
     Mention.objects.bulk_create(new_mentions)
+    # The stories' people are recounted once the change commits; the person the mentions
+    # left is no longer among them.
+    refresh_person_counts([previous.pk])
     result.article_ids = sorted(touched)
     message = result.summary()
     history.record(

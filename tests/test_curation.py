@@ -251,3 +251,25 @@ def test_redirect_for_rejects_unknown_kinds_and_stops_on_loops():
     assert redirect_for("person", "missing") is None
     with pytest.raises(ValueError, match="Unknown redirect kind: 'tag'"):
         redirect_for("tag", "a")
+
+
+def test_split_alias_recounts_the_person_the_mentions_left(django_capture_on_commit_callbacks):
+    from archive.models import refresh_counts
+
+    person = make_person("Emmanuel Macron", "Brigitte Macron")
+    stories = [
+        make_article("Visit", body="Brigitte Macron visited a school.", status="published"),
+        make_article("Gala", body="Brigitte Macron opened a gala.", status="published"),
+        make_article("Talks", body="Emmanuel Macron met Putin.", status="published"),
+    ]
+    for article in stories:
+        Mention.objects.create(article=article, person=person, count=1)
+    refresh_counts()
+    person.refresh_from_db()
+    assert person.mention_count == 3
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = curation.split_alias(Alias.objects.get(name="Brigitte Macron"))
+    person.refresh_from_db()
+    result.person.refresh_from_db()
+    assert (person.mention_count, result.person.mention_count) == (1, 2)
