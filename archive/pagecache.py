@@ -20,6 +20,7 @@ complete 200 responses that set no cookie are kept.
 import atexit
 import functools
 import hashlib
+import logging
 import os
 import threading
 import time
@@ -33,6 +34,8 @@ from django.dispatch import receiver
 from django.http import HttpResponse
 
 from .signals import articles_changed
+
+log = logging.getLogger(__name__)
 
 CACHE_ALIAS = "pages"
 STORED_HEADERS = ("Content-Type", "Content-Language", "Vary", "Last-Modified")
@@ -58,11 +61,16 @@ def generation():
 def bump():
     """Start a new generation: every page cached so far is stale for every worker."""
     path = _stamp_path()
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     temporary = f"{path}.{os.getpid()}.{threading.get_ident()}"
-    with open(temporary, "w", encoding="ascii") as stamp:
-        stamp.write(uuid.uuid4().hex)
-    os.replace(temporary, path)  # atomic: a reader sees the old token or the new one
+    try:
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        with open(temporary, "w", encoding="ascii") as stamp:
+            stamp.write(uuid.uuid4().hex)
+        os.replace(temporary, path)  # atomic: a reader sees the old token or the new one
+    except OSError:
+        # The change itself has committed and must not fail; readers may see older pages
+        # until a later change is stamped or they expire (ARCHIVE_PAGE_CACHE_SECONDS).
+        log.exception("could not stamp a new page generation in %s", path)
 
 
 def changed(using="default"):

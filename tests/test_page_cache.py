@@ -195,3 +195,13 @@ def test_a_pending_batch_is_stamped_when_the_process_exits(settings, bumps):
     assert len(bumps) == 1
     pagecache.batches.flush()  # registered with atexit
     assert len(bumps) == 2
+
+
+def test_a_stamp_that_cannot_be_written_is_logged_and_the_change_kept(settings, tmp_path, caplog):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory")
+    settings.ARCHIVE_PAGE_CACHE_STAMP = blocked / "pages.stamp"
+    outlet = Outlet.objects.create(name="Evening Post", slug="evening-post")
+    pagecache.bump()
+    assert Outlet.objects.filter(pk=outlet.pk).exists()
+    assert "could not stamp a new page generation" in caplog.text
