@@ -143,13 +143,15 @@ def quotes_with_articles():
     """Quotes of published stories with speaker, story and outlet, for a list, latest first.
 
     Filtered and ordered on the quotes' copies of their story's state and date
-    (``is_published``, ``published``), which follow an index, not a join.
+    (``is_published``, ``published``), which follow an index, not a join. Quotes from
+    undated stories come last on every database (SQLite sorts NULL last in a descending
+    order by itself; PostgreSQL has its own index for the order, migration 0006).
     """
     return (
         Quote.objects.filter(is_published=True)
         .select_related("speaker", "article", "article__outlet")
         .defer(*(f"article__{name}" for name in LIST_DEFERRED))
-        .order_by("-published", "-article_id", "position")
+        .order_by(F("published").desc(nulls_last=True), "-article_id", "position")
     )
 
 

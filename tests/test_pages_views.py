@@ -341,6 +341,18 @@ def test_quotes_newest_first_and_filtered_by_speaker_and_outlet(client):
     assert "No quotes match." in get(client, "/quotes/?outlet=nope")
 
 
+def test_quotes_from_undated_stories_come_last_on_every_database(client):
+    alice = person("Alice Example")
+    make_story(published=None, people=[alice], quotes=[(alice, "Undated words")])
+    make_story(published=D(2020, 5, 1), people=[alice], quotes=[(alice, "Older words")])
+    make_story(published=D(2021, 5, 1), people=[alice], quotes=[(alice, "Newer words")])
+    expected = ["Newer words", "Older words", "Undated words"]
+    assert re.findall(r"<blockquote><p>“([^”]+)”", get(client, "/quotes/")) == expected
+    assert re.findall(r"<blockquote><p>“([^”]+)”", get(client, "/people/alice-example/")) == (
+        expected
+    )
+
+
 # -- Dates --------------------------------------------------------------------------------
 
 
