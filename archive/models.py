@@ -564,21 +564,43 @@ def refresh_person_counts(person_ids=None):
     return updated
 
 
+def _outlets_add_up() -> bool:
+    """Whether the outlets' ``article_count`` add up to the published stories with an
+    outlet (two small aggregates). Once the outlets of the changed articles are recounted,
+    an outlet left out can only have lost stories (a story joining one is among the
+    changed articles), so any outlet still wrong makes the sum too large."""
+    stored = Outlet.objects.aggregate(total=models.Sum("article_count"))["total"] or 0
+    return stored == Article.objects.published().filter(outlet__isnull=False).count()
+
+
 def refresh_counts(article_ids=None, *, person_ids=()):
     """Bring the copies of story fields on mentions and quotes (``sync_story_fields``) and
     the outlet and person counters up to date after ``article_ids`` changed.
 
-    Every outlet is recounted (one indexed aggregate: an article may have left an outlet
-    the ids no longer show); people are recounted when mentioned in those articles or
+    The outlets of those articles are recounted, then every outlet if the counters still
+    do not add up (``_outlets_add_up``): an article that left an outlet (moved, deleted)
+    shows only its new one. People are recounted when mentioned in those articles or
     listed in ``person_ids`` (e.g. people whose mentions were deleted). With
     ``article_ids=None`` everything is recounted. The importer, the admin, curation and
     re-extraction reach this through the ``articles_changed`` signal.
     """
     sync_story_fields(article_ids)
-    refresh_outlet_counts()
     if article_ids is None:
+        refresh_outlet_counts()
         refresh_person_counts()
         return
+    outlets = set()
+    for chunk in _chunks(set(article_ids)):
+        outlets.update(
+            Article.objects.filter(pk__in=chunk, outlet__isnull=False)
+            .order_by()
+            .values_list("outlet_id", flat=True)
+            .distinct()
+        )
+    if outlets:
+        refresh_outlet_counts(outlets)
+    if not _outlets_add_up():
+        refresh_outlet_counts()
     people = set(person_ids)
     for chunk in _chunks(set(article_ids)):
         people.update(
