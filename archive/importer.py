@@ -234,6 +234,10 @@ def run_import(
     progress: Callable[[Outcome], None] | None = None,
 ) -> ImportResult:
     """Import ``items`` (paths, ``PathProblem``s or (name, bytes) pairs) as one batch."""
+    from search import background
+
+    items = list(items)
+    background.expect(len(items))  # a large run indexes in bulk (inside ``writing_beside``)
     max_bytes = settings.ARCHIVE_MAX_FILE_BYTES if max_bytes is None else max_bytes
     chunk = int(getattr(settings, "ARCHIVE_IMPORT_CHUNK", CHUNK))
     batch = ImportBatch.objects.create(origin=origin, user=user, label=label[:300])
