@@ -141,7 +141,9 @@ def test_a_small_run_writes_the_index_per_chunk(settings, small_chunks):
     with background.writing_beside():
         importer.import_paths([str(SEEDS)])
     assert index.live_dir() == old
-    assert _segments() == 3  # one per chunk of two stories
+    # Written per chunk of two stories: a segment per write, no single rebuilt one (a
+    # worker that falls behind writes the chunks waiting for it together).
+    assert _segments() > 1
     assert not background.bulk_unfinished()
     assert index.check().ok
 
