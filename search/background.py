@@ -199,9 +199,16 @@ class _Feeder:
         while self.unconfirmed:
             index.update_articles(self.unconfirmed.pop(0))
 
-    def close(self) -> None:
+    def close(self, finished: bool = True) -> None:
+        """Wait for the worker; after a bulk run, rebuild. A run that did not finish (an
+        error, Ctrl-C) leaves the rebuild, and the marker, to the next import run."""
         self._finish_worker()
-        if self.bulk and (self.stories or self.inherited):
+        if self.bulk and not finished:
+            log.warning(
+                "import stopped: the search index is rebuilt by the next import run "
+                "(or run `manage.py rebuild_index`)"
+            )
+        elif self.bulk and (self.stories or self.inherited):
             self._rebuild()
         elif self.bulk:
             _marker().unlink(missing_ok=True)  # nothing changed: the index is still whole
@@ -286,8 +293,10 @@ def writing_beside():
         return
     beside = _shareable() and not os.environ.get("ARCHIVE_INDEX_INLINE")
     _active = _Feeder(beside)
+    finished = False
     try:
         yield beside
+        finished = True
     finally:
         feeder, _active = _active, None
-        feeder.close()
+        feeder.close(finished)

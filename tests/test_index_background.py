@@ -153,7 +153,7 @@ def test_the_run_after_a_killed_bulk_run_rebuilds_the_index(settings, small_chun
     settings.ARCHIVE_INDEX_BULK_MIN = 3
     # The run stops (SIGKILL) before the end of its block: no rebuild, the marker stays.
     with monkeypatch.context() as patch:
-        patch.setattr(background._Feeder, "close", lambda self: None)
+        patch.setattr(background._Feeder, "close", lambda self, finished=True: None)
         with background.writing_beside():
             importer.import_paths([str(SEEDS)])
     assert background.bulk_unfinished()
@@ -203,4 +203,22 @@ def test_a_bulk_run_that_changed_nothing_does_not_rebuild(settings, monkeypatch)
     assert background.bulk_unfinished()
     feeder.close()
     assert rebuilt == []
+    assert not background.bulk_unfinished()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_run_stopped_by_an_error_leaves_the_rebuild_to_the_next_run(settings, monkeypatch):
+    settings.ARCHIVE_INDEX_BULK_MIN = 2
+    monkeypatch.setenv("ARCHIVE_INDEX_INLINE", "1")  # the rebuild in this process
+    rebuilt = []
+    monkeypatch.setattr(index, "rebuild", lambda: rebuilt.append(True))
+    with pytest.raises(KeyboardInterrupt), background.writing_beside():
+        background.expect(5)
+        background.submit([1, 2, 3])
+        raise KeyboardInterrupt
+    assert rebuilt == []
+    assert background.bulk_unfinished()
+    with background.writing_beside():
+        pass  # nothing imported, but the stopped run's stories are still to be indexed
+    assert rebuilt == [True]
     assert not background.bulk_unfinished()
