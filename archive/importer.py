@@ -108,10 +108,19 @@ def _outlet_for(name: str | None, cache: dict) -> Outlet | None:
 
 
 def save_people_and_quotes(
-    article: Article, story: pipeline.Story, resolver: PersonResolver, *, fresh: bool = False
+    article: Article,
+    story: pipeline.Story,
+    resolver: PersonResolver,
+    *,
+    fresh: bool = False,
+    rows: list | None = None,
 ):
     """Replace the article's mentions and quotes with those of ``story`` (``fresh``: the
-    article was just created and has none to replace)."""
+    article was just created and has none to replace).
+
+    With ``rows``, the new Alias, Mention and Quote objects are appended to it instead of
+    saved, for the caller to save a whole chunk's in a few queries (``save_rows``).
+    """
     if not fresh:
         article.mentions.all().delete()
         article.quotes.all().delete()
@@ -128,10 +137,7 @@ def save_people_and_quotes(
             existing.count += mention.count
         else:
             mentions.append(Mention(article=article, person=person, count=max(mention.count, 1)))
-    Alias.objects.bulk_create(aliases, ignore_conflicts=True)
-    Mention.objects.bulk_create(mentions)
-
-    Quote.objects.bulk_create(
+    quotes = [
         Quote(
             article=article,
             speaker=persons.get(q.speaker) if q.speaker else None,
@@ -142,7 +148,22 @@ def save_people_and_quotes(
             is_fragment=q.is_fragment,
         )
         for position, q in enumerate(story.quotes)
-    )
+    ]
+    if rows is not None:
+        rows.extend(aliases + mentions + quotes)
+    else:
+        save_rows(aliases + mentions + quotes)
+
+
+def save_rows(rows: list) -> None:
+    """Save the Alias, Mention and Quote objects of ``rows``: one INSERT per model (and
+    per 500 rows)."""
+    by_model: dict[type, list] = {Alias: [], Mention: [], Quote: []}
+    for row in rows:
+        by_model[type(row)].append(row)
+    Alias.objects.bulk_create(by_model[Alias], ignore_conflicts=True, batch_size=500)
+    Mention.objects.bulk_create(by_model[Mention], batch_size=500)
+    Quote.objects.bulk_create(by_model[Quote], batch_size=500)
 
 
 class Importer:
@@ -156,6 +177,8 @@ class Importer:
         self.outlets: dict[str, Outlet] = {}
         # content hash -> id of the article holding it, or None: not in the archive
         self.seen: dict[str, int | None] = {}
+        # aliases, mentions and quotes of the stories saved, written by ``save_rows()``
+        self.rows: list = []
 
     def look_up(self, raws: list[RawStory]) -> None:
         """Learn which of ``raws`` the archive already holds, in one query for a chunk."""
@@ -165,6 +188,18 @@ class Importer:
             self.seen.update(
                 Article.objects.filter(content_hash__in=digests).values_list("content_hash", "id")
             )
+
+    def save_rows(self) -> None:
+        """Save the aliases, mentions and quotes of the stories saved since the last call
+        (inside the chunk's transaction, before it commits)."""
+        rows, self.rows = self.rows, []
+        save_rows(rows)
+
+    def forget(self) -> None:
+        """After a story failed: save the earlier stories' rows, then drop the people held
+        in memory (some may have been rolled back) so they are read again."""
+        self.save_rows()
+        self.resolver.forget()
 
     def save(self, raw: RawStory) -> Outcome:
         """Extract and save one story inside the caller's transaction."""
@@ -193,8 +228,12 @@ class Importer:
             removed=story.removed,
             batch=self.batch,
         )
-        save_people_and_quotes(article, story, self.resolver, fresh=True)
+        rows = []
+        save_people_and_quotes(article, story, self.resolver, fresh=True, rows=rows)
         clusters.file_article(article)  # near-duplicates: join the cluster of its copies
+        # Kept for the chunk's few INSERTs only once the story is saved: a story that fails
+        # (its savepoint rolled back) leaves none behind.
+        self.rows.extend(rows)
         self.seen[digest] = article.pk
         return Outcome(raw.source, CREATED, "", article.pk, article.title)
 
@@ -234,6 +273,10 @@ def run_import(
     progress: Callable[[Outcome], None] | None = None,
 ) -> ImportResult:
     """Import ``items`` (paths, ``PathProblem``s or (name, bytes) pairs) as one batch."""
+    from search import background
+
+    items = list(items)
+    background.expect(len(items))  # a large run indexes in bulk (inside ``writing_beside``)
     max_bytes = settings.ARCHIVE_MAX_FILE_BYTES if max_bytes is None else max_bytes
     chunk = int(getattr(settings, "ARCHIVE_IMPORT_CHUNK", CHUNK))
     batch = ImportBatch.objects.create(origin=origin, user=user, label=label[:300])
@@ -259,16 +302,17 @@ def run_import(
                         outcome = Outcome(source, FAILED, str(exc))
                     except IntegrityError as exc:
                         outcome = Outcome(source, FAILED, f"could not be saved: {exc}")
-                        importer.resolver.forget()  # it may hold people rolled back
+                        importer.forget()  # it may hold people rolled back
                     except Exception as exc:
                         log.exception("import failed on %s", source)
                         outcome = Outcome(source, FAILED, f"{type(exc).__name__}: {exc}")
-                        importer.resolver.forget()
+                        importer.forget()
                 if outcome.status == CREATED:
                     changed.append(outcome.article_id)
                 result.outcomes.append(outcome)
                 if progress:
                     progress(outcome)
+            importer.save_rows()
         pending.clear()
 
     for source, raws in _stories(items, max_bytes):

@@ -1,6 +1,7 @@
 """The archive's data model: outlets, articles, people, their aliases, mentions and quotes."""
 
 import threading
+from collections import defaultdict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -545,7 +546,7 @@ def refresh_person_counts(person_ids=None):
     chunks = [None] if person_ids is None else list(_chunks(set(person_ids)))
     updated = 0
     for chunk in chunks:
-        people = Person.objects.only("id", "mention_count")
+        people = Person.objects.order_by().values_list("id", "mention_count")
         mentions = Mention.objects.filter(is_published=True)
         if chunk is not None:
             people = people.filter(pk__in=chunk)
@@ -553,32 +554,57 @@ def refresh_person_counts(person_ids=None):
         counts = dict(
             mentions.order_by().values_list("person_id").annotate(models.Count("article_id"))
         )
-        changed = []
-        for person in people:
-            n = counts.get(person.pk, 0)
-            if person.mention_count != n:
-                person.mention_count = n
-                changed.append(person)
-        Person.objects.bulk_update(changed, ["mention_count"], batch_size=500)
-        updated += len(changed)
+        # One UPDATE per new value (most people have a handful of stories), cheaper than
+        # bulk_update's CASE over every changed row.
+        changed = defaultdict(list)
+        for pk, stored in people:
+            n = counts.get(pk, 0)
+            if stored != n:
+                changed[n].append(pk)
+        for n, pks in changed.items():
+            for part in _chunks(pks):
+                Person.objects.filter(pk__in=part).update(mention_count=n)
+            updated += len(pks)
     return updated
+
+
+def _outlets_add_up() -> bool:
+    """Whether the outlets' ``article_count`` add up to the published stories with an
+    outlet (two small aggregates). Once the outlets of the changed articles are recounted,
+    an outlet left out can only have lost stories (a story joining one is among the
+    changed articles), so any outlet still wrong makes the sum too large."""
+    stored = Outlet.objects.aggregate(total=models.Sum("article_count"))["total"] or 0
+    return stored == Article.objects.published().filter(outlet__isnull=False).count()
 
 
 def refresh_counts(article_ids=None, *, person_ids=()):
     """Bring the copies of story fields on mentions and quotes (``sync_story_fields``) and
     the outlet and person counters up to date after ``article_ids`` changed.
 
-    Every outlet is recounted (one indexed aggregate: an article may have left an outlet
-    the ids no longer show); people are recounted when mentioned in those articles or
+    The outlets of those articles are recounted, then every outlet if the counters still
+    do not add up (``_outlets_add_up``): an article that left an outlet (moved, deleted)
+    shows only its new one. People are recounted when mentioned in those articles or
     listed in ``person_ids`` (e.g. people whose mentions were deleted). With
     ``article_ids=None`` everything is recounted. The importer, the admin, curation and
     re-extraction reach this through the ``articles_changed`` signal.
     """
     sync_story_fields(article_ids)
-    refresh_outlet_counts()
     if article_ids is None:
+        refresh_outlet_counts()
         refresh_person_counts()
         return
+    outlets = set()
+    for chunk in _chunks(set(article_ids)):
+        outlets.update(
+            Article.objects.filter(pk__in=chunk, outlet__isnull=False)
+            .order_by()
+            .values_list("outlet_id", flat=True)
+            .distinct()
+        )
+    if outlets:
+        refresh_outlet_counts(outlets)
+    if not _outlets_add_up():
+        refresh_outlet_counts()
     people = set(person_ids)
     for chunk in _chunks(set(article_ids)):
         people.update(

@@ -156,6 +156,9 @@ ARCHIVE_MAX_FILE_BYTES = int(os.environ.get("ARCHIVE_MAX_FILE_BYTES", str(5 * 10
 # Stories saved per transaction (and per search-index write) by an import run.
 ARCHIVE_IMPORT_CHUNK = int(os.environ.get("ARCHIVE_IMPORT_CHUNK", "200"))
 ARCHIVE_INDEX_DIR = Path(os.environ.get("ARCHIVE_INDEX_DIR", VAR_DIR / "index"))
+# An import_articles run of at least this many stories (and at least as many as the
+# archive holds) rebuilds the search index once at the end instead of writing per chunk.
+ARCHIVE_INDEX_BULK_MIN = int(os.environ.get("ARCHIVE_INDEX_BULK_MIN", "2000"))
 
 LOGGING = {
     "version": 1,

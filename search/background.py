@@ -12,6 +12,14 @@ write that fails there is kept for ``check_index --repair`` like any other.
 
 The worker needs a database both processes can open, so the block falls back to writing
 in-process on an in-memory SQLite database (the test suite's).
+
+Bulk mode: a run that imports at least ``ARCHIVE_INDEX_BULK_MIN`` stories and at least as
+many as the archive already has published writes no index batches at all; when the block
+ends, ``index.rebuild()`` builds a fresh generation aside (in the worker process) and
+swaps it in, in less time and memory than thousands of incremental writes and their
+merges. Searches use the old generation meanwhile. A marker file (``BULK_MARKER`` in the
+index root) stays while such a run is unfinished: the next import run after one that was
+killed ends with a rebuild too, whatever its size, so nothing stays missing.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ import multiprocessing
 import os
 import queue
 from contextlib import contextmanager
+from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
@@ -31,10 +40,11 @@ log = logging.getLogger(__name__)
 
 _active: _Feeder | None = None
 MAX_IDS = 2000  # articles written in one commit at most (bounds the worker's memory)
+BULK_MARKER = "bulk-import-running"
+BULK_MIN = 2000  # default of ``settings.ARCHIVE_INDEX_BULK_MIN``
 
 
-def _work(jobs, done, index_dir: str, db_name: str) -> None:
-    """The worker: write each batch of ids to the index, confirm it, until ``None``."""
+def _setup_worker(index_dir: str, db_name: str) -> None:
     import django
 
     django.setup()
@@ -42,6 +52,18 @@ def _work(jobs, done, index_dir: str, db_name: str) -> None:
 
     settings.ARCHIVE_INDEX_DIR = index_dir
     connections["default"].settings_dict["NAME"] = db_name  # the importer's database
+
+
+def _rebuild_work(index_dir: str, db_name: str) -> None:
+    """The worker of a bulk run: build a fresh index generation and swap it in."""
+    _setup_worker(index_dir, db_name)
+    index.rebuild()
+    _marker().unlink(missing_ok=True)  # done, even if the importer was stopped meanwhile
+
+
+def _work(jobs, done, index_dir: str, db_name: str) -> None:
+    """The worker: write each batch of ids to the index, confirm it, until ``None``."""
+    _setup_worker(index_dir, db_name)
     parent = multiprocessing.parent_process()
     stop = False
     while not stop:
@@ -67,26 +89,71 @@ def _work(jobs, done, index_dir: str, db_name: str) -> None:
                 done.put(len(batch))
 
 
-class _Feeder:
-    """Starts the worker at the second batch: a short import writes in-process."""
+def bulk_min() -> int:
+    return int(getattr(settings, "ARCHIVE_INDEX_BULK_MIN", BULK_MIN))
 
-    def __init__(self):
+
+def _marker() -> Path:
+    return index.index_root() / BULK_MARKER
+
+
+def bulk_unfinished() -> bool:
+    """Whether a bulk import run was stopped before its index rebuild."""
+    return _marker().exists()
+
+
+class _Feeder:
+    """Starts the worker at the second batch: a short import writes in-process.
+
+    ``beside`` False: no worker (the database cannot be shared); batches are written
+    in-process and a bulk run rebuilds in-process.
+    """
+
+    def __init__(self, beside: bool = True):
+        self.beside = beside
         self.process = None
         self.batches = 0
         self.unconfirmed: list[list[int]] = []  # batches sent, in order, not yet confirmed
+        self.stories = 0  # stories announced or written so far by the run
+        self.bulk = False
+        self.inherited = False  # a bulk run before this one was stopped unfinished
+        from archive.models import Article
+
+        # The run goes bulk once it is large, and as large as the archive it adds to: a
+        # rebuild then costs at most about twice what writing the run's stories would.
+        self.bulk_threshold = max(bulk_min(), Article.objects.published().count())
+        if bulk_unfinished():
+            log.warning(
+                "an earlier bulk import stopped before its index rebuild: this run ends with one"
+            )
+            self.inherited = True
+            self._go_bulk()
+
+    def _go_bulk(self) -> None:
+        if not self.bulk:
+            root = index.index_root()
+            root.mkdir(parents=True, exist_ok=True)
+            _marker().write_text(f"{os.getpid()}\n")
+            self.bulk = True
+
+    def expect(self, stories: int) -> None:
+        """The run announces (a lower bound of) the stories it is about to import."""
+        if stories >= self.bulk_threshold:
+            self._go_bulk()
+
+    def _context(self):
+        return multiprocessing.get_context("spawn")
+
+    def _worker_args(self):
+        return (str(settings.ARCHIVE_INDEX_DIR), str(connection.settings_dict["NAME"]))
 
     def _start(self):
-        ctx = multiprocessing.get_context("spawn")
+        ctx = self._context()
         self.jobs = ctx.Queue()
         self.done = ctx.Queue()
         self.process = ctx.Process(
             target=_work,
-            args=(
-                self.jobs,
-                self.done,
-                str(settings.ARCHIVE_INDEX_DIR),
-                str(connection.settings_dict["NAME"]),
-            ),
+            args=(self.jobs, self.done, *self._worker_args()),
             name="search-index-writer",
             daemon=True,
         )
@@ -101,9 +168,14 @@ class _Feeder:
             self.unconfirmed.pop(0)
 
     def submit(self, ids) -> None:
+        self.stories += len(ids)
+        if self.stories >= self.bulk_threshold:
+            self._go_bulk()
+        if self.bulk:
+            return  # the rebuild at the end indexes them
         self.batches += 1
         if self.process is None:
-            if self.batches == 1:
+            if self.batches == 1 or not self.beside:
                 index.update_articles(ids)
                 return
             self._start()
@@ -127,7 +199,49 @@ class _Feeder:
         while self.unconfirmed:
             index.update_articles(self.unconfirmed.pop(0))
 
-    def close(self) -> None:
+    def close(self, finished: bool = True) -> None:
+        """Wait for the worker; after a bulk run, rebuild. A run that did not finish (an
+        error, Ctrl-C) leaves the rebuild, and the marker, to the next import run."""
+        self._finish_worker()
+        if self.bulk and not finished:
+            log.warning(
+                "import stopped: the search index is rebuilt by the next import run "
+                "(or run `manage.py rebuild_index`)"
+            )
+        elif self.bulk and (self.stories or self.inherited):
+            self._rebuild()
+        elif self.bulk:
+            _marker().unlink(missing_ok=True)  # nothing changed: the index is still whole
+
+    def _rebuild(self) -> None:
+        """Build and swap in a fresh index generation (in a worker process when the
+        database can be shared), then drop the bulk marker. On failure the marker stays,
+        so the next import run rebuilds again."""
+        if self.beside:
+            ctx = self._context()
+            process = ctx.Process(
+                target=_rebuild_work, args=self._worker_args(), name="search-index-rebuild"
+            )
+            process.start()
+            process.join()
+            if process.exitcode == 0:
+                _marker().unlink(missing_ok=True)
+                return
+            log.warning(
+                "search index rebuild process failed (exit code %s); rebuilding here",
+                process.exitcode,
+            )
+        try:
+            index.rebuild()
+        except Exception:
+            log.exception(
+                "SEARCH INDEX REBUILD FAILED after a bulk import: the next import run "
+                "rebuilds it; or run `manage.py rebuild_index`"
+            )
+            return
+        _marker().unlink(missing_ok=True)
+
+    def _finish_worker(self) -> None:
         if self.process is None:
             return
         if self.process.is_alive():
@@ -143,6 +257,13 @@ class _Feeder:
 
 def active() -> bool:
     return _active is not None
+
+
+def expect(stories: int) -> None:
+    """An import run inside ``writing_beside()`` announces how many stories it is about
+    to import (at least): enough of them make it a bulk run from the start."""
+    if _active is not None:
+        _active.expect(stories)
 
 
 def submit(ids) -> None:
@@ -163,14 +284,19 @@ def _shareable() -> bool:
 
 @contextmanager
 def writing_beside():
-    """Index writes of the block go to a worker process; on exit, wait for it to finish."""
+    """Index writes of the block go to a worker process; on exit, wait for it to finish
+    (and, after a bulk run, for the rebuild). Yields whether a worker process is used."""
     global _active
-    if _active is not None or not _shareable() or os.environ.get("ARCHIVE_INDEX_INLINE"):
+    if _active is not None or connection.in_atomic_block:
+        # Nested, or inside a caller's transaction: the ids are announced at its commit.
         yield False
         return
-    _active = _Feeder()
+    beside = _shareable() and not os.environ.get("ARCHIVE_INDEX_INLINE")
+    _active = _Feeder(beside)
+    finished = False
     try:
-        yield True
+        yield beside
+        finished = True
     finally:
         feeder, _active = _active, None
-        feeder.close()
+        feeder.close(finished)

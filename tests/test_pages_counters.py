@@ -203,3 +203,39 @@ def test_a_story_hidden_behind_the_archives_back_is_never_listed(client, setting
         assert ">Kept</a></h3>" in html and "Pulled" not in html, url
     call_command("recount")
     assert "Mentioned in 1 story." in client.get("/people/ann-lee/").content.decode()
+
+
+def test_a_change_recounts_only_the_outlets_of_its_articles():
+    wire, daily = Outlet.objects.create(name="Wire"), Outlet.objects.create(name="Daily")
+    make_story(outlet=wire, published=D(2022, 1, 5))
+    make_story(outlet=daily, published=D(2022, 1, 7))
+    # A wrong date on Daily that a full recount would fix (the counts still add up).
+    Outlet.objects.filter(pk=daily.pk).update(first_published=D(1999, 1, 1))
+    new = make_story(outlet=wire, published=D(2022, 2, 1))
+    refresh_counts([new.pk])
+    assert stored_outlet_figures() == {
+        "Daily": (1, D(1999, 1, 1), D(2022, 1, 7)),  # not among the changed articles' outlets
+        "Wire": (2, D(2022, 1, 5), D(2022, 2, 1)),
+    }
+
+
+def test_the_outlets_of_deleted_and_moved_articles_are_recounted(
+    django_capture_on_commit_callbacks,
+):
+    wire, daily = Outlet.objects.create(name="Wire"), Outlet.objects.create(name="Daily")
+    gone = make_story(outlet=wire, published=D(2022, 1, 5))
+    kept = make_story(outlet=wire, published=D(2022, 1, 9))
+    moved = make_story(outlet=daily, published=D(2022, 3, 1))
+    assert stored_outlet_figures() == true_outlet_figures()
+    gone_id = gone.pk
+    gone.delete()
+    refresh_counts([gone_id])  # the article is gone: its id no longer shows its outlet
+    assert stored_outlet_figures()["Wire"] == (1, D(2022, 1, 9), D(2022, 1, 9))
+    # moved with a queryset update, announced with the outlet it joined only
+    Article.objects.filter(pk=moved.pk).update(outlet=wire)
+    refresh_counts([moved.pk])
+    assert stored_outlet_figures() == {
+        "Daily": (0, None, None),
+        "Wire": (2, kept.published, D(2022, 3, 1)),
+    }
+    assert stored_outlet_figures() == true_outlet_figures()

@@ -261,3 +261,27 @@ def test_an_alias_added_later_finds_old_stories_without_rewriting_them(
     assert search_article_ids('"Anthony Blinken"') == [a.pk]
     # unquoted, the two words still find the name (and whatever has both words)
     assert a.pk in search_article_ids("Anthony Blinken")
+
+
+def test_rewriting_articles_replaces_their_documents(django_capture_on_commit_callbacks):
+    """A write deletes every document of the articles (the article and its quotes) before
+    adding them again: the count stays the same, the new text is found, the old is not."""
+    with django_capture_on_commit_callbacks(execute=True):
+        first = article(
+            "Talks in Moscow", "The envoys met at dawn.", quotes=[("an aide", "No deal yet")]
+        )
+        other = article("Grain deal", "Ships left Odesa.", quotes=[("a minister", "Ships sail")])
+    ix = index.open_index()
+    with ix.searcher() as s:
+        assert s.doc_count() == 4  # two articles, two quotes
+    Article.objects.filter(pk=first.pk).update(body="The envoys met at midnight.")
+    first.quotes.update(text="Still no agreement")
+    assert index.update_articles([first.pk, other.pk]) == 2
+    with index.open_index().searcher() as s:
+        assert s.doc_count() == 4
+        assert sorted(s.document_numbers(article=str(first.pk))) != []
+    assert search_article_ids("midnight") == [first.pk]
+    assert search_article_ids("dawn") == []
+    assert search_article_ids("agreement") == [first.pk]
+    assert search_article_ids("odesa") == [other.pk]
+    assert indexed_ids() == {first.pk, other.pk}
