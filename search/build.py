@@ -19,6 +19,7 @@ import heapq
 import marshal
 import multiprocessing
 import os
+import pickle
 import shutil
 import tempfile
 import traceback
@@ -33,8 +34,9 @@ from queue import Empty, Full
 from whoosh.codec import default_codec
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.fields import FieldType
+from whoosh.filedb.structfile import StructFile
 from whoosh.index import TOC, clean_files
-from whoosh.system import pack_ushort
+from whoosh.system import _LONG_SIZE, pack_long, pack_ushort, unpack_long
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.util.text import utf8encode
 
@@ -43,6 +45,7 @@ from whoosh.util.text import utf8encode
 # itself is shared for a single position) and the share of the term's containers.
 POSTING_BYTES = 48
 RUN_BATCH = 4096  # terms per marshalled record in a run file
+TERM_COST = 100  # the cost of writing a term, in postings (to share the writing out)
 
 
 class FastSegmentWriter:
@@ -51,7 +54,16 @@ class FastSegmentWriter:
     ``limitmb`` bounds the postings held in memory: past it they are written to a
     sorted run file (a term's postings at a time, not one pickle per posting)."""
 
-    def __init__(self, ix, limitmb: int = 128, *, lock: bool = True, max_postings=None):
+    def __init__(
+        self,
+        ix,
+        limitmb: int = 128,
+        *,
+        lock: bool = True,
+        max_postings: int | None = None,
+        perdoc=None,
+        rundir: str | None = None,
+    ):
         self.ix = ix
         self.storage = ix.storage
         self.indexname = ix.indexname
@@ -68,7 +80,7 @@ class FastSegmentWriter:
             raise RuntimeError(f"index {self.storage.folder} is locked")
         self.tempstorage = self.storage.temp_storage(f"{self.indexname}.tmp")
         self.segment = self.codec.new_segment(self.storage, self.indexname)
-        self.perdoc = self.codec.per_document_writer(self.storage, self.segment)
+        self.perdoc = perdoc or self.codec.per_document_writer(self.storage, self.segment)
         self.docnum = 0
         self.limit = max_postings or max(1, limitmb) * 1024 * 1024 // POSTING_BYTES
         self.count = 0  # postings in memory
@@ -76,7 +88,11 @@ class FastSegmentWriter:
         self.spelling: dict[str, dict[bytes, list]] = {}  # field -> word -> values
         self.lengths: dict[str, bytearray] = {}  # scorable field -> length byte per document
         self.runs: list[str] = []
-        self.rundir = tempfile.mkdtemp(prefix="runs-", dir=self.storage.folder)
+        # Per run: [(file offset, first (field, term), last (field, term), cost), ...] of
+        # its batches, so that a range of terms is read without reading the whole run.
+        self.run_batches: list[list] = []
+        self.names: set[str] = set()  # fields with postings
+        self.rundir = rundir or tempfile.mkdtemp(prefix="runs-", dir=self.storage.folder)
         self.closed = False
         # Per field: (field object, name of its spelling field or None, scorable, whether
         # its postings come from ``FieldType.index`` as is)
@@ -133,6 +149,8 @@ class FastSegmentWriter:
                     weights.append(weight * fieldboost)
                     values.append(vbytes)
                 self.count += n
+                if n:
+                    self.names.add(name)
             if spell is not None:
                 words = self.spelling.get(spell)
                 if words is None:
@@ -144,6 +162,8 @@ class FastSegmentWriter:
                     except KeyError:
                         words[word] = [vbytes]
                     self.count += 1
+                if words:
+                    self.names.add(spell)
             if field.vector:
                 raise NotImplementedError("term vectors are not supported by this writer")
             customval = fields.get(f"_stored_{name}", value)
@@ -182,8 +202,9 @@ class FastSegmentWriter:
 
     def _spill(self):
         path = os.path.join(self.rundir, f"run{len(self.runs)}")
+        batches = []
         with open(path, "wb") as handle:
-            batch = []
+            batch, cost = [], 0
             for name, tbytes, docs, weights, values in self._sorted_terms():
                 batch.append(
                     (
@@ -194,164 +215,45 @@ class FastSegmentWriter:
                         values,
                     )
                 )
+                cost += TERM_COST + len(values)
                 if len(batch) >= RUN_BATCH:
+                    batches.append((handle.tell(), batch[0][:2], batch[-1][:2], cost))
                     marshal.dump(batch, handle)
-                    batch = []
+                    batch, cost = [], 0
             if batch:
+                batches.append((handle.tell(), batch[0][:2], batch[-1][:2], cost))
                 marshal.dump(batch, handle)
         self.runs.append(path)
+        self.run_batches.append(batches)
         self.terms.clear()
         self.spelling.clear()
         self.count = 0
 
-    @staticmethod
-    def _read_run(path):
-        with open(path, "rb") as handle:
-            while True:
-                try:
-                    batch = marshal.load(handle)
-                except EOFError:
-                    return
-                for name, tbytes, docs, weights, values in batch:
-                    if docs is not None:
-                        docs = array("I", docs)
-                        weights = array("d", weights)
-                    yield name, tbytes, docs, weights, values
-
     def _merged_terms(self):
         """All postings, runs and memory merged: (field, term, docs, weights, values)."""
         if not self.runs:
-            yield from self._sorted_terms()
-            return
-        sources = [self._read_run(path) for path in self.runs] + [self._sorted_terms()]
-        # Runs hold consecutive documents: for equal terms heapq.merge keeps the order of
-        # the sources, so concatenating keeps document numbers in order.
-        merged = heapq.merge(*sources, key=itemgetter(0, 1))
-        for (name, tbytes), group in groupby(merged, key=itemgetter(0, 1)):
-            group = list(group)
-            if len(group) == 1:
-                yield group[0]
-                continue
-            if group[0][2] is None:  # spelling words
-                values = []
-                for part in group:
-                    values.extend(part[4])
-                values.sort()
-                yield name, tbytes, None, None, values
-                continue
-            docs, weights, values = array("I"), array("d"), []
-            for part in group:
-                docs.extend(part[2])
-                weights.extend(part[3])
-                values.extend(part[4])
-            yield name, tbytes, docs, weights, values
+            return self._sorted_terms()
+        runs = zip(self.runs, self.run_batches, strict=True)
+        sources = [read_run(path, batches) for path, batches in runs]
+        return merge_terms(sources + [self._sorted_terms()])
 
     # --- Committing --------------------------------------------------------------------
 
     def _write_postings(self):
-        """Write every term's postings and its entry in the term table, as
-        ``W3FieldWriter`` and ``W3PostingsWriter`` do (same blocks, same bytes), a
-        block of up to ``blocklimit`` postings at a time instead of one by one."""
         fieldwriter = self.codec.field_writer(self.storage, self.segment)
-        schema = self.schema
-        blocklimit = self.codec._blocklimit
-        compression = self.codec._compression
-        postfile = fieldwriter._postfile
-        tell, write, write_int = postfile.tell, postfile.write, postfile.write_int
-        add_term = fieldwriter._tindex.add
-        lastname = None
-        fieldid = b""
-        fixedsize = None
-        doccount = self.docnum
+        fieldmap = {name: n for n, name in enumerate(sorted(self.names))}
+        fieldwriter._fieldmap.update(fieldmap)  # the term table's extras: field numbers
         for lengths in self.lengths.values():
-            lengths.extend(bytes(doccount - len(lengths)))
-        for name, tbytes, docs, weights, values in self._merged_terms():
-            if name != lastname:
-                if lastname is not None:
-                    fieldwriter.finish_field()
-                fieldwriter.start_field(name, schema[name])
-                fieldid = pack_ushort(fieldwriter._fieldid)
-                fixedsize = schema[name].format.fixed_value_size()
-                lastname = name
-                lengths = self.lengths.get(name)
-            if docs is None:  # spelling words: document 0, weight 1, once per document
-                values.sort()
-                docs = array("I", bytes(4 * len(values)))
-                weights = [1] * len(values)
-            info = W3TermInfo()
-            startoffset = tell()
-            write(WHOOSH3_HEADER_MAGIC)
-            count = len(docs)
-            for start in range(0, count, blocklimit):
-                end = min(start + blocklimit, count)
-                ids = docs[start:end]
-                block_weights = weights[start:end]
-                stored_weights = array("f", block_weights)
-                top = max(block_weights)
-                maxweight = top if top > 0 else 0
-                if lengths is not None:
-                    found = [b for b in map(lengths.__getitem__, ids) if b]
-                else:
-                    found = None
-                if found:
-                    minlength = byte_to_length(min(found))
-                    maxlength = byte_to_length(max(found))
-                else:
-                    minlength, maxlength = None, 0
-                # W3TermInfo.add_block
-                info._weight += sum(stored_weights)
-                info._df += end - start
-                if info._minlength is None:
-                    info._minlength = minlength
-                else:
-                    info._minlength = min(info._minlength, minlength)
-                info._maxlength = max(info._maxlength, maxlength)
-                info._maxweight = max(info._maxweight, maxweight)
-                if info._minid is None:
-                    info._minid = ids[0]
-                info._maxid = ids[-1]
-                # W3PostingsWriter._write_block
-                first = stored_weights[0]
-                if all(w == 1.0 for w in stored_weights):
-                    mini_weights = None
-                elif all(w == first for w in stored_weights):
-                    mini_weights = first
-                else:
-                    mini_weights = tuple(stored_weights)
-                block_values = [v for v in values[start:end] if v]
-                if fixedsize is None or fixedsize < 0:
-                    mini_values = tuple(block_values)
-                elif fixedsize == 0:
-                    mini_values = None
-                else:
-                    mini_values = b"".join(block_values)
-                previous = 0
-                deltas = []
-                for docnum in ids:
-                    deltas.append(docnum - previous)
-                    previous = docnum
-                data = dumps((tuple(deltas), mini_weights, mini_values), 2)
-                if compression:
-                    data = zlib.compress(data, compression)
-                head = dumps(
-                    (
-                        end - start,
-                        ids[-1],
-                        maxweight,
-                        compression,
-                        length_to_byte(minlength),
-                        length_to_byte(maxlength),
-                    ),
-                    2,
-                )
-                size = len(head) + len(data)
-                write_int(-size if end == count else size)
-                write(head)
-                write(data)
-            info.set_extent(startoffset, tell() - startoffset)
-            add_term(fieldid + tbytes, info.to_bytes())
-        if lastname is not None:
-            fieldwriter.finish_field()
+            lengths.extend(bytes(self.docnum - len(lengths)))
+        write_terms(
+            self._merged_terms(),
+            self.schema,
+            self.codec,
+            fieldwriter._postfile,
+            fieldwriter._tindex.add,
+            self.lengths,
+            fieldmap,
+        )
         fieldwriter.close()
 
     def commit(self, toc: bool = True):
@@ -386,6 +288,144 @@ class FastSegmentWriter:
             self.lock.release()
 
 
+def write_terms(terms, schema, codec, postfile, add_term, lengths_by_field, fieldmap):
+    """Write each term's postings to ``postfile`` and its entry in the term table
+    (``add_term(key, info)``), as ``W3FieldWriter`` and ``W3PostingsWriter`` do (same
+    blocks, same bytes), a block of up to ``blocklimit`` postings at a time instead of
+    one posting at a time. ``lengths_by_field``: the length byte of each document in
+    each scored field; ``fieldmap``: the number of each field in the term table."""
+    blocklimit = codec._blocklimit
+    compression = codec._compression
+    tell, write, write_int = postfile.tell, postfile.write, postfile.write_int
+    lastname = None
+    fieldid = b""
+    fixedsize = None
+    lengths = None
+    for name, tbytes, docs, weights, values in terms:
+        if name != lastname:
+            fieldid = pack_ushort(fieldmap[name])
+            fixedsize = schema[name].format.fixed_value_size()
+            lengths = lengths_by_field.get(name)
+            lastname = name
+        if docs is None:  # spelling words: document 0, weight 1, once per document
+            values.sort()
+            docs = array("I", bytes(4 * len(values)))
+            weights = [1] * len(values)
+        info = W3TermInfo()
+        startoffset = tell()
+        write(WHOOSH3_HEADER_MAGIC)
+        count = len(docs)
+        for start in range(0, count, blocklimit):
+            end = min(start + blocklimit, count)
+            ids = docs[start:end]
+            block_weights = weights[start:end]
+            stored_weights = array("f", block_weights)
+            top = max(block_weights)
+            maxweight = top if top > 0 else 0
+            found = [b for b in map(lengths.__getitem__, ids) if b] if lengths else None
+            if found:
+                minlength = byte_to_length(min(found))
+                maxlength = byte_to_length(max(found))
+            else:
+                minlength, maxlength = None, 0
+            # W3TermInfo.add_block
+            info._weight += sum(stored_weights)
+            info._df += end - start
+            if info._minlength is None:
+                info._minlength = minlength
+            else:
+                info._minlength = min(info._minlength, minlength)
+            info._maxlength = max(info._maxlength, maxlength)
+            info._maxweight = max(info._maxweight, maxweight)
+            if info._minid is None:
+                info._minid = ids[0]
+            info._maxid = ids[-1]
+            # W3PostingsWriter._write_block
+            first = stored_weights[0]
+            if all(w == 1.0 for w in stored_weights):
+                mini_weights = None
+            elif all(w == first for w in stored_weights):
+                mini_weights = first
+            else:
+                mini_weights = tuple(stored_weights)
+            block_values = [v for v in values[start:end] if v]
+            if fixedsize is None or fixedsize < 0:
+                mini_values = tuple(block_values)
+            elif fixedsize == 0:
+                mini_values = None
+            else:
+                mini_values = b"".join(block_values)
+            previous = 0
+            deltas = []
+            for docnum in ids:
+                deltas.append(docnum - previous)
+                previous = docnum
+            data = dumps((tuple(deltas), mini_weights, mini_values), 2)
+            if compression:
+                data = zlib.compress(data, compression)
+            head = dumps(
+                (
+                    end - start,
+                    ids[-1],
+                    maxweight,
+                    compression,
+                    length_to_byte(minlength),
+                    length_to_byte(maxlength),
+                ),
+                2,
+            )
+            size = len(head) + len(data)
+            write_int(-size if end == count else size)
+            write(head)
+            write(data)
+        info.set_extent(startoffset, tell() - startoffset)
+        add_term(fieldid + tbytes, info.to_bytes())
+
+
+def read_run(path, batches, lo=None, hi=None, docbase=0):
+    """The terms of a run file from ``lo`` (included) to ``hi`` (excluded), both
+    (field, term) or None, document numbers shifted by ``docbase``."""
+    with open(path, "rb") as handle:
+        for offset, first, last, _cost in batches:
+            if (lo is not None and last < lo) or (hi is not None and first >= hi):
+                continue
+            handle.seek(offset)
+            for name, tbytes, docs, weights, values in marshal.load(handle):
+                key = (name, tbytes)
+                if (lo is not None and key < lo) or (hi is not None and key >= hi):
+                    continue
+                if docs is not None:
+                    docs = array("I", docs)
+                    if docbase:
+                        docs = array("I", [d + docbase for d in docs])
+                    weights = array("d", weights)
+                yield name, tbytes, docs, weights, values
+
+
+def merge_terms(sources):
+    """Sorted term streams merged, the postings of a term in the order of the sources
+    (consecutive ranges of documents: document numbers stay in order)."""
+    merged = heapq.merge(*sources, key=itemgetter(0, 1))  # stable: keeps source order
+    for (name, tbytes), group in groupby(merged, key=itemgetter(0, 1)):
+        group = list(group)
+        if len(group) == 1:
+            yield group[0]
+            continue
+        if group[0][2] is None:  # spelling words
+            values = []
+            for part in group:
+                values.extend(part[4])
+            values.sort()
+            yield name, tbytes, None, None, values
+            continue
+        docs, weights, values = array("I"), array("d"), []
+        for part in group:
+            docs.extend(part[2])
+            weights.extend(part[3])
+            values.extend(part[4])
+        yield name, tbytes, docs, weights, values
+
+
 def write_toc(ix, segments) -> None:
     """Make ``segments`` the content of the (new, empty) index ``ix``."""
     info = ix._read_toc()
@@ -413,10 +453,8 @@ def write_documents(
     """Index the documents of ``ids`` (``documents(ids)`` yields (id, [doc, ...]) in id
     order) into the new, empty index ``ix`` and commit; returns the articles indexed.
 
-    With ``procs`` > 1 the ids are split into that many consecutive ranges, each indexed
-    by a child process into a segment of its own; this process reads the database and
-    hands each child its documents, and commits the segments in id order once they are
-    all written. Documents are numbered in id order either way."""
+    With ``procs`` > 1 child processes share the work (``_write_in_processes``) and
+    write the same segment, documents numbered in id order either way."""
     procs = max(1, min(procs, len(ids) // MIN_PER_PROCESS))
     if procs == 1:
         writer = FastSegmentWriter(ix, limitmb=limitmb)
@@ -448,6 +486,16 @@ def _batches(documents, ids):
 
 
 def _write_in_processes(ix, ids, documents, procs, limitmb, progress) -> int:
+    """Index ``ids`` into one segment with ``procs`` child processes.
+
+    1. Each child analyses a consecutive range of the articles (this process reads
+       them from the database and sends them): it writes its postings to sorted runs
+       and records the per-document values (stored fields, lengths, columns).
+    2. Each child writes the postings of a share of the terms (all documents) to a
+       piece of the postings file, while this process writes the per-document files.
+    3. This process joins the pieces into the segment's postings file and writes the
+       term table, then the table of contents.
+    """
     lock = ix.lock("WRITELOCK")
     if not lock.acquire():
         raise RuntimeError(f"index {ix.storage.folder} is locked")
@@ -467,6 +515,7 @@ def _write_in_processes(ix, ids, documents, procs, limitmb, progress) -> int:
         for slot in range(len(parts))
     ]
     count = 0
+    done = []
     try:
         for worker in workers:
             worker.start()
@@ -483,26 +532,145 @@ def _write_in_processes(ix, ids, documents, procs, limitmb, progress) -> int:
                 count += len(batch)
                 if progress:
                     progress(len(batch))
-        segments = [None] * len(parts)
-        for _ in parts:
-            slot, segment, error = _get(results, workers)
-            if error:
-                raise RuntimeError(f"indexing process {slot} failed:\n{error}")
-            segments[slot] = segment
-        for worker in workers:
-            worker.join()
-        write_toc(ix, [s for s in segments if s is not None])
+        done = _results(results, workers)
+        _join_parts(ix, done, inboxes, results, workers)
     finally:
         for worker in workers:
             if worker.is_alive():
                 worker.kill()
                 worker.join()
-        ix.storage.temp_storage(f"{ix.indexname}.tmp").destroy()
         for queue in inboxes + [results]:
             queue.close()
             queue.cancel_join_thread()
+        for part in done:
+            shutil.rmtree(part["rundir"], ignore_errors=True)
+        ix.storage.temp_storage(f"{ix.indexname}.tmp").destroy()
         lock.release()
     return count
+
+
+def _results(results, workers) -> list:
+    out = [None] * len(workers)
+    for _ in workers:
+        slot, value, error = _get(results, workers)
+        if error:
+            raise RuntimeError(f"indexing process {slot} failed:\n{error}")
+        out[slot] = value
+    return out
+
+
+def _join_parts(ix, parts, inboxes, results, workers) -> None:
+    info = ix._read_toc()
+    schema = info.schema
+    codec = default_codec()
+    segment = codec.new_segment(ix.storage, ix.indexname)
+    total = sum(part["doccount"] for part in parts)
+    # Documents are numbered part after part.
+    sources, docbase, costs = [], 0, []
+    lengths: dict[str, bytearray] = {}
+    for part in parts:
+        for path, batches in part["runs"]:
+            sources.append((path, batches, docbase))
+            costs.extend((first, cost) for _offset, first, _last, cost in batches)
+        for name in part["lengths"]:
+            lengths.setdefault(name, bytearray())
+        for name, column in lengths.items():
+            column.extend(bytes(docbase - len(column)))
+            column.extend(part["lengths"].get(name, b""))
+        docbase += part["doccount"]
+    for column in lengths.values():
+        column.extend(bytes(total - len(column)))
+    names = sorted(set().union(*(part["names"] for part in parts)))
+    fieldmap = {name: n for n, name in enumerate(names)}
+    # Terms shared out by the estimated cost of writing them.
+    costs.sort()
+    whole = sum(cost for _first, cost in costs) or 1
+    bounds, running = [], 0
+    for first, cost in costs:
+        if running >= whole * (len(bounds) + 1) / len(workers) and len(bounds) < len(workers) - 1:
+            bounds.append(first)
+        running += cost
+    bounds = [None, *bounds] + [None] * (len(workers) - len(bounds))
+    rundir = parts[0]["rundir"]
+    for slot, inbox in enumerate(inboxes):
+        piece = os.path.join(rundir, f"piece{slot}")
+        task = (bounds[slot], bounds[slot + 1], sources, lengths, fieldmap, piece)
+        _put(inbox, task, workers[slot])
+    # Meanwhile, the per-document files.
+    perdoc = codec.per_document_writer(ix.storage, segment)
+    docnum = 0
+    for part in parts:
+        with open(part["records"], "rb") as handle:
+            while True:
+                try:
+                    docs = pickle.load(handle)
+                except EOFError:
+                    break
+                for calls in docs:
+                    perdoc.start_doc(docnum)
+                    for call in calls:
+                        if len(call) == 3:
+                            name, value, length = call
+                            perdoc.add_field(name, schema[name], value, length)
+                        else:
+                            name, value = call
+                            perdoc.add_column_value(name, schema[name].column_type, value)
+                    perdoc.finish_doc()
+                    docnum += 1
+    perdoc.close()
+    pieces = _results(results, workers)
+    fieldwriter = codec.field_writer(ix.storage, segment)
+    fieldwriter._fieldmap.update(fieldmap)
+    postfile = fieldwriter._postfile
+    add_term = fieldwriter._tindex.add
+    for piece, entries in pieces:
+        base = postfile.tell()
+        with open(piece, "rb") as handle:
+            shutil.copyfileobj(handle, postfile, 1 << 20)
+        with open(entries, "rb") as handle:
+            for key, value in marshal.load(handle):
+                # The postings' offset in the term info, from the piece's start to the file's
+                offset = unpack_long(value[_OFFSET : _OFFSET + _LONG_SIZE])[0] + base
+                add_term(key, value[:_OFFSET] + pack_long(offset) + value[_OFFSET + _LONG_SIZE :])
+    fieldwriter.close()
+    segment.set_doc_count(total)
+    write_toc(ix, [segment] if total else [])
+
+
+_OFFSET = W3TermInfo._struct.size  # term info: statistics, then postings offset and length
+
+
+class _Recorder:
+    """Stands for the per-document writer in a child process: records what it is given
+    in a file for the parent to write in document order."""
+
+    def __init__(self, path):
+        self.path = path
+        self.handle = open(path, "wb")  # noqa: SIM115 (closed by close())
+        self.docs = []
+        self.current = None
+        self.is_closed = False
+
+    def start_doc(self, docnum):
+        self.current = []
+
+    def add_field(self, name, field, value, length):
+        self.current.append((name, value, length))
+
+    def add_column_value(self, name, column, value):
+        self.current.append((name, value))
+
+    def finish_doc(self):
+        self.docs.append(self.current)
+        if len(self.docs) >= 1000:
+            pickle.dump(self.docs, self.handle, pickle.HIGHEST_PROTOCOL)
+            self.docs = []
+
+    def close(self):
+        if self.docs:
+            pickle.dump(self.docs, self.handle, pickle.HIGHEST_PROTOCOL)
+        self.handle.close()
+        self.is_closed = True
 
 
 def _put(queue, item, worker):
@@ -528,20 +696,55 @@ def _get(queue, workers):
 
 
 def _worker(folder, indexname, slot, inbox, results, limitmb):
-    """A child process: index the batches it is sent into a segment of its own."""
+    """A child process: analyse the articles it is sent, then write the postings of the
+    share of the terms it is given."""
     from whoosh import index as whoosh_index
 
     try:
         ix = whoosh_index.open_dir(folder, indexname)
-        writer = FastSegmentWriter(ix, limitmb=limitmb, lock=False)
-        try:
-            while (batch := inbox.get()) is not None:
-                for docs in batch:
-                    for doc in docs:
-                        writer.add_document(**doc)
-        except BaseException:
-            writer.cancel()
-            raise
-        results.put((slot, writer.commit(toc=False), None))
+        rundir = tempfile.mkdtemp(prefix="runs-", dir=folder)
+        recorder = _Recorder(os.path.join(rundir, "docs"))
+        writer = FastSegmentWriter(ix, limitmb=limitmb, lock=False, perdoc=recorder, rundir=rundir)
+        while (batch := inbox.get()) is not None:
+            for docs in batch:
+                for doc in docs:
+                    writer.add_document(**doc)
+        recorder.close()
+        writer._spill()
+        for column in writer.lengths.values():
+            column.extend(bytes(writer.docnum - len(column)))
+        part = {
+            "doccount": writer.docnum,
+            "runs": list(zip(writer.runs, writer.run_batches, strict=True)),
+            "lengths": {name: bytes(column) for name, column in writer.lengths.items()},
+            "names": writer.names,
+            "records": recorder.path,
+            "rundir": rundir,
+        }
+        writer.terms = writer.spelling = writer.lengths = None
+        results.put((slot, part, None))
+        task = inbox.get()
+        if task is None:
+            return
+        lo, hi, sources, lengths, fieldmap, piece = task
+        terms = merge_terms(
+            [read_run(path, batches, lo, hi, docbase) for path, batches, docbase in sources]
+        )
+        entries = []
+        with open(piece, "wb") as handle:
+            postfile = StructFile(handle)
+            write_terms(
+                terms,
+                ix.schema,
+                writer.codec,
+                postfile,
+                lambda key, value: entries.append((key, value)),
+                lengths,
+                fieldmap,
+            )
+            postfile.flush()
+        with open(piece + ".terms", "wb") as handle:
+            marshal.dump(entries, handle)
+        results.put((slot, (piece, piece + ".terms"), None))
     except BaseException:
         results.put((slot, None, traceback.format_exc()))

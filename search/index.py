@@ -516,20 +516,21 @@ def rebuild(
     made during the build. ``progress(n)`` is called as articles are indexed.
 
     ``limitmb`` bounds the postings held in memory (per process) before they are
-    written to sorted runs on disk and merged at the end. ``procs`` processes index
-    consecutive ranges of articles side by side, one segment each (default
-    ``ARCHIVE_INDEX_REBUILD_PROCS``, 1); a small archive is indexed by one."""
+    written to sorted runs on disk and merged at the end. ``procs`` processes analyse
+    consecutive ranges of articles side by side, then write a share of the terms each,
+    into one segment (default ``ARCHIVE_INDEX_REBUILD_PROCS``, 2); a small archive is
+    indexed by one process."""
     from archive.models import Article
 
     from .build import write_documents
 
     if procs is None:
-        procs = int(_setting("ARCHIVE_INDEX_REBUILD_PROCS", 1))
+        procs = int(_setting("ARCHIVE_INDEX_REBUILD_PROCS", 2))
     started_at = timezone.now()
     started = time.perf_counter()
     path = create_generation()
     ix = whoosh_index.open_dir(str(path))
-    # ``write_documents`` writes each segment directly (no merging of segments) with
+    # ``write_documents`` writes one segment directly (no merging of segments) with
     # separate files, not one compound file: Whoosh copies a compound segment's
     # postings into memory for every reader it opens (300 MB held by a write on a
     # 10,000-story index); separate files are read from disk as needed.

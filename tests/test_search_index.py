@@ -340,3 +340,62 @@ def test_the_fast_writer_writes_what_whoosh_writes(seeded):
     assert _all_postings(spilled_ix) == postings
     with whoosh_ix.searcher() as a, spilled_ix.searcher() as b:
         assert list(a.all_stored_fields()) == list(b.all_stored_fields())
+
+
+def test_rebuild_in_two_processes_finds_what_one_process_finds(seeded, monkeypatch):
+    from search import build
+
+    queries = ["putin", "macron", '"russian president"', "kremlin OR ukraine", "pu*", "putn"]
+
+    def results():
+        from whoosh.qparser import MultifieldParser
+
+        out = {}
+        for q in queries:
+            result = run_search(q)
+            out[q] = (result.total, [(h.article_id, h.headline, h.people) for h in result.hits])
+        with index.open_index().searcher() as searcher:
+            for q in queries:
+                parser = MultifieldParser(["body", "quote"], searcher.schema)
+                hits = searcher.search(parser.parse(q), limit=None)
+                out["scored " + q] = [(h["article_id"], round(h.score, 9)) for h in hits]
+        return out
+
+    def content():
+        ix = index.open_index()
+        files = {k: v for k, v in _segment_files(ix).items() if k not in ("pst", "trm")}
+        return _all_postings(ix), files
+
+    index.rebuild(procs=1)
+    assert len(index.open_index()._segments()) == 1
+    one = results()
+    written = content()
+    assert one["putin"][0] == 5 and len(one["scored putin"]) > 5  # articles and quotes
+
+    monkeypatch.setattr(build, "MIN_PER_PROCESS", 1)
+    monkeypatch.setattr(build, "BATCH", 1)
+    done = []
+    report = index.rebuild(progress=done.append, procs=2)
+    assert report.articles == 5 and sum(done) == 5
+    assert len(index.open_index()._segments()) == 1
+    assert content() == written  # the same postings, stored fields and columns
+    assert results() == one
+
+
+def test_a_failed_rebuild_process_leaves_the_live_index_alone(seeded, monkeypatch):
+    from search import build
+
+    index.rebuild(procs=1)
+    live = index.live_dir()
+    generations = sorted(live.parent.glob("gen-*"))
+    monkeypatch.setattr(build, "MIN_PER_PROCESS", 1)
+
+    def broken(self, **fields):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(build.FastSegmentWriter, "add_document", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        index.rebuild(procs=2)
+    assert index.live_dir() == live
+    assert sorted(live.parent.glob("gen-*")) == generations  # the new one is gone
+    assert run_search("putin").total == 5

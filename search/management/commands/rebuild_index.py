@@ -29,8 +29,8 @@ class Command(BaseCommand):
             type=int,
             default=None,
             help=(
-                "processes indexing side by side, one index segment each (default "
-                "ARCHIVE_INDEX_REBUILD_PROCS, 1; one for a small archive)"
+                "processes indexing side by side into one index segment (default "
+                "ARCHIVE_INDEX_REBUILD_PROCS, 2; one for a small archive)"
             ),
         )
 
