@@ -44,7 +44,8 @@ from whoosh.util.text import utf8encode
 # number (4 bytes), weight (8), a pointer to its encoded positions (8, the bytes object
 # itself is shared for a single position) and the share of the term's containers.
 POSTING_BYTES = 48
-RUN_BATCH = 4096  # terms per marshalled record in a run file
+RUN_BATCH = 4096  # terms per marshalled record in a run file, at most
+RUN_BATCH_COST = 400_000  # and cost (see TERM_COST): a merge holds a record per run
 TERM_COST = 100  # the cost of writing a term, in postings (to share the writing out)
 
 
@@ -216,7 +217,7 @@ class FastSegmentWriter:
                     )
                 )
                 cost += TERM_COST + len(values)
-                if len(batch) >= RUN_BATCH:
+                if len(batch) >= RUN_BATCH or cost >= RUN_BATCH_COST:
                     batches.append((handle.tell(), batch[0][:2], batch[-1][:2], cost))
                     marshal.dump(batch, handle)
                     batch, cost = [], 0
