@@ -2,11 +2,12 @@
 
 Whoosh's ``SegmentWriter`` sends every posting through its ``PostingPool``: each one is
 a tuple pickled into a run file, read back, heap-merged with the other runs and handed
-one at a time to the codec. On a rebuild that is three quarters of the time. This
-writer keeps the postings of each term together in memory (arrays of document numbers
-and weights, a list of encoded positions), spills them to sorted run files a term at a
-time when the memory budget is reached, merges the runs term by term at the end and
-writes each term's blocks directly.
+one at a time to the codec: on a rebuild, half the CPU time. This writer keeps the
+postings of each term together in memory (arrays of document numbers and weights, a
+list of encoded positions), spills them to sorted run files a term at a time when the
+memory budget is reached, merges the runs term by term at the end and writes each
+term's blocks directly. ``write_documents`` can share the work between processes and
+still write one segment (see ``_write_in_processes``).
 
 The files written are the ones ``SegmentWriter`` writes, byte for byte (the tests build
 the same documents both ways and compare): same codec, same blocks, same per-document
@@ -188,7 +189,7 @@ class FastSegmentWriter:
 
     def _sorted_terms(self):
         """The postings in memory as (field, term, docs, weights, values) in term order;
-        spelling words have ``docs`` None and their values sorted as Whoosh's pool does."""
+        spelling words have ``docs`` and ``weights`` None (see ``write_terms``)."""
         names = sorted(set(self.terms) | set(self.spelling))
         for name in names:
             if name in self.terms:
@@ -308,7 +309,10 @@ def write_terms(terms, schema, codec, postfile, add_term, lengths_by_field, fiel
             fixedsize = schema[name].format.fixed_value_size()
             lengths = lengths_by_field.get(name)
             lastname = name
-        if docs is None:  # spelling words: document 0, weight 1, once per document
+        if docs is None:
+            # Spelling words: Whoosh's writer adds one posting per document that has the
+            # word, all numbered 0 with weight 1 and the last position list of the field
+            # as value, sorted like its pool sorts them (readers use the words and counts).
             values.sort()
             docs = array("I", bytes(4 * len(values)))
             weights = [1] * len(values)
