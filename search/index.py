@@ -521,39 +521,39 @@ def _dir_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.iterdir() if f.is_file())
 
 
-def rebuild(progress: Callable[[int], None] | None = None, limitmb: int = 128) -> RebuildReport:
+def rebuild(
+    progress: Callable[[int], None] | None = None,
+    limitmb: int = 128,
+    procs: int | None = None,
+) -> RebuildReport:
     """Build a complete index aside, swap it in atomically and catch up with writes
-    made during the build. ``progress(n)`` is called with each article indexed.
+    made during the build. ``progress(n)`` is called as articles are indexed.
 
-    ``limitmb`` bounds the postings held in memory before they are sorted into runs on
-    disk and merged at the end. Whoosh counts about a seventh of the memory the pool
-    really takes: 1024 peaked at 1.2 GB on 10,000 articles, 128 at 240 MB at the same
-    speed; a larger pool spills fewer runs on a large archive but must stay under the
-    machine's memory."""
+    ``limitmb`` bounds the postings held in memory (per process) before they are
+    written to sorted runs on disk and merged at the end. ``procs`` processes analyse
+    consecutive ranges of articles side by side, then write a share of the terms each,
+    into one segment (default ``ARCHIVE_INDEX_REBUILD_PROCS``, 2); a small archive is
+    indexed by one process."""
     from archive.models import Article
 
+    from .build import write_documents
+
+    if procs is None:
+        procs = int(_setting("ARCHIVE_INDEX_REBUILD_PROCS", 2))
     started_at = timezone.now()
     started = time.perf_counter()
     path = create_generation()
     ix = whoosh_index.open_dir(str(path))
-    # One process (the machine's other core serves searches), a large posting pool, and
-    # one commit without merging: a fresh index has a single segment.
-    # Segments as separate files, not one compound file: Whoosh copies a compound
-    # segment's postings into memory for every reader it opens (300 MB held by a write on
-    # a 10,000-story index); separate files are read from disk as needed.
-    writer = ix.writer(procs=1, limitmb=limitmb, compound=False)
-    count = 0
+    # ``write_documents`` writes one segment directly (no merging of segments) with
+    # separate files, not one compound file: Whoosh copies a compound segment's
+    # postings into memory for every reader it opens (300 MB held by a write on a
+    # 10,000-story index); separate files are read from disk as needed.
     try:
         ids = list(Article.objects.published().order_by("id").values_list("id", flat=True))
-        for _aid, docs in iter_documents(ids):
-            for doc in docs:
-                writer.add_document(**doc)
-            count += 1
-            if progress:
-                progress(1)
-        writer.commit(merge=False)
+        count = write_documents(
+            ix, ids, iter_documents, procs=procs, limitmb=limitmb, progress=progress
+        )
     except BaseException:
-        writer.cancel()
         shutil.rmtree(path, ignore_errors=True)
         raise
     seconds = time.perf_counter() - started

@@ -285,3 +285,141 @@ def test_rewriting_articles_replaces_their_documents(django_capture_on_commit_ca
     assert search_article_ids("agreement") == [first.pk]
     assert search_article_ids("odesa") == [other.pk]
     assert indexed_ids() == {first.pk, other.pk}
+
+
+def _whoosh_and_fast_indexes(docs, **fast_options):
+    """The same documents written by Whoosh's own writer and by ``FastSegmentWriter``."""
+    from whoosh import index as whoosh_index
+
+    from search.build import FastSegmentWriter
+
+    built = []
+    for fast in (False, True):
+        ix = whoosh_index.open_dir(str(index.create_generation()))
+        if fast:
+            writer = FastSegmentWriter(ix, **fast_options)
+        else:
+            writer = ix.writer(procs=1, limitmb=64, compound=False)
+        for doc in docs:
+            writer.add_document(**doc)
+        writer.commit() if fast else writer.commit(merge=False)
+        built.append(ix)
+    return built
+
+
+def _segment_files(ix):
+    """{file kind: bytes} of the index's one segment (names differ by segment id)."""
+    (segment,) = ix._segments()
+    prefix = f"{segment.segment_id()}."
+    return {
+        name[len(prefix) :]: (index.Path(ix.storage.folder) / name).read_bytes()
+        for name in segment.list_files(ix.storage)
+    }
+
+
+def _all_postings(ix):
+    with ix.reader() as reader:
+        out = {}
+        for fieldname, text in reader.all_terms():
+            info = reader.term_info(fieldname, text)
+            matcher = reader.postings(fieldname, text)
+            postings = []
+            while matcher.is_active():
+                postings.append((matcher.id(), matcher.weight(), matcher.value()))
+                matcher.next()
+            out[fieldname, text] = (
+                info.weight(),
+                info.doc_frequency(),
+                info.min_length(),
+                info.max_length(),
+                info.max_weight(),
+                info.min_id(),
+                info.max_id(),
+                postings,
+            )
+        return out
+
+
+def test_the_fast_writer_writes_what_whoosh_writes(seeded):
+    article(
+        "Zelenskyy and Zelensky in Kyiv",
+        "Café talks: the café, the Café and the cafe. " * 40,
+        standfirst="Of the people, by the people",
+        quotes=[("the Kremlin", "We will not give up the café"), ("a source", "Never")],
+    )
+    ids = list(Article.objects.published().values_list("id", flat=True))
+    docs = [doc for _aid, article_docs in index.iter_documents(ids) for doc in article_docs]
+    assert len(docs) > len(ids)  # articles and their quotes
+
+    whoosh_ix, fast_ix = _whoosh_and_fast_indexes(docs)
+    expected = _segment_files(whoosh_ix)
+    assert "pst" in expected and "trm" in expected and "_stored.col" in expected
+    assert _segment_files(fast_ix) == expected  # byte for byte
+
+    # Spilled to sorted runs every few hundred postings and merged at the end: the same
+    # terms, statistics and postings (Whoosh's own pool gives the same when it spills).
+    whoosh_ix, spilled_ix = _whoosh_and_fast_indexes(docs, max_postings=300)
+    postings = _all_postings(whoosh_ix)
+    assert ("body", b"cafe") in postings and ("spell_headline", b"zelenskyy") in postings
+    assert _all_postings(spilled_ix) == postings
+    with whoosh_ix.searcher() as a, spilled_ix.searcher() as b:
+        assert list(a.all_stored_fields()) == list(b.all_stored_fields())
+
+
+def test_rebuild_in_two_processes_finds_what_one_process_finds(seeded, monkeypatch):
+    from search import build
+
+    queries = ["putin", "macron", '"russian president"', "kremlin OR ukraine", "pu*", "putn"]
+
+    def results():
+        from whoosh.qparser import MultifieldParser
+
+        out = {}
+        for q in queries:
+            result = run_search(q)
+            out[q] = (result.total, [(h.article_id, h.headline, h.people) for h in result.hits])
+        with index.open_index().searcher() as searcher:
+            for q in queries:
+                parser = MultifieldParser(["body", "quote"], searcher.schema)
+                hits = searcher.search(parser.parse(q), limit=None)
+                out["scored " + q] = [(h["article_id"], round(h.score, 9)) for h in hits]
+        return out
+
+    def content():
+        ix = index.open_index()
+        files = {k: v for k, v in _segment_files(ix).items() if k not in ("pst", "trm")}
+        return _all_postings(ix), files
+
+    index.rebuild(procs=1)
+    assert len(index.open_index()._segments()) == 1
+    one = results()
+    written = content()
+    assert one["putin"][0] == 5 and len(one["scored putin"]) > 5  # articles and quotes
+
+    monkeypatch.setattr(build, "MIN_PER_PROCESS", 1)
+    monkeypatch.setattr(build, "BATCH", 1)
+    done = []
+    report = index.rebuild(progress=done.append, procs=2)
+    assert report.articles == 5 and sum(done) == 5
+    assert len(index.open_index()._segments()) == 1
+    assert content() == written  # the same postings, stored fields and columns
+    assert results() == one
+
+
+def test_a_failed_rebuild_process_leaves_the_live_index_alone(seeded, monkeypatch):
+    from search import build
+
+    index.rebuild(procs=1)
+    live = index.live_dir()
+    generations = sorted(live.parent.glob("gen-*"))
+    monkeypatch.setattr(build, "MIN_PER_PROCESS", 1)
+
+    def broken(self, **fields):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(build.FastSegmentWriter, "add_document", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        index.rebuild(procs=2)
+    assert index.live_dir() == live
+    assert sorted(live.parent.glob("gen-*")) == generations  # the new one is gone
+    assert run_search("putin").total == 5

@@ -280,6 +280,10 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--workdir", default=None)
     parser.add_argument("--skip-rebuild", action="store_true")
+    parser.add_argument("--procs", type=int, default=None, help="rebuild_index --procs")
+    parser.add_argument(
+        "--rebuild-only", action="store_true", help="time rebuild_index only, no searches"
+    )
     args = parser.parse_args(argv)
     workdir = Path(args.workdir or f"/tmp/search-bench-{args.n}")
     setup_django(workdir)
@@ -288,12 +292,29 @@ def main(argv=None):
     from search import index
 
     if not args.skip_rebuild or index.live_dir() is None:
-        report = index.rebuild()
+        import resource
+
+        def cpu(who):
+            usage = resource.getrusage(who)
+            return usage.ru_utime + usage.ru_stime
+
+        self_before = cpu(resource.RUSAGE_SELF)
+        children_before = cpu(resource.RUSAGE_CHILDREN)
+        report = index.rebuild(procs=args.procs)
+        cpu_self = cpu(resource.RUSAGE_SELF) - self_before
+        cpu_children = cpu(resource.RUSAGE_CHILDREN) - children_before
+        cpu_total = cpu_self + cpu_children
         print(
             f"rebuild_index: {report.articles} articles in {report.seconds:.1f}s = "
-            f"{report.rate:.0f} articles/s, index {report.size_bytes / 1e6:.0f} MB",
+            f"{report.rate:.0f} articles/s, index {report.size_bytes / 1e6:.0f} MB; "
+            f"{cpu_total:.1f} CPU-s ({cpu_self:.1f} + children {cpu_children:.1f}; "
+            f"{report.articles / cpu_total:.0f} articles per CPU-s), "
+            f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB, "
+            f"largest child {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB",
             flush=True,
         )
+        if args.rebuild_only:
+            return 0
     whoosh_q, cold, warm = time_whoosh(args.repeat)
     con, fts_build = build_fts(workdir / "archive.sqlite3")
     fts_q, fts_times = time_fts(con, args.repeat)

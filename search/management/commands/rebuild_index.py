@@ -20,8 +20,17 @@ class Command(BaseCommand):
             type=int,
             default=128,
             help=(
-                "Whoosh's posting pool in MB before sorted runs spill to disk (default 128; "
-                "Whoosh counts about a seventh of the memory really used)"
+                "postings held in memory per process, in MB, before they are written to "
+                "sorted runs on disk (default 128)"
+            ),
+        )
+        parser.add_argument(
+            "--procs",
+            type=int,
+            default=None,
+            help=(
+                "processes indexing side by side into one index segment (default "
+                "ARCHIVE_INDEX_REBUILD_PROCS, 2; one for a small archive)"
             ),
         )
 
@@ -35,7 +44,9 @@ class Command(BaseCommand):
             desc="Indexing",
         )
         with bar:
-            report = rebuild(progress=bar.update, limitmb=options["memory_mb"])
+            report = rebuild(
+                progress=bar.update, limitmb=options["memory_mb"], procs=options["procs"]
+            )
         self.stdout.write(
             f"Indexed {report.articles} articles in {report.seconds:.1f}s "
             f"({report.rate:.0f} articles/s, {report.size_bytes / 1e6:.1f} MB)"

@@ -1,0 +1,755 @@
+"""A fast writer for building a whole index generation in one segment.
+
+Whoosh's ``SegmentWriter`` sends every posting through its ``PostingPool``: each one is
+a tuple pickled into a run file, read back, heap-merged with the other runs and handed
+one at a time to the codec: on a rebuild, half the CPU time. This writer keeps the
+postings of each term together in memory (arrays of document numbers and weights, a
+list of encoded positions), spills them to sorted run files a term at a time when the
+memory budget is reached, merges the runs term by term at the end and writes each
+term's blocks directly. ``write_documents`` can share the work between processes and
+still write one segment (see ``_write_in_processes``).
+
+The files written are the ones ``SegmentWriter`` writes, byte for byte (the tests build
+the same documents both ways and compare): same codec, same blocks, same per-document
+columns and stored fields. Only use it on a new, empty index (a rebuild's generation).
+"""
+
+from __future__ import annotations
+
+import heapq
+import marshal
+import multiprocessing
+import os
+import pickle
+import shutil
+import tempfile
+import traceback
+import zlib
+from array import array
+from collections.abc import Callable, Iterable
+from itertools import groupby
+from operator import itemgetter
+from pickle import dumps
+from queue import Empty, Full
+
+from whoosh.codec import default_codec
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.fields import FieldType
+from whoosh.filedb.structfile import StructFile
+from whoosh.index import TOC, clean_files
+from whoosh.system import _LONG_SIZE, pack_long, pack_ushort, unpack_long
+from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.util.text import utf8encode
+
+# An estimate of the memory one posting takes in the in-memory buffer: its document
+# number (4 bytes), weight (8), a pointer to its encoded positions (8, the bytes object
+# itself is shared for a single position) and the share of the term's containers.
+POSTING_BYTES = 48
+RUN_BATCH = 4096  # terms per marshalled record in a run file, at most
+RUN_BATCH_COST = 400_000  # and cost (see TERM_COST): a merge holds a record per run
+TERM_COST = 100  # the cost of writing a term, in postings (to share the writing out)
+
+
+class FastSegmentWriter:
+    """Adds documents to a new, empty Whoosh index and commits them as one segment.
+
+    ``limitmb`` bounds the postings held in memory: past it they are written to a
+    sorted run file (a term's postings at a time, not one pickle per posting)."""
+
+    def __init__(
+        self,
+        ix,
+        limitmb: int = 128,
+        *,
+        lock: bool = True,
+        max_postings: int | None = None,
+        perdoc=None,
+        rundir: str | None = None,
+    ):
+        self.ix = ix
+        self.storage = ix.storage
+        self.indexname = ix.indexname
+        info = ix._read_toc()
+        if info.segments:
+            raise ValueError("FastSegmentWriter only writes into an empty index")
+        self.generation = info.generation + 1
+        self.schema = info.schema
+        self.codec = default_codec()
+        # Without ``lock`` the caller holds the index's lock (a writer of one segment of
+        # several, written by processes side by side).
+        self.lock = ix.lock("WRITELOCK") if lock else None
+        if self.lock is not None and not self.lock.acquire():
+            raise RuntimeError(f"index {self.storage.folder} is locked")
+        self.tempstorage = self.storage.temp_storage(f"{self.indexname}.tmp")
+        self.segment = self.codec.new_segment(self.storage, self.indexname)
+        self.perdoc = perdoc or self.codec.per_document_writer(self.storage, self.segment)
+        self.docnum = 0
+        self.limit = max_postings or max(1, limitmb) * 1024 * 1024 // POSTING_BYTES
+        self.count = 0  # postings in memory
+        self.terms: dict[str, dict[bytes, tuple]] = {}  # field -> term -> (docs, weights, values)
+        self.spelling: dict[str, dict[bytes, list]] = {}  # field -> word -> values
+        self.lengths: dict[str, bytearray] = {}  # scorable field -> length byte per document
+        self.runs: list[str] = []
+        # Per run: [(file offset, first (field, term), last (field, term), cost), ...] of
+        # its batches, so that a range of terms is read without reading the whole run.
+        self.run_batches: list[list] = []
+        self.names: set[str] = set()  # fields with postings
+        self.rundir = rundir or tempfile.mkdtemp(prefix="runs-", dir=self.storage.folder)
+        self.closed = False
+        # Per field: (field object, name of its spelling field or None, scorable, whether
+        # its postings come from ``FieldType.index`` as is)
+        self._fields = {}
+        for name, field in self.schema.items():
+            spell = field.spelling_fieldname(name) if field.separate_spelling() else None
+            direct = type(field).index is FieldType.index and field.format is not None
+            self._fields[name] = (field, spell, field.scorable, direct)
+
+    # --- Adding ------------------------------------------------------------------------
+
+    def add_document(self, **fields):
+        """What ``SegmentWriter.add_document`` does, postings kept per term."""
+        perdoc = self.perdoc
+        docnum = self.docnum
+        known = self._fields
+        docboost = float(fields["_boost"]) if "_boost" in fields else 1.0
+        fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        for name in fieldnames:
+            if name not in known:
+                raise ValueError(f"No field named {name!r} in the schema")
+        perdoc.start_doc(docnum)
+        vbytes = None  # Whoosh hands the last value of a field to its spelling words
+        for name in fieldnames:
+            value = fields[name]
+            if value is None:
+                continue
+            field, spell, scorable, direct = known[name]
+            length = 0
+            if field.indexed:
+                boostkw = f"_{name}_boost"
+                fieldboost = float(fields[boostkw]) if boostkw in fields else docboost
+                terms = self.terms.get(name)
+                if terms is None:
+                    terms = self.terms[name] = {}
+                n = 0
+                if direct:
+                    # FieldType.index without a generator around each posting
+                    if not isinstance(value, (str, list, tuple)):
+                        raise ValueError(f"{value!r} is not unicode or sequence")
+                    items = field.format.word_values(value, field.analyzer, mode="index")
+                else:
+                    items = field.index(value)
+                for term, freq, weight, vbytes in items:
+                    tbytes = term.encode("utf-8") if direct else term
+                    n += 1
+                    if scorable:
+                        length += freq
+                    try:
+                        docs, weights, values = terms[tbytes]
+                    except KeyError:
+                        docs, weights, values = terms[tbytes] = (array("I"), array("d"), [])
+                    docs.append(docnum)
+                    weights.append(weight * fieldboost)
+                    values.append(vbytes)
+                self.count += n
+                if n:
+                    self.names.add(name)
+            if spell is not None:
+                words = self.spelling.get(spell)
+                if words is None:
+                    words = self.spelling[spell] = {}
+                for word in field.spellable_words(value):
+                    word = utf8encode(word)[0]
+                    try:
+                        words[word].append(vbytes)
+                    except KeyError:
+                        words[word] = [vbytes]
+                    self.count += 1
+                if words:
+                    self.names.add(spell)
+            if field.vector:
+                raise NotImplementedError("term vectors are not supported by this writer")
+            customval = fields.get(f"_stored_{name}", value)
+            perdoc.add_field(name, field, customval if field.stored else None, length)
+            if length:
+                lengths = self.lengths.get(name)
+                if lengths is None:
+                    lengths = self.lengths[name] = bytearray()
+                if len(lengths) < docnum:
+                    lengths.extend(bytes(docnum - len(lengths)))
+                lengths.append(length_to_byte(length))
+            column = field.column_type
+            if column and customval is not None:
+                perdoc.add_column_value(name, column, field.to_column_value(customval))
+        perdoc.finish_doc()
+        self.docnum += 1
+        if self.count > self.limit:
+            self._spill()
+
+    # --- Runs --------------------------------------------------------------------------
+
+    def _sorted_terms(self):
+        """The postings in memory as (field, term, docs, weights, values) in term order;
+        spelling words have ``docs`` and ``weights`` None (see ``write_terms``)."""
+        names = sorted(set(self.terms) | set(self.spelling))
+        for name in names:
+            if name in self.terms:
+                terms = self.terms[name]
+                for tbytes in sorted(terms):
+                    docs, weights, values = terms[tbytes]
+                    yield name, tbytes, docs, weights, values
+            else:
+                words = self.spelling[name]
+                for word in sorted(words):
+                    yield name, word, None, None, words[word]
+
+    def _spill(self):
+        path = os.path.join(self.rundir, f"run{len(self.runs)}")
+        batches = []
+        with open(path, "wb") as handle:
+            batch, cost = [], 0
+            for name, tbytes, docs, weights, values in self._sorted_terms():
+                batch.append(
+                    (
+                        name,
+                        tbytes,
+                        None if docs is None else docs.tobytes(),
+                        None if weights is None else weights.tobytes(),
+                        values,
+                    )
+                )
+                cost += TERM_COST + len(values)
+                if len(batch) >= RUN_BATCH or cost >= RUN_BATCH_COST:
+                    batches.append((handle.tell(), batch[0][:2], batch[-1][:2], cost))
+                    marshal.dump(batch, handle)
+                    batch, cost = [], 0
+            if batch:
+                batches.append((handle.tell(), batch[0][:2], batch[-1][:2], cost))
+                marshal.dump(batch, handle)
+        self.runs.append(path)
+        self.run_batches.append(batches)
+        self.terms.clear()
+        self.spelling.clear()
+        self.count = 0
+
+    def _merged_terms(self):
+        """All postings, runs and memory merged: (field, term, docs, weights, values)."""
+        if not self.runs:
+            return self._sorted_terms()
+        runs = zip(self.runs, self.run_batches, strict=True)
+        sources = [read_run(path, batches) for path, batches in runs]
+        return merge_terms(sources + [self._sorted_terms()])
+
+    # --- Committing --------------------------------------------------------------------
+
+    def _write_postings(self):
+        fieldwriter = self.codec.field_writer(self.storage, self.segment)
+        fieldmap = {name: n for n, name in enumerate(sorted(self.names))}
+        fieldwriter._fieldmap.update(fieldmap)  # the term table's extras: field numbers
+        for lengths in self.lengths.values():
+            lengths.extend(bytes(self.docnum - len(lengths)))
+        write_terms(
+            self._merged_terms(),
+            self.schema,
+            self.codec,
+            fieldwriter._postfile,
+            fieldwriter._tindex.add,
+            self.lengths,
+            fieldmap,
+        )
+        fieldwriter.close()
+
+    def commit(self, toc: bool = True):
+        """Write the segment and (with ``toc``) the index's table of contents listing it,
+        and let go of the lock. Returns the segment, None when no document was added."""
+        try:
+            self.perdoc.close()
+            self._write_postings()
+            self.segment.set_doc_count(self.docnum)
+            segments = [self.segment] if self.docnum else []
+            if toc:
+                write_toc(self.ix, segments)
+        finally:
+            self._finish()
+        return segments[0] if segments else None
+
+    def cancel(self):
+        if not self.perdoc.is_closed:
+            self.perdoc.close()
+        self._finish()
+
+    def _finish(self):
+        if self.closed:
+            return
+        self.closed = True
+        self.terms.clear()
+        self.spelling.clear()
+        shutil.rmtree(self.rundir, ignore_errors=True)
+        if self.lock is not None:
+            # Writers side by side share the temporary directory: their parent removes it
+            self.tempstorage.destroy()
+            self.lock.release()
+
+
+def write_terms(terms, schema, codec, postfile, add_term, lengths_by_field, fieldmap):
+    """Write each term's postings to ``postfile`` and its entry in the term table
+    (``add_term(key, info)``), as ``W3FieldWriter`` and ``W3PostingsWriter`` do (same
+    blocks, same bytes), a block of up to ``blocklimit`` postings at a time instead of
+    one posting at a time. ``lengths_by_field``: the length byte of each document in
+    each scored field; ``fieldmap``: the number of each field in the term table."""
+    blocklimit = codec._blocklimit
+    compression = codec._compression
+    tell, write, write_int = postfile.tell, postfile.write, postfile.write_int
+    lastname = None
+    fieldid = b""
+    fixedsize = None
+    lengths = None
+    for name, tbytes, docs, weights, values in terms:
+        if name != lastname:
+            fieldid = pack_ushort(fieldmap[name])
+            fixedsize = schema[name].format.fixed_value_size()
+            lengths = lengths_by_field.get(name)
+            lastname = name
+        if docs is None:
+            # Spelling words: Whoosh's writer adds one posting per document that has the
+            # word, all numbered 0 with weight 1 and the last position list of the field
+            # as value, sorted like its pool sorts them (readers use the words and counts).
+            values.sort()
+            docs = array("I", bytes(4 * len(values)))
+            weights = [1] * len(values)
+        info = W3TermInfo()
+        startoffset = tell()
+        write(WHOOSH3_HEADER_MAGIC)
+        count = len(docs)
+        for start in range(0, count, blocklimit):
+            end = min(start + blocklimit, count)
+            ids = docs[start:end]
+            block_weights = weights[start:end]
+            stored_weights = array("f", block_weights)
+            top = max(block_weights)
+            maxweight = top if top > 0 else 0
+            found = [b for b in map(lengths.__getitem__, ids) if b] if lengths else None
+            if found:
+                minlength = byte_to_length(min(found))
+                maxlength = byte_to_length(max(found))
+            else:
+                minlength, maxlength = None, 0
+            # W3TermInfo.add_block
+            info._weight += sum(stored_weights)
+            info._df += end - start
+            if info._minlength is None:
+                info._minlength = minlength
+            else:
+                info._minlength = min(info._minlength, minlength)
+            info._maxlength = max(info._maxlength, maxlength)
+            info._maxweight = max(info._maxweight, maxweight)
+            if info._minid is None:
+                info._minid = ids[0]
+            info._maxid = ids[-1]
+            # W3PostingsWriter._write_block
+            first = stored_weights[0]
+            if all(w == 1.0 for w in stored_weights):
+                mini_weights = None
+            elif all(w == first for w in stored_weights):
+                mini_weights = first
+            else:
+                mini_weights = tuple(stored_weights)
+            block_values = [v for v in values[start:end] if v]
+            if fixedsize is None or fixedsize < 0:
+                mini_values = tuple(block_values)
+            elif fixedsize == 0:
+                mini_values = None
+            else:
+                mini_values = b"".join(block_values)
+            previous = 0
+            deltas = []
+            for docnum in ids:
+                deltas.append(docnum - previous)
+                previous = docnum
+            data = dumps((tuple(deltas), mini_weights, mini_values), 2)
+            if compression:
+                data = zlib.compress(data, compression)
+            head = dumps(
+                (
+                    end - start,
+                    ids[-1],
+                    maxweight,
+                    compression,
+                    length_to_byte(minlength),
+                    length_to_byte(maxlength),
+                ),
+                2,
+            )
+            size = len(head) + len(data)
+            write_int(-size if end == count else size)
+            write(head)
+            write(data)
+        info.set_extent(startoffset, tell() - startoffset)
+        add_term(fieldid + tbytes, info.to_bytes())
+
+
+def read_run(path, batches, lo=None, hi=None, docbase=0):
+    """The terms of a run file from ``lo`` (included) to ``hi`` (excluded), both
+    (field, term) or None, document numbers shifted by ``docbase``."""
+    with open(path, "rb") as handle:
+        for offset, first, last, _cost in batches:
+            if (lo is not None and last < lo) or (hi is not None and first >= hi):
+                continue
+            handle.seek(offset)
+            for name, tbytes, docs, weights, values in marshal.load(handle):
+                key = (name, tbytes)
+                if (lo is not None and key < lo) or (hi is not None and key >= hi):
+                    continue
+                if docs is not None:
+                    docs = array("I", docs)
+                    if docbase:
+                        docs = array("I", [d + docbase for d in docs])
+                    weights = array("d", weights)
+                yield name, tbytes, docs, weights, values
+
+
+def merge_terms(sources):
+    """Sorted term streams merged, the postings of a term in the order of the sources
+    (consecutive ranges of documents: document numbers stay in order)."""
+    merged = heapq.merge(*sources, key=itemgetter(0, 1))  # stable: keeps source order
+    for (name, tbytes), group in groupby(merged, key=itemgetter(0, 1)):
+        group = list(group)
+        if len(group) == 1:
+            yield group[0]
+            continue
+        if group[0][2] is None:  # spelling words
+            values = []
+            for part in group:
+                values.extend(part[4])
+            values.sort()
+            yield name, tbytes, None, None, values
+            continue
+        docs, weights, values = array("I"), array("d"), []
+        for part in group:
+            docs.extend(part[2])
+            weights.extend(part[3])
+            values.extend(part[4])
+        yield name, tbytes, docs, weights, values
+
+
+def write_toc(ix, segments) -> None:
+    """Make ``segments`` the content of the (new, empty) index ``ix``."""
+    info = ix._read_toc()
+    generation = info.generation + 1
+    TOC(info.schema, segments, generation).write(ix.storage, ix.indexname)
+    clean_files(ix.storage, ix.indexname, generation, segments)
+
+
+# --- Several processes -----------------------------------------------------------------
+
+MIN_PER_PROCESS = 1000  # articles: below this a second process costs more than it saves
+QUEUE_BATCHES = 4  # batches of documents waiting for each process
+BATCH = 50  # articles per batch sent to a process
+
+
+def write_documents(
+    ix,
+    ids: list[int],
+    documents: Callable[[list[int]], Iterable[tuple[int, list[dict]]]],
+    *,
+    procs: int = 1,
+    limitmb: int = 128,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Index the documents of ``ids`` (``documents(ids)`` yields (id, [doc, ...]) in id
+    order) into the new, empty index ``ix`` and commit; returns the articles indexed.
+
+    With ``procs`` > 1 child processes share the work (``_write_in_processes``) and
+    write the same segment, documents numbered in id order either way."""
+    procs = max(1, min(procs, len(ids) // MIN_PER_PROCESS))
+    if procs == 1:
+        writer = FastSegmentWriter(ix, limitmb=limitmb)
+        count = 0
+        try:
+            for _aid, docs in documents(ids):
+                for doc in docs:
+                    writer.add_document(**doc)
+                count += 1
+                if progress:
+                    progress(1)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        return count
+    return _write_in_processes(ix, ids, documents, procs, limitmb, progress)
+
+
+def _batches(documents, ids):
+    batch = []
+    for _aid, docs in documents(ids):
+        batch.append(docs)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _write_in_processes(ix, ids, documents, procs, limitmb, progress) -> int:
+    """Index ``ids`` into one segment with ``procs`` child processes.
+
+    1. Each child analyses a consecutive range of the articles (this process reads
+       them from the database and sends them): it writes its postings to sorted runs
+       and records the per-document values (stored fields, lengths, columns).
+    2. Each child writes the postings of a share of the terms (all documents) to a
+       piece of the postings file, while this process writes the per-document files.
+    3. This process joins the pieces into the segment's postings file and writes the
+       term table, then the table of contents.
+    """
+    lock = ix.lock("WRITELOCK")
+    if not lock.acquire():
+        raise RuntimeError(f"index {ix.storage.folder} is locked")
+    # Fork: the children need the schema's classes and nothing else of this process (no
+    # database connection: the documents come through the queues).
+    context = multiprocessing.get_context("fork")
+    size = -(-len(ids) // procs)
+    parts = [ids[start : start + size] for start in range(0, len(ids), size)]
+    inboxes = [context.Queue(maxsize=QUEUE_BATCHES) for _ in parts]
+    results = context.Queue()
+    workers = [
+        context.Process(
+            target=_worker,
+            args=(ix.storage.folder, ix.indexname, slot, inboxes[slot], results, limitmb),
+            daemon=True,
+        )
+        for slot in range(len(parts))
+    ]
+    count = 0
+    done = []
+    try:
+        for worker in workers:
+            worker.start()
+        feeds = [_batches(documents, part) for part in parts]
+        live = list(range(len(parts)))
+        while live:
+            for slot in list(live):
+                batch = next(feeds[slot], None)
+                if batch is None:
+                    _put(inboxes[slot], None, workers[slot])
+                    live.remove(slot)
+                    continue
+                _put(inboxes[slot], batch, workers[slot])
+                count += len(batch)
+                if progress:
+                    progress(len(batch))
+        done = _results(results, workers)
+        _join_parts(ix, done, inboxes, results, workers)
+    finally:
+        for worker in workers:
+            if worker.is_alive():
+                worker.kill()
+                worker.join()
+        for queue in inboxes + [results]:
+            queue.close()
+            queue.cancel_join_thread()
+        for part in done:
+            shutil.rmtree(part["rundir"], ignore_errors=True)
+        ix.storage.temp_storage(f"{ix.indexname}.tmp").destroy()
+        lock.release()
+    return count
+
+
+def _results(results, workers) -> list:
+    out = [None] * len(workers)
+    for _ in workers:
+        slot, value, error = _get(results, workers)
+        if error:
+            raise RuntimeError(f"indexing process {slot} failed:\n{error}")
+        out[slot] = value
+    return out
+
+
+def _join_parts(ix, parts, inboxes, results, workers) -> None:
+    info = ix._read_toc()
+    schema = info.schema
+    codec = default_codec()
+    segment = codec.new_segment(ix.storage, ix.indexname)
+    total = sum(part["doccount"] for part in parts)
+    # Documents are numbered part after part.
+    sources, docbase, costs = [], 0, []
+    lengths: dict[str, bytearray] = {}
+    for part in parts:
+        for path, batches in part["runs"]:
+            sources.append((path, batches, docbase))
+            costs.extend((first, cost) for _offset, first, _last, cost in batches)
+        for name in part["lengths"]:
+            lengths.setdefault(name, bytearray())
+        for name, column in lengths.items():
+            column.extend(bytes(docbase - len(column)))
+            column.extend(part["lengths"].get(name, b""))
+        docbase += part["doccount"]
+    for column in lengths.values():
+        column.extend(bytes(total - len(column)))
+    names = sorted(set().union(*(part["names"] for part in parts)))
+    fieldmap = {name: n for n, name in enumerate(names)}
+    # Terms shared out by the estimated cost of writing them.
+    costs.sort()
+    whole = sum(cost for _first, cost in costs) or 1
+    bounds, running = [], 0
+    for first, cost in costs:
+        if running >= whole * (len(bounds) + 1) / len(workers) and len(bounds) < len(workers) - 1:
+            bounds.append(first)
+        running += cost
+    bounds = [None, *bounds] + [None] * (len(workers) - len(bounds))
+    rundir = parts[0]["rundir"]
+    for slot, inbox in enumerate(inboxes):
+        piece = os.path.join(rundir, f"piece{slot}")
+        task = (bounds[slot], bounds[slot + 1], sources, lengths, fieldmap, piece)
+        _put(inbox, task, workers[slot])
+    # Meanwhile, the per-document files.
+    perdoc = codec.per_document_writer(ix.storage, segment)
+    docnum = 0
+    for part in parts:
+        with open(part["records"], "rb") as handle:
+            while True:
+                try:
+                    docs = pickle.load(handle)
+                except EOFError:
+                    break
+                for calls in docs:
+                    perdoc.start_doc(docnum)
+                    for call in calls:
+                        if len(call) == 3:
+                            name, value, length = call
+                            perdoc.add_field(name, schema[name], value, length)
+                        else:
+                            name, value = call
+                            perdoc.add_column_value(name, schema[name].column_type, value)
+                    perdoc.finish_doc()
+                    docnum += 1
+    perdoc.close()
+    pieces = _results(results, workers)
+    fieldwriter = codec.field_writer(ix.storage, segment)
+    fieldwriter._fieldmap.update(fieldmap)
+    postfile = fieldwriter._postfile
+    add_term = fieldwriter._tindex.add
+    for piece, entries in pieces:
+        base = postfile.tell()
+        with open(piece, "rb") as handle:
+            shutil.copyfileobj(handle, postfile, 1 << 20)
+        with open(entries, "rb") as handle:
+            for key, value in marshal.load(handle):
+                # The postings' offset in the term info, from the piece's start to the file's
+                offset = unpack_long(value[_OFFSET : _OFFSET + _LONG_SIZE])[0] + base
+                add_term(key, value[:_OFFSET] + pack_long(offset) + value[_OFFSET + _LONG_SIZE :])
+    fieldwriter.close()
+    segment.set_doc_count(total)
+    write_toc(ix, [segment] if total else [])
+
+
+_OFFSET = W3TermInfo._struct.size  # term info: statistics, then postings offset and length
+
+
+class _Recorder:
+    """Stands for the per-document writer in a child process: records what it is given
+    in a file for the parent to write in document order."""
+
+    def __init__(self, path):
+        self.path = path
+        self.handle = open(path, "wb")  # noqa: SIM115 (closed by close())
+        self.docs = []
+        self.current = None
+        self.is_closed = False
+
+    def start_doc(self, docnum):
+        self.current = []
+
+    def add_field(self, name, field, value, length):
+        self.current.append((name, value, length))
+
+    def add_column_value(self, name, column, value):
+        self.current.append((name, value))
+
+    def finish_doc(self):
+        self.docs.append(self.current)
+        if len(self.docs) >= 1000:
+            pickle.dump(self.docs, self.handle, pickle.HIGHEST_PROTOCOL)
+            self.docs = []
+
+    def close(self):
+        if self.docs:
+            pickle.dump(self.docs, self.handle, pickle.HIGHEST_PROTOCOL)
+        self.handle.close()
+        self.is_closed = True
+
+
+def _put(queue, item, worker):
+    while True:
+        try:
+            queue.put(item, timeout=1)
+            return
+        except Full:
+            if not worker.is_alive():
+                raise RuntimeError(f"indexing process exited with code {worker.exitcode}") from None
+
+
+def _get(queue, workers):
+    while True:
+        try:
+            return queue.get(timeout=1)
+        except Empty:
+            dead = [w for w in workers if w.exitcode not in (None, 0)]
+            if dead and queue.empty():
+                raise RuntimeError(
+                    f"indexing process exited with code {dead[0].exitcode}"
+                ) from None
+
+
+def _worker(folder, indexname, slot, inbox, results, limitmb):
+    """A child process: analyse the articles it is sent, then write the postings of the
+    share of the terms it is given."""
+    from whoosh import index as whoosh_index
+
+    try:
+        ix = whoosh_index.open_dir(folder, indexname)
+        rundir = tempfile.mkdtemp(prefix="runs-", dir=folder)
+        recorder = _Recorder(os.path.join(rundir, "docs"))
+        writer = FastSegmentWriter(ix, limitmb=limitmb, lock=False, perdoc=recorder, rundir=rundir)
+        while (batch := inbox.get()) is not None:
+            for docs in batch:
+                for doc in docs:
+                    writer.add_document(**doc)
+        recorder.close()
+        writer._spill()
+        for column in writer.lengths.values():
+            column.extend(bytes(writer.docnum - len(column)))
+        part = {
+            "doccount": writer.docnum,
+            "runs": list(zip(writer.runs, writer.run_batches, strict=True)),
+            "lengths": {name: bytes(column) for name, column in writer.lengths.items()},
+            "names": writer.names,
+            "records": recorder.path,
+            "rundir": rundir,
+        }
+        writer.terms = writer.spelling = writer.lengths = None
+        results.put((slot, part, None))
+        task = inbox.get()
+        if task is None:
+            return
+        lo, hi, sources, lengths, fieldmap, piece = task
+        terms = merge_terms(
+            [read_run(path, batches, lo, hi, docbase) for path, batches, docbase in sources]
+        )
+        entries = []
+        with open(piece, "wb") as handle:
+            postfile = StructFile(handle)
+            write_terms(
+                terms,
+                ix.schema,
+                writer.codec,
+                postfile,
+                lambda key, value: entries.append((key, value)),
+                lengths,
+                fieldmap,
+            )
+            postfile.flush()
+        with open(piece + ".terms", "wb") as handle:
+            marshal.dump(entries, handle)
+        results.put((slot, (piece, piece + ".terms"), None))
+    except BaseException:
+        results.put((slot, None, traceback.format_exc()))
