@@ -30,7 +30,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from itertools import chain, compress
+from itertools import accumulate, chain, compress
 from pathlib import Path
 
 from django.db.models import Q
@@ -42,7 +42,7 @@ from whoosh.reading import TermNotFound
 
 from . import names
 from .index import live_dir, open_index
-from .schema import PERSON_SEP, TEXT_ANALYZER, TEXT_FIELDS
+from .schema import _LENGTH_OF_BYTE, PERSON_SEP, TEXT_ANALYZER, TEXT_FIELDS
 
 log = logging.getLogger(__name__)
 
@@ -259,6 +259,47 @@ class _Entry:
         self.columns: dict[str, list] = {}
         self.kinds: dict[str, set[int]] = {}
         self.facet_cache: OrderedDict = OrderedDict()
+        self.lengths: dict[str, list[int]] = {}
+        self.spelling: dict[tuple[str, str], list[str]] = {}  # (field, prefix) -> words
+        self.frequencies: dict[str, int] = {}  # word -> documents with it (suggestions)
+        self.memo: dict = {}  # posting lists read by the search under way
+
+    def field_lengths(self, fieldname: str) -> list[int]:
+        """Every document's length of ``fieldname`` as BM25 scoring reads it (Whoosh's
+        one-byte approximation; 1 when the field has no lengths), by document number."""
+        if fieldname not in self.lengths:
+            out: list[int] = []
+            for sub, offset in self.searcher.subsearchers or [(self.searcher, 0)]:
+                reader = sub.reader()
+                count = reader.doc_count_all()
+                out.extend([1] * (offset - len(out)))
+                perdoc = getattr(reader, "_perdoc", None)
+                raw = None
+                if perdoc is not None and count:
+                    reader.doc_field_length(0, fieldname, 1)  # loads the column (schema.py)
+                    raw = getattr(perdoc, "_length_bytes", {}).get(fieldname)
+                if raw is None:
+                    out.extend(reader.doc_field_length(d, fieldname, 1) for d in range(count))
+                else:
+                    table = [1, *_LENGTH_OF_BYTE[1:]]
+                    out.extend(map(table.__getitem__, raw[:count]))
+            self.lengths[fieldname] = out
+        return self.lengths[fieldname]
+
+    def spelling_words(self, fieldname: str, prefix: str) -> list[str]:
+        """The words of ``fieldname`` that suggestions are drawn from, starting with
+        ``prefix`` (read from the index once per prefix and index generation)."""
+        key = (fieldname, prefix)
+        if key not in self.spelling:
+            reader = self.searcher.reader()
+            fieldobj = self.searcher.schema[fieldname]
+            spellfield = fieldobj.spelling_fieldname(fieldname)
+            try:
+                words = [fieldobj.from_bytes(b) for b in reader.expand_prefix(spellfield, prefix)]
+            except Exception:  # no such words in this index
+                words = []
+            self.spelling[key] = words
+        return self.spelling[key]
 
     def column(self, name: str) -> list:
         """A whole column as a list indexed by document number (loaded once)."""
@@ -328,7 +369,7 @@ def term_docs(searcher, fieldname: str, text) -> set[int]:
         if isinstance(matcher, W3LeafMatcher):
             while matcher.is_active():
                 if matcher._ids is None:
-                    matcher._read_ids()
+                    _read_ids(matcher)
                 ids = matcher._ids[matcher._i :] if matcher._i else matcher._ids
                 out.update([i + offset for i in ids] if offset else ids)
                 matcher._next_block()
@@ -337,27 +378,43 @@ def term_docs(searcher, fieldname: str, text) -> set[int]:
     return out
 
 
-def match_docs(searcher, q) -> set[int]:
+def _read_ids(matcher: W3LeafMatcher) -> None:
+    """Whoosh's ``_read_ids``, decoding the block's id deltas with ``accumulate`` (Whoosh
+    decodes them with a generator: most of the time of reading a long posting list)."""
+    if matcher._data is None:
+        matcher._read_data()
+    ids = matcher._data[0]
+    matcher._ids = ids if matcher._byteids else tuple(accumulate(ids))
+
+
+def match_docs(searcher, q, memo: dict | None = None) -> set[int]:
     """Document numbers matching ``q``, with set operations on whole posting lists for
-    terms, ORs, ANDs and NOTs (Whoosh's matchers go one document at a time)."""
+    terms, ORs, ANDs and NOTs (Whoosh's matchers go one document at a time).
+
+    ``memo`` keeps the posting lists read (see ``cached_postings``) for ranking after."""
     if isinstance(q, query.Term):
+        if memo is not None:
+            return set(cached_postings(memo, searcher, q.fieldname, q.text)[0])
         return term_docs(searcher, q.fieldname, q.text)
     if isinstance(q, query.Or):
-        return set().union(*(match_docs(searcher, sub) for sub in q.subqueries))
+        return set().union(*(match_docs(searcher, sub, memo) for sub in q.subqueries))
     if isinstance(q, query.And):
-        sets = sorted((match_docs(searcher, sub) for sub in q.subqueries), key=len)
+        sets = sorted((match_docs(searcher, sub, memo) for sub in q.subqueries), key=len)
         return sets[0].intersection(*sets[1:]) if sets else set()
     if isinstance(q, query.AndNot):
-        return match_docs(searcher, q.a) - match_docs(searcher, q.b)
+        return match_docs(searcher, q.a, memo) - match_docs(searcher, q.b, memo)
     if isinstance(q, query.Phrase) and q.slop == 1 and q.words:
-        return phrase_docs(searcher, q.fieldname, q.words)
+        return phrase_docs(searcher, q.fieldname, q.words, memo)
     return set(searcher.docs_for_query(q))
 
 
-def phrase_docs(searcher, fieldname: str, words: list[str]) -> set[int]:
+def phrase_docs(searcher, fieldname: str, words: list[str], memo: dict | None = None) -> set[int]:
     """Documents with ``words`` one after the other in ``fieldname``: only documents with
     every word are candidates, and only their positions are decoded."""
-    sets = [term_docs(searcher, fieldname, w) for w in words]
+    if memo is not None:
+        sets = [set(cached_postings(memo, searcher, fieldname, w)[0]) for w in words]
+    else:
+        sets = [term_docs(searcher, fieldname, w) for w in words]
     candidates = min(sets, key=len).intersection(*sets)
     if not candidates or len(words) == 1:
         return candidates
@@ -390,7 +447,7 @@ def term_positions(searcher, fieldname: str, text, docs: set[int]) -> dict[int, 
             continue
         while matcher.is_active():
             if matcher._ids is None:
-                matcher._read_ids()
+                _read_ids(matcher)
             ids = matcher._ids
             wanted = [k for k in range(matcher._i, len(ids)) if ids[k] + offset in docs]
             if wanted:
@@ -826,7 +883,10 @@ def run_search(
         result.index_missing = True
         return result
     with entry.lock:
-        _search(entry, result, page, scope)
+        try:
+            _search(entry, result, page, scope)
+        finally:
+            entry.memo = {}
     return result
 
 
@@ -835,8 +895,8 @@ CACHED_DOCS_MAX = 5_000  # larger match sets are recomputed for another page, no
 
 def _search(entry: _Entry, result: SearchResult, page: int, scope: str) -> None:
     """Fill ``result``: the matching documents are found once as a set (total and
-    facets), then only the page's hits are ranked (Whoosh, restricted to that set) or
-    ordered by date (the cached day order), one hit per story cluster."""
+    facets), then only the page's hits are ranked (BM25F from the posting lists, see
+    ``ranked``) or ordered by date (the cached day order), one hit per story cluster."""
     searcher = entry.searcher
     schema = searcher.schema
     parsed, filters = result.parsed, result.filters
@@ -845,11 +905,12 @@ def _search(entry: _Entry, result: SearchResult, page: int, scope: str) -> None:
     words = text_query(schema, parsed, fields_)
     parts = filter_query(filters, person_field="speaker" if scope == "quotes" else "person")
     excluded = _exclusions(schema, parsed, fields_)
+    memo = entry.memo
 
     def matching() -> set[int]:
         sets = [entry.kind_docs(kind)]
         if words is not None:
-            sets.append(match_docs(searcher, words))
+            sets.append(match_docs(searcher, words, memo))
         sets.extend(match_docs(searcher, part) for part in parts)
         dated = date_docs(entry, filters)
         if dated is not None:
@@ -883,15 +944,12 @@ def _search(entry: _Entry, result: SearchResult, page: int, scope: str) -> None:
         start = (result.page - 1) * PAGE_SIZE
         clusters = entry.column("cluster") if scope == "articles" else None
         if words is not None and result.sort == "relevance":
-            if clusters is not None and "cluster" in schema:
-                collector = collectors.CollapseCollector(
-                    _Allowed(collectors.TopCollector(limit), docs), sorting.FieldFacet("cluster")
-                )
-                searcher.search_with_collector(_scoring(words), collector)
-                hits = collector.results()
-            else:
-                hits = searcher.search(_scoring(words), limit=limit, filter=docs)
-            shown = [(hit.docnum, hit.fields()) for hit in hits[start:limit]]
+            collapse = clusters if clusters is not None and "cluster" in schema else None
+            try:
+                best = ranked(entry, _scoring(words), docs, collapse, limit)
+            except _Unscorable:
+                best = _whoosh_ranked(searcher, words, docs, collapse, limit)
+            shown = [(d, searcher.stored_fields(d)) for d in best[start:limit]]
         else:
             page_docs = _ordered(entry.order(result.sort), docs, clusters, limit)[start:limit]
             shown = [(d, searcher.stored_fields(d)) for d in page_docs]
@@ -905,6 +963,162 @@ def _search(entry: _Entry, result: SearchResult, page: int, scope: str) -> None:
         if skey not in entry.facet_cache:
             entry.facet_cache[skey] = suggest(searcher, parsed)
         result.suggestion = entry.facet_cache[skey]
+
+
+# --- Ranking -----------------------------------------------------------------------------
+
+# Whoosh's BM25F parameters (scoring.BM25F defaults, the searcher's weighting).
+BM25_B = 0.75
+BM25_K1 = 1.2
+
+
+class _Unscorable(Exception):
+    """A query part the posting-list scorer does not know: Whoosh ranks it."""
+
+
+def ranked(entry: _Entry, q, docs: set[int], clusters: list | None, limit: int) -> list[int]:
+    """The best ``limit`` of ``docs`` for ``q`` by BM25F, one per story cluster.
+
+    Scores are Whoosh's own (``scoring.BM25F`` with the field and query boosts, summed over
+    the query's terms that a document matches), computed straight from the posting lists
+    of the documents already known to match: Whoosh's matchers step through every match
+    one document at a time, through a tree of matcher objects. Ties go to the lower
+    document number, and a cluster is represented by its best copy, as with Whoosh's
+    ``TopCollector`` and ``CollapseCollector``.
+    """
+    scores = _scores(entry, q, docs)
+    if not scores:
+        return []
+    want = limit
+    while True:
+        if want >= len(scores):
+            top = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        else:
+            # Every document scoring at least the want-th best score, in order.
+            floor = heapq.nlargest(want, scores.values())[-1]
+            top = sorted(
+                ((d, v) for d, v in scores.items() if v >= floor),
+                key=lambda item: (-item[1], item[0]),
+            )
+        out = []
+        seen = set()
+        for d, _score in top:
+            if clusters is not None and clusters[d]:
+                if clusters[d] in seen:
+                    continue
+                seen.add(clusters[d])
+            out.append(d)
+            if len(out) >= limit:
+                return out
+        if len(top) >= len(scores):
+            return out
+        want *= 4  # copies of one story filled the top: look further down
+
+
+def _scores(entry: _Entry, q, docs: set[int]) -> dict[int, float]:
+    """{document: score} for the documents of ``docs`` that match ``q``."""
+    if isinstance(q, query.Term):
+        return _term_scores(entry, q.fieldname, q.text, q.boost, docs)
+    if isinstance(q, query.Prefix):
+        reader = entry.searcher.reader()
+        terms = list(reader.expand_prefix(q.fieldname, q.text))
+        if len(terms) == 1:  # Whoosh drops the boost of a prefix that is one word
+            return _term_scores(entry, q.fieldname, terms[0], 1.0, docs)
+        subs = [query.Term(q.fieldname, t) for t in terms]
+        return _scores(entry, query.Or(subs, boost=q.boost), docs)
+    if isinstance(q, query.Or) and type(q) in (query.Or, query.DefaultOr):
+        out: dict[int, float] = {}
+        for sub in q.subqueries:
+            for d, v in _scores(entry, sub, docs).items():
+                out[d] = out[d] + v if d in out else v
+    elif type(q) is query.And:
+        parts = [_scores(entry, sub, docs) for sub in q.subqueries]
+        if not parts:
+            return {}
+        common = set(parts[0]).intersection(*parts[1:])
+        out = {d: sum(p[d] for p in parts) for d in common}
+    else:
+        raise _Unscorable(type(q).__name__)
+    if q.boost != 1.0:
+        out = {d: v * q.boost for d, v in out.items()}
+    return out
+
+
+def _term_scores(entry: _Entry, fieldname: str, text, boost: float, docs) -> dict[int, float]:
+    searcher = entry.searcher
+    if fieldname not in searcher.schema or not searcher.schema[fieldname].scorable:
+        raise _Unscorable(fieldname)
+    ids, weights = cached_postings(entry.memo, searcher, fieldname, text)
+    if not ids:
+        return {}
+    idf = searcher.idf(fieldname, text)
+    avgfl = searcher.avg_field_length(fieldname) or 1
+    lengths = entry.field_lengths(fieldname)
+    b, k1 = BM25_B, BM25_K1
+    if boost == 1.0:
+        return {
+            d: idf * ((w * (k1 + 1)) / (w + k1 * ((1 - b) + b * lengths[d] / avgfl)))
+            for d, w in zip(ids, weights, strict=True)
+            if d in docs
+        }
+    return {
+        d: idf * ((w * (k1 + 1)) / (w + k1 * ((1 - b) + b * lengths[d] / avgfl))) * boost
+        for d, w in zip(ids, weights, strict=True)
+        if d in docs
+    }
+
+
+def cached_postings(memo: dict, searcher, fieldname: str, text) -> tuple[list, list]:
+    """``term_postings`` read once per search: finding the matches and ranking them read
+    the same lists."""
+    key = (fieldname, text)
+    if key not in memo:
+        memo[key] = term_postings(searcher, fieldname, text)
+    return memo[key]
+
+
+def term_postings(searcher, fieldname: str, text) -> tuple[list[int], list[float]]:
+    """The document numbers and weights of a term's postings, a block at a time
+    (deleted documents included)."""
+    ids_out: list[int] = []
+    weights_out: list[float] = []
+    for sub, offset in searcher.subsearchers or [(searcher, 0)]:
+        try:
+            matcher = sub.reader().postings(fieldname, text)
+        except TermNotFound:
+            continue
+        if isinstance(matcher, FilterMatcher):
+            matcher = matcher.child
+        if not isinstance(matcher, W3LeafMatcher):
+            while matcher.is_active():
+                ids_out.append(matcher.id() + offset)
+                weights_out.append(matcher.weight())
+                matcher.next()
+            continue
+        while matcher.is_active():
+            if matcher._ids is None:
+                _read_ids(matcher)
+            if matcher._weights is None:
+                matcher._read_weights()
+            i = matcher._i
+            ids = matcher._ids[i:] if i else matcher._ids
+            ids_out.extend([d + offset for d in ids] if offset else ids)
+            weights_out.extend(matcher._weights[i:] if i else matcher._weights)
+            matcher._next_block()
+    return ids_out, weights_out
+
+
+def _whoosh_ranked(searcher, words, docs, clusters, limit) -> list[int]:
+    """Whoosh's own ranking, for queries ``ranked`` cannot score."""
+    if clusters is not None:
+        collector = collectors.CollapseCollector(
+            _Allowed(collectors.TopCollector(limit), docs), sorting.FieldFacet("cluster")
+        )
+        searcher.search_with_collector(_scoring(words), collector)
+        hits = collector.results()
+    else:
+        hits = searcher.search(_scoring(words), limit=limit, filter=docs)
+    return [hit.docnum for hit in hits]
 
 
 SKIP_TO_MAX = 300  # ranking jumps from one matching document to the next below this
