@@ -39,6 +39,7 @@ from whoosh import collectors, highlight, query, sorting
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
+from whoosh.support.levenshtein import levenshtein
 
 from . import names
 from .index import live_dir, open_index
@@ -734,15 +735,25 @@ def highlight_terms(parsed: ParsedQuery, searcher) -> set[str]:
 # --- Spelling ----------------------------------------------------------------------------
 
 
-def _doc_frequency(searcher, word: str) -> int:
-    reader = searcher.reader()
-    total = 0
-    for fieldname in ("headline", "body", "people"):
-        fieldobj = searcher.schema[fieldname]
-        for term in fieldobj.process_text(word, mode="query"):
-            total += reader.doc_frequency(fieldname, term)
-    return total
+def _doc_frequency(entry: _Entry, word: str) -> int:
+    """Documents with ``word`` in their headline, body or names (remembered per index
+    generation: suggestions look up the same candidates again and again)."""
+    found = entry.frequencies.get(word)
+    if found is None:
+        searcher = entry.searcher
+        reader = searcher.reader()
+        found = 0
+        for fieldname in ("headline", "body", "people"):
+            fieldobj = searcher.schema[fieldname]
+            for term in fieldobj.process_text(word, mode="query"):
+                found += reader.doc_frequency(fieldname, term)
+        if len(entry.frequencies) >= FREQUENCIES_MAX:
+            entry.frequencies.clear()
+        entry.frequencies[word] = found
+    return found
 
+
+FREQUENCIES_MAX = 100_000
 
 # (edits, ((field whose words are candidates, letters that must match at the start), ...))
 SPELLING_PASSES = (
@@ -751,38 +762,63 @@ SPELLING_PASSES = (
 )
 
 
-def suggest(searcher, parsed: ParsedQuery) -> tuple[str, list[str]] | None:
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Whether ``b`` is ``a`` with at most one letter changed, added or removed."""
+    if len(a) > len(b):
+        a, b = b, a
+    if len(b) - len(a) > 1:
+        return False
+    i = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1 :] == b[i + 1 :]
+    return a[i:] == b[i + 1 :]
+
+
+def within(entry: _Entry, fieldname: str, word: str, edits: int, prefix: int) -> list[str]:
+    """The suggestion words of ``fieldname`` starting with the first ``prefix`` letters of
+    ``word`` and at most ``edits`` letters changed, added or removed away from it (the
+    words Whoosh's ``terms_within`` finds, from a word list kept in memory)."""
+    length = len(word)
+    words = [
+        w for w in entry.spelling_words(fieldname, word[:prefix]) if abs(len(w) - length) <= edits
+    ]
+    if edits == 1:
+        return [w for w in words if _one_edit_apart(word, w)]
+    return [w for w in words if levenshtein(word, w, limit=edits) <= edits]
+
+
+def suggest(entry: _Entry, parsed: ParsedQuery) -> tuple[str, list[str]] | None:
     """A corrected query text from the index's own words, or None.
 
     A word is corrected when it is rare in the index and a word one or two edits away is
-    far more common ("Zelenksy" -> "zelensky", "Macrn" -> "macron").
+    far more common ("Zelenksy" -> "zelensky", "Macrn" -> "macron"); of equally common
+    words, the first in alphabetical order.
     """
     words = parsed.words
     if not words:
         return None
-    reader = searcher.reader()
     replacements = {}
     for word in words:
         lower = word.lower()
         if not re.fullmatch(r"[^\W\d_]{3,}", lower):
             continue
-        own = _doc_frequency(searcher, lower)
+        own = _doc_frequency(entry, lower)
         if own >= 3:
             continue
         best, best_freq = None, own * 20
         # One edit in any field's words first; two edits only among the headline and
-        # name words. The body's vocabulary, the largest and slowest to walk, and
-        # two-edit candidates must share the word's first two letters.
+        # name words. The body's vocabulary, the largest, and two-edit candidates must
+        # share the word's first two letters.
         for maxdist, fieldnames in SPELLING_PASSES:
             for fieldname, prefix in fieldnames:
-                try:
-                    candidates = set(reader.terms_within(fieldname, lower, maxdist, prefix=prefix))
-                except Exception:  # no spelling words in this segment
-                    candidates = set()
+                candidates = set(within(entry, fieldname, lower, maxdist, prefix))
                 candidates.discard(lower)
-                for cand in candidates:
-                    cand = cand.decode() if isinstance(cand, bytes) else cand
-                    freq = _doc_frequency(searcher, cand)
+                for cand in sorted(candidates):
+                    freq = _doc_frequency(entry, cand)
                     if freq > best_freq:
                         best, best_freq = cand, freq
             if best:
@@ -961,7 +997,7 @@ def _search(entry: _Entry, result: SearchResult, page: int, scope: str) -> None:
     if words is not None and result.total < 5 and result.page == 1:
         skey = ("suggest", tuple(parsed.words), parsed.text)
         if skey not in entry.facet_cache:
-            entry.facet_cache[skey] = suggest(searcher, parsed)
+            entry.facet_cache[skey] = suggest(entry, parsed)
         result.suggestion = entry.facet_cache[skey]
 
 

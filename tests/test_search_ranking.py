@@ -8,10 +8,30 @@ from search import query
 from search.schema import TEXT_FIELDS
 from tests.search_helpers import article, person
 
-WORDS = (
-    "ceasefire talks kyiv moscow grain deal summit leaders peace president minister "
-    "border troops sanctions energy gas prices health care court election vote"
-).split()
+WORDS = [
+    "ceasefire",
+    "talks",
+    "kyiv",
+    "moscow",
+    "grain",
+    "deal",
+    "summit",
+    "leaders",
+    "peace",
+    "president",
+    "minister",
+    "border",
+    "troops",
+    "sanctions",
+    "energy",
+    "gas",
+    "prices",
+    "health",
+    "care",
+    "court",
+    "election",
+    "vote",
+]
 
 QUERIES = [
     "talks",
