@@ -26,6 +26,7 @@ import logging
 import math
 import re
 import threading
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
@@ -264,6 +265,8 @@ class _Entry:
         self.spelling: dict[tuple[str, str], list[str]] = {}  # (field, prefix) -> words
         self.frequencies: dict[str, int] = {}  # word -> documents with it (suggestions)
         self.memo: dict = {}  # posting lists read by the search under way
+        self.scores: OrderedDict = OrderedDict()  # (field, term) -> postings, BM25F scores
+        self.scores_size = 0
 
     def field_lengths(self, fieldname: str) -> list[int]:
         """Every document's length of ``fieldname`` as BM25 scoring reads it (Whoosh's
@@ -388,43 +391,50 @@ def _read_ids(matcher: W3LeafMatcher) -> None:
     matcher._ids = ids if matcher._byteids else tuple(accumulate(ids))
 
 
-def match_docs(searcher, q, memo: dict | None = None) -> set[int]:
+def match_docs(searcher, q, entry: _Entry | None = None) -> set[int]:
     """Document numbers matching ``q``, with set operations on whole posting lists for
     terms, ORs, ANDs and NOTs (Whoosh's matchers go one document at a time).
 
-    ``memo`` keeps the posting lists read (see ``cached_postings``) for ranking after."""
+    With ``entry`` (the searcher's), posting lists come from ``cached_postings``: the
+    ranking reads the same ones."""
     if isinstance(q, query.Term):
-        if memo is not None:
-            return set(cached_postings(memo, searcher, q.fieldname, q.text)[0])
+        if entry is not None:
+            return set(cached_postings(entry, q.fieldname, q.text)[0])
         return term_docs(searcher, q.fieldname, q.text)
     if isinstance(q, query.Or):
-        return set().union(*(match_docs(searcher, sub, memo) for sub in q.subqueries))
+        return set().union(*(match_docs(searcher, sub, entry) for sub in q.subqueries))
     if isinstance(q, query.And):
-        sets = sorted((match_docs(searcher, sub, memo) for sub in q.subqueries), key=len)
+        sets = sorted((match_docs(searcher, sub, entry) for sub in q.subqueries), key=len)
         return sets[0].intersection(*sets[1:]) if sets else set()
     if isinstance(q, query.AndNot):
-        return match_docs(searcher, q.a, memo) - match_docs(searcher, q.b, memo)
+        return match_docs(searcher, q.a, entry) - match_docs(searcher, q.b, entry)
     if isinstance(q, query.Phrase) and q.slop == 1 and q.words:
-        return phrase_docs(searcher, q.fieldname, q.words, memo)
+        return phrase_docs(searcher, q.fieldname, q.words, entry)
     return set(searcher.docs_for_query(q))
 
 
-def phrase_docs(searcher, fieldname: str, words: list[str], memo: dict | None = None) -> set[int]:
+def phrase_docs(searcher, fieldname: str, words: list[str], entry=None) -> set[int]:
     """Documents with ``words`` one after the other in ``fieldname``: only documents with
     every word are candidates, and only their positions are decoded."""
-    if memo is not None:
-        sets = [set(cached_postings(memo, searcher, fieldname, w)[0]) for w in words]
+    if entry is not None:
+        sets = [set(cached_postings(entry, fieldname, w)[0]) for w in words]
     else:
         sets = [term_docs(searcher, fieldname, w) for w in words]
     candidates = min(sets, key=len).intersection(*sets)
     if not candidates or len(words) == 1:
         return candidates
-    positions = [term_positions(searcher, fieldname, w, candidates) for w in words]
+    first, *rest = [term_positions(searcher, fieldname, w, candidates) for w in words]
+    # The phrase starts where the first word is and the n-th word is n positions further:
+    # the starts are the first word's positions less every other word's shifted back.
+    shifts = [((-n).__add__, r) for n, r in enumerate(rest, 1)]
     found = set()
     for doc in candidates:
-        first, *rest = (p.get(doc, ()) for p in positions)
-        rest = [set(r) for r in rest]
-        if any(all(start + n in r for n, r in enumerate(rest, 1)) for start in first):
+        starts = set(first.get(doc, ()))
+        for shift, r in shifts:
+            starts.intersection_update(map(shift, r.get(doc, ())))
+            if not starts:
+                break
+        else:
             found.add(doc)
     return found
 
@@ -941,12 +951,11 @@ def _search(entry: _Entry, result: SearchResult, page: int, scope: str) -> None:
     words = text_query(schema, parsed, fields_)
     parts = filter_query(filters, person_field="speaker" if scope == "quotes" else "person")
     excluded = _exclusions(schema, parsed, fields_)
-    memo = entry.memo
 
     def matching() -> set[int]:
         sets = [entry.kind_docs(kind)]
         if words is not None:
-            sets.append(match_docs(searcher, words, memo))
+            sets.append(match_docs(searcher, words, entry))
         sets.extend(match_docs(searcher, part) for part in parts)
         dated = date_docs(entry, filters)
         if dated is not None:
@@ -1016,11 +1025,10 @@ def ranked(entry: _Entry, q, docs: set[int], clusters: list | None, limit: int) 
     """The best ``limit`` of ``docs`` for ``q`` by BM25F, one per story cluster.
 
     Scores are Whoosh's own (``scoring.BM25F`` with the field and query boosts, summed over
-    the query's terms that a document matches), computed straight from the posting lists
-    of the documents already known to match: Whoosh's matchers step through every match
-    one document at a time, through a tree of matcher objects. Ties go to the lower
-    document number, and a cluster is represented by its best copy, as with Whoosh's
-    ``TopCollector`` and ``CollapseCollector``.
+    the query's terms that a document matches), computed straight from the posting lists:
+    Whoosh's matchers step through every match one document at a time, through a tree of
+    matcher objects. Ties go to the lower document number, and a cluster is represented
+    by its best copy, as with Whoosh's ``TopCollector`` and ``CollapseCollector``.
     """
     scores = _scores(entry, q, docs)
     if not scores:
@@ -1039,6 +1047,8 @@ def ranked(entry: _Entry, q, docs: set[int], clusters: list | None, limit: int) 
         out = []
         seen = set()
         for d, _score in top:
+            if d not in docs:  # scored, but not a match (a phrase's words apart, a filter)
+                continue
             if clusters is not None and clusters[d]:
                 if clusters[d] in seen:
                     continue
@@ -1048,69 +1058,107 @@ def ranked(entry: _Entry, q, docs: set[int], clusters: list | None, limit: int) 
                 return out
         if len(top) >= len(scores):
             return out
-        want *= 4  # copies of one story filled the top: look further down
+        want *= 4  # copies of a story or documents left out filled the top: look further
 
 
 def _scores(entry: _Entry, q, docs: set[int]) -> dict[int, float]:
-    """{document: score} for the documents of ``docs`` that match ``q``."""
+    """{document: score} for documents that match ``q`` (phrases as their words), at least
+    those of ``docs``: others may be left in when that is cheaper than leaving them out."""
     if isinstance(q, query.Term):
         return _term_scores(entry, q.fieldname, q.text, q.boost, docs)
     if isinstance(q, query.Prefix):
         reader = entry.searcher.reader()
-        terms = list(reader.expand_prefix(q.fieldname, q.text))
+        fieldobj = entry.searcher.schema[q.fieldname]
+        terms = [fieldobj.from_bytes(t) for t in reader.expand_prefix(q.fieldname, q.text)]
         if len(terms) == 1:  # Whoosh drops the boost of a prefix that is one word
             return _term_scores(entry, q.fieldname, terms[0], 1.0, docs)
         subs = [query.Term(q.fieldname, t) for t in terms]
         return _scores(entry, query.Or(subs, boost=q.boost), docs)
     if isinstance(q, query.Or) and type(q) in (query.Or, query.DefaultOr):
-        out: dict[int, float] = {}
-        for sub in q.subqueries:
-            for d, v in _scores(entry, sub, docs).items():
-                out[d] = out[d] + v if d in out else v
+        parts = sorted((_scores(entry, sub, docs) for sub in q.subqueries), key=len)
+        out = dict(parts.pop()) if parts else {}
+        get = out.get
+        for part in parts:
+            for d, v in part.items():
+                out[d] = get(d, 0.0) + v
     elif type(q) is query.And:
         parts = [_scores(entry, sub, docs) for sub in q.subqueries]
         if not parts:
             return {}
-        common = set(parts[0]).intersection(*parts[1:])
+        common = set(min(parts, key=len)).intersection(*parts)
         out = {d: sum(p[d] for p in parts) for d in common}
     else:
         raise _Unscorable(type(q).__name__)
     if q.boost != 1.0:
-        out = {d: v * q.boost for d, v in out.items()}
+        boost = q.boost
+        out = {d: v * boost for d, v in out.items()}
     return out
 
 
 def _term_scores(entry: _Entry, fieldname: str, text, boost: float, docs) -> dict[int, float]:
+    ids, scores = term_scores(entry, fieldname, text)
+    if len(docs) * 4 < len(ids):  # a few documents to score: look them up
+        if boost == 1.0:
+            return {d: v for d, v in zip(ids, scores, strict=True) if d in docs}
+        return {d: v * boost for d, v in zip(ids, scores, strict=True) if d in docs}
+    if boost == 1.0:
+        return dict(zip(ids, scores, strict=True))
+    return dict(zip(ids, map(boost.__mul__, scores), strict=True))
+
+
+def term_scores(entry: _Entry, fieldname: str, text) -> tuple[array, array]:
+    """A term's postings (document numbers, deleted ones included) and each one's BM25F
+    score (no query boost); long lists are kept for the index generation (up to
+    ``SCORES_CACHE_POSTINGS`` postings in all, least recently used dropped first)."""
+    key = (fieldname, text)
+    cache = entry.scores
+    found = cache.get(key)
+    if found is not None:
+        cache.move_to_end(key)
+        return found
     searcher = entry.searcher
     if fieldname not in searcher.schema or not searcher.schema[fieldname].scorable:
         raise _Unscorable(fieldname)
-    ids, weights = cached_postings(entry.memo, searcher, fieldname, text)
-    if not ids:
-        return {}
-    idf = searcher.idf(fieldname, text)
-    avgfl = searcher.avg_field_length(fieldname) or 1
-    lengths = entry.field_lengths(fieldname)
-    b, k1 = BM25_B, BM25_K1
-    if boost == 1.0:
-        return {
-            d: idf * ((w * (k1 + 1)) / (w + k1 * ((1 - b) + b * lengths[d] / avgfl)))
-            for d, w in zip(ids, weights, strict=True)
-            if d in docs
-        }
-    return {
-        d: idf * ((w * (k1 + 1)) / (w + k1 * ((1 - b) + b * lengths[d] / avgfl))) * boost
-        for d, w in zip(ids, weights, strict=True)
-        if d in docs
-    }
+    ids, weights = cached_postings(entry, fieldname, text)
+    if ids:
+        idf = searcher.idf(fieldname, text)
+        avgfl = searcher.avg_field_length(fieldname) or 1
+        lengths = entry.field_lengths(fieldname)
+        b, k1 = BM25_B, BM25_K1
+        # Whoosh's scoring.bm25, term for term (the same rounding, so the same ties).
+        scores = array(
+            "d",
+            [
+                idf * ((w * (k1 + 1)) / (w + k1 * ((1 - b) + b * lengths[d] / avgfl)))
+                for d, w in zip(ids, weights, strict=True)
+            ],
+        )
+    else:
+        scores = array("d")
+    found = (array("I", ids), scores)
+    if len(ids) >= SCORES_CACHE_MIN:
+        cache[key] = found
+        entry.scores_size += len(ids)
+        while entry.scores_size > SCORES_CACHE_POSTINGS and len(cache) > 1:
+            _key, (dropped, _s) = cache.popitem(last=False)
+            entry.scores_size -= len(dropped)
+    return found
 
 
-def cached_postings(memo: dict, searcher, fieldname: str, text) -> tuple[list, list]:
-    """``term_postings`` read once per search: finding the matches and ranking them read
-    the same lists."""
+SCORES_CACHE_MIN = 1_000  # shorter posting lists are read again: it costs little
+SCORES_CACHE_POSTINGS = 3_000_000  # about 36 MB
+
+
+def cached_postings(entry: _Entry, fieldname: str, text) -> tuple:
+    """A term's document numbers and weights (None when they were scored already), read
+    once per search: matching and ranking read the same lists."""
     key = (fieldname, text)
-    if key not in memo:
-        memo[key] = term_postings(searcher, fieldname, text)
-    return memo[key]
+    scored = entry.scores.get(key)
+    if scored is not None:
+        return scored[0], None
+    if key not in entry.memo:
+        entry.memo[key] = term_postings(entry.searcher, fieldname, text)
+    return entry.memo[key]
 
 
 def term_postings(searcher, fieldname: str, text) -> tuple[list[int], list[float]]:
