@@ -13,7 +13,9 @@ A malformed query (unbalanced quotes, a lone operator, a bad date) is never an e
 it is searched as plain words and ``ParsedQuery.notice`` says what happened.
 
 Searchers are opened once per process and refreshed when the index changes; facet
-columns are loaded once per searcher, and facet counts are cached per query.
+columns, field lengths, the scores of frequent terms and the word lists of spelling
+suggestions are loaded once per searcher, and facet counts are cached per query. Ranking
+is Whoosh's BM25F, computed from the posting lists (``ranked``).
 """
 
 from __future__ import annotations
