@@ -1275,6 +1275,7 @@ def _facet_counts(entry: _Entry, docs: set[int], scope: str) -> tuple[int, dict[
     counts once for each outlet: what filtering by that outlet shows).
     """
     docs_list = list(docs)
+    kind = "quote" if scope == "quotes" else "article"
     clustered: list[int] = []
     clusters = None
     if scope == "articles":
@@ -1286,9 +1287,14 @@ def _facet_counts(entry: _Entry, docs: set[int], scope: str) -> tuple[int, dict[
 
     def count(name: str) -> Counter:
         values = entry.column(name)
-        counter = Counter(map(values.__getitem__, docs_list))
+        multi = name == "person_col"
+        counter = _value_counts(entry, kind, name, docs, docs_list)
         if clustered:
-            pairs = Counter((values[d], clusters[d]) for d in clustered)
+            pairs = Counter(
+                (value, clusters[d])
+                for d in clustered
+                for value in (values[d] if multi else (values[d],))
+            )
             for (value, _cluster), n in pairs.items():
                 if n > 1:
                     counter[value] -= n - 1
@@ -1300,16 +1306,29 @@ def _facet_counts(entry: _Entry, docs: set[int], scope: str) -> tuple[int, dict[
         counts["speaker"] = count("speaker")
         return total, counts
     counts["outlet"] = count("outlet_slug")
-    people = entry.column("person_col")
-    counter = Counter(chain.from_iterable(map(people.__getitem__, docs_list)))
-    if clustered:
-        pairs = Counter((slug, clusters[d]) for d in clustered for slug in people[d])
-        for (slug, _cluster), n in pairs.items():
-            if n > 1:
-                counter[slug] -= n - 1
-    counter.pop("", None)
-    counts["person"] = counter
+    counts["person"] = count("person_col")
     return total, counts
+
+
+def _value_counts(entry: _Entry, kind: str, name: str, docs: set[int], docs_list) -> Counter:
+    """How many of ``docs`` (all of ``kind``) have each value of column ``name``. When
+    they are most of the documents, the others are counted and taken from the counts of
+    every document (kept for the index generation)."""
+    values = entry.column(name)
+
+    def counted(some) -> Counter:
+        found = map(values.__getitem__, some)
+        return Counter(chain.from_iterable(found) if name == "person_col" else found)
+
+    every = entry.kind_docs(kind)
+    if len(docs_list) * 2 <= len(every):
+        return counted(docs_list)
+    key = f"counts-{kind}-{name}"
+    if key not in entry.columns:
+        entry.columns[key] = counted(every)
+    counter = entry.columns[key].copy()
+    counter.subtract(counted(every - docs))
+    return +counter  # without the values left at 0
 
 
 def _facet_labels(counts, filters: Filters, scope: str) -> dict[str, list[Facet]]:
