@@ -417,59 +417,45 @@ def match_docs(searcher, q, entry: _Entry | None = None) -> set[int]:
 
 def phrase_docs(searcher, fieldname: str, words: list[str], entry=None) -> set[int]:
     """Documents with ``words`` one after the other in ``fieldname``: only documents with
-    every word are candidates, and only their positions are decoded."""
-    if entry is not None:
-        sets = [set(cached_postings(entry, fieldname, w)[0]) for w in words]
-    else:
-        sets = [term_docs(searcher, fieldname, w) for w in words]
+    every word are candidates, and only their positions are decoded.
+
+    Each word's posting list is read once, positions included (with ``entry``, its
+    document numbers and weights are kept for ranking: see ``cached_postings``)."""
+    if len(words) == 1:
+        if entry is not None:
+            return set(cached_postings(entry, fieldname, words[0])[0])
+        return term_docs(searcher, fieldname, words[0])
+    lists = []
+    for word in words:
+        ids, weights, values = term_postings(searcher, fieldname, word, values=True)
+        if entry is not None:
+            entry.memo.setdefault((fieldname, word), (ids, weights))
+        lists.append((ids, values))
+    sets = [set(ids) for ids, _values in lists]
     candidates = min(sets, key=len).intersection(*sets)
-    if not candidates or len(words) == 1:
+    if not candidates:
         return candidates
-    first, *rest = [term_positions(searcher, fieldname, w, candidates) for w in words]
+    decode = searcher.schema[fieldname].format.decode_positions
+    first, *rest = [
+        {
+            ids[k]: decode(values[k])
+            for k in compress(range(len(ids)), map(candidates.__contains__, ids))
+        }
+        for ids, values in lists
+    ]
     # The phrase starts where the first word is and the n-th word is n positions further:
     # the starts are the first word's positions less every other word's shifted back.
     shifts = [((-n).__add__, r) for n, r in enumerate(rest, 1)]
     found = set()
     for doc in candidates:
-        starts = set(first.get(doc, ()))
+        starts = set(first[doc])
         for shift, r in shifts:
-            starts.intersection_update(map(shift, r.get(doc, ())))
+            starts.intersection_update(map(shift, r[doc]))
             if not starts:
                 break
         else:
             found.add(doc)
     return found
-
-
-def term_positions(searcher, fieldname: str, text, docs: set[int]) -> dict[int, list[int]]:
-    """{document: positions of ``text`` in ``fieldname``} for the documents in ``docs``."""
-    out: dict[int, list[int]] = {}
-    decode = searcher.schema[fieldname].format.decode_positions
-    for sub, offset in searcher.subsearchers or [(searcher, 0)]:
-        try:
-            matcher = sub.reader().postings(fieldname, text)
-        except TermNotFound:
-            continue
-        if isinstance(matcher, FilterMatcher):
-            matcher = matcher.child
-        if not isinstance(matcher, W3LeafMatcher):  # a short list kept in the term index
-            while matcher.is_active():
-                if matcher.id() + offset in docs:
-                    out[matcher.id() + offset] = decode(matcher.value())
-                matcher.next()
-            continue
-        while matcher.is_active():
-            if matcher._ids is None:
-                _read_ids(matcher)
-            ids = matcher._ids
-            wanted = [k for k in range(matcher._i, len(ids)) if ids[k] + offset in docs]
-            if wanted:
-                if matcher._values is None:
-                    matcher._read_values()
-                for k in wanted:
-                    out[ids[k] + offset] = decode(matcher._values[k])
-            matcher._next_block()
-    return out  # phrases, prefixes: Whoosh's own matchers
 
 
 _entries: dict[str, _Entry] = {}
@@ -1163,11 +1149,12 @@ def cached_postings(entry: _Entry, fieldname: str, text) -> tuple:
     return entry.memo[key]
 
 
-def term_postings(searcher, fieldname: str, text) -> tuple[list[int], list[float]]:
+def term_postings(searcher, fieldname: str, text, *, values: bool = False) -> tuple:
     """The document numbers and weights of a term's postings, a block at a time
-    (deleted documents included)."""
+    (deleted documents included), and with ``values`` their encoded positions."""
     ids_out: list[int] = []
     weights_out: list[float] = []
+    values_out: list[bytes] = []
     for sub, offset in searcher.subsearchers or [(searcher, 0)]:
         try:
             matcher = sub.reader().postings(fieldname, text)
@@ -1179,6 +1166,8 @@ def term_postings(searcher, fieldname: str, text) -> tuple[list[int], list[float
             while matcher.is_active():
                 ids_out.append(matcher.id() + offset)
                 weights_out.append(matcher.weight())
+                if values:
+                    values_out.append(matcher.value())
                 matcher.next()
             continue
         while matcher.is_active():
@@ -1190,7 +1179,13 @@ def term_postings(searcher, fieldname: str, text) -> tuple[list[int], list[float
             ids = matcher._ids[i:] if i else matcher._ids
             ids_out.extend([d + offset for d in ids] if offset else ids)
             weights_out.extend(matcher._weights[i:] if i else matcher._weights)
+            if values:
+                if matcher._values is None:
+                    matcher._read_values()
+                values_out.extend(matcher._values[i:] if i else matcher._values)
             matcher._next_block()
+    if values:
+        return ids_out, weights_out, values_out
     return ids_out, weights_out
 
 

@@ -105,3 +105,25 @@ def test_only_the_best_copy_of_a_story_is_ranked(monkeypatch):
     assert query.ranked(None, None, set(scores), clusters, 3) == [1, 5, 3]
     assert query.ranked(None, None, set(scores), None, 3) == [1, 2, 5]
     assert query.ranked(None, None, set(scores), clusters, 10) == [1, 5, 3, 0]
+
+
+def test_phrases_need_their_words_in_order_and_together(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        article("One", "the grain deal was signed at last")
+        article("Two", "a deal on grain, and grain deal talks")
+        article("Three", "grain talks: a deal")
+        article("Four", "grain grain deal signed deal")
+        article("Five", "signed deal grain")
+    found = {
+        text: sorted(
+            h.headline for h in query.run_search(text).hits
+        )  # every match fits on one page here
+        for text in ('"grain deal"', '"grain deal signed"', '"deal grain"', '"grain grain"')
+    }
+    assert found == {
+        '"grain deal"': ["Four", "One", "Two"],
+        '"grain deal signed"': ["Four"],
+        # stop words hold no position: "deal on grain", "grain, and grain"
+        '"deal grain"': ["Five", "Two"],
+        '"grain grain"': ["Four", "Two"],
+    }
