@@ -292,6 +292,18 @@ class _Entry:
             self.lengths[fieldname] = out
         return self.lengths[fieldname]
 
+    def length_norms(self, fieldname: str) -> list[float]:
+        """BM25's length part for every document, ``K1 * ((1 - B) + B * length / average
+        length)`` (the same for every term of the field)."""
+        key = f"norms-{fieldname}"
+        if key not in self.columns:
+            avgfl = self.searcher.avg_field_length(fieldname) or 1
+            b, k1 = BM25_B, BM25_K1
+            self.columns[key] = [
+                k1 * ((1 - b) + b * fl / avgfl) for fl in self.field_lengths(fieldname)
+            ]
+        return self.columns[key]
+
     def spelling_words(self, fieldname: str, prefix: str) -> list[str]:
         """The words of ``fieldname`` that suggestions are drawn from, starting with
         ``prefix`` (read from the index once per prefix and index generation)."""
@@ -1110,16 +1122,12 @@ def term_scores(entry: _Entry, fieldname: str, text) -> tuple[array, array]:
     ids, weights = cached_postings(entry, fieldname, text)
     if ids:
         idf = searcher.idf(fieldname, text)
-        avgfl = searcher.avg_field_length(fieldname) or 1
-        lengths = entry.field_lengths(fieldname)
-        b, k1 = BM25_B, BM25_K1
-        # Whoosh's scoring.bm25, term for term (the same rounding, so the same ties).
+        k1_1 = BM25_K1 + 1
+        # Whoosh's scoring.bm25, operation for operation (the same rounding, so the same
+        # ties), with the length part taken from ``length_norms``.
+        norms = map(entry.length_norms(fieldname).__getitem__, ids)
         scores = array(
-            "d",
-            [
-                idf * ((w * (k1 + 1)) / (w + k1 * ((1 - b) + b * lengths[d] / avgfl)))
-                for d, w in zip(ids, weights, strict=True)
-            ],
+            "d", [idf * ((w * k1_1) / (w + norm)) for w, norm in zip(weights, norms, strict=True)]
         )
     else:
         scores = array("d")
