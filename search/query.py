@@ -1287,11 +1287,14 @@ def _facet_counts(entry: _Entry, docs: set[int], scope: str) -> tuple[int, dict[
     total = len(docs_list)
     if clustered:
         total -= len(clustered) - len(set(map(clusters.__getitem__, clustered)))
+    every = entry.kind_docs(kind)
+    # When most documents match, the others are fewer to count (see _value_counts).
+    others = every - docs if len(docs_list) * 2 > len(every) else None
 
     def count(name: str) -> Counter:
         values = entry.column(name)
         multi = name == "person_col"
-        counter = _value_counts(entry, kind, name, docs, docs_list)
+        counter = _value_counts(entry, kind, name, docs_list, others)
         if clustered:
             pairs = Counter(
                 (value, clusters[d])
@@ -1313,24 +1316,23 @@ def _facet_counts(entry: _Entry, docs: set[int], scope: str) -> tuple[int, dict[
     return total, counts
 
 
-def _value_counts(entry: _Entry, kind: str, name: str, docs: set[int], docs_list) -> Counter:
-    """How many of ``docs`` (all of ``kind``) have each value of column ``name``. When
-    they are most of the documents, the others are counted and taken from the counts of
-    every document (kept for the index generation)."""
+def _value_counts(entry: _Entry, kind: str, name: str, docs_list, others) -> Counter:
+    """How many of ``docs_list`` (documents of ``kind``) have each value of column
+    ``name``; or, given ``others`` (the documents of ``kind`` not in the list), the counts
+    of every document (kept for the index generation) less those of the others."""
     values = entry.column(name)
 
     def counted(some) -> Counter:
         found = map(values.__getitem__, some)
         return Counter(chain.from_iterable(found) if name == "person_col" else found)
 
-    every = entry.kind_docs(kind)
-    if len(docs_list) * 2 <= len(every):
+    if others is None:
         return counted(docs_list)
     key = f"counts-{kind}-{name}"
     if key not in entry.columns:
-        entry.columns[key] = counted(every)
+        entry.columns[key] = counted(entry.kind_docs(kind))
     counter = entry.columns[key].copy()
-    counter.subtract(counted(every - docs))
+    counter.subtract(counted(others))
     return +counter  # without the values left at 0
 
 
