@@ -270,6 +270,8 @@ class _Entry:
         self.memo: dict = {}  # posting lists read by the search under way
         self.scores: OrderedDict = OrderedDict()  # (field, term) -> postings, BM25F scores
         self.scores_size = 0
+        self.phrases: OrderedDict = OrderedDict()  # (field, words) -> documents
+        self.phrases_size = 0
 
     def field_lengths(self, fieldname: str) -> list[int]:
         """Every document's length of ``fieldname`` as BM25 scoring reads it (Whoosh's
@@ -433,11 +435,32 @@ def phrase_docs(searcher, fieldname: str, words: list[str], entry=None) -> set[i
     every word are candidates, and only their positions are decoded.
 
     Each word's posting list is read once, positions included (with ``entry``, its
-    document numbers and weights are kept for ranking: see ``cached_postings``)."""
+    document numbers and weights are kept for ranking: see ``cached_postings``, and the
+    matches of a phrase found in many documents are kept for the index generation)."""
     if len(words) == 1:
         if entry is not None:
             return set(cached_postings(entry, fieldname, words[0])[0])
         return term_docs(searcher, fieldname, words[0])
+    key = (fieldname, tuple(words))
+    if entry is not None and key in entry.phrases:
+        entry.phrases.move_to_end(key)
+        return set(entry.phrases[key])
+    found = _phrase_docs(searcher, fieldname, words, entry)
+    if entry is not None and len(found) >= PHRASES_CACHE_MIN:
+        # A phrase of common words costs a pass over their positions: kept for the index
+        # generation, as the scores of common words are.
+        entry.phrases[key] = frozenset(found)
+        entry.phrases_size += len(found)
+        while entry.phrases_size > PHRASES_CACHE_DOCS and len(entry.phrases) > 1:
+            entry.phrases_size -= len(entry.phrases.popitem(last=False)[1])
+    return found
+
+
+PHRASES_CACHE_MIN = 1_000  # documents of a phrase worth keeping its matches
+PHRASES_CACHE_DOCS = 1_000_000  # matches kept in all
+
+
+def _phrase_docs(searcher, fieldname: str, words: list[str], entry) -> set[int]:
     lists = []
     for word in words:
         ids, weights, values = term_postings(searcher, fieldname, word, values=True)

@@ -127,3 +127,18 @@ def test_phrases_need_their_words_in_order_and_together(db, django_capture_on_co
         '"deal grain"': ["Five", "Two"],
         '"grain grain"': ["Four", "Two"],
     }
+
+
+def test_kept_phrase_matches_and_scores_follow_the_index(
+    db, django_capture_on_commit_callbacks, monkeypatch
+):
+    monkeypatch.setattr(query, "PHRASES_CACHE_MIN", 1)
+    monkeypatch.setattr(query, "SCORES_CACHE_MIN", 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        article("Grain deal signed", "the grain deal holds")
+    assert [h.headline for h in query.run_search('"grain deal"').hits] == ["Grain deal signed"]
+    assert query.get_entry().phrases  # kept
+    with django_capture_on_commit_callbacks(execute=True):
+        article("Another grain deal", "a grain deal again, grain deal after grain deal")
+    hits = [h.headline for h in query.run_search('"grain deal"').hits]
+    assert hits == ["Another grain deal", "Grain deal signed"]

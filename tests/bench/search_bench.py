@@ -160,10 +160,12 @@ def percentiles(values):
 
 
 def forget_terms(entry):
-    """Drop what the searcher keeps per term (scores, suggestion words and frequencies),
+    """Drop what the searcher keeps per term (scores, phrase matches, suggestion words),
     as after an index change: the query then reads its posting lists from the index."""
     entry.scores.clear()
     entry.scores_size = 0
+    entry.phrases.clear()
+    entry.phrases_size = 0
     entry.spelling.clear()
     entry.frequencies.clear()
 
