@@ -39,7 +39,11 @@ class Spellings:
         found = set(self.full.get(key, ()))
         if " " not in key:
             found |= self.surnames.get(key, set())
-        return sorted(f for f in found if name_key(f) != key)
+        # A name holding every word of the text ("Vice President" for "president") finds
+        # nothing the text does not find already: searching it only adds work (a common
+        # word can be the surname alias of a hundred "people").
+        words = set(key.split())
+        return sorted(f for f in found if not words <= set(name_key(f).split()))
 
 
 def build(pairs) -> Spellings:

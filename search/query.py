@@ -13,7 +13,9 @@ A malformed query (unbalanced quotes, a lone operator, a bad date) is never an e
 it is searched as plain words and ``ParsedQuery.notice`` says what happened.
 
 Searchers are opened once per process and refreshed when the index changes; facet
-columns are loaded once per searcher, and facet counts are cached per query.
+columns, field lengths, the scores of frequent terms and the word lists of spelling
+suggestions are loaded once per searcher, and facet counts are cached per query. Ranking
+is Whoosh's BM25F, computed from the posting lists (``ranked``).
 """
 
 from __future__ import annotations
@@ -26,11 +28,12 @@ import logging
 import math
 import re
 import threading
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from itertools import chain, compress
+from itertools import accumulate, chain, compress
 from pathlib import Path
 
 from django.db.models import Q
@@ -39,10 +42,12 @@ from whoosh import collectors, highlight, query, sorting
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
+from whoosh.support.levenshtein import levenshtein
+from whoosh.system import _INT_SIZE
 
 from . import names
 from .index import live_dir, open_index
-from .schema import PERSON_SEP, TEXT_ANALYZER, TEXT_FIELDS
+from .schema import _LENGTH_OF_BYTE, PERSON_SEP, TEXT_ANALYZER, TEXT_FIELDS, FastPositions
 
 log = logging.getLogger(__name__)
 
@@ -259,6 +264,63 @@ class _Entry:
         self.columns: dict[str, list] = {}
         self.kinds: dict[str, set[int]] = {}
         self.facet_cache: OrderedDict = OrderedDict()
+        self.lengths: dict[str, list[int]] = {}
+        self.spelling: dict[tuple[str, str], list[str]] = {}  # (field, prefix) -> words
+        self.frequencies: dict[str, int] = {}  # word -> documents with it (suggestions)
+        self.memo: dict = {}  # posting lists read by the search under way
+        self.scores: OrderedDict = OrderedDict()  # (field, term) -> postings, BM25F scores
+        self.scores_size = 0
+        self.phrases: OrderedDict = OrderedDict()  # (field, words) -> documents
+        self.phrases_size = 0
+
+    def field_lengths(self, fieldname: str) -> list[int]:
+        """Every document's length of ``fieldname`` as BM25 scoring reads it (Whoosh's
+        one-byte approximation; 1 when the field has no lengths), by document number."""
+        if fieldname not in self.lengths:
+            out: list[int] = []
+            for sub, offset in self.searcher.subsearchers or [(self.searcher, 0)]:
+                reader = sub.reader()
+                count = reader.doc_count_all()
+                out.extend([1] * (offset - len(out)))
+                perdoc = getattr(reader, "_perdoc", None)
+                raw = None
+                if perdoc is not None and count:
+                    reader.doc_field_length(0, fieldname, 1)  # loads the column (schema.py)
+                    raw = getattr(perdoc, "_length_bytes", {}).get(fieldname)
+                if raw is None:
+                    out.extend(reader.doc_field_length(d, fieldname, 1) for d in range(count))
+                else:
+                    table = [1, *_LENGTH_OF_BYTE[1:]]
+                    out.extend(map(table.__getitem__, raw[:count]))
+            self.lengths[fieldname] = out
+        return self.lengths[fieldname]
+
+    def length_norms(self, fieldname: str) -> list[float]:
+        """BM25's length part for every document, ``K1 * ((1 - B) + B * length / average
+        length)`` (the same for every term of the field)."""
+        key = f"norms-{fieldname}"
+        if key not in self.columns:
+            avgfl = self.searcher.avg_field_length(fieldname) or 1
+            b, k1 = BM25_B, BM25_K1
+            self.columns[key] = [
+                k1 * ((1 - b) + b * fl / avgfl) for fl in self.field_lengths(fieldname)
+            ]
+        return self.columns[key]
+
+    def spelling_words(self, fieldname: str, prefix: str) -> list[str]:
+        """The words of ``fieldname`` that suggestions are drawn from, starting with
+        ``prefix`` (read from the index once per prefix and index generation)."""
+        key = (fieldname, prefix)
+        if key not in self.spelling:
+            reader = self.searcher.reader()
+            fieldobj = self.searcher.schema[fieldname]
+            spellfield = fieldobj.spelling_fieldname(fieldname)
+            try:
+                words = [fieldobj.from_bytes(b) for b in reader.expand_prefix(spellfield, prefix)]
+            except Exception:  # no such words in this index
+                words = []
+            self.spelling[key] = words
+        return self.spelling[key]
 
     def column(self, name: str) -> list:
         """A whole column as a list indexed by document number (loaded once)."""
@@ -328,7 +390,7 @@ def term_docs(searcher, fieldname: str, text) -> set[int]:
         if isinstance(matcher, W3LeafMatcher):
             while matcher.is_active():
                 if matcher._ids is None:
-                    matcher._read_ids()
+                    _read_ids(matcher)
                 ids = matcher._ids[matcher._i :] if matcher._i else matcher._ids
                 out.update([i + offset for i in ids] if offset else ids)
                 matcher._next_block()
@@ -337,69 +399,109 @@ def term_docs(searcher, fieldname: str, text) -> set[int]:
     return out
 
 
-def match_docs(searcher, q) -> set[int]:
+def _read_ids(matcher: W3LeafMatcher) -> None:
+    """Whoosh's ``_read_ids``, decoding the block's id deltas with ``accumulate`` (Whoosh
+    decodes them with a generator: most of the time of reading a long posting list)."""
+    if matcher._data is None:
+        matcher._read_data()
+    ids = matcher._data[0]
+    matcher._ids = ids if matcher._byteids else tuple(accumulate(ids))
+
+
+def match_docs(searcher, q, entry: _Entry | None = None) -> set[int]:
     """Document numbers matching ``q``, with set operations on whole posting lists for
-    terms, ORs, ANDs and NOTs (Whoosh's matchers go one document at a time)."""
+    terms, ORs, ANDs and NOTs (Whoosh's matchers go one document at a time).
+
+    With ``entry`` (the searcher's), posting lists come from ``cached_postings``: the
+    ranking reads the same ones."""
     if isinstance(q, query.Term):
+        if entry is not None:
+            return set(cached_postings(entry, q.fieldname, q.text)[0])
         return term_docs(searcher, q.fieldname, q.text)
     if isinstance(q, query.Or):
-        return set().union(*(match_docs(searcher, sub) for sub in q.subqueries))
+        return set().union(*(match_docs(searcher, sub, entry) for sub in q.subqueries))
     if isinstance(q, query.And):
-        sets = sorted((match_docs(searcher, sub) for sub in q.subqueries), key=len)
+        sets = sorted((match_docs(searcher, sub, entry) for sub in q.subqueries), key=len)
         return sets[0].intersection(*sets[1:]) if sets else set()
     if isinstance(q, query.AndNot):
-        return match_docs(searcher, q.a) - match_docs(searcher, q.b)
+        return match_docs(searcher, q.a, entry) - match_docs(searcher, q.b, entry)
     if isinstance(q, query.Phrase) and q.slop == 1 and q.words:
-        return phrase_docs(searcher, q.fieldname, q.words)
+        return phrase_docs(searcher, q.fieldname, q.words, entry)
     return set(searcher.docs_for_query(q))
 
 
-def phrase_docs(searcher, fieldname: str, words: list[str]) -> set[int]:
+def phrase_docs(searcher, fieldname: str, words: list[str], entry=None) -> set[int]:
     """Documents with ``words`` one after the other in ``fieldname``: only documents with
-    every word are candidates, and only their positions are decoded."""
-    sets = [term_docs(searcher, fieldname, w) for w in words]
-    candidates = min(sets, key=len).intersection(*sets)
-    if not candidates or len(words) == 1:
-        return candidates
-    positions = [term_positions(searcher, fieldname, w, candidates) for w in words]
-    found = set()
-    for doc in candidates:
-        first, *rest = (p.get(doc, ()) for p in positions)
-        rest = [set(r) for r in rest]
-        if any(all(start + n in r for n, r in enumerate(rest, 1)) for start in first):
-            found.add(doc)
+    every word are candidates, and only their positions are decoded.
+
+    Each word's posting list is read once, positions included (with ``entry``, its
+    document numbers and weights are kept for ranking: see ``cached_postings``, and the
+    matches of a phrase found in many documents are kept for the index generation)."""
+    if len(words) == 1:
+        if entry is not None:
+            return set(cached_postings(entry, fieldname, words[0])[0])
+        return term_docs(searcher, fieldname, words[0])
+    key = (fieldname, tuple(words))
+    if entry is not None and key in entry.phrases:
+        entry.phrases.move_to_end(key)
+        return set(entry.phrases[key])
+    found = _phrase_docs(searcher, fieldname, words, entry)
+    if entry is not None and len(found) >= PHRASES_CACHE_MIN:
+        # A phrase of common words costs a pass over their positions: kept for the index
+        # generation, as the scores of common words are.
+        entry.phrases[key] = frozenset(found)
+        entry.phrases_size += len(found)
+        while entry.phrases_size > PHRASES_CACHE_DOCS and len(entry.phrases) > 1:
+            entry.phrases_size -= len(entry.phrases.popitem(last=False)[1])
     return found
 
 
-def term_positions(searcher, fieldname: str, text, docs: set[int]) -> dict[int, list[int]]:
-    """{document: positions of ``text`` in ``fieldname``} for the documents in ``docs``."""
-    out: dict[int, list[int]] = {}
-    decode = searcher.schema[fieldname].format.decode_positions
-    for sub, offset in searcher.subsearchers or [(searcher, 0)]:
-        try:
-            matcher = sub.reader().postings(fieldname, text)
-        except TermNotFound:
-            continue
-        if isinstance(matcher, FilterMatcher):
-            matcher = matcher.child
-        if not isinstance(matcher, W3LeafMatcher):  # a short list kept in the term index
-            while matcher.is_active():
-                if matcher.id() + offset in docs:
-                    out[matcher.id() + offset] = decode(matcher.value())
-                matcher.next()
-            continue
-        while matcher.is_active():
-            if matcher._ids is None:
-                matcher._read_ids()
-            ids = matcher._ids
-            wanted = [k for k in range(matcher._i, len(ids)) if ids[k] + offset in docs]
-            if wanted:
-                if matcher._values is None:
-                    matcher._read_values()
-                for k in wanted:
-                    out[ids[k] + offset] = decode(matcher._values[k])
-            matcher._next_block()
-    return out  # phrases, prefixes: Whoosh's own matchers
+PHRASES_CACHE_MIN = 1_000  # documents of a phrase worth keeping its matches
+PHRASES_CACHE_DOCS = 1_000_000  # matches kept in all
+
+
+def _phrase_docs(searcher, fieldname: str, words: list[str], entry) -> set[int]:
+    lists = []
+    for word in words:
+        ids, weights, values = term_postings(searcher, fieldname, word, values=True)
+        if entry is not None:
+            entry.memo.setdefault((fieldname, word), (ids, weights))
+        lists.append((ids, values))
+    sets = [set(ids) for ids, _values in lists]
+    candidates = min(sets, key=len).intersection(*sets)
+    if not candidates:
+        return candidates
+    fmt = searcher.schema[fieldname].format
+    decode = fmt.decode_positions
+    # FastPositions (schema.py) encodes positions as deltas after a count and a width
+    # byte (1: a byte each, 4: an unsigned int each): summed up here without a call per
+    # posting.
+    fast = isinstance(fmt, FastPositions)
+    first, *rest = [dict(zip(ids, values, strict=True)) for ids, values in lists]
+    # The phrase starts where the first word is and the n-th word is n positions further:
+    # the starts are the first word's positions less every other word's shifted back.
+    shifts = [((-n).__add__, r) for n, r in enumerate(rest, 1)]
+    found = set()
+    for doc in candidates:
+        value = first[doc]
+        if fast:
+            data = value[_INT_SIZE + 1 :]
+            starts = set(accumulate(data if value[_INT_SIZE] == 1 else array("I", data)))
+        else:
+            starts = set(decode(value))
+        for shift, r in shifts:
+            value = r[doc]
+            if fast:
+                data = value[_INT_SIZE + 1 :]
+                positions = accumulate(data if value[_INT_SIZE] == 1 else array("I", data))
+            else:
+                positions = decode(value)
+            starts.intersection_update(map(shift, positions))
+            if not starts:
+                break
+        else:
+            found.add(doc)
+    return found
 
 
 _entries: dict[str, _Entry] = {}
@@ -677,15 +779,25 @@ def highlight_terms(parsed: ParsedQuery, searcher) -> set[str]:
 # --- Spelling ----------------------------------------------------------------------------
 
 
-def _doc_frequency(searcher, word: str) -> int:
-    reader = searcher.reader()
-    total = 0
-    for fieldname in ("headline", "body", "people"):
-        fieldobj = searcher.schema[fieldname]
-        for term in fieldobj.process_text(word, mode="query"):
-            total += reader.doc_frequency(fieldname, term)
-    return total
+def _doc_frequency(entry: _Entry, word: str) -> int:
+    """Documents with ``word`` in their headline, body or names (remembered per index
+    generation: suggestions look up the same candidates again and again)."""
+    found = entry.frequencies.get(word)
+    if found is None:
+        searcher = entry.searcher
+        reader = searcher.reader()
+        found = 0
+        for fieldname in ("headline", "body", "people"):
+            fieldobj = searcher.schema[fieldname]
+            for term in fieldobj.process_text(word, mode="query"):
+                found += reader.doc_frequency(fieldname, term)
+        if len(entry.frequencies) >= FREQUENCIES_MAX:
+            entry.frequencies.clear()
+        entry.frequencies[word] = found
+    return found
 
+
+FREQUENCIES_MAX = 100_000
 
 # (edits, ((field whose words are candidates, letters that must match at the start), ...))
 SPELLING_PASSES = (
@@ -694,38 +806,63 @@ SPELLING_PASSES = (
 )
 
 
-def suggest(searcher, parsed: ParsedQuery) -> tuple[str, list[str]] | None:
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Whether ``b`` is ``a`` with at most one letter changed, added or removed."""
+    if len(a) > len(b):
+        a, b = b, a
+    if len(b) - len(a) > 1:
+        return False
+    i = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1 :] == b[i + 1 :]
+    return a[i:] == b[i + 1 :]
+
+
+def within(entry: _Entry, fieldname: str, word: str, edits: int, prefix: int) -> list[str]:
+    """The suggestion words of ``fieldname`` starting with the first ``prefix`` letters of
+    ``word`` and at most ``edits`` letters changed, added or removed away from it (the
+    words Whoosh's ``terms_within`` finds, from a word list kept in memory)."""
+    length = len(word)
+    words = [
+        w for w in entry.spelling_words(fieldname, word[:prefix]) if abs(len(w) - length) <= edits
+    ]
+    if edits == 1:
+        return [w for w in words if _one_edit_apart(word, w)]
+    return [w for w in words if levenshtein(word, w, limit=edits) <= edits]
+
+
+def suggest(entry: _Entry, parsed: ParsedQuery) -> tuple[str, list[str]] | None:
     """A corrected query text from the index's own words, or None.
 
     A word is corrected when it is rare in the index and a word one or two edits away is
-    far more common ("Zelenksy" -> "zelensky", "Macrn" -> "macron").
+    far more common ("Zelenksy" -> "zelensky", "Macrn" -> "macron"); of equally common
+    words, the first in alphabetical order.
     """
     words = parsed.words
     if not words:
         return None
-    reader = searcher.reader()
     replacements = {}
     for word in words:
         lower = word.lower()
         if not re.fullmatch(r"[^\W\d_]{3,}", lower):
             continue
-        own = _doc_frequency(searcher, lower)
+        own = _doc_frequency(entry, lower)
         if own >= 3:
             continue
         best, best_freq = None, own * 20
         # One edit in any field's words first; two edits only among the headline and
-        # name words. The body's vocabulary, the largest and slowest to walk, and
-        # two-edit candidates must share the word's first two letters.
+        # name words. The body's vocabulary, the largest, and two-edit candidates must
+        # share the word's first two letters.
         for maxdist, fieldnames in SPELLING_PASSES:
             for fieldname, prefix in fieldnames:
-                try:
-                    candidates = set(reader.terms_within(fieldname, lower, maxdist, prefix=prefix))
-                except Exception:  # no spelling words in this segment
-                    candidates = set()
+                candidates = set(within(entry, fieldname, lower, maxdist, prefix))
                 candidates.discard(lower)
-                for cand in candidates:
-                    cand = cand.decode() if isinstance(cand, bytes) else cand
-                    freq = _doc_frequency(searcher, cand)
+                for cand in sorted(candidates):
+                    freq = _doc_frequency(entry, cand)
                     if freq > best_freq:
                         best, best_freq = cand, freq
             if best:
@@ -826,7 +963,10 @@ def run_search(
         result.index_missing = True
         return result
     with entry.lock:
-        _search(entry, result, page, scope)
+        try:
+            _search(entry, result, page, scope)
+        finally:
+            entry.memo = {}
     return result
 
 
@@ -835,8 +975,8 @@ CACHED_DOCS_MAX = 5_000  # larger match sets are recomputed for another page, no
 
 def _search(entry: _Entry, result: SearchResult, page: int, scope: str) -> None:
     """Fill ``result``: the matching documents are found once as a set (total and
-    facets), then only the page's hits are ranked (Whoosh, restricted to that set) or
-    ordered by date (the cached day order), one hit per story cluster."""
+    facets), then only the page's hits are ranked (BM25F from the posting lists, see
+    ``ranked``) or ordered by date (the cached day order), one hit per story cluster."""
     searcher = entry.searcher
     schema = searcher.schema
     parsed, filters = result.parsed, result.filters
@@ -849,7 +989,7 @@ def _search(entry: _Entry, result: SearchResult, page: int, scope: str) -> None:
     def matching() -> set[int]:
         sets = [entry.kind_docs(kind)]
         if words is not None:
-            sets.append(match_docs(searcher, words))
+            sets.append(match_docs(searcher, words, entry))
         sets.extend(match_docs(searcher, part) for part in parts)
         dated = date_docs(entry, filters)
         if dated is not None:
@@ -883,15 +1023,12 @@ def _search(entry: _Entry, result: SearchResult, page: int, scope: str) -> None:
         start = (result.page - 1) * PAGE_SIZE
         clusters = entry.column("cluster") if scope == "articles" else None
         if words is not None and result.sort == "relevance":
-            if clusters is not None and "cluster" in schema:
-                collector = collectors.CollapseCollector(
-                    _Allowed(collectors.TopCollector(limit), docs), sorting.FieldFacet("cluster")
-                )
-                searcher.search_with_collector(_scoring(words), collector)
-                hits = collector.results()
-            else:
-                hits = searcher.search(_scoring(words), limit=limit, filter=docs)
-            shown = [(hit.docnum, hit.fields()) for hit in hits[start:limit]]
+            collapse = clusters if clusters is not None and "cluster" in schema else None
+            try:
+                best = ranked(entry, _scoring(words), docs, collapse, limit)
+            except _Unscorable:
+                best = _whoosh_ranked(searcher, words, docs, collapse, limit)
+            shown = [(d, searcher.stored_fields(d)) for d in best[start:limit]]
         else:
             page_docs = _ordered(entry.order(result.sort), docs, clusters, limit)[start:limit]
             shown = [(d, searcher.stored_fields(d)) for d in page_docs]
@@ -903,8 +1040,208 @@ def _search(entry: _Entry, result: SearchResult, page: int, scope: str) -> None:
     if words is not None and result.total < 5 and result.page == 1:
         skey = ("suggest", tuple(parsed.words), parsed.text)
         if skey not in entry.facet_cache:
-            entry.facet_cache[skey] = suggest(searcher, parsed)
+            entry.facet_cache[skey] = suggest(entry, parsed)
         result.suggestion = entry.facet_cache[skey]
+
+
+# --- Ranking -----------------------------------------------------------------------------
+
+# Whoosh's BM25F parameters (scoring.BM25F defaults, the searcher's weighting).
+BM25_B = 0.75
+BM25_K1 = 1.2
+
+
+class _Unscorable(Exception):
+    """A query part the posting-list scorer does not know: Whoosh ranks it."""
+
+
+def ranked(entry: _Entry, q, docs: set[int], clusters: list | None, limit: int) -> list[int]:
+    """The best ``limit`` of ``docs`` for ``q`` by BM25F, one per story cluster.
+
+    Scores are Whoosh's own (``scoring.BM25F`` with the field and query boosts, summed over
+    the query's terms that a document matches), computed straight from the posting lists:
+    Whoosh's matchers step through every match one document at a time, through a tree of
+    matcher objects. Ties go to the lower document number, and a cluster is represented
+    by its best copy, as with Whoosh's ``TopCollector`` and ``CollapseCollector``.
+    """
+    scores = _scores(entry, q, docs)
+    if not scores:
+        return []
+    want = limit
+    while True:
+        if want >= len(scores):
+            top = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        else:
+            # Every document scoring at least the want-th best score, in order.
+            floor = heapq.nlargest(want, scores.values())[-1]
+            top = sorted(
+                ((d, v) for d, v in scores.items() if v >= floor),
+                key=lambda item: (-item[1], item[0]),
+            )
+        out = []
+        seen = set()
+        for d, _score in top:
+            if d not in docs:  # scored, but not a match (a phrase's words apart, a filter)
+                continue
+            if clusters is not None and clusters[d]:
+                if clusters[d] in seen:
+                    continue
+                seen.add(clusters[d])
+            out.append(d)
+            if len(out) >= limit:
+                return out
+        if len(top) >= len(scores):
+            return out
+        want *= 4  # copies of a story or documents left out filled the top: look further
+
+
+def _scores(entry: _Entry, q, docs: set[int]) -> dict[int, float]:
+    """{document: score} for documents that match ``q`` (phrases as their words), at least
+    those of ``docs``: others may be left in when that is cheaper than leaving them out."""
+    if isinstance(q, query.Term):
+        return _term_scores(entry, q.fieldname, q.text, q.boost, docs)
+    if isinstance(q, query.Prefix):
+        reader = entry.searcher.reader()
+        fieldobj = entry.searcher.schema[q.fieldname]
+        terms = [fieldobj.from_bytes(t) for t in reader.expand_prefix(q.fieldname, q.text)]
+        if len(terms) == 1:  # Whoosh drops the boost of a prefix that is one word
+            return _term_scores(entry, q.fieldname, terms[0], 1.0, docs)
+        subs = [query.Term(q.fieldname, t) for t in terms]
+        return _scores(entry, query.Or(subs, boost=q.boost), docs)
+    if isinstance(q, query.Or) and type(q) in (query.Or, query.DefaultOr):
+        parts = sorted((_scores(entry, sub, docs) for sub in q.subqueries), key=len)
+        out = dict(parts.pop()) if parts else {}
+        get = out.get
+        for part in parts:
+            for d, v in part.items():
+                out[d] = get(d, 0.0) + v
+    elif type(q) is query.And:
+        parts = [_scores(entry, sub, docs) for sub in q.subqueries]
+        if not parts:
+            return {}
+        common = set(min(parts, key=len)).intersection(*parts)
+        out = {d: sum(p[d] for p in parts) for d in common}
+    else:
+        raise _Unscorable(type(q).__name__)
+    if q.boost != 1.0:
+        boost = q.boost
+        out = {d: v * boost for d, v in out.items()}
+    return out
+
+
+def _term_scores(entry: _Entry, fieldname: str, text, boost: float, docs) -> dict[int, float]:
+    ids, scores = term_scores(entry, fieldname, text)
+    if len(docs) * 4 < len(ids):  # a few documents to score: look them up
+        if boost == 1.0:
+            return {d: v for d, v in zip(ids, scores, strict=True) if d in docs}
+        return {d: v * boost for d, v in zip(ids, scores, strict=True) if d in docs}
+    if boost == 1.0:
+        return dict(zip(ids, scores, strict=True))
+    return dict(zip(ids, map(boost.__mul__, scores), strict=True))
+
+
+def term_scores(entry: _Entry, fieldname: str, text) -> tuple[array, array]:
+    """A term's postings (document numbers, deleted ones included) and each one's BM25F
+    score (no query boost); long lists are kept for the index generation (up to
+    ``SCORES_CACHE_POSTINGS`` postings in all, least recently used dropped first)."""
+    key = (fieldname, text)
+    cache = entry.scores
+    found = cache.get(key)
+    if found is not None:
+        cache.move_to_end(key)
+        return found
+    searcher = entry.searcher
+    if fieldname not in searcher.schema or not searcher.schema[fieldname].scorable:
+        raise _Unscorable(fieldname)
+    ids, weights = cached_postings(entry, fieldname, text)
+    if ids:
+        idf = searcher.idf(fieldname, text)
+        k1_1 = BM25_K1 + 1
+        # Whoosh's scoring.bm25, operation for operation (the same rounding, so the same
+        # ties), with the length part taken from ``length_norms``.
+        norms = map(entry.length_norms(fieldname).__getitem__, ids)
+        scores = array(
+            "d", [idf * ((w * k1_1) / (w + norm)) for w, norm in zip(weights, norms, strict=True)]
+        )
+    else:
+        scores = array("d")
+    found = (array("I", ids), scores)
+    if len(ids) >= SCORES_CACHE_MIN:
+        cache[key] = found
+        entry.scores_size += len(ids)
+        while entry.scores_size > SCORES_CACHE_POSTINGS and len(cache) > 1:
+            _key, (dropped, _s) = cache.popitem(last=False)
+            entry.scores_size -= len(dropped)
+    return found
+
+
+SCORES_CACHE_MIN = 1_000  # shorter posting lists are read again: it costs little
+SCORES_CACHE_POSTINGS = 3_000_000  # about 36 MB
+
+
+def cached_postings(entry: _Entry, fieldname: str, text) -> tuple:
+    """A term's document numbers and weights (None when they were scored already), read
+    once per search: matching and ranking read the same lists."""
+    key = (fieldname, text)
+    scored = entry.scores.get(key)
+    if scored is not None:
+        return scored[0], None
+    if key not in entry.memo:
+        entry.memo[key] = term_postings(entry.searcher, fieldname, text)
+    return entry.memo[key]
+
+
+def term_postings(searcher, fieldname: str, text, *, values: bool = False) -> tuple:
+    """The document numbers and weights of a term's postings, a block at a time
+    (deleted documents included), and with ``values`` their encoded positions."""
+    ids_out: list[int] = []
+    weights_out: list[float] = []
+    values_out: list[bytes] = []
+    for sub, offset in searcher.subsearchers or [(searcher, 0)]:
+        try:
+            matcher = sub.reader().postings(fieldname, text)
+        except TermNotFound:
+            continue
+        if isinstance(matcher, FilterMatcher):
+            matcher = matcher.child
+        if not isinstance(matcher, W3LeafMatcher):
+            while matcher.is_active():
+                ids_out.append(matcher.id() + offset)
+                weights_out.append(matcher.weight())
+                if values:
+                    values_out.append(matcher.value())
+                matcher.next()
+            continue
+        while matcher.is_active():
+            if matcher._ids is None:
+                _read_ids(matcher)
+            if matcher._weights is None:
+                matcher._read_weights()
+            i = matcher._i
+            ids = matcher._ids[i:] if i else matcher._ids
+            ids_out.extend([d + offset for d in ids] if offset else ids)
+            weights_out.extend(matcher._weights[i:] if i else matcher._weights)
+            if values:
+                if matcher._values is None:
+                    matcher._read_values()
+                values_out.extend(matcher._values[i:] if i else matcher._values)
+            matcher._next_block()
+    if values:
+        return ids_out, weights_out, values_out
+    return ids_out, weights_out
+
+
+def _whoosh_ranked(searcher, words, docs, clusters, limit) -> list[int]:
+    """Whoosh's own ranking, for queries ``ranked`` cannot score."""
+    if clusters is not None:
+        collector = collectors.CollapseCollector(
+            _Allowed(collectors.TopCollector(limit), docs), sorting.FieldFacet("cluster")
+        )
+        searcher.search_with_collector(_scoring(words), collector)
+        hits = collector.results()
+    else:
+        hits = searcher.search(_scoring(words), limit=limit, filter=docs)
+    return [hit.docnum for hit in hits]
 
 
 SKIP_TO_MAX = 300  # ranking jumps from one matching document to the next below this
@@ -975,6 +1312,7 @@ def _facet_counts(entry: _Entry, docs: set[int], scope: str) -> tuple[int, dict[
     counts once for each outlet: what filtering by that outlet shows).
     """
     docs_list = list(docs)
+    kind = "quote" if scope == "quotes" else "article"
     clustered: list[int] = []
     clusters = None
     if scope == "articles":
@@ -983,12 +1321,20 @@ def _facet_counts(entry: _Entry, docs: set[int], scope: str) -> tuple[int, dict[
     total = len(docs_list)
     if clustered:
         total -= len(clustered) - len(set(map(clusters.__getitem__, clustered)))
+    every = entry.kind_docs(kind)
+    # When most documents match, the others are fewer to count (see _value_counts).
+    others = every - docs if len(docs_list) * 2 > len(every) else None
 
     def count(name: str) -> Counter:
         values = entry.column(name)
-        counter = Counter(map(values.__getitem__, docs_list))
+        multi = name == "person_col"
+        counter = _value_counts(entry, kind, name, docs_list, others)
         if clustered:
-            pairs = Counter((values[d], clusters[d]) for d in clustered)
+            pairs = Counter(
+                (value, clusters[d])
+                for d in clustered
+                for value in (values[d] if multi else (values[d],))
+            )
             for (value, _cluster), n in pairs.items():
                 if n > 1:
                     counter[value] -= n - 1
@@ -1000,16 +1346,28 @@ def _facet_counts(entry: _Entry, docs: set[int], scope: str) -> tuple[int, dict[
         counts["speaker"] = count("speaker")
         return total, counts
     counts["outlet"] = count("outlet_slug")
-    people = entry.column("person_col")
-    counter = Counter(chain.from_iterable(map(people.__getitem__, docs_list)))
-    if clustered:
-        pairs = Counter((slug, clusters[d]) for d in clustered for slug in people[d])
-        for (slug, _cluster), n in pairs.items():
-            if n > 1:
-                counter[slug] -= n - 1
-    counter.pop("", None)
-    counts["person"] = counter
+    counts["person"] = count("person_col")
     return total, counts
+
+
+def _value_counts(entry: _Entry, kind: str, name: str, docs_list, others) -> Counter:
+    """How many of ``docs_list`` (documents of ``kind``) have each value of column
+    ``name``; or, given ``others`` (the documents of ``kind`` not in the list), the counts
+    of every document (kept for the index generation) less those of the others."""
+    values = entry.column(name)
+
+    def counted(some) -> Counter:
+        found = map(values.__getitem__, some)
+        return Counter(chain.from_iterable(found) if name == "person_col" else found)
+
+    if others is None:
+        return counted(docs_list)
+    key = f"counts-{kind}-{name}"
+    if key not in entry.columns:
+        entry.columns[key] = counted(entry.kind_docs(kind))
+    counter = entry.columns[key].copy()
+    counter.subtract(counted(others))
+    return +counter  # without the values left at 0
 
 
 def _facet_labels(counts, filters: Filters, scope: str) -> dict[str, list[Facet]]:
@@ -1051,9 +1409,13 @@ def _article_hits(shown, terms, clusters=None) -> list[Hit]:
         int(clusters[docnum][1:]) for docnum, _stored in shown if clusters and clusters[docnum]
     }
     wanted = Q(id__in=ids) | Q(cluster_id__in=cluster_ids) if cluster_ids else Q(id__in=ids)
-    rows = list(
-        Article.objects.published().filter(wanted).select_related("outlet").first_copy_first()
-    )
+    # Published ones only, picked here: with the status in the WHERE clause, SQLite walks
+    # the status index (every published article) instead of looking the ids up.
+    rows = [
+        a
+        for a in Article.objects.filter(wanted).select_related("outlet").first_copy_first()
+        if a.status == Article.Status.PUBLISHED
+    ]
     articles = {a.pk: a for a in rows}
     copies: dict[int, list] = {}
     for a in rows:

@@ -1,0 +1,144 @@
+"""Ranking from the posting lists (``query.ranked``) against Whoosh's own BM25F ranking."""
+
+import random
+
+import pytest
+
+from search import query
+from search.schema import TEXT_FIELDS
+from tests.search_helpers import article, person
+
+WORDS = [
+    "ceasefire",
+    "talks",
+    "kyiv",
+    "moscow",
+    "grain",
+    "deal",
+    "summit",
+    "leaders",
+    "peace",
+    "president",
+    "minister",
+    "border",
+    "troops",
+    "sanctions",
+    "energy",
+    "gas",
+    "prices",
+    "health",
+    "care",
+    "court",
+    "election",
+    "vote",
+]
+
+QUERIES = [
+    "talks",
+    "president",
+    "ceasefire talks",
+    '"health care"',
+    "grain OR gas",
+    "sanctions -energy",
+    "pres* court",
+    "zelenskyy",
+    "macron peace",
+    "kyiv moscow border troops",
+]
+
+
+@pytest.fixture
+def archive(db, django_capture_on_commit_callbacks):
+    """Forty stories of varied length and wording, indexed one commit (segment) each."""
+    rng = random.Random(7)
+    zelensky = person("Volodymyr Zelensky", "Zelenskyy")
+    macron = person("Emmanuel Macron", "Macron")
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(40):
+            title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(2, 6)))
+            body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(5, 120)))
+            article(
+                f"{title} {n}",
+                body,
+                standfirst=" ".join(rng.choice(WORDS) for _ in range(rng.randint(0, 12))),
+                outlet=rng.choice(["Daily Mirror", "Le Monde", "CNN"]),
+                published=f"2022-0{1 + n % 9}-1{n % 10}",
+                people=rng.sample([zelensky, macron], rng.randint(0, 2)),
+            )
+    return rng
+
+
+def _both(text, collapse, limit=20):
+    entry = query.get_entry()
+    with entry.lock:
+        words = query.text_query(entry.searcher.schema, query.parse(text), tuple(TEXT_FIELDS))
+        docs = query.match_docs(entry.searcher, words) & entry.kind_docs("article")
+        clusters = entry.column("cluster") if collapse else None
+        try:
+            ours = query.ranked(entry, query._scoring(words), docs, clusters, limit)
+        finally:
+            entry.memo = {}
+        whoosh = query._whoosh_ranked(entry.searcher, words, docs, clusters, limit)
+    return ours, whoosh, len(docs)
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_ranking_is_whooshs_bm25f(archive, text):
+    ours, whoosh, matched = _both(text, collapse=False)
+    assert matched >= 2  # the query means something on this archive
+    assert ours == whoosh
+    assert len(ours) == min(20, matched)
+
+
+def test_ranking_on_the_seeds_is_whooshs(seeded):
+    for text in ("putin", "macron putin talks", '"ukraine"', "kremlin OR moscow", "sanc*"):
+        ours, whoosh, matched = _both(text, collapse=True)
+        assert matched
+        assert ours == whoosh, text
+
+
+def test_only_the_best_copy_of_a_story_is_ranked(monkeypatch):
+    # Ties go to the lower document number; a story's copies after its best are skipped.
+    scores = {0: 1.0, 1: 5.0, 2: 5.0, 3: 4.0, 4: 3.0, 5: 5.0}
+    clusters = ["", "c1", "c1", "", "c1", ""]
+    monkeypatch.setattr(query, "_scores", lambda _entry, _q, _docs: dict(scores))
+    assert query.ranked(None, None, set(scores), clusters, 3) == [1, 5, 3]
+    assert query.ranked(None, None, set(scores), None, 3) == [1, 2, 5]
+    assert query.ranked(None, None, set(scores), clusters, 10) == [1, 5, 3, 0]
+
+
+def test_phrases_need_their_words_in_order_and_together(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        article("One", "the grain deal was signed at last")
+        article("Two", "a deal on grain, and grain deal talks")
+        article("Three", "grain talks: a deal")
+        article("Four", "grain grain deal signed deal")
+        article("Five", "signed deal grain")
+    found = {
+        text: sorted(
+            h.headline for h in query.run_search(text).hits
+        )  # every match fits on one page here
+        for text in ('"grain deal"', '"grain deal signed"', '"deal grain"', '"grain grain"')
+    }
+    assert found == {
+        '"grain deal"': ["Four", "One", "Two"],
+        '"grain deal signed"': ["Four"],
+        # stop words hold no position: "deal on grain", "grain, and grain"
+        '"deal grain"': ["Five", "Two"],
+        '"grain grain"': ["Four", "Two"],
+    }
+
+
+def test_kept_phrase_matches_and_scores_follow_the_index(
+    db, django_capture_on_commit_callbacks, monkeypatch
+):
+    monkeypatch.setattr(query, "PHRASES_CACHE_MIN", 1)
+    monkeypatch.setattr(query, "SCORES_CACHE_MIN", 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        article("Grain deal signed", "the grain deal holds")
+    assert [h.headline for h in query.run_search('"grain deal"').hits] == ["Grain deal signed"]
+    assert query.get_entry().phrases  # kept
+    with django_capture_on_commit_callbacks(execute=True):
+        article("Another grain deal", "a grain deal again, grain deal after grain deal")
+    hits = [h.headline for h in query.run_search('"grain deal"').hits]
+    assert hits == ["Another grain deal", "Grain deal signed"]
