@@ -713,10 +713,14 @@ _FRAGMENTER = highlight.ContextFragmenter(maxchars=240, surround=90)
 
 
 class _DistinctScorer(highlight.FragmentScorer):
-    """Prefer fragments with more of the different query words, then more matches."""
+    """Prefer fragments with more of the different query words, then more matches, then
+    the earlier one. Whoosh breaks ties between equal scores by the fragments' memory
+    addresses, so without the last rule the same story could get a different snippet from
+    one process to the next."""
 
     def __call__(self, fragment):
-        return len({t.text for t in fragment.matches}) * 100 + len(fragment.matches)
+        words = len({t.text for t in fragment.matches})
+        return (words * 100 + len(fragment.matches)) * 10**7 - fragment.startchar
 
 
 _SCORER = _DistinctScorer()

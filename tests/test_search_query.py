@@ -80,6 +80,18 @@ def test_snippet_of_a_long_text_shows_the_matching_part():
     assert len(result) < 400
 
 
+def test_snippet_picks_the_earliest_of_equal_fragments_every_time():
+    """Three fragments that match equally: the snippet shows the first two, whatever the
+    fragments' places in memory (the highlighter's own tie-break)."""
+    filler = "Nothing else happened in the town that week at all. " * 5
+    text = f"Grain alpha left. {filler}Grain beta left. {filler}Grain gamma left."
+    results = {snippet(text, {"grain"}) for _ in range(30)}
+    assert len(results) == 1
+    (result,) = results
+    assert "<mark>Grain</mark> alpha" in result and "<mark>Grain</mark> beta" in result
+    assert "gamma" not in result
+
+
 def test_spellings_expand_alias_surnames_and_full_aliases():
     from search.names import build
 
