@@ -27,6 +27,7 @@ import html
 import logging
 import math
 import re
+import struct
 import threading
 from array import array
 from bisect import bisect_left, bisect_right
@@ -39,6 +40,7 @@ from pathlib import Path
 from django.db.models import Q
 from django.utils.text import slugify
 from whoosh import collectors, highlight, query, sorting
+from whoosh import columns as whoosh_columns
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
@@ -372,7 +374,36 @@ class _Entry:
 
 
 def _col(reader, name):
-    return reader.column_reader(name) if reader.has_column(name) else []
+    return column_values(reader.column_reader(name)) if reader.has_column(name) else []
+
+
+def column_values(column) -> list:
+    """Every value of a Whoosh column reader, in document order.
+
+    Whoosh's own readers seek and read once per document: 19 s of CPU for the columns of
+    a 100,000-story index (about 650,000 documents with the quotes), paid by the first
+    search of every server process after each index change. Variable- and fixed-length
+    columns are read here in one piece and cut in memory; other readers are iterated as
+    Whoosh does.
+    """
+    if isinstance(column, whoosh_columns.TranslatingColumnReader):
+        return list(map(column._translate, column_values(column._reader)))
+    if isinstance(column, whoosh_columns.MultiColumnReader):
+        return [v for child in column._readers for v in column_values(child)]
+    if type(column) is whoosh_columns.VarBytesColumn.Reader:
+        lengths = column._lengths
+        data = column._dbfile.get(column._basepos, sum(lengths)) if len(lengths) else b""
+        values, pos = [], 0
+        for length in lengths:
+            values.append(data[pos : pos + length])
+            pos += length
+        return values
+    if type(column) is whoosh_columns.NumericColumn.Reader and not column._reverse:
+        size, count = column._fixedlen, column._count
+        data = column._dbfile.get(column._basepos, size * count) if count else b""
+        values = [v for (v,) in struct.iter_unpack("!" + column._typecode, data)]
+        return values + [column._default] * (column._doccount - count)
+    return list(column)
 
 
 def term_docs(searcher, fieldname: str, text) -> set[int]:

@@ -1,5 +1,6 @@
 """The query language: words, phrases, OR, exclusion, prefixes, filters, malformed input."""
 
+import re
 from datetime import date
 
 import pytest
@@ -126,3 +127,34 @@ def test_spellings_skip_names_that_contain_the_words_searched():
     assert spellings.expand("prezident") == ["President", "Vice President"]
     assert spellings.expand("Volodymyr Zelenskyy") == []  # not an alias as a whole
     assert spellings.expand("Zelenskyy") == ["Volodymyr Zelensky", "Zelensky"]
+
+
+def test_columns_read_in_one_piece_match_whooshs_reader(seeded, django_capture_on_commit_callbacks):
+    """The search page's columns, read in bulk, hold what Whoosh's own per-document reader
+    gives, on one segment and on several (a write after the seeds adds a segment)."""
+    from archive.models import Article
+    from search import index
+    from search.query import column_values
+
+    names = ("month", "day", "cluster", "person_col", "outlet_slug", "speaker")
+
+    def both(reader):
+        return [
+            (column_values(reader.column_reader(n)), list(reader.column_reader(n))) for n in names
+        ]
+
+    with index.open_index().searcher() as s:
+        pairs = both(s.reader())
+    assert all(fast == slow for fast, slow in pairs)
+    months = pairs[0][0]
+    assert len(months) > 5  # the stories and their quotes
+    assert {m for m in months if m} and all(re.fullmatch(rb"\d{4}-\d{2}", m) for m in months if m)
+    assert any(day >= 20000101 for day in pairs[1][0])
+
+    story = Article.objects.first()
+    with django_capture_on_commit_callbacks(execute=True):
+        story.title = story.title + " (updated)"
+        story.save()
+    with index.open_index().searcher() as s:
+        assert len(s.reader().leaf_readers()) > 1
+        assert all(fast == slow for fast, slow in both(s.reader()))
