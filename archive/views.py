@@ -340,7 +340,10 @@ def also_published(article):
     """
     if not article.cluster_id:
         return [], None
-    copies = list(article.copies().published().defer(*LIST_DEFERRED))
+    # The state is checked here, not in the query: with it there, SQLite walks the whole
+    # status index rather than the story's cluster (370 ms for a cluster at 100,000).
+    published = Article.Status.PUBLISHED
+    copies = [c for c in article.copies().defer(*LIST_DEFERRED) if c.status == published]
     if not copies:
         return [], None
     everyone = [article, *copies]
