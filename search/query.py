@@ -1113,19 +1113,9 @@ def ranked(entry: _Entry, q, docs: set[int], clusters: list | None, limit: int) 
                 ((d, v) for d, v in scores.items() if v >= floor),
                 key=lambda item: (-item[1], item[0]),
             )
-        out = []
-        seen = set()
-        for d, _score in top:
-            if d not in docs:  # scored, but not a match (a phrase's words apart, a filter)
-                continue
-            if clusters is not None and clusters[d]:
-                if clusters[d] in seen:
-                    continue
-                seen.add(clusters[d])
-            out.append(d)
-            if len(out) >= limit:
-                return out
-        if len(top) >= len(scores):
+        # Scored documents that are not matches (a phrase's words apart, a filter) drop out.
+        out = _ordered([d for d, _score in top], docs, clusters, limit)
+        if len(out) >= limit or len(top) >= len(scores):
             return out
         want *= 4  # copies of a story or documents left out filled the top: look further
 
