@@ -159,6 +159,11 @@ ARCHIVE_INDEX_DIR = Path(os.environ.get("ARCHIVE_INDEX_DIR", VAR_DIR / "index"))
 # An import_articles run of at least this many stories (and at least as many as the
 # archive holds) rebuilds the search index once at the end instead of writing per chunk.
 ARCHIVE_INDEX_BULK_MIN = int(os.environ.get("ARCHIVE_INDEX_BULK_MIN", "2000"))
+# A search index of at least this many documents (articles and quotes) is searched through
+# warmed searchers: a fresh one is loaded in the background when the index changes, and
+# kept at least ARCHIVE_SEARCH_REFRESH_SECONDS (how far searches may lag the index).
+ARCHIVE_SEARCH_WARM_DOCS = int(os.environ.get("ARCHIVE_SEARCH_WARM_DOCS", "20000"))
+ARCHIVE_SEARCH_REFRESH_SECONDS = float(os.environ.get("ARCHIVE_SEARCH_REFRESH_SECONDS", "5"))
 
 LOGGING = {
     "version": 1,

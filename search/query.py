@@ -29,6 +29,7 @@ import math
 import re
 import struct
 import threading
+import time
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, OrderedDict
@@ -260,7 +261,49 @@ class _Entry:
         self.ix = ix
         self.searcher = ix.searcher()
         self.lock = threading.RLock()
+        self.opened = time.monotonic()
+        # The latest distinct searches (run_search's arguments), replayed to warm the
+        # searcher that replaces this one.
+        self.recent: OrderedDict = OrderedDict()
         self.reset()
+
+    @property
+    def large(self) -> bool:
+        """Whether loading this index's columns takes long enough to do ahead of use."""
+        return self.searcher.doc_count_all() >= _setting("ARCHIVE_SEARCH_WARM_DOCS", 20_000)
+
+    def remember(self, search: tuple) -> None:
+        self.recent[search] = None
+        self.recent.move_to_end(search)
+        while len(self.recent) > WARM_SEARCHES:
+            self.recent.popitem(last=False)
+
+    def warm(self, searches=()) -> None:
+        """Load what searches read for every query (facet and date columns, field
+        lengths, date orders, the facet counts of all documents), then run ``searches``
+        without their hits, keeping their posting lists, scores and facet counts."""
+        with self.lock:
+            for name in WARM_COLUMNS:
+                self.column(name)
+            for kind in ("article", "quote"):
+                self.kind_docs(kind)
+            for fieldname in (*TEXT_FIELDS, *QUOTE_FIELDS):
+                if fieldname in self.searcher.schema and self.searcher.schema[fieldname].scorable:
+                    self.length_norms(fieldname)
+            self.order("newest")
+            self.order("oldest")
+            self.day_ascending()
+            for kind, names_ in (
+                ("article", ("month", "outlet_slug", "person_col")),
+                ("quote", ("month", "speaker")),
+            ):
+                for name in names_:
+                    _value_counts(self, kind, name, [], set())
+        for search in searches:
+            try:
+                run_search(*search[:1], **dict(search[1:]), _entry=self, _hits=False)
+            except Exception:  # one odd search must not stop the warming of the rest
+                log.exception("warming the searcher with %r failed", search)
 
     def reset(self):
         self.columns: dict[str, list] = {}
@@ -535,33 +578,104 @@ def _phrase_docs(searcher, fieldname: str, words: list[str], entry) -> set[int]:
     return found
 
 
+WARM_COLUMNS = ("cluster", "outlet_slug", "person_col", "month", "day", "speaker")
+WARM_SEARCHES = 32  # latest distinct searches replayed on a fresh searcher
+
 _entries: dict[str, _Entry] = {}
 _entries_lock = threading.Lock()
+_warming: dict[str, threading.Thread] = {}  # index root -> thread warming its next searcher
+
+
+def _setting(name: str, default):
+    from django.conf import settings
+
+    return getattr(settings, name, default)
 
 
 def get_entry() -> _Entry | None:
-    """The process's searcher for the live index, refreshed if the index changed."""
+    """The process's searcher for the live index, refreshed when the index changes.
+
+    A large index (``ARCHIVE_SEARCH_WARM_DOCS`` documents or more) is searched through a
+    warmed searcher: when the index changes, the next searcher is opened and warmed in a
+    background thread (``_Entry.warm``: the columns, field lengths and orders every search
+    reads, then the latest searches again) while the current one goes on answering, and
+    takes over when it is ready. So searches never pay for loading an index generation,
+    and lag the index by the warming time; a searcher is also kept at least
+    ``ARCHIVE_SEARCH_REFRESH_SECONDS``, so that an index changing every few seconds (an
+    import running) is not warmed again and again. A small index is refreshed at once.
+    """
     path = live_dir()
     if path is None:
         return None
-    from django.conf import settings
-
-    root = str(settings.ARCHIVE_INDEX_DIR)
+    root = str(_setting("ARCHIVE_INDEX_DIR", ""))
     with _entries_lock:
         entry = _entries.get(root)
+        if entry is not None and entry.path == path and entry.searcher.up_to_date():
+            return entry
+        if entry is not None and entry.large:
+            young = time.monotonic() - entry.opened < _setting("ARCHIVE_SEARCH_REFRESH_SECONDS", 5)
+            if root not in _warming and not young:
+                thread = threading.Thread(
+                    target=_replace, args=(root, entry), name="search-warm", daemon=True
+                )
+                _warming[root] = thread
+                thread.start()
+            return entry
         if entry is not None and entry.path == path:
-            if not entry.searcher.up_to_date():
-                with entry.lock:
-                    entry.searcher = entry.searcher.refresh()
-                    entry.reset()
+            with entry.lock:
+                entry.searcher = entry.searcher.refresh()
+                entry.opened = time.monotonic()
+                entry.reset()
             return entry
         ix = open_index()
         if ix is None:
             return None
         if entry is not None:
             entry.searcher.close()
-        entry = _entries[root] = _Entry(path, ix)
-        return entry
+        fresh = _Entry(path, ix)
+        if fresh.large:  # nothing older to answer with: warm it before the first search
+            fresh.warm()
+        _entries[root] = fresh
+        return fresh
+
+
+def _replace(root: str, old: _Entry) -> None:
+    """Open and warm a searcher for the live index, then put it in ``old``'s place."""
+    from django.db import connections
+
+    fresh = None
+    try:
+        path = live_dir()
+        ix = open_index() if path is not None else None
+        if ix is not None:
+            fresh = _Entry(path, ix)
+            with old.lock:
+                searches = list(old.recent)
+            fresh.warm(reversed(searches))  # the latest first
+            fresh.recent.update(old.recent)
+    except Exception:
+        log.exception("opening a fresh searcher for %s failed", root)
+    finally:
+        with _entries_lock:
+            if fresh is not None and _entries.get(root) is old:
+                fresh.opened = time.monotonic()
+                _entries[root] = fresh
+            _warming.pop(root, None)
+        connections.close_all()  # this thread's own database connections
+
+
+def warm_up() -> None:
+    """Open and warm this process's searcher (a web worker calls it as it starts)."""
+    try:
+        get_entry()
+    except Exception:
+        log.exception("warming the search index failed")
+
+
+def wait_for_warming(timeout: float | None = None) -> None:
+    """Wait until no searcher is being warmed in the background (tests, benchmarks)."""
+    for thread in list(_warming.values()):
+        thread.join(timeout)
 
 
 # --- Building Whoosh queries ---------------------------------------------------------------
@@ -973,11 +1087,14 @@ def run_search(
     person_slugs=(),
     date_from: date | None = None,
     date_to: date | None = None,
+    _entry: _Entry | None = None,
+    _hits: bool = True,
 ) -> SearchResult:
     """Search the archive: the page of hits, total, facets and a suggestion.
 
     Database work is fixed whatever the size of the result: resolving named filters,
     one query for the page's articles (or quotes), one each for facet labels.
+    (``_entry`` and ``_hits`` are for warming a searcher: see ``_Entry.warm``.)
     """
     parsed = parse(text)
     filters = resolve_filters(parsed, outlet_slugs, person_slugs, date_from, date_to)
@@ -993,13 +1110,23 @@ def run_search(
     if not parsed.has_terms and sort == "relevance":
         sort = "newest"
     result.sort = sort
-    entry = get_entry()
+    entry = _entry or get_entry()
     if entry is None:
         result.index_missing = True
         return result
+    search = (
+        text,
+        ("sort", sort),
+        ("scope", scope),
+        ("outlet_slugs", tuple(outlet_slugs)),
+        ("person_slugs", tuple(person_slugs)),
+        ("date_from", date_from),
+        ("date_to", date_to),
+    )
     with entry.lock:
+        entry.remember(search)
         try:
-            _search(entry, result, page, scope)
+            _search(entry, result, page, scope, hits=_hits)
         finally:
             entry.memo = {}
     return result
@@ -1008,7 +1135,7 @@ def run_search(
 CACHED_DOCS_MAX = 5_000  # larger match sets are recomputed for another page, not kept
 
 
-def _search(entry: _Entry, result: SearchResult, page: int, scope: str) -> None:
+def _search(entry: _Entry, result: SearchResult, page: int, scope: str, hits=True) -> None:
     """Fill ``result``: the matching documents are found once as a set (total and
     facets), then only the page's hits are ranked (BM25F from the posting lists, see
     ``ranked``) or ordered by date (the cached day order), one hit per story cluster."""
@@ -1067,6 +1194,8 @@ def _search(entry: _Entry, result: SearchResult, page: int, scope: str) -> None:
         else:
             page_docs = _ordered(entry.order(result.sort), docs, clusters, limit)[start:limit]
             shown = [(d, searcher.stored_fields(d)) for d in page_docs]
+        if not hits:
+            return
         terms = highlight_terms(parsed, searcher)
         if scope == "quotes":
             result.hits = _quote_hits(shown, terms)

@@ -1,0 +1,137 @@
+"""Warmed searchers: a large index is loaded before use and replaced in the background."""
+
+import threading
+
+import pytest
+
+from search import query
+from tests.search_helpers import article, person
+
+SEARCHES = [
+    "grain",
+    "grain deal",
+    '"grain deal"',
+    "talks -grain",
+    "gra*",
+    "macron",
+    "grian",
+    "person:emmanuel-macron talks",
+]
+
+
+@pytest.fixture
+def stories(db, django_capture_on_commit_callbacks):
+    macron = person("Emmanuel Macron", "Macron")
+    texts = [
+        ("Grain deal signed", "the grain deal holds, said Macron", "2022-03-01", [macron]),
+        ("Talks resume", "talks on the grain corridor resume", "2022-03-02", []),
+        ("Talks stall", "talks stall again in Geneva", "2022-04-09", [macron]),
+        ("Deal in doubt", "a deal on grain is in doubt after talks", "2021-11-20", []),
+        ("Undated note", "grain prices rise", None, []),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        for title, body, published, people in texts:
+            article(title, body, outlet="Le Monde", published=published, people=people)
+
+
+def _view(result):
+    return (
+        result.total,
+        [h.headline for h in result.hits],
+        {name: [(f.value, f.count) for f in facets] for name, facets in result.facets.items()},
+        result.suggestion,
+    )
+
+
+def _run_all():
+    out = {}
+    for text in SEARCHES:
+        out[text] = _view(query.run_search(text))
+        out[text, "newest"] = _view(query.run_search(text, sort="newest"))
+        out[text, "quotes"] = _view(query.run_search(text, scope="quotes"))
+    return out
+
+
+def test_a_warmed_searcher_answers_as_a_cold_one(stories, settings):
+    cold = _run_all()
+    assert cold["grain"][0] == 4 and cold["grain", "newest"][1][0] == "Talks resume"
+    query._entries.clear()
+    settings.ARCHIVE_SEARCH_WARM_DOCS = 1  # every index counts as large
+    entry = query.get_entry()
+    # Loaded before the first search: columns, lengths, orders, all-document counts.
+    for key in ("day", "person_col", "norms-body", "order-newest", "counts-article-month"):
+        assert key in entry.columns, key
+    assert entry.kinds["article"]
+    assert _run_all() == cold
+
+
+def _publish_while_warming_is_held(settings, monkeypatch, capture):
+    """Publish a story into a large index whose next searcher's warming is held back."""
+    settings.ARCHIVE_SEARCH_WARM_DOCS = 1
+    settings.ARCHIVE_SEARCH_REFRESH_SECONDS = 0
+    query._entries.clear()
+    assert query.run_search("harvest").total == 0
+    first = query.get_entry()
+    gate = threading.Event()
+    warm = query._Entry.warm
+
+    def held(self, searches=()):
+        gate.wait(10)
+        warm(self, searches)
+
+    monkeypatch.setattr(query._Entry, "warm", held)
+    with capture(execute=True):
+        article("Harvest is in", "the harvest is in early this year")
+    return first, gate
+
+
+def test_a_changed_large_index_is_searched_by_the_old_searcher_until_the_new_is_warm(
+    stories, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    first, gate = _publish_while_warming_is_held(
+        settings, monkeypatch, django_capture_on_commit_callbacks
+    )
+    assert query.get_entry() is first  # the next searcher is being warmed
+    assert query.run_search("harvest").total == 0  # answered at once, from the old one
+    assert len(query._warming) == 1
+    gate.set()
+    query.wait_for_warming(10)
+    assert not query._warming
+    fresh = query.get_entry()
+    assert fresh is not first
+    # The latest searches were run on it while it warmed: their counts are ready.
+    assert any("harvest" in repr(key) for key in fresh.facet_cache)
+    assert "grain" not in repr(list(fresh.facet_cache))
+    assert [h.headline for h in query.run_search("harvest").hits] == ["Harvest is in"]
+
+
+def test_a_large_index_is_not_reloaded_more_often_than_the_refresh_interval(
+    stories, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    first, gate = _publish_while_warming_is_held(
+        settings, monkeypatch, django_capture_on_commit_callbacks
+    )
+    assert query.get_entry() is first  # starts warming the next searcher
+    gate.set()
+    query.wait_for_warming(10)
+    fresh = query.get_entry()
+    assert fresh is not first
+    settings.ARCHIVE_SEARCH_REFRESH_SECONDS = 3600
+    with django_capture_on_commit_callbacks(execute=True):
+        article("Harvest ends", "the harvest ends")
+    assert query.get_entry() is fresh
+    assert not query._warming  # no warming started: the searcher is not old enough
+    assert query.run_search("harvest").total == 1
+    settings.ARCHIVE_SEARCH_REFRESH_SECONDS = 0
+    query.get_entry()
+    query.wait_for_warming(10)
+    assert query.run_search("harvest").total == 2
+
+
+def test_a_small_index_is_refreshed_at_once(stories, django_capture_on_commit_callbacks):
+    first = query.get_entry()
+    assert not first.large and not first.columns  # nothing loaded ahead of use
+    with django_capture_on_commit_callbacks(execute=True):
+        article("Harvest is in", "the harvest is in early this year")
+    assert query.run_search("harvest").total == 1
+    assert not query._warming
