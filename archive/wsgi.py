@@ -8,7 +8,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
 
 application = get_wsgi_application()
 
-# Load the search index's columns before the first request, not during it.
-from search.query import warm_up  # noqa: E402
+# Compile the templates and load the search index before the first request, not in it.
+from archive.warmup import warm_up  # noqa: E402
 
 warm_up()

@@ -337,7 +337,7 @@ class _Entry:
                 else:
                     table = [1, *_LENGTH_OF_BYTE[1:]]
                     out.extend(map(table.__getitem__, raw[:count]))
-            self.lengths[fieldname] = out
+            self.lengths[fieldname] = array("I", out)
         return self.lengths[fieldname]
 
     def length_norms(self, fieldname: str) -> list[float]:
@@ -347,9 +347,9 @@ class _Entry:
         if key not in self.columns:
             avgfl = self.searcher.avg_field_length(fieldname) or 1
             b, k1 = BM25_B, BM25_K1
-            self.columns[key] = [
-                k1 * ((1 - b) + b * fl / avgfl) for fl in self.field_lengths(fieldname)
-            ]
+            self.columns[key] = array(
+                "d", [k1 * ((1 - b) + b * fl / avgfl) for fl in self.field_lengths(fieldname)]
+            )
         return self.columns[key]
 
     def spelling_words(self, fieldname: str, prefix: str) -> list[str]:
@@ -368,7 +368,8 @@ class _Entry:
         return self.spelling[key]
 
     def column(self, name: str) -> list:
-        """A whole column as a list indexed by document number (loaded once)."""
+        """A whole column indexed by document number (loaded once): a list, or an array
+        of numbers."""
         if name not in self.columns:
             reader = self.searcher.reader()
             if name not in reader.schema or not reader.has_column(name):  # an older index
@@ -379,6 +380,8 @@ class _Entry:
             elif name in ("cluster", "month"):
                 # bytes in a COLUMN field; text in an index built before (sortable ID)
                 values = [v.decode() if isinstance(v, bytes) else v for v in _col(reader, name)]
+            elif name == "day":
+                values = array("I", _col(reader, name))
             else:
                 values = list(_col(reader, name))
             self.columns[name] = values
@@ -399,8 +402,8 @@ class _Entry:
         if "day_asc" not in self.columns:
             days = self.column("day")
             asc = sorted(range(len(days)), key=days.__getitem__)
-            self.columns["day_asc"] = asc
-            self.columns["day_asc_days"] = [days[d] for d in asc]
+            self.columns["day_asc"] = array("I", asc)
+            self.columns["day_asc_days"] = array("I", [days[d] for d in asc])
         return self.columns["day_asc"], self.columns["day_asc_days"]
 
     def order(self, sort: str) -> list[int]:
@@ -410,9 +413,10 @@ class _Entry:
         if key not in self.columns:
             days = self.column("day")
             if sort == "oldest":
-                self.columns[key] = sorted(range(len(days)), key=lambda d: (days[d] or 99999999, d))
+                order = sorted(range(len(days)), key=lambda d: (days[d] or 99999999, d))
             else:
-                self.columns[key] = sorted(range(len(days)), key=lambda d: (-days[d], d))
+                order = sorted(range(len(days)), key=lambda d: (-days[d], d))
+            self.columns[key] = array("I", order)
         return self.columns[key]
 
 

@@ -135,3 +135,18 @@ def test_a_small_index_is_refreshed_at_once(stories, django_capture_on_commit_ca
         article("Harvest is in", "the harvest is in early this year")
     assert query.run_search("harvest").total == 1
     assert not query._warming
+
+
+def test_a_starting_worker_compiles_the_templates_and_warms_the_search(stories, settings):
+    from django.template import engines
+
+    from archive.warmup import compile_templates, warm_up
+
+    settings.ARCHIVE_SEARCH_WARM_DOCS = 1
+    query._entries.clear()
+    loader = engines["django"].engine.template_loaders[0]
+    loader.reset()
+    assert compile_templates() >= 20
+    assert "search/search.html" in str(list(loader.get_template_cache))
+    warm_up()
+    assert "order-newest" in query.get_entry().columns
