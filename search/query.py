@@ -412,12 +412,23 @@ class _Entry:
         key = f"order-{sort}"
         if key not in self.columns:
             days = self.column("day")
-            if sort == "oldest":
-                order = sorted(range(len(days)), key=lambda d: (days[d] or 99999999, d))
-            else:
-                order = sorted(range(len(days)), key=lambda d: (-days[d], d))
-            self.columns[key] = array("I", order)
+            self.columns[key] = array("I", sorted(range(len(days)), key=self.date_key(sort)))
         return self.columns[key]
+
+    def date_key(self, sort: str):
+        """The sort key of a document number in ``sort`` order (see ``order``)."""
+        days = self.column("day")
+        if sort == "oldest":
+            return lambda d: (days[d] or 99999999, d)
+        return lambda d: (-days[d], d)
+
+    def by_date(self, sort: str, docs: set[int]):
+        """``docs`` in ``sort`` order: the whole order walked when they are many, or
+        sorted themselves when they are few (walking 1.3 million documents to find a few
+        hundred costs more than sorting them)."""
+        if len(docs) * ORDER_WALK_RATIO >= len(self.column("day")):
+            return self.order(sort)
+        return sorted(docs, key=self.date_key(sort))
 
 
 def _col(reader, name):
@@ -582,6 +593,7 @@ def _phrase_docs(searcher, fieldname: str, words: list[str], entry) -> set[int]:
     return found
 
 
+ORDER_WALK_RATIO = 20  # see _Entry.by_date
 WARM_COLUMNS = ("cluster", "outlet_slug", "person_col", "month", "day", "speaker")
 WARM_SEARCHES = 32  # latest distinct searches replayed on a fresh searcher
 
@@ -1137,6 +1149,8 @@ def run_search(
 
 
 CACHED_DOCS_MAX = 5_000  # larger match sets are recomputed for another page, not kept
+FACET_CACHE_ENTRIES = 128  # searches' counts, ranked windows and suggestions kept
+RESULT_WINDOW = 100  # the best hits ranked at once and kept (the first five pages)
 
 
 def _search(entry: _Entry, result: SearchResult, page: int, scope: str, hits=True) -> None:
@@ -1173,7 +1187,7 @@ def _search(entry: _Entry, result: SearchResult, page: int, scope: str, hits=Tru
         total, counts = _facet_counts(entry, docs, scope)
         cached = (docs if len(docs) <= CACHED_DOCS_MAX else None, total, counts)
         entry.facet_cache[key] = cached
-        if len(entry.facet_cache) > 64:
+        while len(entry.facet_cache) > FACET_CACHE_ENTRIES:
             entry.facet_cache.popitem(last=False)
     else:
         entry.facet_cache.move_to_end(key)
@@ -1183,20 +1197,29 @@ def _search(entry: _Entry, result: SearchResult, page: int, scope: str, hits=Tru
     result.page = min(max(1, page), result.pages)
     result.facets = _facet_labels(counts, filters, scope)
     if result.total:
-        if docs is None:
-            docs = matching()
         limit = result.page * PAGE_SIZE
         start = (result.page - 1) * PAGE_SIZE
         clusters = entry.column("cluster") if scope == "articles" else None
         if words is not None and result.sort == "relevance":
-            collapse = clusters if clusters is not None and "cluster" in schema else None
-            try:
-                best = ranked(entry, _scoring(words), docs, collapse, limit)
-            except _Unscorable:
-                best = _whoosh_ranked(searcher, words, docs, collapse, limit)
-            shown = [(d, searcher.stored_fields(d)) for d in best[start:limit]]
+            # The best RESULT_WINDOW are ranked once and kept with the query's counts.
+            rkey = (*key, "ranked")
+            window = entry.facet_cache.get(rkey)
+            if window is None or (len(window[1]) < limit and not window[0]):
+                want = max(limit, RESULT_WINDOW)
+                if docs is None:
+                    docs = matching()
+                collapse = clusters if clusters is not None and "cluster" in schema else None
+                try:
+                    best = ranked(entry, _scoring(words), docs, collapse, want)
+                except _Unscorable:
+                    best = _whoosh_ranked(searcher, words, docs, collapse, want)
+                window = entry.facet_cache[rkey] = (len(best) < want, best)
+            shown = [(d, searcher.stored_fields(d)) for d in window[1][start:limit]]
         else:
-            page_docs = _ordered(entry.order(result.sort), docs, clusters, limit)[start:limit]
+            if docs is None:
+                docs = matching()
+            page_docs = _ordered(entry.by_date(result.sort, docs), docs, clusters, limit)
+            page_docs = page_docs[start:limit]
             shown = [(d, searcher.stored_fields(d)) for d in page_docs]
         if not hits:
             return

@@ -1,0 +1,54 @@
+"""What a searcher keeps between searches gives the same pages as working afresh."""
+
+import pytest
+
+from search import query
+from tests.search_helpers import article
+
+
+@pytest.fixture
+def stories(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(14):
+            article(
+                f"Grain story {n}",
+                "grain " * (1 + n % 5) + f"talks number {n}",
+                outlet="CNN" if n % 3 else "Le Monde",
+                published=f"2022-{1 + n % 12:02d}-{1 + n:02d}" if n % 4 else None,
+            )
+
+
+def _pages(text, **kwargs):
+    first = query.run_search(text, **kwargs)
+    out = [h.headline for h in first.hits]
+    for page in range(2, first.pages + 1):
+        out += [h.headline for h in query.run_search(text, page=page, **kwargs).hits]
+    return first.total, out
+
+
+@pytest.mark.parametrize("text", ["grain", "grain talks", "talks -grain", "gr*"])
+def test_pages_from_the_kept_ranking_are_the_pages_ranked_afresh(stories, monkeypatch, text):
+    monkeypatch.setattr(query, "PAGE_SIZE", 3)
+    monkeypatch.setattr(query, "RESULT_WINDOW", 1000)
+    whole = _pages(text)
+    for window in (3, 4, 7):
+        query.get_entry().facet_cache.clear()
+        monkeypatch.setattr(query, "RESULT_WINDOW", window)
+        assert _pages(text) == whole, window
+    total, headlines = whole
+    assert len(headlines) == len(set(headlines)) == total
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+@pytest.mark.parametrize("outlet", [(), ("le-monde",)])
+def test_few_matches_sorted_by_date_come_in_the_order_of_all(stories, monkeypatch, sort, outlet):
+    monkeypatch.setattr(query, "PAGE_SIZE", 4)
+    monkeypatch.setattr(query, "ORDER_WALK_RATIO", 10**9)  # always walk the whole order
+    walked = _pages("grain", sort=sort, outlet_slugs=outlet)
+    query.get_entry().facet_cache.clear()
+    monkeypatch.setattr(query, "ORDER_WALK_RATIO", 0)  # always sort the matches
+    assert _pages("grain", sort=sort, outlet_slugs=outlet) == walked
+    total, headlines = walked
+    assert total == (5 if outlet else 14) == len(headlines)
+    undated = [h for h in headlines if int(h.rsplit(" ", 1)[1]) % 4 == 0]
+    assert headlines[-len(undated) :] == undated  # undated last either way
