@@ -164,6 +164,8 @@ ARCHIVE_INDEX_BULK_MIN = int(os.environ.get("ARCHIVE_INDEX_BULK_MIN", "2000"))
 # kept at least ARCHIVE_SEARCH_REFRESH_SECONDS (how far searches may lag the index).
 ARCHIVE_SEARCH_WARM_DOCS = int(os.environ.get("ARCHIVE_SEARCH_WARM_DOCS", "20000"))
 ARCHIVE_SEARCH_REFRESH_SECONDS = float(os.environ.get("ARCHIVE_SEARCH_REFRESH_SECONDS", "5"))
+# Postings of the most common words scored as a searcher is warmed (12 bytes each).
+ARCHIVE_SEARCH_WARM_POSTINGS = int(os.environ.get("ARCHIVE_SEARCH_WARM_POSTINGS", "1500000"))
 
 LOGGING = {
     "version": 1,

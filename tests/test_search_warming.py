@@ -150,3 +150,18 @@ def test_a_starting_worker_compiles_the_templates_and_warms_the_search(stories, 
     assert "search/search.html" in str(list(loader.get_template_cache))
     warm_up()
     assert "order-newest" in query.get_entry().columns
+
+
+def test_warming_scores_the_most_common_words_first(stories, monkeypatch):
+    monkeypatch.setattr(query, "SCORES_CACHE_MIN", 2)
+    entry = query.get_entry()
+    # The outlet's words are in all five stories, "grain" in four bodies, "talk" in three:
+    # room for fourteen postings.
+    assert entry.warm_terms(14) == 3
+    assert set(entry.scores) == {("outlet", "le"), ("outlet", "mond"), ("body", "grain")}
+    ids, scores = entry.scores["body", "grain"]
+    assert len(ids) == 4 and all(score > 0 for score in scores)
+    before = _view(query.run_search("grain"))
+    entry.scores.clear()
+    entry.facet_cache.clear()
+    assert _view(query.run_search("grain")) == before
