@@ -641,48 +641,60 @@ def get_entry() -> _Entry | None:
     A large index (``ARCHIVE_SEARCH_WARM_DOCS`` documents or more) is searched through a
     warmed searcher: when the index changes, the next searcher is opened and warmed in a
     background thread (``_Entry.warm``: the columns, field lengths and orders every search
-    reads, then the latest searches again) while the current one goes on answering, and
-    takes over when it is ready. So searches never pay for loading an index generation,
-    and lag the index by the warming time; a searcher is also kept at least
-    ``ARCHIVE_SEARCH_REFRESH_SECONDS``, so that an index changing every few seconds (an
-    import running) is not warmed again and again. A small index is refreshed at once.
+    reads, the most common words, then the latest searches again) while the current one
+    goes on answering, and takes over when it is ready. So searches never pay for loading
+    an index generation, and lag the index by the warming time; a searcher is also kept at
+    least ``ARCHIVE_SEARCH_REFRESH_SECONDS``, so that an index changing every few seconds
+    (an import running) is not warmed again and again. A small index is refreshed at once.
     """
     path = live_dir()
     if path is None:
         return None
     root = str(_setting("ARCHIVE_INDEX_DIR", ""))
-    with _entries_lock:
-        entry = _entries.get(root)
-        if entry is not None and entry.path == path and entry.searcher.up_to_date():
-            return entry
-        if entry is not None and entry.large:
-            young = time.monotonic() - entry.opened < _setting("ARCHIVE_SEARCH_REFRESH_SECONDS", 5)
-            if root not in _warming and not young:
-                thread = threading.Thread(
-                    target=_replace, args=(root, entry), name="search-warm", daemon=True
+    for attempt in range(2):
+        with _entries_lock:
+            entry = _entries.get(root)
+            if entry is not None and entry.path == path and entry.searcher.up_to_date():
+                return entry
+            warming = _warming.get(root)
+            if entry is not None and entry.large:
+                young = time.monotonic() - entry.opened < _setting(
+                    "ARCHIVE_SEARCH_REFRESH_SECONDS", 5
                 )
-                _warming[root] = thread
-                thread.start()
-            return entry
-        if entry is not None and entry.path == path:
-            with entry.lock:
-                entry.searcher = entry.searcher.refresh()
-                entry.opened = time.monotonic()
-                entry.reset()
-            return entry
-        ix = open_index()
-        if ix is None:
-            return None
-        if entry is not None:
-            entry.searcher.close()
-        fresh = _Entry(path, ix)
-        if fresh.large:  # nothing older to answer with: warm it before the first search
-            fresh.warm()
-        _entries[root] = fresh
-        return fresh
+                if warming is None and not young:
+                    _start_warming(root, entry)
+                return entry
+            if entry is not None and entry.path == path:
+                with entry.lock:
+                    entry.searcher = entry.searcher.refresh()
+                    entry.opened = time.monotonic()
+                    entry.reset()
+                return entry
+            if entry is None and warming is not None and attempt == 0:
+                pass  # the process's first searcher is being warmed: wait for it below
+            else:
+                ix = open_index()
+                if ix is None:
+                    return None
+                if entry is not None:
+                    entry.searcher.close()
+                fresh = _Entry(path, ix)
+                if fresh.large and warming is None:  # nothing older to answer with
+                    fresh.warm()
+                _entries[root] = fresh
+                return fresh
+        warming.join(_setting("ARCHIVE_SEARCH_WARM_WAIT_SECONDS", 60))
+    return None  # not reached
 
 
-def _replace(root: str, old: _Entry) -> None:
+def _start_warming(root: str, old: _Entry | None) -> None:
+    """Warm the next searcher of ``root`` in a thread (under ``_entries_lock``)."""
+    thread = threading.Thread(target=_replace, args=(root, old), name="search-warm", daemon=True)
+    _warming[root] = thread
+    thread.start()
+
+
+def _replace(root: str, old: _Entry | None) -> None:
     """Open and warm a searcher for the live index, then put it in ``old``'s place."""
     from django.db import connections
 
@@ -692,10 +704,13 @@ def _replace(root: str, old: _Entry) -> None:
         ix = open_index() if path is not None else None
         if ix is not None:
             fresh = _Entry(path, ix)
-            with old.lock:
-                searches = list(old.recent)
+            searches = []
+            if old is not None:
+                with old.lock:
+                    searches = list(old.recent)
             fresh.warm(reversed(searches))  # the latest first
-            fresh.recent.update(old.recent)
+            if old is not None:
+                fresh.recent.update(old.recent)
     except Exception:
         log.exception("opening a fresh searcher for %s failed", root)
     finally:
@@ -708,9 +723,19 @@ def _replace(root: str, old: _Entry) -> None:
 
 
 def warm_up() -> None:
-    """Open and warm this process's searcher (a web worker calls it as it starts)."""
+    """Load the name spellings, and open and warm this process's searcher in a thread: a
+    web worker calls it as it starts (its searches and related-story lists wait for the
+    warming, its other pages do not: warming a large index can take longer than a worker
+    may take to start)."""
     try:
-        get_entry()
+        names.current()
+        path = live_dir()
+        if path is None:
+            return
+        root = str(_setting("ARCHIVE_INDEX_DIR", ""))
+        with _entries_lock:
+            if root not in _entries and root not in _warming:
+                _start_warming(root, None)
     except Exception:
         log.exception("warming the search index failed")
 

@@ -165,3 +165,25 @@ def test_warming_scores_the_most_common_words_first(stories, monkeypatch):
     entry.scores.clear()
     entry.facet_cache.clear()
     assert _view(query.run_search("grain")) == before
+
+
+def test_name_spellings_changed_elsewhere_are_loaded_in_the_background(
+    transactional_db, monkeypatch
+):
+    from archive.ingest.people import name_key
+    from archive.models import Alias
+    from search import names
+
+    zelensky = person("Volodymyr Zelensky")
+    names.forget()
+    assert names.current().expand("Zelenskyy") == []
+    # Another process adds an alias (no signal reaches this one).
+    Alias.objects.bulk_create(
+        [Alias(person=zelensky, name="Volodymyr Zelenskyy", key=name_key("Volodymyr Zelenskyy"))]
+    )
+    assert names.current().expand("Zelenskyy") == []  # not looked for before REFRESH_SECONDS
+    monkeypatch.setattr(names, "REFRESH_SECONDS", 0)
+    assert names.current().expand("Zelenskyy") == []  # the table in hand answers at once
+    names.wait_for_reload()
+    assert names.current().expand("Zelenskyy") == ["Zelensky"]
+    names.forget()
