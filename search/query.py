@@ -35,9 +35,10 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from itertools import accumulate, chain, compress
+from itertools import accumulate
 from pathlib import Path
 
+import numpy as np
 from django.db.models import Q
 from django.utils.text import slugify
 from whoosh import collectors, highlight, query, sorting
@@ -293,12 +294,8 @@ class _Entry:
             self.order("newest")
             self.order("oldest")
             self.day_ascending()
-            for kind, names_ in (
-                ("article", ("month", "outlet_slug", "person_col")),
-                ("quote", ("month", "speaker")),
-            ):
-                for name in names_:
-                    _value_counts(self, kind, name, [], set())
+            for name in WARM_COLUMNS:
+                self.codes(name)
         with self.lock:
             self.warm_terms(_setting("ARCHIVE_SEARCH_WARM_POSTINGS", SCORES_CACHE_POSTINGS // 2))
         for search in searches:
@@ -413,6 +410,35 @@ class _Entry:
                 values = list(_col(reader, name))
             self.columns[name] = values
         return self.columns[name]
+
+    def codes(self, name: str) -> tuple:
+        """Column ``name`` with its values numbered (for counting with numpy, loaded
+        once): ``(values, codes)``, ``codes[document]`` the number of its value; for
+        ``person_col`` (several people a document) ``(values, codes, documents)``, one
+        code and document number for each person of each document."""
+        key = f"codes-{name}"
+        if key not in self.columns:
+            numbers: dict = {}
+            number = numbers.setdefault
+            column = self.column(name)
+            if name == "person_col":
+                codes, owners = array("i"), array("i")
+                for doc, values in enumerate(column):
+                    for value in values:
+                        codes.append(number(value, len(numbers)))
+                        owners.append(doc)
+                found = (
+                    list(numbers),
+                    np.frombuffer(codes, np.int32) if codes else np.zeros(0, np.int32),
+                    np.frombuffer(owners, np.int32) if owners else np.zeros(0, np.int32),
+                )
+            else:
+                codes = np.fromiter(
+                    (number(value, len(numbers)) for value in column), np.int32, len(column)
+                )
+                found = (list(numbers), codes)
+            self.columns[key] = found
+        return self.columns[key]
 
     def kind_docs(self, kind: str) -> set[int]:
         """Document numbers of the live (not deleted) documents of ``kind``."""
@@ -1538,69 +1564,71 @@ def _ordered(order: list[int], docs: set[int], clusters: list | None, limit: int
 
 
 def _facet_counts(entry: _Entry, docs: set[int], scope: str) -> tuple[int, dict[str, Counter]]:
-    """The number of results and the facet counts of ``docs``.
+    """The number of results and the facet counts of ``docs`` (every month, the first
+    ``FACET_SIZE`` outlets and people).
 
     Articles count as stories: the copies of one story (one cluster) count once in the
     total, and once for each facet value among them (a story carried by two outlets
-    counts once for each outlet: what filtering by that outlet shows).
+    counts once for each outlet: what filtering by that outlet shows). Counting runs on
+    the columns' value codes (``_Entry.codes``) with numpy: a few milliseconds for
+    80,000 matches.
     """
-    docs_list = list(docs)
-    kind = "quote" if scope == "quotes" else "article"
-    clustered: list[int] = []
-    clusters = None
+    ids = np.fromiter(docs, np.int64, len(docs))
+    size = len(entry.column("day"))
+    total = len(ids)
+    clustered = clusters = None
     if scope == "articles":
-        clusters = entry.column("cluster")
-        clustered = list(compress(docs_list, map(clusters.__getitem__, docs_list)))
-    total = len(docs_list)
-    if clustered:
-        total -= len(clustered) - len(set(map(clusters.__getitem__, clustered)))
-    every = entry.kind_docs(kind)
-    # When most documents match, the others are fewer to count (see _value_counts).
-    others = every - docs if len(docs_list) * 2 > len(every) else None
+        labels, codes = entry.codes("cluster")
+        ncl = len(labels)
+        in_story = codes[ids] != labels.index("") if "" in labels else np.ones(len(ids), bool)
+        clustered = ids[in_story]
+        clusters = codes
+        total -= len(clustered) - len(np.unique(codes[clustered]))
+    mask = np.zeros(size, bool)
+    mask[ids] = True
+    if clustered is not None and len(clustered):
+        in_clusters = np.zeros(size, bool)
+        in_clusters[clustered] = True
 
-    def count(name: str) -> Counter:
-        values = entry.column(name)
-        multi = name == "person_col"
-        counter = _value_counts(entry, kind, name, docs_list, others)
-        if clustered:
-            pairs = Counter(
-                (value, clusters[d])
-                for d in clustered
-                for value in (values[d] if multi else (values[d],))
-            )
-            for (value, _cluster), n in pairs.items():
-                if n > 1:
-                    counter[value] -= n - 1
-        counter.pop("", None)
-        return counter
+    def count(name: str, keep: int | None) -> Counter:
+        """The counts of the values of column ``name``, the first ``keep`` of them."""
+        if name == "person_col":
+            labels, codes, owners = entry.codes(name)
+            counts = np.bincount(codes[mask[owners]], minlength=len(labels))
+        else:
+            labels, codes = entry.codes(name)
+            counts = np.bincount(codes[ids], minlength=len(labels))
+        if clustered is not None and len(clustered):
+            # A value found in n copies of one story counts once, not n times.
+            if name == "person_col":
+                chosen = in_clusters[owners]
+                pairs = codes[chosen].astype(np.int64) * ncl + clusters[owners[chosen]]
+            else:
+                pairs = codes[clustered].astype(np.int64) * ncl + clusters[clustered]
+            found, times = np.unique(pairs, return_counts=True)
+            repeated = times > 1
+            np.subtract.at(counts, found[repeated] // ncl, times[repeated] - 1)
+        if "" in labels:
+            counts[labels.index("")] = 0  # no value
+        present = np.flatnonzero(counts)
+        if keep and len(present) > keep:  # those that can be among the first ``keep``
+            floor = np.partition(counts[present], len(present) - keep)[len(present) - keep]
+            present = present[counts[present] >= floor]
+        # Larger counts first, then by value: the order facets are shown in.
+        items = sorted(((labels[c], int(counts[c])) for c in present), key=_by_count)
+        return Counter(dict(items[:keep] if keep else items))
 
-    counts = {"month": count("month")}
+    counts = {"month": count("month", None)}
     if scope == "quotes":
-        counts["speaker"] = count("speaker")
+        counts["speaker"] = count("speaker", FACET_SIZE)
         return total, counts
-    counts["outlet"] = count("outlet_slug")
-    counts["person"] = count("person_col")
+    counts["outlet"] = count("outlet_slug", FACET_SIZE)
+    counts["person"] = count("person_col", FACET_SIZE)
     return total, counts
 
 
-def _value_counts(entry: _Entry, kind: str, name: str, docs_list, others) -> Counter:
-    """How many of ``docs_list`` (documents of ``kind``) have each value of column
-    ``name``; or, given ``others`` (the documents of ``kind`` not in the list), the counts
-    of every document (kept for the index generation) less those of the others."""
-    values = entry.column(name)
-
-    def counted(some) -> Counter:
-        found = map(values.__getitem__, some)
-        return Counter(chain.from_iterable(found) if name == "person_col" else found)
-
-    if others is None:
-        return counted(docs_list)
-    key = f"counts-{kind}-{name}"
-    if key not in entry.columns:
-        entry.columns[key] = counted(entry.kind_docs(kind))
-    counter = entry.columns[key].copy()
-    counter.subtract(counted(others))
-    return +counter  # without the values left at 0
+def _by_count(item):
+    return -item[1], item[0]
 
 
 def _facet_labels(counts, filters: Filters, scope: str) -> dict[str, list[Facet]]:

@@ -52,3 +52,35 @@ def test_few_matches_sorted_by_date_come_in_the_order_of_all(stories, monkeypatc
     assert total == (5 if outlet else 14) == len(headlines)
     undated = [h for h in headlines if int(h.rsplit(" ", 1)[1]) % 4 == 0]
     assert headlines[-len(undated) :] == undated  # undated last either way
+
+
+def test_facets_with_equal_counts_come_in_order_of_value(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        for outlet in ("Zeit", "Agence", "Mirror", "Bild"):
+            article(f"Harvest in {outlet}", "harvest news", outlet=outlet, published="2022-05-01")
+        article("Harvest again", "harvest news", outlet="Mirror", published="2022-06-01")
+    facets = query.run_search("harvest").facets
+    assert [(f.value, f.count) for f in facets["outlet"]] == [
+        ("mirror", 2),
+        ("agence", 1),
+        ("bild", 1),
+        ("zeit", 1),
+    ]
+    assert [(f.value, f.count) for f in facets["month"]] == [("2022-06", 1), ("2022-05", 4)]
+
+
+def test_only_the_first_facet_values_are_kept(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(query.FACET_SIZE + 3):
+            for _copy in range(1 + n % 3):
+                article(f"Harvest {n} {_copy}", "harvest", outlet=f"Outlet {n:02d}")
+    outlets = [(f.value, f.count) for f in query.run_search("harvest").facets["outlet"]]
+    assert len(outlets) == query.FACET_SIZE
+    assert outlets[:5] == [
+        ("outlet-02", 3),
+        ("outlet-05", 3),
+        ("outlet-08", 3),
+        ("outlet-11", 3),
+        ("outlet-01", 2),
+    ]
+    assert outlets[-3:] == [("outlet-10", 2), ("outlet-00", 1), ("outlet-03", 1)]
