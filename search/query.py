@@ -1333,76 +1333,105 @@ def ranked(entry: _Entry, q, docs: set[int], clusters: list | None, limit: int) 
     matcher objects. Ties go to the lower document number, and a cluster is represented
     by its best copy, as with Whoosh's ``TopCollector`` and ``CollapseCollector``.
     """
-    scores = _scores(entry, q, docs)
-    if not scores:
+    mask = None
+    if entry is not None:
+        mask = np.zeros(len(entry.column("day")), bool)
+        mask[np.fromiter(docs, np.int64, len(docs))] = True
+    ids, scores = _scores(entry, q, mask)
+    if not len(ids):
         return []
     want = limit
     while True:
-        if want >= len(scores):
-            top = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        if want >= len(ids):
+            top_ids, top_scores = ids, scores
         else:
             # Every document scoring at least the want-th best score, in order.
-            floor = heapq.nlargest(want, scores.values())[-1]
-            top = sorted(
-                ((d, v) for d, v in scores.items() if v >= floor),
-                key=lambda item: (-item[1], item[0]),
-            )
-        # Scored documents that are not matches (a phrase's words apart, a filter) drop out.
-        out = _ordered([d for d, _score in top], docs, clusters, limit)
-        if len(out) >= limit or len(top) >= len(scores):
+            floor = np.partition(scores, len(scores) - want)[len(scores) - want]
+            chosen = scores >= floor
+            top_ids, top_scores = ids[chosen], scores[chosen]
+        top = top_ids[np.lexsort((top_ids, -top_scores))].tolist()
+        # Scored documents that are not matches (a phrase's words apart) drop out.
+        out = _ordered(top, docs, clusters, limit)
+        if len(out) >= limit or len(top) >= len(ids):
             return out
         want *= 4  # copies of a story or documents left out filled the top: look further
 
 
-def _scores(entry: _Entry, q, docs: set[int]) -> dict[int, float]:
-    """{document: score} for documents that match ``q`` (phrases as their words), at least
-    those of ``docs``: others may be left in when that is cheaper than leaving them out."""
+_EMPTY = (np.zeros(0, np.int64), np.zeros(0, np.float64))
+
+
+def _scores(entry: _Entry, q, mask) -> tuple:
+    """``(documents, scores)``, numpy arrays, for the documents of ``mask`` (a boolean
+    array by document number) that match ``q`` (phrases as their words).
+
+    The scores of several parts are added in the order Whoosh adds them (floating-point
+    sums depend on it, and ties with them): an OR's longest part first, then the others
+    from the shortest; an AND's parts in turn.
+    """
     if isinstance(q, query.Term):
-        return _term_scores(entry, q.fieldname, q.text, q.boost, docs)
+        return _term_scores(entry, q.fieldname, q.text, q.boost, mask)
     if isinstance(q, query.Prefix):
         reader = entry.searcher.reader()
         fieldobj = entry.searcher.schema[q.fieldname]
         terms = [fieldobj.from_bytes(t) for t in reader.expand_prefix(q.fieldname, q.text)]
         if len(terms) == 1:  # Whoosh drops the boost of a prefix that is one word
-            return _term_scores(entry, q.fieldname, terms[0], 1.0, docs)
+            return _term_scores(entry, q.fieldname, terms[0], 1.0, mask)
         subs = [query.Term(q.fieldname, t) for t in terms]
-        return _scores(entry, query.Or(subs, boost=q.boost), docs)
+        return _scores(entry, query.Or(subs, boost=q.boost), mask)
     if isinstance(q, query.Or) and type(q) in (query.Or, query.DefaultOr):
-        parts = sorted((_scores(entry, sub, docs) for sub in q.subqueries), key=len)
-        out = dict(parts.pop()) if parts else {}
-        get = out.get
-        for part in parts:
-            for d, v in part.items():
-                out[d] = get(d, 0.0) + v
-    elif type(q) is query.And:
-        parts = [_scores(entry, sub, docs) for sub in q.subqueries]
+        parts = sorted((_scores(entry, sub, mask) for sub in q.subqueries), key=_length)
+        parts = [part for part in parts if len(part[0])]
         if not parts:
-            return {}
-        common = set(min(parts, key=len)).intersection(*parts)
-        out = {d: sum(p[d] for p in parts) for d in common}
+            return _EMPTY
+        if len(parts) == 1:
+            ids, scores = parts[0]
+        else:
+            total = np.zeros(len(mask), np.float64)
+            found = np.zeros(len(mask), bool)
+            first_ids, first_scores = parts.pop()
+            total[first_ids] = first_scores
+            found[first_ids] = True
+            for part_ids, part_scores in parts:  # document numbers are distinct in a part
+                total[part_ids] += part_scores
+                found[part_ids] = True
+            ids = np.flatnonzero(found)
+            scores = total[ids]
+    elif type(q) is query.And:
+        parts = [_scores(entry, sub, mask) for sub in q.subqueries]
+        if not parts:
+            return _EMPTY
+        if len(parts) == 1:
+            ids, scores = parts[0]
+        else:
+            total = np.zeros(len(mask), np.float64)
+            times = np.zeros(len(mask), np.int16)
+            for part_ids, part_scores in parts:
+                total[part_ids] += part_scores
+                times[part_ids] += 1
+            ids = np.flatnonzero(times == len(parts))
+            scores = total[ids]
     else:
         raise _Unscorable(type(q).__name__)
     if q.boost != 1.0:
-        boost = q.boost
-        out = {d: v * boost for d, v in out.items()}
-    return out
+        scores = scores * q.boost
+    return ids, scores
 
 
-def _term_scores(entry: _Entry, fieldname: str, text, boost: float, docs) -> dict[int, float]:
+def _length(part) -> int:
+    return len(part[0])
+
+
+def _term_scores(entry: _Entry, fieldname: str, text, boost: float, mask) -> tuple:
     ids, scores = term_scores(entry, fieldname, text)
-    if len(docs) * 4 < len(ids):  # a few documents to score: look them up
-        if boost == 1.0:
-            return {d: v for d, v in zip(ids, scores, strict=True) if d in docs}
-        return {d: v * boost for d, v in zip(ids, scores, strict=True) if d in docs}
-    if boost == 1.0:
-        return dict(zip(ids, scores, strict=True))
-    return dict(zip(ids, map(boost.__mul__, scores), strict=True))
+    wanted = mask[ids]
+    ids, scores = ids[wanted], scores[wanted]
+    return (ids, scores) if boost == 1.0 else (ids, scores * boost)
 
 
-def term_scores(entry: _Entry, fieldname: str, text) -> tuple[array, array]:
+def term_scores(entry: _Entry, fieldname: str, text) -> tuple:
     """A term's postings (document numbers, deleted ones included) and each one's BM25F
-    score (no query boost); long lists are kept for the index generation (up to
-    ``SCORES_CACHE_POSTINGS`` postings in all, least recently used dropped first)."""
+    score (no query boost), numpy arrays; long lists are kept for the index generation
+    (up to ``SCORES_CACHE_POSTINGS`` postings in all, least recently used dropped first)."""
     key = (fieldname, text)
     cache = entry.scores
     found = cache.get(key)
@@ -1413,18 +1442,18 @@ def term_scores(entry: _Entry, fieldname: str, text) -> tuple[array, array]:
     if fieldname not in searcher.schema or not searcher.schema[fieldname].scorable:
         raise _Unscorable(fieldname)
     ids, weights = cached_postings(entry, fieldname, text)
-    if ids:
+    ids = np.array(ids, np.int64)
+    if len(ids):
         idf = searcher.idf(fieldname, text)
         k1_1 = BM25_K1 + 1
-        # Whoosh's scoring.bm25, operation for operation (the same rounding, so the same
-        # ties), with the length part taken from ``length_norms``.
-        norms = map(entry.length_norms(fieldname).__getitem__, ids)
-        scores = array(
-            "d", [idf * ((w * k1_1) / (w + norm)) for w, norm in zip(weights, norms, strict=True)]
-        )
+        # Whoosh's scoring.bm25, operation for operation in double precision (the same
+        # rounding, so the same ties), with the length part taken from ``length_norms``.
+        norms = np.frombuffer(entry.length_norms(fieldname), np.float64)[ids]
+        weights = np.array(weights, np.float64)
+        scores = idf * ((weights * k1_1) / (weights + norms))
     else:
-        scores = array("d")
-    found = (array("I", ids), scores)
+        scores = np.zeros(0, np.float64)
+    found = (ids, scores)
     if len(ids) >= SCORES_CACHE_MIN:
         cache[key] = found
         entry.scores_size += len(ids)
@@ -1435,7 +1464,7 @@ def term_scores(entry: _Entry, fieldname: str, text) -> tuple[array, array]:
 
 
 SCORES_CACHE_MIN = 1_000  # shorter posting lists are read again: it costs little
-SCORES_CACHE_POSTINGS = 3_000_000  # about 36 MB
+SCORES_CACHE_POSTINGS = 3_000_000  # about 48 MB
 
 
 def cached_postings(entry: _Entry, fieldname: str, text) -> tuple:
@@ -1444,7 +1473,7 @@ def cached_postings(entry: _Entry, fieldname: str, text) -> tuple:
     key = (fieldname, text)
     scored = entry.scores.get(key)
     if scored is not None:
-        return scored[0], None
+        return scored[0].tolist(), None
     if key not in entry.memo:
         entry.memo[key] = term_postings(entry.searcher, fieldname, text)
     return entry.memo[key]

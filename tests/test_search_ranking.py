@@ -2,6 +2,7 @@
 
 import random
 
+import numpy as np
 import pytest
 
 from search import query
@@ -101,7 +102,9 @@ def test_only_the_best_copy_of_a_story_is_ranked(monkeypatch):
     # Ties go to the lower document number; a story's copies after its best are skipped.
     scores = {0: 1.0, 1: 5.0, 2: 5.0, 3: 4.0, 4: 3.0, 5: 5.0}
     clusters = ["", "c1", "c1", "", "c1", ""]
-    monkeypatch.setattr(query, "_scores", lambda _entry, _q, _docs: dict(scores))
+    ids = np.array(list(scores))
+    values = np.array(list(scores.values()))
+    monkeypatch.setattr(query, "_scores", lambda _entry, _q, _mask: (ids, values))
     assert query.ranked(None, None, set(scores), clusters, 3) == [1, 5, 3]
     assert query.ranked(None, None, set(scores), None, 3) == [1, 2, 5]
     assert query.ranked(None, None, set(scores), clusters, 10) == [1, 5, 3, 0]
