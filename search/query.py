@@ -902,15 +902,20 @@ def filter_query(filters: Filters, *, person_field: str = "person"):
     return parts
 
 
-def date_docs(entry, filters: Filters) -> set[int] | None:
-    """Documents dated within the filter's range (undated ones never are), or None when
-    there is no date filter."""
+def date_docs(entry, filters: Filters, docs: set[int]) -> set[int]:
+    """Those of ``docs`` dated within the filter's range (undated ones never are): the
+    range's documents looked up in ``docs`` when they are fewer, else the days of
+    ``docs`` checked (a range of years can hold a million documents with the quotes)."""
     if not (filters.date_from or filters.date_to):
-        return None
+        return docs
     asc, asc_days = entry.day_ascending()
-    low = _day_number(filters.date_from) if filters.date_from else 1
+    low = max(_day_number(filters.date_from) if filters.date_from else 1, 1)
     high = _day_number(filters.date_to) if filters.date_to else 99999999
-    return set(asc[bisect_left(asc_days, max(low, 1)) : bisect_right(asc_days, high)])
+    start, end = bisect_left(asc_days, low), bisect_right(asc_days, high)
+    if end - start < len(docs):
+        return docs.intersection(asc[start:end])
+    days = entry.column("day")
+    return {d for d in docs if low <= days[d] <= high}
 
 
 def _day_number(day: date) -> int:
@@ -1249,11 +1254,8 @@ def _search(entry: _Entry, result: SearchResult, page: int, scope: str, hits=Tru
         if words is not None:
             sets.append(match_docs(searcher, words, entry))
         sets.extend(match_docs(searcher, part) for part in parts)
-        dated = date_docs(entry, filters)
-        if dated is not None:
-            sets.append(dated)
         sets.sort(key=len)
-        docs = sets[0].intersection(*sets[1:])
+        docs = date_docs(entry, filters, sets[0].intersection(*sets[1:]))
         if excluded is not None and docs:
             docs -= match_docs(searcher, excluded)
         return docs

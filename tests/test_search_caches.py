@@ -12,7 +12,7 @@ def stories(db, django_capture_on_commit_callbacks):
         for n in range(14):
             article(
                 f"Grain story {n}",
-                "grain " * (1 + n % 5) + f"talks number {n}",
+                "grain " * (1 + n % 5) + f"talks number {n} mark{chr(97 + n)}",
                 outlet="CNN" if n % 3 else "Le Monde",
                 published=f"2022-{1 + n % 12:02d}-{1 + n:02d}" if n % 4 else None,
             )
@@ -84,3 +84,27 @@ def test_only_the_first_facet_values_are_kept(db, django_capture_on_commit_callb
         ("outlet-01", 2),
     ]
     assert outlets[-3:] == [("outlet-10", 2), ("outlet-00", 1), ("outlet-03", 1)]
+
+
+@pytest.mark.parametrize(
+    "text, date_from, date_to, expected",
+    [
+        # a narrow range: its few documents are looked up among the matches
+        ("grain", "2022-02-01", "2022-03-31", ["Grain story 1", "Grain story 13", "Grain story 2"]),
+        # a wide range, a rare word: the matches' days are checked
+        ("markh", "2020-01-01", "2030-12-31", ["Grain story 7"]),
+        ("marki", "2020-01-01", "2030-12-31", []),  # undated
+        ("markh", "2022-08-01", None, ["Grain story 7"]),
+        ("markh", None, "2022-07-31", []),
+    ],
+)
+def test_date_filters_whichever_side_is_smaller(stories, text, date_from, date_to, expected):
+    from datetime import date
+
+    result = query.run_search(
+        text,
+        date_from=date.fromisoformat(date_from) if date_from else None,
+        date_to=date.fromisoformat(date_to) if date_to else None,
+    )
+    assert sorted(h.headline for h in result.hits) == expected
+    assert result.total == len(expected)
