@@ -200,6 +200,11 @@ def main(argv=None):
     )
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/archive_bench")
     parser.add_argument("--skip-pg", action="store_true")
+    parser.add_argument(
+        "--skip-import",
+        action="store_true",
+        help="measure the archive a previous run imported into var/bench/sqlite (no import figures)",
+    )
     args = parser.parse_args(argv)
 
     results = {"corpus_size": args.n, "errors": 0, "machine": {"cores": os.cpu_count()}}
@@ -210,15 +215,21 @@ def main(argv=None):
     results["corpus_mb"] = dir_mb(corpus)
 
     archive = Archive(BENCH_DIR / "sqlite")
-    archive.reset()
-    print("importing on SQLite ...", flush=True)
-    seconds, rss, out = archive.measure(
-        "import_articles", str(corpus), "--no-progress", check=False
-    )
-    results["import_rate"] = round(args.n / seconds, 1)
-    results["import_seconds"] = round(seconds, 1)
-    results["import_peak_rss_mb"] = round(rss, 1)
-    results["import_summary"] = out.strip().splitlines()[0] if out.strip() else ""
+    if args.skip_import:
+        if not (archive.var_dir / "archive.sqlite3").exists():
+            parser.error(f"--skip-import: no archive in {archive.var_dir}")
+        archive.manage("migrate", "--noinput", "-v0")
+        results.update(import_rate=None, import_seconds=None, import_peak_rss_mb=None)
+    else:
+        archive.reset()
+        print("importing on SQLite ...", flush=True)
+        seconds, rss, out = archive.measure(
+            "import_articles", str(corpus), "--no-progress", check=False
+        )
+        results["import_rate"] = round(args.n / seconds, 1)
+        results["import_seconds"] = round(seconds, 1)
+        results["import_peak_rss_mb"] = round(rss, 1)
+        results["import_summary"] = out.strip().splitlines()[0] if out.strip() else ""
 
     print("rebuilding the index ...", flush=True)
     seconds, rss, out = archive.measure("rebuild_index", "--no-progress")
@@ -233,7 +244,7 @@ def main(argv=None):
     results["rebuild_peak_rss_mb"] = round(rss, 1)
     results["index_mb"] = dir_mb(archive.var_dir / "index")
     results["database_mb"] = round(os.path.getsize(archive.var_dir / "archive.sqlite3") / 2**20, 1)
-    results["peak_rss_mb"] = max(results["import_peak_rss_mb"], results["rebuild_peak_rss_mb"])
+    results["peak_rss_mb"] = max(results["import_peak_rss_mb"] or 0, results["rebuild_peak_rss_mb"])
 
     paths = sample_paths(archive, 20, args.seed)
     queries = search_queries()
