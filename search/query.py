@@ -314,6 +314,7 @@ class _Entry:
         self.memo: dict = {}  # posting lists read by the search under way
         self.scores: OrderedDict = OrderedDict()  # (field, term) -> postings, BM25F scores
         self.scores_size = 0
+        self.snippets: OrderedDict = OrderedDict()  # (article, modified, terms) -> HTML
         self.phrases: OrderedDict = OrderedDict()  # (field, words) -> documents
         self.phrases_size = 0
 
@@ -1233,6 +1234,7 @@ def run_search(
 
 CACHED_DOCS_MAX = 5_000  # larger match sets are recomputed for another page, not kept
 FACET_CACHE_ENTRIES = 128  # searches' counts, ranked windows and suggestions kept
+SNIPPETS_KEPT = 2_000  # snippets kept per searcher, for pages shown again
 RESULT_WINDOW = 100  # the best hits ranked at once and kept (the first five pages)
 
 
@@ -1307,7 +1309,7 @@ def _search(entry: _Entry, result: SearchResult, page: int, scope: str, hits=Tru
         if scope == "quotes":
             result.hits = _quote_hits(shown, terms)
         else:
-            result.hits = _article_hits(shown, terms, clusters)
+            result.hits = _article_hits(shown, terms, clusters, entry.snippets)
     if words is not None and result.total < 5 and result.page == 1:
         skey = ("suggest", tuple(parsed.words), parsed.text)
         if skey not in entry.facet_cache:
@@ -1692,8 +1694,11 @@ def _facet_labels(counts, filters: Filters, scope: str) -> dict[str, list[Facet]
     return facets
 
 
-def _article_hits(shown, terms, clusters=None) -> list[Hit]:
-    """The page's hits, each with the published copies of its story (one query)."""
+def _article_hits(shown, terms, clusters=None, snippets: OrderedDict | None = None) -> list[Hit]:
+    """The page's hits, each with the published copies of its story (one query).
+
+    ``snippets`` keeps the snippets made (by story and terms) for the next pages shown of
+    the same search, up to ``SNIPPETS_KEPT``."""
     from archive.models import Article
 
     ids = [stored["article_id"] for _docnum, stored in shown]
@@ -1718,7 +1723,15 @@ def _article_hits(shown, terms, clusters=None) -> list[Hit]:
         article = articles.get(stored["article_id"])
         if article is None:  # unpublished since it was indexed: check_index will tidy up
             continue
-        text = "\n\n".join(p for p in (article.standfirst, article.body) if p)
+        key = (article.pk, article.updated, frozenset(terms))
+        marked = snippets.get(key) if snippets is not None else None
+        if marked is None:
+            text = "\n\n".join(p for p in (article.standfirst, article.body) if p)
+            marked = snippet(text, terms)
+            if snippets is not None:
+                snippets[key] = marked
+                while len(snippets) > SNIPPETS_KEPT:
+                    snippets.popitem(last=False)
         hits.append(
             Hit(
                 article_id=article.pk,
@@ -1727,7 +1740,7 @@ def _article_hits(shown, terms, clusters=None) -> list[Hit]:
                 outlet_slug=article.outlet.slug if article.outlet else "",
                 published=article.published,
                 people=list(stored.get("people_display") or []),
-                snippet=snippet(text, terms),
+                snippet=marked,
                 article=article,
                 copies=copies.get(article.cluster_id, []) if article.cluster_id else [],
             )

@@ -108,3 +108,23 @@ def test_date_filters_whichever_side_is_smaller(stories, text, date_from, date_t
     )
     assert sorted(h.headline for h in result.hits) == expected
     assert result.total == len(expected)
+
+
+def test_snippets_are_kept_for_a_search_shown_again_and_follow_edits(
+    db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        story = article("Harvest", "The harvest is in. Farmers are glad.")
+    first = query.run_search("harvest").hits[0].snippet
+    assert first == "The <mark>harvest</mark> is in. Farmers are glad."
+    assert len(query.get_entry().snippets) == 1
+    assert query.run_search("harvest").hits[0].snippet == first
+    assert query.run_search("farmers").hits[0].snippet == (
+        "The harvest is in. <mark>Farmers</mark> are glad."
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        story.body = "The harvest is late. Farmers worry."
+        story.save()
+    assert query.run_search("harvest").hits[0].snippet == (
+        "The <mark>harvest</mark> is late. Farmers worry."
+    )
