@@ -398,17 +398,28 @@ class _Entry:
         if name not in self.columns:
             reader = self.searcher.reader()
             if name not in reader.schema or not reader.has_column(name):  # an older index
-                default = 0 if name == "day" else [] if name == "person_col" else ""
+                default = 0 if name == "day" else () if name == "person_col" else ""
                 values = [default] * reader.doc_count_all()
-            elif name == "person_col":
-                values = [v.decode().split(PERSON_SEP) if v else [] for v in _col(reader, name)]
-            elif name in ("cluster", "month"):
-                # bytes in a COLUMN field; text in an index built before (sortable ID)
-                values = [v.decode() if isinstance(v, bytes) else v for v in _col(reader, name)]
             elif name == "day":
                 values = array("I", _col(reader, name))
             else:
-                values = list(_col(reader, name))
+                # One object for each distinct value: most of 1.3 million documents share a
+                # few hundred months and outlets, and the quotes have no people.
+                shared: dict = {}
+                one = shared.setdefault
+                if name == "person_col":
+                    values = [
+                        one(v, tuple(v.decode().split(PERSON_SEP)) if v else ())
+                        for v in _col(reader, name)
+                    ]
+                elif name in ("cluster", "month"):
+                    # bytes in a COLUMN field; text in an index built before (sortable ID)
+                    values = [
+                        one(v, v.decode() if isinstance(v, bytes) else v)
+                        for v in _col(reader, name)
+                    ]
+                else:
+                    values = [one(v, v) for v in _col(reader, name)]
             self.columns[name] = values
         return self.columns[name]
 
@@ -1446,7 +1457,7 @@ def term_scores(entry: _Entry, fieldname: str, text) -> tuple:
     if fieldname not in searcher.schema or not searcher.schema[fieldname].scorable:
         raise _Unscorable(fieldname)
     ids, weights = cached_postings(entry, fieldname, text)
-    ids = np.array(ids, np.int64)
+    ids = np.array(ids, np.int32)
     if len(ids):
         idf = searcher.idf(fieldname, text)
         k1_1 = BM25_K1 + 1
