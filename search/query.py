@@ -32,7 +32,7 @@ import threading
 import time
 from array import array
 from bisect import bisect_left, bisect_right
-from collections import Counter, OrderedDict
+from collections import Counter, OrderedDict, deque
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import accumulate
@@ -46,12 +46,20 @@ from whoosh import columns as whoosh_columns
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
+from whoosh.support.charset import accent_map
 from whoosh.support.levenshtein import levenshtein
 from whoosh.system import _INT_SIZE
 
 from . import names
 from .index import live_dir, open_index
-from .schema import _LENGTH_OF_BYTE, PERSON_SEP, TEXT_ANALYZER, TEXT_FIELDS, FastPositions
+from .schema import (
+    _LENGTH_OF_BYTE,
+    PERSON_SEP,
+    TEXT_ANALYZER,
+    TEXT_FIELDS,
+    WORD_RE,
+    FastPositions,
+)
 
 log = logging.getLogger(__name__)
 
@@ -989,6 +997,81 @@ def _stem_pattern(terms: set[str]):
     return re.compile(r"\b(?:" + "|".join(alternatives) + ")", re.IGNORECASE)
 
 
+class _Match:
+    """A matched word of a fragment (what Whoosh's formatter and our scorer read)."""
+
+    __slots__ = ("text", "startchar", "endchar")
+
+    def __init__(self, text, startchar, endchar):
+        self.text, self.startchar, self.endchar = text, startchar, endchar
+
+
+def _fragments(text: str, termset: frozenset) -> list:
+    """Whoosh's ``ContextFragmenter(maxchars=240, surround=90)`` over the words of
+    ``text`` as ``TEXT_ANALYZER`` reads them (stop words kept), step for step: the same
+    fragments, without a token object, a generator and a filter for every word."""
+    maxchars, surround, charlimit = (
+        _FRAGMENTER.maxchars,
+        _FRAGMENTER.surround,
+        _FRAGMENTER.charlimit,
+    )
+    cache = TEXT_ANALYZER._cache
+    final = TEXT_ANALYZER._final
+    out = []
+    first = None
+    firsts: deque = deque()
+    countdown = -1
+    tks: list = []
+    endchar = None
+    currentlen = 0
+    for match in WORD_RE.finditer(text):
+        startchar, endchar = match.span()
+        if charlimit and endchar > charlimit:
+            break
+        word = match.group()
+        term = cache[word] if word in cache else final(word)
+        if term is None:
+            term = word.lower().translate(accent_map)
+        matched = term in termset
+        tlength = endchar - startchar
+        if countdown < 0 and not matched:
+            firsts.append(startchar)
+            while firsts and endchar - firsts[0] > surround:
+                firsts.popleft()
+        elif currentlen + tlength > maxchars:
+            countdown = 0
+        elif matched:
+            countdown = surround
+            if first is None:
+                if firsts:
+                    first = firsts[0]
+                else:
+                    first = startchar
+                    countdown += surround
+            tks.append(_Match(term, startchar, endchar))
+        if countdown >= 0:
+            currentlen += tlength
+            countdown -= tlength
+            if countdown <= 0:
+                out.append(highlight.mkfrag(text, tks, startchar=first, endchar=endchar))
+                tks = []
+                firsts = deque()
+                first = None
+                currentlen = 0
+    if tks:
+        out.append(highlight.mkfrag(text, tks, startchar=first, endchar=endchar))
+    return out
+
+
+def _highlight(text: str, terms, top: int) -> str:
+    """``highlight.highlight(text, terms, TEXT_ANALYZER, _FRAGMENTER, MarkFormatter(),
+    top=top, scorer=_SCORER)``, the same output, in a third of the time."""
+    fragments = highlight.top_fragments(
+        _fragments(text, frozenset(terms)), top, _SCORER, highlight.FIRST, 1
+    )
+    return MarkFormatter().format(fragments)
+
+
 def snippet(text: str, terms: set[str], *, top: int = 2) -> str:
     """An HTML snippet of ``text`` with ``terms`` (analysed forms) in ``<mark>``.
 
@@ -1006,9 +1089,7 @@ def snippet(text: str, terms: set[str], *, top: int = 2) -> str:
         window = text[start : start + SNIPPET_WINDOW]
     window = re.sub(r"\s+", " ", window)
     if terms:
-        marked = highlight.highlight(
-            window, terms, TEXT_ANALYZER, _FRAGMENTER, MarkFormatter(), top=top, scorer=_SCORER
-        )
+        marked = _highlight(window, terms, top)
         if marked:
             return marked
     short = window[:240]

@@ -128,3 +128,33 @@ def test_snippets_are_kept_for_a_search_shown_again_and_follow_edits(
     assert query.run_search("harvest").hits[0].snippet == (
         "The <mark>harvest</mark> is late. Farmers worry."
     )
+
+
+HIGHLIGHT_TEXTS = [
+    "The talks in Geneva stalled; the talks resume on Monday, talking of a ceasefire.",
+    "Élysée officials said Macron's talk was brief. " * 12,
+    "No match here at all, just words about the weather and the harvest.",
+    "A " + "long sentence with many words " * 40 + "and then the ceasefire talks end it.",
+    "the the the talks the",
+]
+
+
+@pytest.mark.parametrize("text", HIGHLIGHT_TEXTS)
+@pytest.mark.parametrize("words", [["talks"], ["talks", "ceasefire"], ["elysee", "macron"]])
+def test_highlighting_is_whooshs(text, words):
+    from whoosh import highlight
+
+    terms = {t.text for w in words for t in query.TEXT_ANALYZER(w, mode="query")}
+    for top in (1, 2):
+        whoosh = highlight.highlight(
+            text,
+            terms,
+            query.TEXT_ANALYZER,
+            query._FRAGMENTER,
+            query.MarkFormatter(),
+            top=top,
+            scorer=query._SCORER,
+        )
+        assert query._highlight(text, terms, top) == whoosh
+    if "Geneva" in text and words == ["talks"]:
+        assert query._highlight(text, terms, 2).count("<mark>") == 3
