@@ -26,6 +26,7 @@ import tempfile
 import traceback
 import zlib
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterable
 from itertools import groupby
 from operator import itemgetter
@@ -152,23 +153,26 @@ class FastSegmentWriter:
                     # FastPositions.word_values inlined: the terms of a field in one
                     # pass, a posting per distinct term (terms kept as str until spilled)
                     words, base = field.analyzer.terms(value)
-                    poses = {}
-                    for n, term in enumerate(words, base):
-                        try:
-                            poses[term].append(n)
-                        except KeyError:
-                            poses[term] = [n]
+                    # Each term's last position, in the order of first occurrence (as
+                    # Whoosh lists them), and the positions of the repeated terms only
+                    last = dict(zip(words, range(base, base + len(words)), strict=True))
+                    repeated = {}
+                    if len(last) < len(words):
+                        repeated = {t: [] for t, c in Counter(words).items() if c > 1}
+                        for n, term in enumerate(words, base):
+                            if term in repeated:
+                                repeated[term].append(n)
                     fb = field.format.field_boost
                     weight = fb * fieldboost
                     encode = field.format.encode
                     single = _SINGLE_POSITION
-                    for term, poslist in poses.items():
-                        if len(poslist) == 1:
-                            pos = poslist[0]
+                    for term, pos in last.items():
+                        poslist = repeated.get(term)
+                        if poslist is None:
                             try:
                                 vbytes = single[pos]
                             except KeyError:
-                                vbytes = single[pos] = encode(poslist)
+                                vbytes = single[pos] = encode([pos])
                             w = weight
                         else:
                             vbytes = encode(poslist)
@@ -180,7 +184,7 @@ class FastSegmentWriter:
                         docs.append(docnum)
                         weights.append(w)
                         values.append(vbytes)
-                    n = len(poses)
+                    n = len(last)
                     if scorable:
                         length = len(words)
                 elif kind is WHOLE and type(value) is str:
