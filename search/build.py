@@ -26,20 +26,31 @@ import tempfile
 import traceback
 import zlib
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterable
 from itertools import groupby
 from operator import itemgetter
 from pickle import dumps
 from queue import Empty, Full
 
+from whoosh.analysis import IDTokenizer
 from whoosh.codec import default_codec
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.fields import FieldType
 from whoosh.filedb.structfile import StructFile
+from whoosh.formats import Existence
 from whoosh.index import TOC, clean_files
 from whoosh.system import _LONG_SIZE, pack_long, pack_ushort, unpack_long
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.util.text import utf8encode
+
+from .schema import _SINGLE_POSITION, FastPositions, FoldingStemmer
+
+# How the postings of a field are made (see ``FastSegmentWriter.__init__``)
+INDEX = "index"  # the field's own ``index`` method (terms are bytes)
+WORD_VALUES = "word_values"  # its format's ``word_values`` (terms are str)
+POSITIONS = "positions"  # ``FastPositions`` with ``FoldingStemmer``, inlined
+WHOLE = "whole"  # an ID field: the value is the term
 
 # An estimate of the memory one posting takes in the in-memory buffer: its document
 # number (4 bytes), weight (8), a pointer to its encoded positions (8, the bytes object
@@ -102,7 +113,15 @@ class FastSegmentWriter:
         for name, field in self.schema.items():
             spell = field.spelling_fieldname(name) if field.separate_spelling() else None
             direct = type(field).index is FieldType.index and field.format is not None
-            self._fields[name] = (field, spell, field.scorable, direct)
+            if not direct:
+                kind = INDEX
+            elif type(field.format) is FastPositions and isinstance(field.analyzer, FoldingStemmer):
+                kind = POSITIONS
+            elif type(field.format) is Existence and type(field.analyzer) is IDTokenizer:
+                kind = WHOLE
+            else:
+                kind = WORD_VALUES
+            self._fields[name] = (field, spell, field.scorable, kind)
 
     # --- Adding ------------------------------------------------------------------------
 
@@ -122,7 +141,7 @@ class FastSegmentWriter:
             value = fields[name]
             if value is None:
                 continue
-            field, spell, scorable, direct = known[name]
+            field, spell, scorable, kind = known[name]
             length = 0
             if field.indexed:
                 boostkw = f"_{name}_boost"
@@ -130,26 +149,77 @@ class FastSegmentWriter:
                 terms = self.terms.get(name)
                 if terms is None:
                     terms = self.terms[name] = {}
-                n = 0
-                if direct:
-                    # FieldType.index without a generator around each posting
-                    if not isinstance(value, (str, list, tuple)):
-                        raise ValueError(f"{value!r} is not unicode or sequence")
-                    items = field.format.word_values(value, field.analyzer, mode="index")
-                else:
-                    items = field.index(value)
-                for term, freq, weight, vbytes in items:
-                    tbytes = term.encode("utf-8") if direct else term
-                    n += 1
+                if kind is POSITIONS and type(value) is str:
+                    # FastPositions.word_values inlined: the terms of a field in one
+                    # pass, a posting per distinct term (terms kept as str until spilled)
+                    words, base = field.analyzer.terms(value)
+                    # Each term's last position, in the order of first occurrence (as
+                    # Whoosh lists them), and the positions of the repeated terms only
+                    last = dict(zip(words, range(base, base + len(words)), strict=True))
+                    repeated = {}
+                    if len(last) < len(words):
+                        repeated = {t: [] for t, c in Counter(words).items() if c > 1}
+                        for n, term in enumerate(words, base):
+                            if term in repeated:
+                                repeated[term].append(n)
+                    fb = field.format.field_boost
+                    weight = fb * fieldboost
+                    encode = field.format.encode
+                    single = _SINGLE_POSITION
+                    for term, pos in last.items():
+                        poslist = repeated.get(term)
+                        if poslist is None:
+                            try:
+                                vbytes = single[pos]
+                            except KeyError:
+                                vbytes = single[pos] = encode([pos])
+                            w = weight
+                        else:
+                            vbytes = encode(poslist)
+                            w = len(poslist) * fb * fieldboost
+                        try:
+                            docs, weights, values = terms[term]
+                        except KeyError:
+                            docs, weights, values = terms[term] = (array("I"), array("d"), [])
+                        docs.append(docnum)
+                        weights.append(w)
+                        values.append(vbytes)
+                    n = len(last)
                     if scorable:
-                        length += freq
+                        length = len(words)
+                elif kind is WHOLE and type(value) is str:
+                    # An ID field: the value is the one term
+                    vbytes = b""
                     try:
-                        docs, weights, values = terms[tbytes]
+                        docs, weights, values = terms[value]
                     except KeyError:
-                        docs, weights, values = terms[tbytes] = (array("I"), array("d"), [])
+                        docs, weights, values = terms[value] = (array("I"), array("d"), [])
                     docs.append(docnum)
-                    weights.append(weight * fieldboost)
+                    weights.append(field.format.field_boost * fieldboost)
                     values.append(vbytes)
+                    n = 1
+                    if scorable:
+                        length = 1
+                else:
+                    n = 0
+                    if kind is INDEX:
+                        items = field.index(value)
+                    else:
+                        # FieldType.index without a generator around each posting
+                        if not isinstance(value, (str, list, tuple)):
+                            raise ValueError(f"{value!r} is not unicode or sequence")
+                        items = field.format.word_values(value, field.analyzer, mode="index")
+                    for term, freq, weight, vbytes in items:
+                        n += 1
+                        if scorable:
+                            length += freq
+                        try:
+                            docs, weights, values = terms[term]
+                        except KeyError:
+                            docs, weights, values = terms[term] = (array("I"), array("d"), [])
+                        docs.append(docnum)
+                        weights.append(weight * fieldboost)
+                        values.append(vbytes)
                 self.count += n
                 if n:
                     self.names.add(name)
@@ -194,8 +264,10 @@ class FastSegmentWriter:
         for name in names:
             if name in self.terms:
                 terms = self.terms[name]
-                for tbytes in sorted(terms):
-                    docs, weights, values = terms[tbytes]
+                # str terms (analysed here) sort as their UTF-8 encodings do
+                for term in sorted(terms):
+                    docs, weights, values = terms[term]
+                    tbytes = term.encode("utf-8") if type(term) is str else term
                     yield name, tbytes, docs, weights, values
             else:
                 words = self.spelling[name]

@@ -79,27 +79,42 @@ class FoldingStemmer(Tokenizer):
             cache.clear()
         lower = word.lower()
         result = None if self._stopped(lower) else stem(lower).translate(accent_map)
+        if result == "":
+            self._empty = True  # ``terms`` must not take it for a stop word
         cache[word] = result
         return result
 
+    _empty = False  # whether some word's indexed form is the empty string
+
     def terms(self, text: str) -> tuple[list[str], int]:
         """The indexed terms of ``text`` in order, and the position of the first one
-        (Whoosh numbers positions from the first word that is not a stop word)."""
+        (Whoosh numbers positions from the first word that is not a stop word).
+
+        The words not seen before are worked out first, then every word is looked up
+        and the stop words dropped by built-in functions, not a loop per word."""
         cache = self._cache
-        final = self._final
         words = WORD_RE.findall(text)
-        out = []
-        append = out.append
-        for word in words:
-            try:
-                term = cache[word]
-            except KeyError:
-                term = final(word)
-            if term is not None:
-                append(term)
+        missing = set(words).difference(cache)
+        if len(missing) >= self.CACHE_LIMIT:  # more distinct words than the cache holds
+            finals = [self._final(word) for word in words]
+        else:
+            if missing:
+                if len(cache) + len(missing) > self.CACHE_LIMIT:
+                    cache.clear()
+                    missing = set(words)
+                final = self._final
+                for word in missing:
+                    final(word)
+            finals = list(map(cache.__getitem__, words))
+        if self.stoplist is None and not self._empty:
+            return finals, 0
+        if self._empty:
+            out = [term for term in finals if term is not None]
+        else:
+            out = list(filter(None, finals))
         first = 0
-        if out and self.stoplist is not None:
-            while cache[words[first]] is None:
+        if out:
+            while finals[first] is None:
                 first += 1
         return out, first
 
