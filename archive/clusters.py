@@ -43,13 +43,15 @@ def find_copies(article: Article, sig: dedupe.Signature) -> list[dict]:
     ]
 
 
-def file_article(article: Article) -> StoryCluster | None:
+def file_article(article: Article, sig: dedupe.Signature | None = None) -> StoryCluster | None:
     """Store ``article``'s fingerprint and band keys and put it in the cluster of its copies.
 
+    ``sig``: the signature of ``article_text(article)`` when the caller has it already.
     Returns the cluster, or None when the archive has no copy of the story. Copies already in
     different clusters are merged into the oldest one. Three queries when there is no copy.
     """
-    sig = dedupe.signature(article_text(article))
+    if sig is None:
+        sig = dedupe.signature(article_text(article))
     copies = find_copies(article, sig)
     StoryBand.objects.bulk_create(StoryBand(article=article, key=k) for k in set(sig.band_keys))
     cluster = None
