@@ -48,7 +48,8 @@ def file_article(article: Article, sig: dedupe.Signature | None = None) -> Story
 
     ``sig``: the signature of ``article_text(article)`` when the caller has it already.
     Returns the cluster, or None when the archive has no copy of the story. Copies already in
-    different clusters are merged into the oldest one. Three queries when there is no copy.
+    different clusters are merged into the oldest one. Three queries when there is no copy (two
+    for an article created with its fingerprint).
     """
     if sig is None:
         sig = dedupe.signature(article_text(article))
@@ -66,7 +67,13 @@ def file_article(article: Article, sig: dedupe.Signature | None = None) -> Story
             cluster = StoryCluster.objects.create()
         unclustered = [c["id"] for c in copies if not c["cluster_id"]]
         Article.objects.filter(pk__in=unclustered).update(cluster=cluster)
-    Article.objects.filter(pk=article.pk).update(fingerprint=sig.fingerprint, cluster=cluster)
+    if (
+        cluster is not None
+        or article.cluster_id is not None
+        or article.fingerprint != sig.fingerprint
+    ):
+        # (a new article saved with its fingerprint and no copy needs no update)
+        Article.objects.filter(pk=article.pk).update(fingerprint=sig.fingerprint, cluster=cluster)
     article.fingerprint, article.cluster = sig.fingerprint, cluster
     if cluster is not None:
         refresh_first(cluster)

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from . import clusters
-from .ingest import pipeline
+from .ingest import dedupe, pipeline
 from .ingest.pool import ExtractionPool, Prepared, hash_prefixes
 from .ingest.readers import RawStory, ReadError, expand_paths
 from .models import Alias, Article, ImportBatch, Mention, Outlet, Quote
@@ -219,7 +219,10 @@ class Importer:
                 # names the worker did not have yet: its people (and quotes) may differ
                 self.refreshed += 1
                 pipeline.refresh_people(story, known)
+        if sig is None:
+            sig = dedupe.signature(f"{story.standfirst}\n{story.body}")  # clusters.article_text
         article = Article.objects.create(
+            fingerprint=sig.fingerprint,
             title=story.title[:500],
             standfirst=story.standfirst,
             body=story.body,

@@ -163,3 +163,45 @@ def test_people_found_again_match_a_fresh_extraction():
     pipeline.refresh_people(ahead, known)
     fresh = pipeline.extract(raw, known=known)
     assert (ahead.people, ahead.quotes) == (fresh.people, fresh.quotes)
+
+
+def test_an_article_created_with_its_fingerprint_and_no_copy_costs_two_queries(
+    seeded, django_assert_num_queries
+):
+    from archive import clusters
+    from archive.ingest import dedupe
+
+    body = seed_text(2).replace("Macron", "Scholz")
+    sig = dedupe.signature(f"\n{body}")
+    StoryBand.objects.filter(article__source__endswith="002_2bc22f07f8fd66ef.txt").delete()
+    article = Article.objects.create(
+        title="Unrelated", body=body, raw="x", content_hash="u1", fingerprint=sig.fingerprint
+    )
+    with django_assert_num_queries(2):  # candidates by band key, then the bands
+        assert clusters.file_article(article, sig) is None
+    article.refresh_from_db()
+    assert (article.fingerprint, article.cluster_id) == (sig.fingerprint, None)
+    assert article.bands.count() == 20
+
+
+def test_the_pool_yields_in_input_order_and_skips_stories_already_archived(stories_dir):
+    files = sorted(str(p) for p in stories_dir.iterdir())
+    known = KnownNames()
+
+    def entries(workers, skip=frozenset()):
+        options = {"max_bytes": 10**7, "outlet_hint": None, "known": lambda: known}
+        with pool.ExtractionPool(files, workers=workers, skip=skip, **options) as extraction:
+            return list(extraction)
+
+    here = entries(0)
+    assert all(prepared is None for _, _, prepared in here)
+    digests = [raw.content_hash for _, raw, _ in here if isinstance(raw, RawStory)]
+    ahead = entries(2, pool.hash_prefixes(["not-a-hash", *digests[:10]]))
+    assert [(s, str(r) if isinstance(r, Exception) else r) for s, r, _ in ahead] == [
+        (s, str(r) if isinstance(r, Exception) else r) for s, r, _ in here
+    ]
+    prepared = [p for _, raw, p in ahead if isinstance(raw, RawStory)]
+    assert [p is None for p in prepared] == [True] * 10 + [False] * (len(digests) - 10)
+    assert all(p.holds(known) for p in prepared[10:])
+    known.add("Emmanuel Macron")
+    assert not all(p.holds(known) for p in prepared[10:])

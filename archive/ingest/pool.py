@@ -140,7 +140,7 @@ def _work(tasks, results, outlet_hint: str | None, skip: frozenset, parent: int)
         try:
             for source, raw in read_items(items, max_bytes):
                 prepared = None
-                if isinstance(raw, RawStory) and int(raw.content_hash[:15], 16) not in skip:
+                if isinstance(raw, RawStory) and _prefix(raw.content_hash) not in skip:
                     prepared = prepare(raw, outlet_hint, known)
                 part.append((source, raw, prepared))
                 if len(part) >= PART:
@@ -156,9 +156,17 @@ def _work(tasks, results, outlet_hint: str | None, skip: frozenset, parent: int)
             return
 
 
+def _prefix(digest: str) -> int | None:
+    try:
+        return int(digest[:15], 16)
+    except ValueError:  # not a hash made by ``readers.content_hash``
+        return None
+
+
 def hash_prefixes(hashes: Iterable[str]) -> frozenset:
-    """The short form of content hashes a worker checks to skip stories already archived."""
-    return frozenset(int(h[:15], 16) for h in hashes if h)
+    """The short form of content hashes a worker checks to skip stories already archived
+    (two hashes sharing one only cost an extraction in the importing process)."""
+    return frozenset(_prefix(h) for h in hashes if h) - {None}
 
 
 @dataclass
