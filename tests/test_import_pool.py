@@ -205,3 +205,40 @@ def test_the_pool_yields_in_input_order_and_skips_stories_already_archived(stori
     assert all(p.holds(known) for p in prepared[10:])
     known.add("Emmanuel Macron")
     assert not all(p.holds(known) for p in prepared[10:])
+
+
+def test_workers_stop_when_the_importing_process_is_killed(stories_dir):
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    files = sorted(str(p) for p in stories_dir.iterdir())
+    code = f"""
+import os, signal, sys
+sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})
+from archive.ingest import pool
+from archive.ingest.people import KnownNames
+known = KnownNames()
+extraction = pool.ExtractionPool(
+    {files!r}, workers=2, max_bytes=10**7, outlet_hint=None, known=lambda: known
+)
+next(iter(extraction))
+print(" ".join(str(proc.pid) for proc in extraction.procs), flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    pids = [int(pid) for pid in run.stdout.split()]
+    assert len(pids) == 2, run.stderr
+
+    def running(pid):
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return False
+        return state != "Z"
+
+    deadline = time.monotonic() + 30
+    while any(running(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(running(pid) for pid in pids)

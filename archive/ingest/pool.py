@@ -111,6 +111,9 @@ def _parent_gone(parent: int) -> bool:
 def _work(tasks, results, outlet_hint: str | None, skip: frozenset, parent: int) -> None:
     """A worker: read and extract the items of each task, sending the stories in parts."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the importing process
+    # On leaving, do not wait for the results still queued: a parent that is gone reads
+    # none of them.
+    results.cancel_join_thread()
     known = KnownNames()
 
     def send(message) -> bool:
