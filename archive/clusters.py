@@ -43,13 +43,16 @@ def find_copies(article: Article, sig: dedupe.Signature) -> list[dict]:
     ]
 
 
-def file_article(article: Article) -> StoryCluster | None:
+def file_article(article: Article, sig: dedupe.Signature | None = None) -> StoryCluster | None:
     """Store ``article``'s fingerprint and band keys and put it in the cluster of its copies.
 
+    ``sig``: the signature of ``article_text(article)`` when the caller has it already.
     Returns the cluster, or None when the archive has no copy of the story. Copies already in
-    different clusters are merged into the oldest one. Three queries when there is no copy.
+    different clusters are merged into the oldest one. Three queries when there is no copy (two
+    for an article created with its fingerprint).
     """
-    sig = dedupe.signature(article_text(article))
+    if sig is None:
+        sig = dedupe.signature(article_text(article))
     copies = find_copies(article, sig)
     StoryBand.objects.bulk_create(StoryBand(article=article, key=k) for k in set(sig.band_keys))
     cluster = None
@@ -64,7 +67,13 @@ def file_article(article: Article) -> StoryCluster | None:
             cluster = StoryCluster.objects.create()
         unclustered = [c["id"] for c in copies if not c["cluster_id"]]
         Article.objects.filter(pk__in=unclustered).update(cluster=cluster)
-    Article.objects.filter(pk=article.pk).update(fingerprint=sig.fingerprint, cluster=cluster)
+    if (
+        cluster is not None
+        or article.cluster_id is not None
+        or article.fingerprint != sig.fingerprint
+    ):
+        # (a new article saved with its fingerprint and no copy needs no update)
+        Article.objects.filter(pk=article.pk).update(fingerprint=sig.fingerprint, cluster=cluster)
     article.fingerprint, article.cluster = sig.fingerprint, cluster
     if cluster is not None:
         refresh_first(cluster)

@@ -8,6 +8,7 @@ and the admin upload only call them and print the report.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -15,16 +16,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from . import clusters
-from .ingest import pipeline
-from .ingest.readers import (
-    PathProblem,
-    RawStory,
-    ReadError,
-    RecordError,
-    expand_paths,
-    read_bytes,
-    read_path,
-)
+from .ingest import dedupe, pipeline
+from .ingest.pool import ExtractionPool, Prepared, hash_prefixes
+from .ingest.readers import RawStory, ReadError, expand_paths
 from .models import Alias, Article, ImportBatch, Mention, Outlet, Quote
 from .people import PersonResolver
 from .signals import send_after_commit
@@ -33,6 +27,7 @@ log = logging.getLogger(__name__)
 
 CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
 CHUNK = 200  # stories per transaction: fewer commits, and a crash loses at most one chunk
+POOL_MIN = 400  # inputs from which reading and extraction go to worker processes
 
 
 @dataclass
@@ -179,6 +174,8 @@ class Importer:
         self.seen: dict[str, int | None] = {}
         # aliases, mentions and quotes of the stories saved, written by ``save_rows()``
         self.rows: list = []
+        # stories extracted here, and those extracted ahead whose people were found again
+        self.extracted = self.refreshed = 0
 
     def look_up(self, raws: list[RawStory]) -> None:
         """Learn which of ``raws`` the archive already holds, in one query for a chunk."""
@@ -201,17 +198,31 @@ class Importer:
         self.save_rows()
         self.resolver.forget()
 
-    def save(self, raw: RawStory) -> Outcome:
-        """Extract and save one story inside the caller's transaction."""
+    def save(self, raw: RawStory, prepared: Prepared | None = None) -> Outcome:
+        """Extract and save one story inside the caller's transaction. ``prepared``: its
+        extraction done ahead by a worker, used when it still holds."""
         digest = raw.content_hash
         if digest not in self.seen:
             self.look_up([raw])
         if self.seen[digest] is not None:
             return Outcome(raw.source, UNCHANGED, "already in the archive", self.seen[digest])
-        story = pipeline.extract(
-            raw, outlet_hint=self.outlet_hint, known=self.resolver.known_names()
-        )
+        known = self.resolver.known_names()
+        sig = None
+        if prepared is None:
+            self.extracted += 1
+            story = pipeline.extract(raw, outlet_hint=self.outlet_hint, known=known)
+        elif prepared.story is None:
+            raise pipeline.ExtractionError(prepared.error)
+        else:
+            story, sig = prepared.story, prepared.signature
+            if not prepared.holds(known):
+                # names the worker did not have yet: its people (and quotes) may differ
+                self.refreshed += 1
+                pipeline.refresh_people(story, known)
+        if sig is None:
+            sig = dedupe.signature(f"{story.standfirst}\n{story.body}")  # clusters.article_text
         article = Article.objects.create(
+            fingerprint=sig.fingerprint,
             title=story.title[:500],
             standfirst=story.standfirst,
             body=story.body,
@@ -230,7 +241,7 @@ class Importer:
         )
         rows = []
         save_people_and_quotes(article, story, self.resolver, fresh=True, rows=rows)
-        clusters.file_article(article)  # near-duplicates: join the cluster of its copies
+        clusters.file_article(article, sig)  # near-duplicates: join the cluster of its copies
         # Kept for the chunk's few INSERTs only once the story is saved: a story that fails
         # (its savepoint rolled back) leaves none behind.
         self.rows.extend(rows)
@@ -238,27 +249,17 @@ class Importer:
         return Outcome(raw.source, CREATED, "", article.pk, article.title)
 
 
-def _stories(items, max_bytes):
-    """(source, RawStory list or exception) for each input item."""
-    for item in items:
-        if isinstance(item, PathProblem):
-            yield item.path, ReadError(item.reason)
-            continue
-        name, data = item if isinstance(item, tuple) else (str(item), None)
-        try:
-            raws = (
-                read_path(item, max_bytes=max_bytes)
-                if data is None
-                else read_bytes(data, name, max_bytes=max_bytes)
-            )
-        except ReadError as exc:
-            yield name, exc
-            continue
-        except Exception as exc:  # a reader bug must not stop the batch
-            log.exception("reader failed on %s", name)
-            yield name, ReadError(f"unreadable: {type(exc).__name__}: {exc}")
-            continue
-        yield name, raws
+def pool_workers(stories: int) -> int:
+    """Worker processes reading and extracting ahead for an import of ``stories`` inputs:
+    ``ARCHIVE_IMPORT_WORKERS`` (default: one per core), none for a small import, where
+    starting them costs more than they save (``ARCHIVE_IMPORT_POOL_MIN``)."""
+    setting = getattr(settings, "ARCHIVE_IMPORT_WORKERS", None)
+    if setting is None:
+        setting = os.environ.get("ARCHIVE_IMPORT_WORKERS", os.cpu_count() or 1)
+    least = getattr(settings, "ARCHIVE_IMPORT_POOL_MIN", None)
+    if least is None:
+        least = os.environ.get("ARCHIVE_IMPORT_POOL_MIN", POOL_MIN)
+    return int(setting) if stories >= int(least) else 0
 
 
 def run_import(
@@ -282,7 +283,24 @@ def run_import(
     batch = ImportBatch.objects.create(origin=origin, user=user, label=label[:300])
     importer = Importer(outlet=outlet, review=review, batch=batch)
     result = ImportResult(batch=batch)
-    pending: list[tuple[str, RawStory | Exception]] = []
+    pending: list[tuple[str, RawStory | Exception, Prepared | None]] = []
+    workers = pool_workers(len(items))
+    # Stories the archive already has need no extraction ahead (a re-run reads, hashes and
+    # skips them); the importer checks every story itself either way.
+    skip = (
+        hash_prefixes(Article.objects.values_list("content_hash", flat=True).iterator(2000))
+        if workers
+        else frozenset()
+    )
+    pool = ExtractionPool(
+        items,
+        workers=workers,
+        max_bytes=max_bytes,
+        outlet_hint=outlet,
+        known=importer.resolver.known_names,
+        skip=skip,
+    )
+    del skip
 
     def flush():
         if not pending:
@@ -290,14 +308,14 @@ def run_import(
         changed = []
         with transaction.atomic():
             send_after_commit(changed)  # filled below; sent once the chunk commits
-            importer.look_up([raw for _source, raw in pending if isinstance(raw, RawStory)])
-            for source, raw in pending:
+            importer.look_up([raw for _source, raw, _p in pending if isinstance(raw, RawStory)])
+            for source, raw, prepared in pending:
                 if isinstance(raw, Exception):
                     outcome = Outcome(source, FAILED, str(raw))
                 else:
                     try:
                         with transaction.atomic():
-                            outcome = importer.save(raw)
+                            outcome = importer.save(raw, prepared)
                     except (pipeline.ExtractionError, ReadError) as exc:
                         outcome = Outcome(source, FAILED, str(exc))
                     except IntegrityError as exc:
@@ -312,24 +330,22 @@ def run_import(
                 result.outcomes.append(outcome)
                 if progress:
                     progress(outcome)
+                pool.feed()  # the workers go on with the next files meanwhile
             importer.save_rows()
         pending.clear()
 
-    for source, raws in _stories(items, max_bytes):
-        if isinstance(raws, Exception):
-            pending.append((source, raws))
-        else:
-            # a multi-record file (JSON Lines, WARC) streams; a bad record fails on its own
-            for raw in raws:
-                if isinstance(raw, RecordError):
-                    pending.append((raw.source, ReadError(raw.reason)))
-                else:
-                    pending.append((raw.source, raw))
-                if len(pending) >= chunk:
-                    flush()
-        if len(pending) >= chunk:
-            flush()
-    flush()
+    with pool:
+        for entry in pool:
+            pending.append(entry)
+            if len(pending) >= chunk:
+                flush()
+        flush()
+    log.debug(
+        "%d workers; %d stories extracted here, %d people found again",
+        workers,
+        importer.extracted,
+        importer.refreshed,
+    )
     batch.created_count = result.created
     batch.unchanged_count = result.unchanged
     batch.failed_count = result.failed

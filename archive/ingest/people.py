@@ -82,11 +82,20 @@ class KnownNames:
 
     ``full`` maps a full-name key to the person's name; ``surnames`` maps a surname key to
     the person's name when that surname belongs to one person only.
+
+    ``names`` lists every name added, in order: adding ``names[:n]`` to an empty
+    ``KnownNames`` gives the state it had at *version* n (what another process needs to
+    copy it), and ``changed_since`` tells whether the answers to some look-ups changed
+    since a version.
     """
 
     full: dict[str, str] = field(default_factory=dict)
     surnames: dict[str, str] = field(default_factory=dict)
     _surname_names: dict[str, set[str]] = field(default_factory=dict, repr=False)
+    names: list[str] = field(default_factory=list, repr=False)
+    # key -> version at which its entry in ``full`` / ``surnames`` last changed
+    _full_at: dict[str, int] = field(default_factory=dict, repr=False)
+    _surname_at: dict[str, int] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_names(cls, names) -> KnownNames:
@@ -95,20 +104,70 @@ class KnownNames:
             known.add(name)
         return known
 
+    @property
+    def version(self) -> int:
+        return len(self.names)
+
     def add(self, name: str) -> None:
         """Learn one more name (cheap: an import adds names story by story)."""
+        self.names.append(name)
         key = name_key(name)
         if not key:
             return
-        self.full.setdefault(key, name)
+        version = len(self.names)
+        if key not in self.full:
+            self.full[key] = name
+            self._full_at[key] = version
         if " " in key:
             surname = key.rsplit(" ", 1)[-1]
+            before = self.surnames.get(surname)
             holders = self._surname_names.setdefault(surname, set())
             holders.add(name)
             if len(holders) == 1:
                 self.surnames[surname] = name
             else:
                 self.surnames.pop(surname, None)
+            if self.surnames.get(surname) != before:
+                self._surname_at[surname] = version
+
+    def changed_since(self, version: int, full_keys, surname_keys) -> bool:
+        """Whether looking up ``full_keys`` in ``full`` or ``surname_keys`` in ``surnames``
+        could answer differently now than at ``version``."""
+        full_at, surname_at = self._full_at, self._surname_at
+        return any(full_at.get(key, -1) > version for key in full_keys) or any(
+            surname_at.get(key, -1) > version for key in surname_keys
+        )
+
+    def recording(self) -> RecordingNames:
+        """A read-only view of these names that notes the keys looked up through it."""
+        return RecordingNames(self)
+
+
+class _Recorded:
+    """A dict's ``in`` and ``[]`` that note the keys asked for."""
+
+    __slots__ = ("_data", "asked")
+
+    def __init__(self, data: dict):
+        self._data = data
+        self.asked: set[str] = set()
+
+    def __contains__(self, key):
+        self.asked.add(key)
+        return key in self._data
+
+    def __getitem__(self, key):
+        self.asked.add(key)
+        return self._data[key]
+
+
+class RecordingNames:
+    """``KnownNames`` as ``find_people`` reads it, noting every key looked up: a result found
+    with it holds as long as ``KnownNames.changed_since`` says those keys did not change."""
+
+    def __init__(self, known: KnownNames):
+        self.full = _Recorded(known.full)
+        self.surnames = _Recorded(known.surnames)
 
 
 def _edit_distance(a: str, b: str, limit: int = 2) -> int:

@@ -128,10 +128,8 @@ def extract(
     published = dates.parse_date(raw.meta.get("published")) or dates.story_date(
         lines[:header_end], paragraphs
     )
-    title = raw.meta.get("title") or title
-    found_people = people.find_people([title, *standfirst_lines, *paragraphs], known)
-    return Story(
-        title=title,
+    story = Story(
+        title=raw.meta.get("title") or title,
         standfirst="\n".join(standfirst_lines),
         outlet=outlet,
         published=published,
@@ -139,6 +137,25 @@ def extract(
         url=raw.url or raw.meta.get("url", ""),
         paragraphs=paragraphs,
         removed=removed,
-        people=found_people,
-        quotes=quotes.find_quotes(paragraphs, found_people),
     )
+    story.people = people.find_people(people_texts(story), known)
+    story.quotes = quotes.find_quotes(paragraphs, story.people)
+    return story
+
+
+def people_texts(story: Story) -> list[str]:
+    """The texts people are looked for in: headline, standfirst lines, paragraphs."""
+    standfirst = story.standfirst.split("\n") if story.standfirst else []
+    return [story.title, *standfirst, *story.paragraphs]
+
+
+def refresh_people(story: Story, known: people.KnownNames | None) -> bool:
+    """Find ``story``'s people again with ``known`` (the only part of ``extract`` that
+    depends on the archive), and its quotes when the people changed. Returns whether
+    anything changed."""
+    found = people.find_people(people_texts(story), known)
+    if found == story.people:
+        return False
+    story.people = found
+    story.quotes = quotes.find_quotes(story.paragraphs, found)
+    return True
