@@ -253,12 +253,8 @@ def pool_workers(stories: int) -> int:
     """Worker processes reading and extracting ahead for an import of ``stories`` inputs:
     ``ARCHIVE_IMPORT_WORKERS`` (default: one per core), none for a small import, where
     starting them costs more than they save (``ARCHIVE_IMPORT_POOL_MIN``)."""
-    setting = getattr(settings, "ARCHIVE_IMPORT_WORKERS", None)
-    if setting is None:
-        setting = os.environ.get("ARCHIVE_IMPORT_WORKERS", os.cpu_count() or 1)
-    least = getattr(settings, "ARCHIVE_IMPORT_POOL_MIN", None)
-    if least is None:
-        least = os.environ.get("ARCHIVE_IMPORT_POOL_MIN", POOL_MIN)
+    setting = getattr(settings, "ARCHIVE_IMPORT_WORKERS", None) or os.cpu_count() or 1
+    least = getattr(settings, "ARCHIVE_IMPORT_POOL_MIN", POOL_MIN)
     return int(setting) if stories >= int(least) else 0
 
 

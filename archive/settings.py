@@ -155,6 +155,10 @@ if env_bool("DJANGO_BEHIND_PROXY", False):
 ARCHIVE_MAX_FILE_BYTES = int(os.environ.get("ARCHIVE_MAX_FILE_BYTES", str(5 * 1024 * 1024)))
 # Stories saved per transaction (and per search-index write) by an import run.
 ARCHIVE_IMPORT_CHUNK = int(os.environ.get("ARCHIVE_IMPORT_CHUNK", "200"))
+# Worker processes that read and extract stories ahead of the database work (0 or unset:
+# one per core), for an import of at least ARCHIVE_IMPORT_POOL_MIN inputs.
+ARCHIVE_IMPORT_WORKERS = int(os.environ.get("ARCHIVE_IMPORT_WORKERS", "0"))
+ARCHIVE_IMPORT_POOL_MIN = int(os.environ.get("ARCHIVE_IMPORT_POOL_MIN", "400"))
 ARCHIVE_INDEX_DIR = Path(os.environ.get("ARCHIVE_INDEX_DIR", VAR_DIR / "index"))
 # An import_articles run of at least this many stories (and at least as many as the
 # archive holds) rebuilds the search index once at the end instead of writing per chunk.
