@@ -25,7 +25,6 @@ import contextlib
 import heapq
 import html
 import logging
-import math
 import re
 import struct
 import threading
@@ -70,11 +69,6 @@ PREFIX_MIN = 2
 QUOTE_FIELDS = ("quote", "speaker_name")
 SNIPPET_FIELDS = ("standfirst", "body", "quotes", "headline")
 SNIPPET_WINDOW = 800  # characters of text the highlighter analyses per hit (two fragments)
-MORE_LIKE_THIS_CHARS = 20_000  # characters of a story whose key terms find similar ones
-MORE_LIKE_THIS_TERMS = 12
-MORE_LIKE_THIS_MAX_DF = 0.05  # of the stories: a word in more is not a key term
-MORE_LIKE_THIS_MIN_DF = 50  # ... unless the archive is small
-MORE_LIKE_THIS_RERANK = 50  # best matches whose length is then taken into account
 FILTER_NAMES = ("outlet", "person", "from", "to")
 
 # --- Parsing -----------------------------------------------------------------------------
@@ -1896,81 +1890,3 @@ def search_article_ids(text: str, limit: int = 100) -> list[int]:
         if excluded is not None:
             q = query.AndNot(q, excluded)
         return [hit["article_id"] for hit in entry.searcher.search(q, limit=limit)]
-
-
-def more_like_this(article_id: int, limit: int = 5, *, text: str | None = None) -> list[int]:
-    """Ids of published articles similar to ``article_id``, most similar first.
-
-    The story's key terms (``MORE_LIKE_THIS_TERMS`` words of its text that are frequent in
-    it and rare in the archive) are looked up in the body postings. A story scores, for each
-    key term it contains, the term's weight times its inverse document frequency times a
-    saturating function of how often it uses the term; the best ``MORE_LIKE_THIS_RERANK``
-    are then divided by the fourth root of their length, so long stories do not win by
-    containing every word. Words found in more than ``MORE_LIKE_THIS_MAX_DF`` of the stories
-    (in a small archive: in half of them) are skipped: they say little about what a story is
-    about, and their postings would make the cost grow with the archive. Scoring postings directly costs 12-15 ms a page at
-    10,000 stories, where ranking the same terms with Whoosh's scorer took 130-180 ms.
-
-    ``text`` saves a query when the caller already has the article's text.
-    """
-    from archive.models import Article
-
-    entry = get_entry()
-    if entry is None:
-        return []
-    if text is None:
-        article = (
-            Article.objects.filter(pk=article_id).values("title", "standfirst", "body").first()
-        )
-        if article is None:
-            return []
-        text = "\n".join([article["title"], article["standfirst"], article["body"]])
-    # The opening of a story names what it is about; analysing all of a huge one would hold
-    # the searcher lock for seconds on every view of its page.
-    text = text[:MORE_LIKE_THIS_CHARS]
-    with entry.lock:
-        searcher = entry.searcher
-        try:
-            return _similar(searcher, article_id, text, limit)
-        except Exception:
-            log.exception("more_like_this failed for article %s", article_id)
-            return []
-
-
-def _similar(searcher, article_id, text, limit):
-    reader = searcher.reader()
-    stories = max(1, searcher.doc_frequency("kind", "article"))
-    # Never a word in half the stories or more, however small the archive.
-    most = min(
-        max(1, (stories - 1) // 2), max(MORE_LIKE_THIS_MIN_DF, int(stories * MORE_LIKE_THIS_MAX_DF))
-    )
-    chosen = []
-    for word, weight in searcher.key_terms_from_text(
-        "body", text, numterms=MORE_LIKE_THIS_TERMS * 3
-    ):
-        frequency = reader.doc_frequency("body", word)
-        if 0 < frequency <= most:
-            chosen.append((word, weight * math.log(1 + stories / frequency)))
-        if len(chosen) == MORE_LIKE_THIS_TERMS:
-            break
-    scores: dict[int, float] = {}
-    for word, weight in chosen:
-        postings = reader.postings("body", word)
-        while postings.is_active():
-            docnum, uses = postings.id(), postings.weight()
-            scores[docnum] = scores.get(docnum, 0.0) + weight * uses / (uses + 1.2)
-            postings.next()
-    best = heapq.nlargest(MORE_LIKE_THIS_RERANK, scores.items(), key=lambda item: item[1])
-    ranked = heapq.nlargest(
-        limit + 1,
-        (
-            (score / reader.doc_field_length(docnum, "body", 1) ** 0.25, docnum)
-            for docnum, score in best
-        ),
-    )
-    similar = []
-    for _score, docnum in ranked:
-        found = searcher.stored_fields(docnum).get("article_id")
-        if found is not None and found != article_id:
-            similar.append(found)
-    return similar[:limit]

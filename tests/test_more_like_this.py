@@ -2,7 +2,7 @@
 
 import pytest
 
-from search.query import more_like_this
+from search.similar import more_like_this
 from tests.search_helpers import article
 
 FILLER = " ".join(
@@ -69,3 +69,36 @@ def test_limit_and_text_given_by_the_caller(stories):
     text = "\n".join([target.title, target.standfirst, target.body])
     assert more_like_this(target.pk, limit=1, text=text) == [stories["close"].pk]
     assert more_like_this(999999) == []
+
+
+def test_key_terms_are_whoosh_key_terms_from_text(stories):
+    from search.query import get_entry
+    from search.similar import key_terms
+
+    searcher = get_entry().searcher
+    for made in stories.values():
+        text = "\n".join([made.title, made.standfirst, made.body])
+        expected = searcher.key_terms_from_text("body", text, numterms=36)
+        got = key_terms(searcher, text, 36)
+        assert [(word, weight) for word, weight, _df in got] == expected
+        assert all(df == searcher.doc_frequency("body", word) for word, _w, df in got)
+    assert key_terms(searcher, "", 36) == []
+    assert key_terms(searcher, "the and of", 36) == []  # stop words only
+
+
+def test_changed_and_withdrawn_stories_are_not_listed_twice_or_at_all(
+    stories, django_capture_on_commit_callbacks
+):
+    """The index keeps the deleted documents of an edited or withdrawn story in its
+    postings until segments merge: they are never listed."""
+    close, partial = stories["close"], stories["partial"]
+    with django_capture_on_commit_callbacks(execute=True):
+        close.title = "Odesa grain convoy sails again"
+        close.save()
+        partial.status = "hidden"
+        partial.save()
+    similar = more_like_this(stories["target"].pk, limit=20)
+    assert similar[0] == close.pk
+    assert similar.count(close.pk) == 1
+    assert partial.pk not in similar
+    assert len(similar) == len(set(similar))

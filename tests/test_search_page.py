@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from archive.models import Article
 from search import index
-from search.query import more_like_this, run_search, search_article_ids
+from search.query import run_search, search_article_ids
+from search.similar import more_like_this
 from tests.search_helpers import article, person
 
 URL = reverse("search:search")

@@ -1,0 +1,190 @@
+"""More like this: the stories closest to one story, from the search index.
+
+A story's key terms are the words of its text that Whoosh's ``Bo1`` expansion model
+ranks highest (frequent in the story, rare in the archive: ``key_terms``, the same terms
+and weights as ``Searcher.key_terms_from_text``); the stories using them most are found
+from the body postings, read a block at a time (``search.query.term_postings``).
+
+The statistics of each word (how often the archive uses it, in how many stories) are
+kept per searcher (``_word_stats``): most words of a story are common ones that other
+stories looked up already, and one lookup in the term index costs more than the rest of
+the word's work.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+import math
+import threading
+import weakref
+from collections import Counter
+from operator import itemgetter
+
+from whoosh.reading import TermNotFound
+
+from .query import get_entry, term_postings
+from .schema import TEXT_ANALYZER
+
+log = logging.getLogger(__name__)
+
+MORE_LIKE_THIS_CHARS = 20_000  # characters of a story whose key terms find similar ones
+MORE_LIKE_THIS_TERMS = 12
+MORE_LIKE_THIS_MAX_DF = 0.05  # of the stories: a word in more is not a key term
+MORE_LIKE_THIS_MIN_DF = 50  # ... unless the archive is small
+MORE_LIKE_THIS_RERANK = 50  # best matches whose length is then taken into account
+WORD_STATS_MAX = 200_000  # words whose statistics a searcher keeps (about 30 MB)
+FIELD = "body"
+
+_stats_lock = threading.Lock()
+_stats: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # searcher -> word stats
+
+
+def more_like_this(article_id: int, limit: int = 5, *, text: str | None = None) -> list[int]:
+    """Ids of published articles similar to ``article_id``, most similar first.
+
+    The story's key terms (``MORE_LIKE_THIS_TERMS`` words of its text that are frequent in
+    it and rare in the archive) are looked up in the body postings. A story scores, for each
+    key term it contains, the term's weight times its inverse document frequency times a
+    saturating function of how often it uses the term; the best ``MORE_LIKE_THIS_RERANK``
+    are then divided by the fourth root of their length, so long stories do not win by
+    containing every word. Words found in more than ``MORE_LIKE_THIS_MAX_DF`` of the stories
+    (in a small archive: in half of them) are skipped: they say little about what a story is
+    about, and their postings would make the cost grow with the archive.
+
+    ``text`` saves a query when the caller already has the article's text.
+    """
+    from archive.models import Article
+
+    entry = get_entry()
+    if entry is None:
+        return []
+    if text is None:
+        article = (
+            Article.objects.filter(pk=article_id).values("title", "standfirst", "body").first()
+        )
+        if article is None:
+            return []
+        text = "\n".join([article["title"], article["standfirst"], article["body"]])
+    # The opening of a story names what it is about; analysing all of a huge one would hold
+    # the searcher lock for seconds on every view of its page.
+    text = text[:MORE_LIKE_THIS_CHARS]
+    with entry.lock:
+        try:
+            return _similar(entry.searcher, article_id, text, limit)
+        except Exception:
+            log.exception("more_like_this failed for article %s", article_id)
+            return []
+
+
+def _word_stats(searcher) -> dict:
+    """The searcher's kept word statistics: word -> (uses in the archive, stories)."""
+    with _stats_lock:
+        found = _stats.get(searcher)
+        if found is None:
+            found = _stats[searcher] = {}
+        elif len(found) >= WORD_STATS_MAX:
+            found.clear()
+        return found
+
+
+def word_stats(searcher, words) -> dict:
+    """``{word: (frequency, doc_frequency)}`` in the body field for those of ``words`` the
+    index has (the sums over its segments, as ``IndexReader.frequency`` and
+    ``doc_frequency`` give them), one term-index lookup per word not seen before."""
+    kept = _word_stats(searcher)
+    leaves = searcher.reader().leaf_readers()
+    out = {}
+    for word in words:
+        stats = kept.get(word)
+        if stats is None:
+            frequency, stories = 0, 0
+            for leaf, _offset in leaves:
+                try:
+                    info = leaf.term_info(FIELD, word)
+                except TermNotFound:
+                    continue
+                frequency += info.weight()
+                stories += info.doc_frequency()
+            stats = kept[word] = (frequency, stories) if stories else ()
+        if stats:
+            out[word] = stats
+    return out
+
+
+def key_terms(searcher, text: str, number: int) -> list[tuple[str, float, int]]:
+    """The ``number`` key terms of ``text`` by Whoosh's ``Bo1`` model, best first:
+    ``(word, weight, doc_frequency)``, the words and weights of
+    ``searcher.key_terms_from_text("body", text, number)``."""
+    counts = Counter(TEXT_ANALYZER.terms(text)[0])
+    if not counts:
+        return []
+    stats = word_stats(searcher, sorted(counts))
+    n = searcher.reader().doc_count_all()
+    log2 = math.log(2)
+    scored = []
+    maxweight = 0
+    for word, (frequency, _stories) in stats.items():
+        # Bo1Model.score, operation for operation
+        f = frequency / n
+        score = float(counts[word]) * (math.log((1.0 + f) / f) / log2) + math.log(1.0 + f) / log2
+        if score > maxweight:
+            maxweight = score
+        scored.append((score, word))
+    if not scored:
+        return []
+    f = maxweight / n  # Bo1Model.normalizer
+    norm = (maxweight * math.log((1.0 + f) / f) + math.log(1.0 + f)) / log2
+    ranked = [(score / norm, word) for score, word in scored]
+    ranked.sort(key=lambda x: (0 - x[0], x[1]))
+    return [(word, weight, stats[word][1]) for weight, word in ranked[:number]]
+
+
+def _similar(searcher, article_id, text, limit):
+    reader = searcher.reader()
+    stories = max(1, searcher.doc_frequency("kind", "article"))
+    # Never a word in half the stories or more, however small the archive.
+    most = min(
+        max(1, (stories - 1) // 2), max(MORE_LIKE_THIS_MIN_DF, int(stories * MORE_LIKE_THIS_MAX_DF))
+    )
+    chosen = []
+    for word, weight, frequency in key_terms(searcher, text, MORE_LIKE_THIS_TERMS * 3):
+        if 0 < frequency <= most:
+            chosen.append((word, weight * math.log(1 + stories / frequency)))
+        if len(chosen) == MORE_LIKE_THIS_TERMS:
+            break
+    scores: dict[int, float] = {}
+    for word, weight in chosen:
+        ids, uses = term_postings(searcher, FIELD, word)
+        get = scores.get
+        for docnum, used in zip(ids, uses, strict=True):
+            scores[docnum] = get(docnum, 0.0) + weight * used / (used + 1.2)
+    best = _best_live(reader, scores, MORE_LIKE_THIS_RERANK)
+    ranked = heapq.nlargest(
+        limit + 1,
+        (
+            (score / reader.doc_field_length(docnum, FIELD, 1) ** 0.25, docnum)
+            for docnum, score in best
+        ),
+    )
+    similar = []
+    for _score, docnum in ranked:
+        found = searcher.stored_fields(docnum).get("article_id")
+        if found is not None and found != article_id:
+            similar.append(found)
+    return similar[:limit]
+
+
+def _best_live(reader, scores: dict[int, float], number: int) -> list[tuple[int, float]]:
+    """The ``number`` best ``(docnum, score)`` of ``scores`` whose document is not deleted,
+    best first, equal scores in the order of ``scores`` (the postings include the deleted
+    documents of a segment; they are few, so only the best are checked)."""
+    if not reader.has_deletions():
+        return heapq.nlargest(number, scores.items(), key=itemgetter(1))
+    want = number
+    while True:
+        best = heapq.nlargest(want, scores.items(), key=itemgetter(1))
+        live = [item for item in best if not reader.is_deleted(item[0])]
+        if len(live) >= number or len(best) < want:
+            return live[:number]
+        want *= 4
