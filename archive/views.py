@@ -356,9 +356,14 @@ def also_published(article):
 
 def article_detail(request, pk, slug):
     """One story: clean body with quotations marked, people, quotes, neighbours."""
-    queryset = Article.objects.select_related("outlet").prefetch_related(
-        Prefetch("mentions", queryset=Mention.objects.select_related("person")),
-        Prefetch("quotes", queryset=Quote.objects.select_related("speaker")),
+    # The page shows the clean text: the raw input and the cleaner's notes stay unread.
+    queryset = (
+        Article.objects.select_related("outlet")
+        .defer("raw", "removed", "curated_fields")
+        .prefetch_related(
+            Prefetch("mentions", queryset=Mention.objects.select_related("person")),
+            Prefetch("quotes", queryset=Quote.objects.select_related("speaker")),
+        )
     )
     if not request.user.is_staff:
         queryset = queryset.published()
