@@ -112,29 +112,50 @@ def word_stats(searcher, words) -> dict:
     return out
 
 
+def _bo1(weight: float, f: float) -> float:
+    """Whoosh's ``Bo1Model.score`` of a word used ``weight`` times in the text and
+    ``f`` times per document in the archive, operation for operation."""
+    return weight * math.log((1.0 + f) / f, 2) + math.log(1.0 + f, 2)
+
+
 def key_terms(searcher, text: str, number: int) -> list[tuple[str, float, int]]:
     """The ``number`` key terms of ``text`` by Whoosh's ``Bo1`` model, best first:
     ``(word, weight, doc_frequency)``, the words and weights of
-    ``searcher.key_terms_from_text("body", text, number)``."""
+    ``searcher.key_terms_from_text("body", text, number)``.
+
+    Words are scored from the most used in the text down; the words used ``k`` times are
+    not looked up when ``number`` words already score more than any word used ``k``
+    times can (``_bo1`` is highest at one of the ends of the possible frequencies), which
+    leaves out most of the words a story uses once.
+    """
     counts = Counter(TEXT_ANALYZER.terms(text)[0])
     if not counts:
         return []
-    stats = word_stats(searcher, sorted(counts))
-    n = searcher.reader().doc_count_all()
-    log2 = math.log(2)
-    scored = []
-    maxweight = 0
-    for word, (frequency, _stories) in stats.items():
-        # Bo1Model.score, operation for operation
-        f = frequency / n
-        score = float(counts[word]) * (math.log((1.0 + f) / f) / log2) + math.log(1.0 + f) / log2
-        if score > maxweight:
-            maxweight = score
-        scored.append((score, word))
+    reader = searcher.reader()
+    n = reader.doc_count_all()
+    highest_f = max(1.0, reader.field_length(FIELD) / n)  # no word is used more often
+    levels: dict[int, list[str]] = {}
+    for word, count in counts.items():
+        levels.setdefault(count, []).append(word)
+    scored: list[tuple[float, str]] = []
+    stats: dict[str, tuple] = {}
+    for count in sorted(levels, reverse=True):
+        if len(scored) >= number:
+            floor = heapq.nlargest(number, scored)[-1][0]
+            weight = float(count)
+            if floor > max(_bo1(weight, 1 / n), _bo1(weight, highest_f)) * (1 + 1e-9):
+                break
+        found = word_stats(searcher, sorted(levels[count]))
+        stats.update(found)
+        weight = float(count)
+        scored.extend(
+            (_bo1(weight, frequency / n), word) for word, (frequency, _d) in found.items()
+        )
     if not scored:
         return []
+    maxweight = max(score for score, _word in scored)
     f = maxweight / n  # Bo1Model.normalizer
-    norm = (maxweight * math.log((1.0 + f) / f) + math.log(1.0 + f)) / log2
+    norm = (maxweight * math.log((1.0 + f) / f) + math.log(1.0 + f)) / math.log(2.0)
     ranked = [(score / norm, word) for score, word in scored]
     ranked.sort(key=lambda x: (0 - x[0], x[1]))
     return [(word, weight, stats[word][1]) for weight, word in ranked[:number]]
