@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import calendar
 import contextlib
-import heapq
 import html
 import logging
 import re
