@@ -281,9 +281,19 @@ class _Entry:
             self.recent.popitem(last=False)
 
     def warm(self, searches=()) -> None:
-        """Load what searches read for every query (facet and date columns, field
-        lengths, date orders, the facet counts of all documents), then run ``searches``
+        """``load``, score the most common words (``warm_terms``), then run ``searches``
         without their hits, keeping their posting lists, scores and facet counts."""
+        self.load()
+        self.warm_terms(_setting("ARCHIVE_SEARCH_WARM_POSTINGS", SCORES_CACHE_POSTINGS // 2))
+        for search in searches:
+            try:
+                run_search(*search[:1], **dict(search[1:]), _entry=self, _hits=False)
+            except Exception:  # one odd search must not stop the warming of the rest
+                log.exception("warming the searcher with %r failed", search)
+
+    def load(self) -> None:
+        """Load what searches read whatever the query: the facet and date columns and
+        their numbered values, the documents of each kind, field lengths, date orders."""
         with self.lock:
             for name in WARM_COLUMNS:
                 self.column(name)
@@ -297,13 +307,6 @@ class _Entry:
             self.day_ascending()
             for name in WARM_COLUMNS:
                 self.codes(name)
-        with self.lock:
-            self.warm_terms(_setting("ARCHIVE_SEARCH_WARM_POSTINGS", SCORES_CACHE_POSTINGS // 2))
-        for search in searches:
-            try:
-                run_search(*search[:1], **dict(search[1:]), _entry=self, _hits=False)
-            except Exception:  # one odd search must not stop the warming of the rest
-                log.exception("warming the searcher with %r failed", search)
 
     def reset(self):
         self.columns: dict[str, list] = {}
@@ -325,22 +328,28 @@ class _Entry:
         most to read (70,000 postings of "president" at 100,000 stories). Returns how
         many terms were scored."""
         schema = self.searcher.schema
-        reader = self.searcher.reader()
         candidates = []
-        for fieldname in TEXT_FIELDS:
-            if fieldname not in schema or not schema[fieldname].scorable:
-                continue
-            for text, info in reader.iter_field(fieldname):
-                frequency = info.doc_frequency()
-                if frequency >= SCORES_CACHE_MIN:
-                    candidates.append((frequency, fieldname, text))
+        # The words are listed through a reader of their own, and each is scored under the
+        # searcher's lock: searches go on meanwhile.
+        with self.ix.reader() as reader:
+            for fieldname in TEXT_FIELDS:
+                if fieldname not in schema or not schema[fieldname].scorable:
+                    continue
+                for text, info in reader.iter_field(fieldname):
+                    frequency = info.doc_frequency()
+                    if frequency >= SCORES_CACHE_MIN:
+                        candidates.append((frequency, fieldname, text))
         candidates.sort(reverse=True)
         total = scored = 0
         for frequency, fieldname, text in candidates:
             total += frequency
             if total > postings:
                 break
-            term_scores(self, fieldname, schema[fieldname].from_bytes(text))
+            with self.lock:
+                try:
+                    term_scores(self, fieldname, schema[fieldname].from_bytes(text))
+                finally:
+                    self.memo = {}
             scored += 1
         return scored
 
@@ -666,6 +675,7 @@ WARM_SEARCHES = 32  # latest distinct searches replayed on a fresh searcher
 _entries: dict[str, _Entry] = {}
 _entries_lock = threading.Lock()
 _warming: dict[str, threading.Thread] = {}  # index root -> thread warming its next searcher
+_provisional: dict[str, _Entry] = {}  # index root -> searcher used while the first loads
 
 
 def _setting(name: str, default):
@@ -674,7 +684,7 @@ def _setting(name: str, default):
     return getattr(settings, name, default)
 
 
-def get_entry() -> _Entry | None:
+def get_entry(*, wait: bool = True) -> _Entry | None:
     """The process's searcher for the live index, refreshed when the index changes.
 
     A large index (``ARCHIVE_SEARCH_WARM_DOCS`` documents or more) is searched through a
@@ -685,6 +695,10 @@ def get_entry() -> _Entry | None:
     an index generation, and lag the index by the warming time; a searcher is also kept at
     least ``ARCHIVE_SEARCH_REFRESH_SECONDS``, so that an index changing every few seconds
     (an import running) is not warmed again and again. A small index is refreshed at once.
+
+    While a process's first searcher loads, searches wait for it (they need what it
+    loads); ``wait=False`` (the related stories of an article page) gets a provisional
+    searcher that loads nothing ahead.
     """
     path = live_dir()
     if path is None:
@@ -709,8 +723,16 @@ def get_entry() -> _Entry | None:
                     entry.opened = time.monotonic()
                     entry.reset()
                 return entry
+            if entry is None and warming is not None and not wait:
+                provisional = _provisional.get(root)
+                if provisional is None or provisional.path != path:
+                    ix = open_index()
+                    if ix is None:
+                        return None
+                    provisional = _provisional[root] = _Entry(path, ix)
+                return provisional
             if entry is None and warming is not None and attempt == 0:
-                pass  # the process's first searcher is being warmed: wait for it below
+                pass  # the process's first searcher is being loaded: wait for it below
             else:
                 ix = open_index()
                 if ix is None:
@@ -722,7 +744,10 @@ def get_entry() -> _Entry | None:
                     fresh.warm()
                 _entries[root] = fresh
                 return fresh
-        warming.join(_setting("ARCHIVE_SEARCH_WARM_WAIT_SECONDS", 60))
+        # Wait until the first searcher is loaded (not for the rest of its warming).
+        deadline = time.monotonic() + _setting("ARCHIVE_SEARCH_WARM_WAIT_SECONDS", 60)
+        while warming.is_alive() and root not in _entries and time.monotonic() < deadline:
+            time.sleep(0.02)
     return None  # not reached
 
 
@@ -743,22 +768,37 @@ def _replace(root: str, old: _Entry | None) -> None:
         ix = open_index() if path is not None else None
         if ix is not None:
             fresh = _Entry(path, ix)
-            searches = []
-            if old is not None:
+            if old is None:
+                # A process's first searcher: nothing older answers meanwhile, so it
+                # serves as soon as it is loaded and scores common words while serving.
+                fresh.load()
+                _publish(root, old, fresh)
+                fresh.warm_terms(
+                    _setting("ARCHIVE_SEARCH_WARM_POSTINGS", SCORES_CACHE_POSTINGS // 2)
+                )
+            else:
                 with old.lock:
                     searches = list(old.recent)
-            fresh.warm(reversed(searches))  # the latest first
-            if old is not None:
+                fresh.warm(reversed(searches))  # the latest first
                 fresh.recent.update(old.recent)
     except Exception:
         log.exception("opening a fresh searcher for %s failed", root)
     finally:
+        if fresh is not None:
+            _publish(root, old, fresh)
         with _entries_lock:
-            if fresh is not None and _entries.get(root) is old:
-                fresh.opened = time.monotonic()
-                _entries[root] = fresh
-            _warming.pop(root, None)
+            if _warming.get(root) is threading.current_thread():
+                _warming.pop(root, None)
         connections.close_all()  # this thread's own database connections
+
+
+def _publish(root: str, old: _Entry | None, fresh: _Entry) -> None:
+    """Put ``fresh`` in ``old``'s place (unless something else took it meanwhile)."""
+    with _entries_lock:
+        if _entries.get(root) is old:
+            fresh.opened = time.monotonic()
+            _entries[root] = fresh
+            _provisional.pop(root, None)
 
 
 def warm_up() -> None:

@@ -56,7 +56,7 @@ def more_like_this(article_id: int, limit: int = 5, *, text: str | None = None) 
     """
     from archive.models import Article
 
-    entry = get_entry()
+    entry = get_entry(wait=False)
     if entry is None:
         return []
     if text is None:

@@ -187,3 +187,38 @@ def test_name_spellings_changed_elsewhere_are_loaded_in_the_background(
     names.wait_for_reload()
     assert names.current().expand("Zelenskyy") == ["Zelensky"]
     names.forget()
+
+
+def test_while_the_first_searcher_loads_related_stories_use_a_provisional_one(
+    stories, settings, monkeypatch
+):
+    from archive.models import Article
+    from search.similar import more_like_this
+
+    settings.ARCHIVE_SEARCH_WARM_DOCS = 1
+    query._entries.clear()
+    gate = threading.Event()
+    load = query._Entry.load
+
+    def held(self):
+        gate.wait(10)
+        load(self)
+
+    monkeypatch.setattr(query._Entry, "load", held)
+    from archive.warmup import warm_up
+
+    warm_up()
+    assert len(query._warming) == 1
+    provisional = query.get_entry(wait=False)
+    assert provisional is not None and not provisional.columns
+    assert query.get_entry(wait=False) is provisional  # one, kept while the first loads
+    grain = Article.objects.get(title="Grain deal signed")
+    assert "Deal in doubt" in {
+        a.title for a in Article.objects.filter(pk__in=more_like_this(grain.pk, limit=4))
+    }
+    gate.set()
+    first = query.get_entry()  # waits for the load
+    assert first is not provisional and "order-newest" in first.columns
+    query.wait_for_warming(10)
+    assert query.get_entry(wait=False) is first
+    assert not query._provisional
