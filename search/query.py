@@ -1509,41 +1509,31 @@ def _scores(entry: _Entry, q, mask) -> tuple:
         return _scores(entry, query.Or(subs, boost=q.boost), mask)
     if isinstance(q, query.Or) and type(q) in (query.Or, query.DefaultOr):
         parts = sorted((_scores(entry, sub, mask) for sub in q.subqueries), key=_length)
-        parts = [part for part in parts if len(part[0])]
-        if not parts:
-            return _EMPTY
-        if len(parts) == 1:
-            ids, scores = parts[0]
-        else:
-            total = np.zeros(len(mask), np.float64)
-            found = np.zeros(len(mask), bool)
-            first_ids, first_scores = parts.pop()
-            total[first_ids] = first_scores
-            found[first_ids] = True
-            for part_ids, part_scores in parts:  # document numbers are distinct in a part
-                total[part_ids] += part_scores
-                found[part_ids] = True
-            ids = np.flatnonzero(found)
-            scores = total[ids]
+        ids, scores = _add_up(parts[-1:] + parts[:-1], len(mask), every=False)
     elif type(q) is query.And:
         parts = [_scores(entry, sub, mask) for sub in q.subqueries]
-        if not parts:
-            return _EMPTY
-        if len(parts) == 1:
-            ids, scores = parts[0]
-        else:
-            total = np.zeros(len(mask), np.float64)
-            times = np.zeros(len(mask), np.int16)
-            for part_ids, part_scores in parts:
-                total[part_ids] += part_scores
-                times[part_ids] += 1
-            ids = np.flatnonzero(times == len(parts))
-            scores = total[ids]
+        ids, scores = _add_up(parts, len(mask), every=True)
     else:
         raise _Unscorable(type(q).__name__)
     if q.boost != 1.0:
         scores = scores * q.boost
     return ids, scores
+
+
+def _add_up(parts: list, size: int, *, every: bool) -> tuple:
+    """The documents of any of ``parts`` (of ``every`` one), with their scores added up
+    in the order of ``parts`` (a document number is in a part once)."""
+    if not parts:
+        return _EMPTY
+    if len(parts) == 1:
+        return parts[0]
+    total = np.zeros(size, np.float64)
+    times = np.zeros(size, np.int16)
+    for part_ids, part_scores in parts:
+        total[part_ids] += part_scores
+        times[part_ids] += 1
+    ids = np.flatnonzero(times == len(parts) if every else times)
+    return ids, total[ids]
 
 
 def _length(part) -> int:
