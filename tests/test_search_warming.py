@@ -59,7 +59,8 @@ def test_a_warmed_searcher_answers_as_a_cold_one(stories, settings):
     settings.ARCHIVE_SEARCH_WARM_DOCS = 1  # every index counts as large
     entry = query.get_entry()
     # Loaded before the first search: columns, lengths, orders, all-document counts.
-    for key in ("day", "person_col", "norms-body", "order-newest", "codes-person_col"):
+    assert len(entry.lengths["body"]) == len(entry.column("day"))
+    for key in ("day", "person_col", "order-newest", "codes-person_col"):
         assert key in entry.columns, key
     assert entry.kinds["article"]
     assert _run_all() == cold
