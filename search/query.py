@@ -524,8 +524,10 @@ def column_values(column) -> list:
         lengths = column._lengths
         data = column._dbfile.get(column._basepos, sum(lengths)) if len(lengths) else b""
         values, pos = [], 0
+        one = {}.setdefault  # one object per distinct value (most repeat: months, outlets)
         for length in lengths:
-            values.append(data[pos : pos + length])
+            chunk = data[pos : pos + length]
+            values.append(one(chunk, chunk))
             pos += length
         return values
     if type(column) is whoosh_columns.NumericColumn.Reader and not column._reverse:
