@@ -24,6 +24,7 @@ import calendar
 import contextlib
 import html
 import logging
+import os
 import re
 import struct
 import threading
@@ -770,10 +771,17 @@ def _replace(root: str, old: _Entry | None) -> None:
             if old is None:
                 # A process's first searcher: nothing older answers meanwhile, so it
                 # serves as soon as it is loaded and scores common words while serving.
+                started = time.perf_counter()
                 fresh.load()
                 _publish(root, old, fresh)
                 fresh.warm_terms(
                     _setting("ARCHIVE_SEARCH_WARM_POSTINGS", SCORES_CACHE_POSTINGS // 2)
+                )
+                log.info(
+                    "process %s: searcher warmed in %.1f s (%d documents)",
+                    os.getpid(),
+                    time.perf_counter() - started,
+                    fresh.searcher.doc_count_all(),
                 )
             else:
                 with old.lock:

@@ -158,19 +158,35 @@ class Server:
             start_new_session=True,
         )
 
-    def start(self, timeout=30):
-        with open(self.archive.var_dir / "gunicorn.log", "a") as log:
+    def start(self, timeout=30, warm_timeout=180):
+        """Start gunicorn and wait until it answers and, for a steady-state measure,
+        until every worker has warmed its searcher (its log line), at most
+        ``warm_timeout`` seconds (0: do not wait)."""
+        log_path = self.archive.var_dir / "gunicorn.log"
+        start_at = log_path.stat().st_size if log_path.exists() else 0
+        with open(log_path, "a") as log:
             self.proc = self._spawn(log)
         deadline = time.time() + timeout
         while time.time() < deadline:
             try:
                 status, _, _ = get(self.port, "/", timeout=2)
                 if status < 500:
-                    return self
+                    break
             except OSError:
                 time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("gunicorn did not start; see gunicorn.log")
+        else:
+            self.stop()
+            raise RuntimeError("gunicorn did not start; see gunicorn.log")
+        started = time.time()
+        while warm_timeout and time.time() - started < warm_timeout:
+            with open(log_path, "rb") as log:
+                log.seek(start_at)
+                warmed = log.read().count(b"searcher warmed in")
+            if warmed >= self.workers:
+                break
+            time.sleep(0.5)
+        self.warm_seconds = round(time.time() - started, 1)
+        return self
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
