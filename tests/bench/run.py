@@ -23,6 +23,7 @@ import dataclasses
 import json
 import os
 import random
+import shutil
 import sys
 import threading
 import time
@@ -219,6 +220,7 @@ def main(argv=None):
         if not (archive.var_dir / "archive.sqlite3").exists():
             parser.error(f"--skip-import: no archive in {archive.var_dir}")
         archive.manage("migrate", "--noinput", "-v0")
+        shutil.rmtree(archive.var_dir / "pages", ignore_errors=True)  # an earlier run's pages
         results.update(import_rate=None, import_seconds=None, import_peak_rss_mb=None)
     else:
         archive.reset()
