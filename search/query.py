@@ -50,7 +50,7 @@ from whoosh.support.levenshtein import levenshtein
 from whoosh.system import _INT_SIZE
 
 from . import names
-from .index import live_dir, open_index
+from .index import _setting, index_root, live_dir, open_index
 from .schema import (
     _LENGTH_OF_BYTE,
     PERSON_SEP,
@@ -285,7 +285,7 @@ class _Entry:
         """``load``, score the most common words (``warm_terms``), then run ``searches``
         without their hits, keeping their posting lists, scores and facet counts."""
         self.load()
-        self.warm_terms(_setting("ARCHIVE_SEARCH_WARM_POSTINGS", SCORES_CACHE_POSTINGS // 2))
+        self.warm_terms()
         for search in searches:
             try:
                 run_search(*search[:1], **dict(search[1:]), _entry=self, _hits=False)
@@ -322,11 +322,13 @@ class _Entry:
         self.phrases: OrderedDict = OrderedDict()  # (field, words) -> documents
         self.phrases_size = 0
 
-    def warm_terms(self, postings: int) -> int:
+    def warm_terms(self, postings: int | None = None) -> int:
         """Score the terms of the article fields with the longest posting lists ahead of
         use, up to ``postings`` postings in all: the most common words, whose lists cost
         most to read (70,000 postings of "president" at 100,000 stories). Returns how
-        many terms were scored."""
+        many terms were scored. ``postings`` defaults to ``ARCHIVE_SEARCH_WARM_POSTINGS``."""
+        if postings is None:
+            postings = _setting("ARCHIVE_SEARCH_WARM_POSTINGS", SCORES_CACHE_POSTINGS // 2)
         schema = self.searcher.schema
         candidates = []
         # The words are listed through a reader of their own, and each is scored under the
@@ -683,12 +685,6 @@ _warming: dict[str, threading.Thread] = {}  # index root -> thread warming its n
 _provisional: dict[str, _Entry] = {}  # index root -> searcher used while the first loads
 
 
-def _setting(name: str, default):
-    from django.conf import settings
-
-    return getattr(settings, name, default)
-
-
 def get_entry(*, wait: bool = True) -> _Entry | None:
     """The process's searcher for the live index, refreshed when the index changes.
 
@@ -708,7 +704,7 @@ def get_entry(*, wait: bool = True) -> _Entry | None:
     path = live_dir()
     if path is None:
         return None
-    root = str(_setting("ARCHIVE_INDEX_DIR", ""))
+    root = str(index_root())
     for attempt in range(2):
         with _entries_lock:
             entry = _entries.get(root)
@@ -779,9 +775,7 @@ def _replace(root: str, old: _Entry | None) -> None:
                 started = time.perf_counter()
                 fresh.load()
                 _publish(root, old, fresh)
-                fresh.warm_terms(
-                    _setting("ARCHIVE_SEARCH_WARM_POSTINGS", SCORES_CACHE_POSTINGS // 2)
-                )
+                fresh.warm_terms()
                 log.info(
                     "process %s: searcher warmed in %.1f s (%d documents)",
                     os.getpid(),
@@ -823,7 +817,7 @@ def warm_up() -> None:
         path = live_dir()
         if path is None:
             return
-        root = str(_setting("ARCHIVE_INDEX_DIR", ""))
+        root = str(index_root())
         with _entries_lock:
             if root not in _entries and root not in _warming:
                 _start_warming(root, None)
@@ -1848,11 +1842,12 @@ def _article_hits(shown, terms, clusters=None, snippets: OrderedDict | None = No
         if a.cluster_id:
             copies.setdefault(a.cluster_id, []).append(a)
     hits = []
+    term_set = frozenset(terms)
     for _docnum, stored in shown:
         article = articles.get(stored["article_id"])
         if article is None:  # unpublished since it was indexed: check_index will tidy up
             continue
-        key = (article.pk, article.updated, frozenset(terms))
+        key = (article.pk, article.updated, term_set)
         marked = snippets.get(key) if snippets is not None else None
         if marked is None:
             text = "\n\n".join(p for p in (article.standfirst, article.body) if p)
