@@ -9,12 +9,56 @@ copy (by published date, undated copies last, then by import time).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import models
 
+from .bulk import RowInserter
 from .ingest import dedupe
 from .models import Article, StoryBand, StoryCluster
 
 MAX_CANDIDATES = 50  # band-key matches checked per article; copies are few, this is a guard
+BAND_ROWS = RowInserter(StoryBand, ("article_id", "key"))
+KEYS_PER_QUERY = 900  # band keys in one look-up (SQLite allows 32,766 parameters)
+
+
+class Bands:
+    """The band keys of an import chunk: those already in the archive, looked up in a few
+    queries for the whole chunk (``look_up``), and those of the articles filed since
+    (``keep``), saved with the chunk (``save``)."""
+
+    def __init__(self):
+        self.holders: dict[int, list[int]] = {}  # key -> ids of the articles that have it
+        self.new: list[tuple[int, int]] = []  # (article id, key) to save
+
+    def look_up(self, signatures: Iterable[dedupe.Signature]) -> None:
+        self._look_up({k for sig in signatures for k in sig.band_keys})
+
+    def _look_up(self, keys: set[int]) -> None:
+        keys = sorted(keys - self.holders.keys())
+        for key in keys:
+            self.holders[key] = []
+        for start in range(0, len(keys), KEYS_PER_QUERY):
+            part = keys[start : start + KEYS_PER_QUERY]
+            rows = StoryBand.objects.filter(key__in=part).values_list("key", "article_id")
+            for key, article_id in rows.order_by():
+                self.holders[key].append(article_id)
+
+    def candidates(self, sig: dedupe.Signature, exclude: int) -> list[int]:
+        self._look_up(set(sig.band_keys))  # a story extracted here: not looked up yet
+        ids = {i for k in sig.band_keys for i in self.holders[k]}
+        ids.discard(exclude)
+        return sorted(ids)[:MAX_CANDIDATES]
+
+    def keep(self, article_id: int, sig: dedupe.Signature) -> None:
+        """Note the keys of an article filed (once its story is saved)."""
+        for key in set(sig.band_keys):
+            self.holders.setdefault(key, []).append(article_id)
+            self.new.append((article_id, key))
+
+    def save(self) -> None:
+        BAND_ROWS.insert(self.new)
+        self.new = []
 
 
 def article_text(article: Article) -> str:
@@ -23,16 +67,20 @@ def article_text(article: Article) -> str:
     return f"{article.standfirst}\n{article.body}"
 
 
-def find_copies(article: Article, sig: dedupe.Signature) -> list[dict]:
-    """Articles already in the archive that are copies of ``article`` (id, cluster_id)."""
+def find_copies(article: Article, sig: dedupe.Signature, bands: Bands | None = None) -> list[dict]:
+    """Articles already in the archive that are copies of ``article`` (id, cluster_id).
+    ``bands``: the chunk's band keys, instead of a look-up query."""
     if not sig.usable:
         return []
-    ids = list(
-        StoryBand.objects.filter(key__in=sig.band_keys)
-        .exclude(article_id=article.pk)
-        .values_list("article_id", flat=True)
-        .distinct()[:MAX_CANDIDATES]
-    )
+    if bands is not None:
+        ids = bands.candidates(sig, exclude=article.pk)
+    else:
+        ids = list(
+            StoryBand.objects.filter(key__in=sig.band_keys)
+            .exclude(article_id=article.pk)
+            .values_list("article_id", flat=True)
+            .distinct()[:MAX_CANDIDATES]
+        )
     if not ids:
         return []
     candidates = Article.objects.filter(pk__in=ids).values("id", "cluster_id", "standfirst", "body")
@@ -43,18 +91,23 @@ def find_copies(article: Article, sig: dedupe.Signature) -> list[dict]:
     ]
 
 
-def file_article(article: Article, sig: dedupe.Signature | None = None) -> StoryCluster | None:
+def file_article(
+    article: Article, sig: dedupe.Signature | None = None, bands: Bands | None = None
+) -> StoryCluster | None:
     """Store ``article``'s fingerprint and band keys and put it in the cluster of its copies.
 
     ``sig``: the signature of ``article_text(article)`` when the caller has it already.
+    ``bands``: an import chunk's ``Bands``; the copies are looked for there, and the
+    article's keys are left for the caller to ``keep`` there once its story is saved.
     Returns the cluster, or None when the archive has no copy of the story. Copies already in
     different clusters are merged into the oldest one. Three queries when there is no copy (two
     for an article created with its fingerprint).
     """
     if sig is None:
         sig = dedupe.signature(article_text(article))
-    copies = find_copies(article, sig)
-    StoryBand.objects.bulk_create(StoryBand(article=article, key=k) for k in set(sig.band_keys))
+    copies = find_copies(article, sig, bands)
+    if bands is None:
+        BAND_ROWS.insert((article.pk, k) for k in set(sig.band_keys))
     cluster = None
     if copies:
         cluster_ids = sorted({c["cluster_id"] for c in copies if c["cluster_id"]})

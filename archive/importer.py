@@ -16,11 +16,12 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from . import clusters
+from .bulk import RowInserter
 from .ingest import dedupe, pipeline
 from .ingest.pool import ExtractionPool, Prepared, hash_prefixes
 from .ingest.readers import RawStory, ReadError, expand_paths
-from .models import Alias, Article, ImportBatch, Mention, Outlet, Quote
-from .people import PersonResolver
+from .models import Article, ImportBatch, Mention, Outlet, Quote
+from .people import ALIAS_ROWS, PersonResolver
 from .signals import send_after_commit
 
 log = logging.getLogger(__name__)
@@ -102,63 +103,80 @@ def _outlet_for(name: str | None, cache: dict) -> Outlet | None:
     return cache[key]
 
 
+@dataclass
+class Rows:
+    """Aliases, mentions and quotes as plain tuples, saved together by ``save()``."""
+
+    aliases: list[tuple] = field(default_factory=list)
+    mentions: list[tuple] = field(default_factory=list)
+    quotes: list[tuple] = field(default_factory=list)
+
+    def extend(self, other: Rows) -> None:
+        self.aliases += other.aliases
+        self.mentions += other.mentions
+        self.quotes += other.quotes
+
+    def save(self) -> None:
+        """One INSERT per model and per 500 rows; then empty."""
+        ALIAS_ROWS.insert(self.aliases)
+        MENTION_ROWS.insert(self.mentions)
+        QUOTE_ROWS.insert(self.quotes)
+        self.aliases, self.mentions, self.quotes = [], [], []
+
+
+MENTION_ROWS = RowInserter(Mention, ("article_id", "person_id", "count"))
+QUOTE_ROWS = RowInserter(
+    Quote,
+    ("article_id", "speaker_id", "speaker_label", "text", "paragraph", "position", "is_fragment"),
+)
+
+
 def save_people_and_quotes(
     article: Article,
     story: pipeline.Story,
     resolver: PersonResolver,
     *,
     fresh: bool = False,
-    rows: list | None = None,
+    rows: Rows | None = None,
 ):
     """Replace the article's mentions and quotes with those of ``story`` (``fresh``: the
     article was just created and has none to replace).
 
-    With ``rows``, the new Alias, Mention and Quote objects are appended to it instead of
-    saved, for the caller to save a whole chunk's in a few queries (``save_rows``).
+    With ``rows``, the new aliases, mentions and quotes are added to it instead of saved,
+    for the caller to save a whole chunk's in a few queries (``Rows.save``).
     """
     if not fresh:
         article.mentions.all().delete()
         article.quotes.all().delete()
     persons = {}
-    mentions = []
-    aliases: list[Alias] = []
+    counts: dict[int, int] = {}  # person id -> mentions, in order of first mention
+    new = Rows()
     for mention in story.people:
-        person = resolver.resolve(mention, aliases)
+        person = resolver.resolve(mention, new.aliases)
         persons[mention.name] = person
         for alias in mention.aliases:
             persons.setdefault(alias, person)
-        if person.pk in {m.person_id for m in mentions}:
-            existing = next(m for m in mentions if m.person_id == person.pk)
-            existing.count += mention.count
+        if person.pk in counts:
+            counts[person.pk] += mention.count
         else:
-            mentions.append(Mention(article=article, person=person, count=max(mention.count, 1)))
-    quotes = [
-        Quote(
-            article=article,
-            speaker=persons.get(q.speaker) if q.speaker else None,
-            speaker_label=q.speaker_label[:300],
-            text=q.text,
-            paragraph=q.paragraph,
-            position=position,
-            is_fragment=q.is_fragment,
+            counts[person.pk] = max(mention.count, 1)
+    new.mentions = [(article.pk, person_id, n) for person_id, n in counts.items()]
+    new.quotes = [
+        (
+            article.pk,
+            persons[q.speaker].pk if q.speaker in persons else None,
+            q.speaker_label[:300],
+            q.text,
+            q.paragraph,
+            position,
+            q.is_fragment,
         )
         for position, q in enumerate(story.quotes)
     ]
     if rows is not None:
-        rows.extend(aliases + mentions + quotes)
+        rows.extend(new)
     else:
-        save_rows(aliases + mentions + quotes)
-
-
-def save_rows(rows: list) -> None:
-    """Save the Alias, Mention and Quote objects of ``rows``: one INSERT per model (and
-    per 500 rows)."""
-    by_model: dict[type, list] = {Alias: [], Mention: [], Quote: []}
-    for row in rows:
-        by_model[type(row)].append(row)
-    Alias.objects.bulk_create(by_model[Alias], ignore_conflicts=True, batch_size=500)
-    Mention.objects.bulk_create(by_model[Mention], batch_size=500)
-    Quote.objects.bulk_create(by_model[Quote], batch_size=500)
+        new.save()
 
 
 class Importer:
@@ -173,9 +191,18 @@ class Importer:
         # content hash -> id of the article holding it, or None: not in the archive
         self.seen: dict[str, int | None] = {}
         # aliases, mentions and quotes of the stories saved, written by ``save_rows()``
-        self.rows: list = []
+        self.rows = Rows()
+        # band keys of the chunk's stories (see ``clusters.Bands``), saved with the rows
+        self.bands = clusters.Bands()
         # stories extracted here, and those extracted ahead whose people were found again
         self.extracted = self.refreshed = 0
+
+    def begin_chunk(self, entries: list) -> None:
+        """Look up what a chunk's stories (source, raw, prepared) need from the archive:
+        which it holds already, and the copies' band keys."""
+        self.look_up([raw for _source, raw, _p in entries if isinstance(raw, RawStory)])
+        self.bands = clusters.Bands()
+        self.bands.look_up(p.signature for _s, _r, p in entries if p and p.signature)
 
     def look_up(self, raws: list[RawStory]) -> None:
         """Learn which of ``raws`` the archive already holds, in one query for a chunk."""
@@ -187,10 +214,10 @@ class Importer:
             )
 
     def save_rows(self) -> None:
-        """Save the aliases, mentions and quotes of the stories saved since the last call
-        (inside the chunk's transaction, before it commits)."""
-        rows, self.rows = self.rows, []
-        save_rows(rows)
+        """Save the aliases, mentions, quotes and band keys of the stories saved since the
+        last call (inside the chunk's transaction, before it commits)."""
+        self.rows.save()
+        self.bands.save()
 
     def forget(self) -> None:
         """After a story failed: save the earlier stories' rows, then drop the people held
@@ -239,12 +266,14 @@ class Importer:
             removed=story.removed,
             batch=self.batch,
         )
-        rows = []
+        rows = Rows()
         save_people_and_quotes(article, story, self.resolver, fresh=True, rows=rows)
-        clusters.file_article(article, sig)  # near-duplicates: join the cluster of its copies
+        # near-duplicates: join the cluster of its copies
+        clusters.file_article(article, sig, self.bands)
         # Kept for the chunk's few INSERTs only once the story is saved: a story that fails
         # (its savepoint rolled back) leaves none behind.
         self.rows.extend(rows)
+        self.bands.keep(article.pk, sig)
         self.seen[digest] = article.pk
         return Outcome(raw.source, CREATED, "", article.pk, article.title)
 
@@ -304,7 +333,7 @@ def run_import(
         changed = []
         with transaction.atomic():
             send_after_commit(changed)  # filled below; sent once the chunk commits
-            importer.look_up([raw for _source, raw, _p in pending if isinstance(raw, RawStory)])
+            importer.begin_chunk(pending)
             for source, raw, prepared in pending:
                 if isinstance(raw, Exception):
                     outcome = Outcome(source, FAILED, str(raw))

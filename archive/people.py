@@ -18,10 +18,13 @@ one or two letters), so it costs the same with 100 people or 100,000.
 
 from __future__ import annotations
 
+from .bulk import RowInserter
 from .ingest.people import KnownNames, PersonMention, name_key, same_person, similar_surname
 from .models import Alias, Person, free_slug
 
 MIN_FUZZY = 5  # shorter surnames only match exactly (see ``similar_surname``)
+# new spellings, as (person id, name, key): a spelling already saved is skipped
+ALIAS_ROWS = RowInserter(Alias, ("person_id", "name", "key"), ignore_conflicts=True)
 
 
 def _deletions(word: str, depth: int) -> set[str]:
@@ -146,8 +149,9 @@ class PersonResolver:
     def resolve(self, mention: PersonMention, new_aliases: list | None = None) -> Person:
         """The Person for ``mention``, created with its aliases when the archive has none.
 
-        New aliases are saved at once, or appended to ``new_aliases`` for the caller to
-        save in one query with the rest of its story's.
+        New aliases are saved at once, or appended to ``new_aliases`` as (person id, name,
+        key) for the caller to save with ``ALIAS_ROWS`` in one query with the rest of its
+        story's.
         """
         self._load()
         forms = [mention.name, *sorted(mention.aliases)]
@@ -167,12 +171,12 @@ class PersonResolver:
             key = name_key(form)
             if key and form not in self._forms.get(person.pk, set()):
                 if key not in {name_key(f) for f in self._forms.get(person.pk, set())}:
-                    new.append(Alias(person=person, name=form, key=key))
+                    new.append((person.pk, form, key))
                 self._add(person, form, key)
         if person.pk not in self._forms or mention.name not in self._forms[person.pk]:
             self._add(person, mention.name)
         if new_aliases is not None:
             new_aliases.extend(new)
         elif new:
-            Alias.objects.bulk_create(new, ignore_conflicts=True)
+            ALIAS_ROWS.insert(new)
         return person

@@ -141,3 +141,43 @@ def test_copy_counts_in_one_query(django_assert_num_queries):
     with django_assert_num_queries(1):
         assert clusters.copy_counts([a, b, c]) == {a: 2, b: 2}
     assert list(Article.objects.get(pk=c).copies()) == []
+
+
+def test_copies_are_found_within_an_import_chunk_and_across_chunks(settings):
+    settings.ARCHIVE_IMPORT_CHUNK = 2
+    text = seed_text(1)
+    r = _upload(
+        ("a.txt", text),
+        ("b.txt", rehost(text, NEW_HEADER, NEW_FOOTER)),  # same chunk as a
+        ("c.txt", seed_text(0)),
+        ("d.txt", rehost(text, ["Daily Repost"], ["Source link"], drop_head=4)),  # next chunk
+    )
+    a, b, c, d = (o.article_id for o in r.outcomes)
+    cluster = Article.objects.get(pk=a).cluster_id
+    assert cluster is not None
+    assert list(
+        Article.objects.filter(cluster=cluster).order_by("pk").values_list("pk", flat=True)
+    ) == [a, b, d]
+    assert Article.objects.get(pk=c).cluster_id is None
+    for pk in (a, b, c, d):  # each article's keys saved once
+        keys = list(StoryBand.objects.filter(article=pk).values_list("key", flat=True))
+        assert len(keys) == len(set(keys)) > 0
+    assert StoryCluster.objects.get().first_id == a
+
+
+def test_a_chunk_looks_up_band_keys_in_one_query(django_assert_num_queries):
+    from archive.ingest import dedupe
+
+    sigs = [dedupe.signature(seed_text(i)) for i in range(3)]
+    bands = clusters.Bands()
+    with django_assert_num_queries(1):
+        bands.look_up(sigs)
+    article = Article.objects.create(title="x", body=seed_text(0), raw="x", content_hash="b1")
+    with django_assert_num_queries(0):
+        assert bands.candidates(sigs[0], exclude=article.pk) == []
+    bands.keep(article.pk, sigs[0])
+    with django_assert_num_queries(0):
+        assert bands.candidates(sigs[0], exclude=-1) == [article.pk]
+    with django_assert_num_queries(1):
+        bands.save()
+    assert StoryBand.objects.filter(article=article).count() == len(set(sigs[0].band_keys))
