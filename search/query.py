@@ -855,12 +855,46 @@ def _field_query(schema, fieldname: str, atom: Atom, boost: float = 1.0):
     return query.Phrase(fieldname, words, boost=boost)
 
 
+def _run_in(run: list, terms: list) -> bool:
+    n = len(run)
+    return any(terms[i : i + n] == run for i in range(len(terms) - n + 1))
+
+
+def _adds_matches(schema, fields_, text: str, form: str, *, adjacent: bool) -> bool:
+    """Whether searching the name ``form`` beside ``text`` can find a story that ``text``
+    alone does not: not when, in every field, the analysed ``form`` holds the terms of
+    ``text`` (as a run when ``adjacent``, a phrase). "Borders" adds nothing to "border",
+    nor "Doctors Without Borders": both stem to what "border" already finds."""
+    for fieldname in fields_:
+        fieldobj = schema[fieldname]
+        terms = list(fieldobj.process_text(text, mode="query"))
+        found = list(fieldobj.process_text(form, mode="query"))
+        if not terms:
+            return True
+        held = _run_in(terms, found) if adjacent else set(terms) <= set(found)
+        if not held:
+            return True
+    return False
+
+
+def _name_forms(schema, fields_, text: str, *, adjacent: bool) -> list[str]:
+    """Other spellings of a person's name that ``text`` may be (search/names.py) and that
+    can find more than ``text`` itself."""
+    return [
+        form
+        for form in names.current().expand(text)
+        if _adds_matches(schema, fields_, text, form, adjacent=adjacent)
+    ]
+
+
 def _atom_query(schema, atom: Atom, fields_: tuple[str, ...]):
     # The boost on the query, not only the field: Whoosh scores phrases without field boosts.
     atoms = [atom]
     if atom.kind in ("word", "phrase"):
-        # Another spelling of a person's name also finds the name (search/names.py).
-        atoms += [Atom("phrase", form) for form in names.current().expand(atom.text)]
+        # Another spelling of a person's name also finds the name.
+        atoms += [
+            Atom("phrase", form) for form in _name_forms(schema, fields_, atom.text, adjacent=True)
+        ]
     parts = [
         q
         for a in atoms
@@ -875,7 +909,6 @@ def _atom_query(schema, atom: Atom, fields_: tuple[str, ...]):
 def text_query(schema, parsed: ParsedQuery, fields_: tuple[str, ...]):
     """The word part of ``parsed`` as a Whoosh query, or None when it has no words."""
     musts = []
-    spellings = names.current()
     previous = None  # the last group's single word, to spot a two-word alias
     for group in parsed.groups:
         alternatives = [q for a in group if (q := _atom_query(schema, a, fields_)) is not None]
@@ -884,7 +917,11 @@ def text_query(schema, parsed: ParsedQuery, fields_: tuple[str, ...]):
             continue
         must = alternatives[0] if len(alternatives) == 1 else query.Or(alternatives)
         word = group[0].text if len(group) == 1 and group[0].kind == "word" else None
-        forms = spellings.expand(f"{previous} {word}") if previous and word else []
+        forms = (
+            _name_forms(schema, fields_, f"{previous} {word}", adjacent=False)
+            if previous and word
+            else []
+        )
         if forms:
             # "Anthony Blinken" also finds "Antony Blinken": both words, or the name.
             names_q = [_atom_query(schema, Atom("phrase", form), fields_) for form in forms]

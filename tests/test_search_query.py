@@ -158,3 +158,32 @@ def test_columns_read_in_one_piece_match_whooshs_reader(seeded, django_capture_o
     with index.open_index().searcher() as s:
         assert len(s.reader().leaf_readers()) > 1
         assert all(fast == slow for fast, slow in both(s.reader()))
+
+
+def test_a_name_that_finds_nothing_more_than_the_words_is_not_searched(monkeypatch):
+    from search import names, query
+    from search.schema import TEXT_FIELDS, build_schema
+
+    spellings = names.build(
+        [
+            ("Border", "Borders"),
+            ("Border", "Doctors Without Borders"),
+            ("Zelenskyy", "Volodymyr Zelensky"),
+            ("Anthony Blinken", "Antony Blinken"),
+            ("Health Care", "Health Care Act"),
+        ]
+    )
+    monkeypatch.setattr(names, "current", lambda: spellings)
+    schema, fields_ = build_schema(), tuple(TEXT_FIELDS)
+
+    def searched(q):
+        return str(query.text_query(schema, parse(q), fields_))
+
+    # both stem to what "border" finds already
+    assert spellings.expand("border") == ["Borders", "Doctors Without Borders"]
+    assert "doctor" not in searched("border") and searched("border").count("border") == 6
+    # another spelling finds other stories
+    assert "people:zelenski^" in searched("Zelenskyy") and "zelenskyi" in searched("Zelenskyy")
+    assert "antoni" in searched("Anthony Blinken")
+    # a phrase held whole in the name adds nothing; the words apart are not a phrase
+    assert "act" not in searched('"health care"')
