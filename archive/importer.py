@@ -124,6 +124,7 @@ class Rows:
         self.aliases, self.mentions, self.quotes = [], [], []
 
 
+ARTICLE_ROW = RowInserter(Article)
 MENTION_ROWS = RowInserter(Mention, ("article_id", "person_id", "count"))
 QUOTE_ROWS = RowInserter(
     Quote,
@@ -248,7 +249,7 @@ class Importer:
                 pipeline.refresh_people(story, known)
         if sig is None:
             sig = dedupe.signature(f"{story.standfirst}\n{story.body}")  # clusters.article_text
-        article = Article.objects.create(
+        article = Article(
             fingerprint=sig.fingerprint,
             title=story.title[:500],
             standfirst=story.standfirst,
@@ -266,6 +267,8 @@ class Importer:
             removed=story.removed,
             batch=self.batch,
         )
+        article.set_derived_fields()
+        ARTICLE_ROW.save_new(article)  # Article.save without its signals: one INSERT
         rows = Rows()
         save_people_and_quotes(article, story, self.resolver, fresh=True, rows=rows)
         # near-duplicates: join the cluster of its copies

@@ -250,15 +250,19 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = (slugify(self.title) or "story")[:80].strip("-") or "story"
-        self.word_count = len(self.body.split()) if self.body else 0
+        self.set_derived_fields()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse(
             "archive:article_detail", kwargs={"pk": self.pk, "slug": self.slug or "story"}
         )
+
+    def set_derived_fields(self):
+        """The slug (when empty) and the word count, from the title and the body."""
+        if not self.slug:
+            self.slug = (slugify(self.title) or "story")[:80].strip("-") or "story"
+        self.word_count = len(self.body.split()) if self.body else 0
 
     @property
     def paragraphs(self):

@@ -25,6 +25,7 @@ from .models import Alias, Person, free_slug
 MIN_FUZZY = 5  # shorter surnames only match exactly (see ``similar_surname``)
 # new spellings, as (person id, name, key): a spelling already saved is skipped
 ALIAS_ROWS = RowInserter(Alias, ("person_id", "name", "key"), ignore_conflicts=True)
+PERSON_ROW = RowInserter(Person)
 
 
 def _deletions(word: str, depth: int) -> set[str]:
@@ -142,7 +143,7 @@ class PersonResolver:
         slug = free_slug(name, self._slugs)
         # Another process taking the same slug meanwhile fails this story's savepoint with
         # an IntegrityError; the importer reports it and a re-run imports the story.
-        person = Person.objects.create(name=name, slug=slug)
+        person = PERSON_ROW.save_new(Person(name=name, slug=slug))
         self._slugs.add(person.slug)
         return person
 
