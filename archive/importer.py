@@ -125,10 +125,24 @@ class Rows:
 
 
 ARTICLE_ROW = RowInserter(Article)
-MENTION_ROWS = RowInserter(Mention, ("article_id", "person_id", "count"))
+# Mentions and quotes carry copies of their story's date, state (and outlet): see
+# ``models.sync_story_fields``.
+MENTION_ROWS = RowInserter(
+    Mention, ("article_id", "person_id", "count", "published", "is_published", "outlet_id")
+)
 QUOTE_ROWS = RowInserter(
     Quote,
-    ("article_id", "speaker_id", "speaker_label", "text", "paragraph", "position", "is_fragment"),
+    (
+        "article_id",
+        "speaker_id",
+        "speaker_label",
+        "text",
+        "paragraph",
+        "position",
+        "is_fragment",
+        "published",
+        "is_published",
+    ),
 )
 
 
@@ -161,7 +175,11 @@ def save_people_and_quotes(
             counts[person.pk] += mention.count
         else:
             counts[person.pk] = max(mention.count, 1)
-    new.mentions = [(article.pk, person_id, n) for person_id, n in counts.items()]
+    published, shown = article.published, article.is_published
+    new.mentions = [
+        (article.pk, person_id, n, published, shown, article.outlet_id)
+        for person_id, n in counts.items()
+    ]
     new.quotes = [
         (
             article.pk,
@@ -171,6 +189,8 @@ def save_people_and_quotes(
             q.paragraph,
             position,
             q.is_fragment,
+            published,
+            shown,
         )
         for position, q in enumerate(story.quotes)
     ]
@@ -335,7 +355,8 @@ def run_import(
             return
         changed = []
         with transaction.atomic():
-            send_after_commit(changed)  # filled below; sent once the chunk commits
+            # filled below; sent once the chunk commits
+            send_after_commit(changed, created=True)
             importer.begin_chunk(pending)
             for source, raw, prepared in pending:
                 if isinstance(raw, Exception):

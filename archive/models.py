@@ -587,7 +587,7 @@ def _outlets_add_up() -> bool:
     return stored == Article.objects.published().filter(outlet__isnull=False).count()
 
 
-def refresh_counts(article_ids=None, *, person_ids=()):
+def refresh_counts(article_ids=None, *, person_ids=(), created=False):
     """Bring the copies of story fields on mentions and quotes (``sync_story_fields``) and
     the outlet and person counters up to date after ``article_ids`` changed.
 
@@ -597,8 +597,13 @@ def refresh_counts(article_ids=None, *, person_ids=()):
     listed in ``person_ids`` (e.g. people whose mentions were deleted). With
     ``article_ids=None`` everything is recounted. The importer, the admin, curation and
     re-extraction reach this through the ``articles_changed`` signal.
+
+    ``created``: the articles are new, and their mentions and quotes were saved with the
+    story's fields (the importer's rows): nothing to copy, and no outlet can have lost a
+    story.
     """
-    sync_story_fields(article_ids)
+    if not created:
+        sync_story_fields(article_ids)
     if article_ids is None:
         refresh_outlet_counts()
         refresh_person_counts()
@@ -613,7 +618,7 @@ def refresh_counts(article_ids=None, *, person_ids=()):
         )
     if outlets:
         refresh_outlet_counts(outlets)
-    if not _outlets_add_up():
+    if not created and not _outlets_add_up():
         refresh_outlet_counts()
     people = set(person_ids)
     for chunk in _chunks(set(article_ids)):
@@ -658,8 +663,8 @@ def _mention_deleted(sender, instance, **kwargs):
 
 
 @receiver(articles_changed, dispatch_uid="archive.counters")
-def _articles_changed(sender, ids, **kwargs):
+def _articles_changed(sender, ids, created=False, **kwargs):
     people = getattr(_removed, "people", set())
     _removed.people = set()
-    refresh_counts(ids, person_ids=people)
+    refresh_counts(ids, person_ids=people, created=created and not people)
     forget_page_stats()

@@ -1,8 +1,10 @@
 """Signals other parts of the project listen to.
 
 ``articles_changed`` is sent after a transaction that created, changed or deleted
-articles has committed, once per batch, with ``ids`` (a list of article ids). The
-search index listens to it so that it follows the database.
+articles has committed, once per batch, with ``ids`` (a list of article ids) and
+``created``: True when the batch only added new articles whose mentions and quotes were
+saved with their story's fields (date, state, outlet) already. The search index and the
+counters listen to it so that they follow the database.
 """
 
 from django.dispatch import Signal
@@ -10,7 +12,7 @@ from django.dispatch import Signal
 articles_changed = Signal()
 
 
-def send_after_commit(ids):
+def send_after_commit(ids, *, created: bool = False):
     """Send ``articles_changed`` for ``ids`` once the current transaction commits.
 
     ``ids`` is read at commit time, so a caller may pass a list it fills during the
@@ -23,6 +25,6 @@ def send_after_commit(ids):
     def send():
         changed = sorted(set(ids))
         if changed:
-            articles_changed.send(sender=Article, ids=changed)
+            articles_changed.send(sender=Article, ids=changed, created=created)
 
     transaction.on_commit(send)

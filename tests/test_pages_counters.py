@@ -239,3 +239,32 @@ def test_the_outlets_of_deleted_and_moved_articles_are_recounted(
         "Wire": (2, kept.published, D(2022, 3, 1)),
     }
     assert stored_outlet_figures() == true_outlet_figures()
+
+
+def test_imported_mentions_and_quotes_carry_their_storys_fields(
+    seeds_dir, settings, django_capture_on_commit_callbacks
+):
+    from archive.importer import import_paths, import_uploads
+    from archive.models import Quote
+
+    settings.ARCHIVE_IMPORT_CHUNK = 2  # three chunks
+    first = sorted(seeds_dir.iterdir())[0].read_bytes()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        import_paths([str(seeds_dir)])
+        held = import_uploads([("held.txt", first + b"\nA line more.\n")], review=True)
+    assert held.created == 1 and len(callbacks) >= 4
+
+    def copies():
+        return (
+            sorted(Mention.objects.values_list("id", "published", "is_published", "outlet")),
+            sorted(Quote.objects.values_list("id", "published", "is_published")),
+        )
+
+    mentions, quotes = copies()
+    assert {m[2] for m in mentions} == {True, False}  # the story held for review: False
+    assert {m[3] for m in mentions} - {None} and {m[1] for m in mentions} - {None}
+    figures, counts = stored_outlet_figures(), stored_mentions()
+    refresh_counts()  # copies every field again and recounts everything
+    assert copies() == (mentions, quotes)
+    assert (stored_outlet_figures(), stored_mentions()) == (figures, counts)
+    assert figures == true_outlet_figures()
