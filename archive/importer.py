@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -20,7 +21,7 @@ from .bulk import RowInserter
 from .ingest import dedupe, pipeline
 from .ingest.pool import ExtractionPool, Prepared, hash_prefixes
 from .ingest.readers import RawStory, ReadError, expand_paths
-from .models import Article, ImportBatch, Mention, Outlet, Quote
+from .models import Article, ImportBatch, Mention, Outlet, Quote, add_mention_counts
 from .people import ALIAS_ROWS, PersonResolver
 from .signals import send_after_commit
 
@@ -236,9 +237,12 @@ class Importer:
 
     def save_rows(self) -> None:
         """Save the aliases, mentions, quotes and band keys of the stories saved since the
-        last call (inside the chunk's transaction, before it commits)."""
+        last call, and count their published stories' mentions (inside the chunk's
+        transaction, before it commits)."""
+        added = Counter(m[1] for m in self.rows.mentions if m[4])  # person, is_published
         self.rows.save()
         self.bands.save()
+        add_mention_counts(added)
 
     def forget(self) -> None:
         """After a story failed: save the earlier stories' rows, then drop the people held

@@ -578,6 +578,24 @@ def refresh_person_counts(person_ids=None):
     return updated
 
 
+def add_mention_counts(added: dict[int, int]) -> None:
+    """Raise people's ``mention_count`` by the published stories just added that mention
+    them (``{person id: stories}``), inside the transaction that adds them: one UPDATE
+    per 500 people, so rows are locked in one statement rather than one per figure."""
+    for chunk in _chunks(sorted(added)):
+        by_count = defaultdict(list)
+        for pk in chunk:
+            by_count[added[pk]].append(pk)
+        raise_by = models.Case(
+            *(models.When(pk__in=pks, then=models.Value(n)) for n, pks in by_count.items()),
+            default=models.Value(0),
+            output_field=models.PositiveIntegerField(),
+        )
+        Person.objects.filter(pk__in=chunk).update(
+            mention_count=models.F("mention_count") + raise_by
+        )
+
+
 def _outlets_add_up() -> bool:
     """Whether the outlets' ``article_count`` add up to the published stories with an
     outlet (two small aggregates). Once the outlets of the changed articles are recounted,
@@ -598,9 +616,10 @@ def refresh_counts(article_ids=None, *, person_ids=(), created=False):
     ``article_ids=None`` everything is recounted. The importer, the admin, curation and
     re-extraction reach this through the ``articles_changed`` signal.
 
-    ``created``: the articles are new, and their mentions and quotes were saved with the
-    story's fields (the importer's rows): nothing to copy, and no outlet can have lost a
-    story.
+    ``created``: the articles are new, their mentions and quotes were saved with the
+    story's fields and their people's counts raised in the same transaction
+    (``add_mention_counts``): only the outlets are left to count, and no outlet can have
+    lost a story.
     """
     if not created:
         sync_story_fields(article_ids)
@@ -618,7 +637,9 @@ def refresh_counts(article_ids=None, *, person_ids=(), created=False):
         )
     if outlets:
         refresh_outlet_counts(outlets)
-    if not created and not _outlets_add_up():
+    if created:
+        return
+    if not _outlets_add_up():
         refresh_outlet_counts()
     people = set(person_ids)
     for chunk in _chunks(set(article_ids)):
