@@ -1791,18 +1791,23 @@ def _facet_counts(entry: _Entry, docs: set[int], scope: str) -> tuple[int, dict[
         else:
             labels, codes = entry.codes(name)
             counts = np.bincount(codes[ids], minlength=len(labels))
+            counts[0] = 0  # no value
         if clustered is not None and len(clustered):
             # A value found in n copies of one story counts once, not n times.
             if name == "person_col":
                 chosen = in_clusters[owners]
-                pairs = codes[chosen].astype(np.int64) * ncl + clusters[owners[chosen]]
+                values, stories = codes[chosen], clusters[owners[chosen]]
             else:
-                pairs = codes[clustered].astype(np.int64) * ncl + clusters[clustered]
-            found, times = np.unique(pairs, return_counts=True)
-            repeated = times > 1
-            np.subtract.at(counts, found[repeated] // ncl, times[repeated] - 1)
-        if name != "person_col":
-            counts[0] = 0  # no value
+                values, stories = codes[clustered], clusters[clustered]
+            if keep and np.count_nonzero(counts) > keep:
+                # Only values that can be among the first ``keep`` need their repeats
+                # counted (most of the work on a large result).
+                contenders = _contenders(counts, values, stories, ncl, keep)
+                chosen = contenders[values]
+                values, stories = values[chosen], stories[chosen]
+            _count_once(counts, values, stories, ncl)
+            if name != "person_col":
+                counts[0] = 0
         present = np.flatnonzero(counts)
         if keep and len(present) > keep:  # those that can be among the first ``keep``
             floor = np.partition(counts[present], len(present) - keep)[len(present) - keep]
@@ -1818,6 +1823,29 @@ def _facet_counts(entry: _Entry, docs: set[int], scope: str) -> tuple[int, dict[
     counts["outlet"] = count("outlet_slug", FACET_SIZE)
     counts["person"] = count("person_col", FACET_SIZE)
     return total, counts
+
+
+def _count_once(counts, values, stories, nstories: int) -> None:
+    """Take from ``counts`` the repeats of each value within one story: ``values[i]`` was
+    counted for a copy of story ``stories[i]``."""
+    pairs = values.astype(np.int64) * nstories + stories
+    found, times = np.unique(pairs, return_counts=True)
+    repeated = times > 1
+    np.subtract.at(counts, found[repeated] // nstories, times[repeated] - 1)
+
+
+def _contenders(counts, values, stories, nstories: int, keep: int):
+    """Which values (a mask over the codes) can be among the ``keep`` most counted once
+    each story counts once: the ``keep`` most counted with repeats are counted exactly;
+    the least of those, ``m``, is a floor of the keep-th count, and a value counted fewer
+    than ``m`` times with its repeats has fewer without them."""
+    top = np.argpartition(counts, len(counts) - keep)[len(counts) - keep :]
+    in_top = np.zeros(len(counts), bool)
+    in_top[top] = True
+    exact = counts.copy()
+    chosen = in_top[values]
+    _count_once(exact, values[chosen], stories[chosen], nstories)
+    return counts >= exact[top].min()
 
 
 def _by_count(item):
