@@ -155,3 +155,30 @@ def test_an_imported_copy_collapses_with_the_story_it_republishes(
     hit = next(h for h in after.hits if h.article_id in (original.pk, copy.pk))
     assert {a.pk for a in hit.copies} == {original.pk, copy.pk}
     assert index.check().ok
+
+
+def test_the_first_ten_people_count_each_story_once_as_a_full_count_does():
+    """``_contenders`` narrows which values have their repeats removed; the first ten
+    must be those of removing every repeat, on results where copies share most people."""
+    import numpy as np
+
+    from search.query import _contenders, _count_once
+
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        nvalues, nstories = int(rng.integers(11, 60)), int(rng.integers(2, 30))
+        n = int(rng.integers(20, 400))
+        values = rng.integers(0, nvalues, n) ** 2 % nvalues  # some values far more common
+        stories = rng.integers(0, nstories, n)
+        counts = np.bincount(values, minlength=nvalues)
+        full = counts.copy()
+        _count_once(full, values, stories, nstories)
+        narrowed = counts.copy()
+        chosen = _contenders(counts, values, stories, nstories, 10)[values]
+        _count_once(narrowed, values[chosen], stories[chosen], nstories)
+
+        def first_ten(c):
+            return sorted(((-int(c[v]), v) for v in np.flatnonzero(c)))[:10]
+
+        assert first_ten(narrowed) == first_ten(full)
+        assert all(narrowed[v] == full[v] for _c, v in first_ten(full))
