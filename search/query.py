@@ -35,6 +35,7 @@ from collections import Counter, OrderedDict, deque
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import accumulate
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -638,11 +639,13 @@ def _phrase_docs(searcher, fieldname: str, words: list[str], entry) -> set[int]:
         if entry is not None:
             entry.memo.setdefault((fieldname, word), (ids, weights))
         lists.append((ids, values))
+    fmt = searcher.schema[fieldname].format
+    if isinstance(fmt, FastPositions):
+        return _phrase_docs_numpy(lists)
     sets = [set(ids) for ids, _values in lists]
     candidates = min(sets, key=len).intersection(*sets)
     if not candidates:
         return candidates
-    fmt = searcher.schema[fieldname].format
     decode = fmt.decode_positions
     # FastPositions (schema.py) encodes positions as deltas after a count and a width
     # byte (1: a byte each, 4: an unsigned int each): summed up here without a call per
@@ -673,6 +676,80 @@ def _phrase_docs(searcher, fieldname: str, words: list[str], entry) -> set[int]:
         else:
             found.add(doc)
     return found
+
+
+def _ragged_sums(data: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """The running sums of ``data`` restarted at each of its pieces (of ``sizes``)."""
+    sums = np.cumsum(data, dtype=np.int64)
+    ends = np.cumsum(sizes)
+    before = np.zeros(len(sizes), np.int64)
+    before[1:] = sums[ends[:-1] - 1]
+    return sums - np.repeat(before, sizes)
+
+
+def _positions(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """Decode ``FastPositions`` values (schema.py: a count, a width byte, then the deltas
+    of the positions, a byte or an unsigned int each) all at once: (index of the value,
+    position) arrays, in the order of the values and of their positions."""
+    if not values:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    head = _INT_SIZE + 1
+    buffer = np.frombuffer(b"".join(values), np.uint8)
+    lengths = np.fromiter(map(len, values), np.int64, len(values))
+    starts = np.cumsum(lengths) - lengths
+    width = buffer[starts + _INT_SIZE]
+    owner, position = [], []
+    for size, dtype in ((1, np.uint8), (4, np.uint32)):
+        which = np.flatnonzero(width == size)
+        if not len(which):
+            continue
+        nbytes = lengths[which] - head
+        # the deltas' bytes, gathered from the joined buffer
+        offsets = np.repeat(starts[which] + head - (np.cumsum(nbytes) - nbytes), nbytes)
+        deltas = buffer[offsets + np.arange(len(offsets))].view(dtype)
+        counts = nbytes // size
+        owner.append(np.repeat(which, counts))
+        position.append(_ragged_sums(deltas, counts))
+    if len(owner) == 1:
+        return owner[0], position[0]
+    owner, position = np.concatenate(owner), np.concatenate(position)
+    order = np.argsort(owner, kind="stable")
+    return owner[order], position[order]
+
+
+def _in_sorted(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Which items of the sorted array ``a`` are in the sorted array ``b`` (a mask)."""
+    if not len(b):
+        return np.zeros(len(a), bool)
+    where = np.minimum(np.searchsorted(b, a), len(b) - 1)
+    return b[where] == a
+
+
+def _phrase_docs_numpy(lists: list) -> set[int]:
+    """``_phrase_docs`` for ``FastPositions``: the documents with every word, then all
+    their positions decoded at once, and the phrase starts (each word's positions less
+    its place in the phrase) intersected as (document, start) keys. Posting lists are in
+    document order, so every array here is sorted."""
+    ids = [np.fromiter(found, np.int64, len(found)) for found, _values in lists]
+    docs = min(ids, key=len)
+    for other in ids:
+        docs = docs[_in_sorted(docs, other)]
+    if not len(docs):
+        return set()
+    keys = None
+    for place, ((_found, values), word_ids) in enumerate(zip(lists, ids, strict=True)):
+        at = np.flatnonzero(_in_sorted(word_ids, docs))
+        picked = itemgetter(*at.tolist())(values) if len(at) > 1 else [values[at[0]]]
+        owner, position = _positions(list(picked))
+        # a document by its rank among the candidates: keys fit 64 bits, in order
+        found = (owner << 32 | position) - place
+        keys = found if keys is None else keys[_in_sorted(keys, found)]
+        if not len(keys):
+            return set()
+    ranks = keys >> 32
+    first = np.ones(len(ranks), bool)
+    first[1:] = ranks[1:] != ranks[:-1]
+    return set(docs[ranks[first]].tolist())
 
 
 ORDER_WALK_RATIO = 20  # see _Entry.by_date

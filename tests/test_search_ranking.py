@@ -145,3 +145,29 @@ def test_kept_phrase_matches_and_scores_follow_the_index(
         article("Another grain deal", "a grain deal again, grain deal after grain deal")
     hits = [h.headline for h in query.run_search('"grain deal"').hits]
     assert hits == ["Another grain deal", "Grain deal signed"]
+
+
+def test_positions_decoded_at_once_match_one_at_a_time():
+    import random
+
+    from search.schema import FastPositions
+
+    fmt = FastPositions()
+    rng = random.Random(3)
+    lists = [
+        sorted(rng.sample(range(1, 5000 if n % 3 else 200), rng.randint(1, 40))) for n in range(300)
+    ]
+    values = [fmt.encode(positions) for positions in lists]
+    assert {v[4] for v in values} == {1, 4}  # one-byte and four-byte deltas both
+    owner, position = query._positions(values)
+    expected = [(n, p) for n, v in enumerate(values) for p in fmt.decode_positions(v)]
+    assert list(zip(owner.tolist(), position.tolist(), strict=True)) == expected
+    assert query._positions([])[0].tolist() == []
+
+
+def test_a_phrase_far_into_a_long_story_is_found(db, django_capture_on_commit_callbacks):
+    filler = " ".join(f"word{n}" for n in range(400))
+    with django_capture_on_commit_callbacks(execute=True):
+        article("Long", f"grain at first. {filler} then the grain deal, {filler} deal")
+        article("Apart", f"grain {filler} deal")
+    assert [h.headline for h in query.run_search('"grain deal"').hits] == ["Long"]
