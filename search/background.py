@@ -259,6 +259,20 @@ def active() -> bool:
     return _active is not None
 
 
+def work_left() -> str:
+    """What is left for the index when the import run inside ``writing_beside()`` has
+    saved its stories: "rebuild" (a bulk run), "batches" (written by the worker, not yet
+    confirmed) or "" (nothing: a small run wrote its stories as it went)."""
+    if _active is None:
+        return ""
+    if _active.bulk and (_active.stories or _active.inherited):
+        return "rebuild"
+    if _active.process is not None:
+        _active._collect()
+        return "batches" if _active.unconfirmed else ""
+    return ""
+
+
 def expect(stories: int) -> None:
     """An import run inside ``writing_beside()`` announces how many stories it is about
     to import (at least): enough of them make it a bulk run from the start."""

@@ -125,7 +125,9 @@ def test_a_large_run_rebuilds_the_index_once_instead_of_writing_chunks(settings,
     old = index.ensure_index() and index.live_dir()
     with background.writing_beside():
         result = importer.import_paths([str(SEEDS)])
+        assert background.work_left() == "rebuild"  # what the progress bar tells
     assert result.created == 5
+    assert background.work_left() == ""
     # A fresh generation swapped in, built in one commit: one segment, not one per chunk.
     assert index.live_dir() != old
     assert _segments() == 1
@@ -140,6 +142,7 @@ def test_a_small_run_writes_the_index_per_chunk(settings, small_chunks):
     old = index.ensure_index() and index.live_dir()
     with background.writing_beside():
         importer.import_paths([str(SEEDS)])
+        assert background.work_left() in ("batches", "")  # never a rebuild
     assert index.live_dir() == old
     # Written per chunk of two stories: a segment per write, no single rebuilt one (a
     # worker that falls behind writes the chunks waiting for it together).

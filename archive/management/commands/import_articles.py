@@ -3,6 +3,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.importer import import_paths
+from search import background
 from search.background import writing_beside
 
 
@@ -38,7 +39,13 @@ class Command(BaseCommand):
                     label=" ".join(paths),
                     progress=lambda outcome: bar.update(1),
                 )
-                bar.set_description("finishing the search index")
+                left = background.work_left()
+                if left:
+                    bar.set_description(
+                        "building the search index"
+                        if left == "rebuild"
+                        else "writing the search index"
+                    )
         finally:
             bar.close()
         for line in result.report_lines():
