@@ -178,7 +178,7 @@ def test_the_first_ten_people_count_each_story_once_as_a_full_count_does():
         _count_once(narrowed, values[chosen], stories[chosen], nstories)
 
         def first_ten(c):
-            return sorted(((-int(c[v]), v) for v in np.flatnonzero(c)))[:10]
+            return sorted((-int(c[v]), v) for v in np.flatnonzero(c))[:10]
 
         assert first_ten(narrowed) == first_ten(full)
         assert all(narrowed[v] == full[v] for _c, v in first_ten(full))
