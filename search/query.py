@@ -646,30 +646,16 @@ def _phrase_docs(searcher, fieldname: str, words: list[str], entry) -> set[int]:
     candidates = min(sets, key=len).intersection(*sets)
     if not candidates:
         return candidates
-    decode = fmt.decode_positions
-    # FastPositions (schema.py) encodes positions as deltas after a count and a width
-    # byte (1: a byte each, 4: an unsigned int each): summed up here without a call per
-    # posting.
-    fast = isinstance(fmt, FastPositions)
+    decode = fmt.decode_positions  # a format of Whoosh's own (FastPositions: above)
     first, *rest = [dict(zip(ids, values, strict=True)) for ids, values in lists]
     # The phrase starts where the first word is and the n-th word is n positions further:
     # the starts are the first word's positions less every other word's shifted back.
     shifts = [((-n).__add__, r) for n, r in enumerate(rest, 1)]
     found = set()
     for doc in candidates:
-        value = first[doc]
-        if fast:
-            data = value[_INT_SIZE + 1 :]
-            starts = set(accumulate(data if value[_INT_SIZE] == 1 else array("I", data)))
-        else:
-            starts = set(decode(value))
+        starts = set(decode(first[doc]))
         for shift, r in shifts:
-            value = r[doc]
-            if fast:
-                data = value[_INT_SIZE + 1 :]
-                positions = accumulate(data if value[_INT_SIZE] == 1 else array("I", data))
-            else:
-                positions = decode(value)
+            positions = decode(r[doc])
             starts.intersection_update(map(shift, positions))
             if not starts:
                 break

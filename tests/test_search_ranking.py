@@ -171,3 +171,29 @@ def test_a_phrase_far_into_a_long_story_is_found(db, django_capture_on_commit_ca
         article("Long", f"grain at first. {filler} then the grain deal, {filler} deal")
         article("Apart", f"grain {filler} deal")
     assert [h.headline for h in query.run_search('"grain deal"').hits] == ["Long"]
+
+
+def test_phrases_match_the_same_with_whooshs_own_positions():
+    from whoosh import fields
+    from whoosh.filedb.filestore import RamStorage
+
+    from search.schema import TEXT_ANALYZER, text_field
+
+    schema = fields.Schema(
+        fast=text_field(TEXT_ANALYZER), plain=fields.TEXT(analyzer=TEXT_ANALYZER, phrase=True)
+    )
+    ix = RamStorage().create_index(schema)
+    texts = [
+        "the grain deal was signed",
+        "a deal on grain, and grain deal talks",
+        "grain talks: a deal",
+        "grain grain deal signed deal",
+    ]
+    with ix.writer() as writer:
+        for text in texts:
+            writer.add_document(fast=text, plain=text)
+    with ix.searcher() as searcher:
+        for words in (["grain", "deal"], ["grain", "grain"], ["deal", "grain"], ["deal", "sign"]):
+            fast = query._phrase_docs(searcher, "fast", words, None)
+            assert query._phrase_docs(searcher, "plain", words, None) == fast, words
+        assert query._phrase_docs(searcher, "fast", ["grain", "deal"], None) == {0, 1, 3}
