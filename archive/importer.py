@@ -239,7 +239,8 @@ class Importer:
         """Save the aliases, mentions, quotes and band keys of the stories saved since the
         last call, and count their published stories' mentions (inside the chunk's
         transaction, before it commits)."""
-        added = Counter(m[1] for m in self.rows.mentions if m[4])  # person, is_published
+        person, shown = (MENTION_ROWS.fields.index(f) for f in ("person_id", "is_published"))
+        added = Counter(m[person] for m in self.rows.mentions if m[shown])
         self.rows.save()
         self.bands.save()
         add_mention_counts(added)

@@ -3,7 +3,8 @@
 ``articles_changed`` is sent after a transaction that created, changed or deleted
 articles has committed, once per batch, with ``ids`` (a list of article ids) and
 ``created``: True when the batch only added new articles whose mentions and quotes were
-saved with their story's fields (date, state, outlet) already. The search index and the
+saved with their story's fields (date, state, outlet) and whose people's counts were
+raised in the same transaction (the importer's chunks). The search index and the
 counters listen to it so that they follow the database.
 """
 
