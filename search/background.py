@@ -199,6 +199,14 @@ class _Feeder:
         while self.unconfirmed:
             index.update_articles(self.unconfirmed.pop(0))
 
+    def work_left(self) -> str:
+        if self.bulk and (self.stories or self.inherited):
+            return "rebuild"
+        if self.process is not None:
+            self._collect()
+            return "batches" if self.unconfirmed else ""
+        return ""
+
     def close(self, finished: bool = True) -> None:
         """Wait for the worker; after a bulk run, rebuild. A run that did not finish (an
         error, Ctrl-C) leaves the rebuild, and the marker, to the next import run."""
@@ -263,14 +271,7 @@ def work_left() -> str:
     """What is left for the index when the import run inside ``writing_beside()`` has
     saved its stories: "rebuild" (a bulk run), "batches" (written by the worker, not yet
     confirmed) or "" (nothing: a small run wrote its stories as it went)."""
-    if _active is None:
-        return ""
-    if _active.bulk and (_active.stories or _active.inherited):
-        return "rebuild"
-    if _active.process is not None:
-        _active._collect()
-        return "batches" if _active.unconfirmed else ""
-    return ""
+    return _active.work_left() if _active is not None else ""
 
 
 def expect(stories: int) -> None:
