@@ -1243,11 +1243,12 @@ def highlight_terms(parsed: ParsedQuery, searcher) -> set[str]:
     reader = searcher.reader()
     for group in parsed.groups:
         for atom in group:
-            words = list(TEXT_ANALYZER(atom.text, mode="query"))
+            # the analyser reuses one token object: take each text as it comes
+            words = [t.text for t in TEXT_ANALYZER(atom.text, mode="query")]
             if atom.kind != "prefix":
-                terms.update(t.text for t in words)
+                terms.update(words)
                 continue
-            prefix = words[-1].text if words else atom.text.lower()
+            prefix = words[-1] if words else atom.text.lower()
             for fieldname in ("body", "headline"):
                 for n, term in enumerate(reader.expand_prefix(fieldname, prefix)):
                     if n >= 100:  # a short prefix can expand to thousands of words

@@ -187,3 +187,13 @@ def test_a_name_that_finds_nothing_more_than_the_words_is_not_searched(monkeypat
     assert "antoni" in searched("Anthony Blinken")
     # a phrase held whole in the name adds nothing; the words apart are not a phrase
     assert "act" not in searched('"health care"')
+
+
+def test_every_word_of_a_phrase_is_highlighted():
+    from types import SimpleNamespace
+
+    from search.query import highlight_terms
+
+    parsed = parse('"Vladimir Putin" talks -Kremlin')
+    searcher = SimpleNamespace(reader=lambda: None)  # no prefix to expand
+    assert highlight_terms(parsed, searcher) == {"vladimir", "putin", "talk"}
