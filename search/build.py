@@ -11,7 +11,9 @@ still write one segment (see ``_write_in_processes``).
 
 The files written are the ones ``SegmentWriter`` writes, byte for byte (the tests build
 the same documents both ways and compare): same codec, same blocks, same per-document
-columns and stored fields. Only use it on a new, empty index (a rebuild's generation).
+columns and stored fields, except for the postings of spelling words (see
+``write_terms``), of which only the words are read. Only use it on a new, empty index (a
+rebuild's generation).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from whoosh.fields import FieldType
 from whoosh.filedb.structfile import StructFile
 from whoosh.formats import Existence
 from whoosh.index import TOC, clean_files
-from whoosh.system import _LONG_SIZE, pack_long, pack_ushort, unpack_long
+from whoosh.system import _LONG_SIZE, pack_long, pack_uint, pack_ushort, unpack_long
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.util.text import utf8encode
 
@@ -98,7 +100,7 @@ class FastSegmentWriter:
         self.limit = max_postings or max(1, limitmb) * 1024 * 1024 // POSTING_BYTES
         self.count = 0  # postings in memory
         self.terms: dict[str, dict[bytes, tuple]] = {}  # field -> term -> (docs, weights, values)
-        self.spelling: dict[str, dict[bytes, list]] = {}  # field -> word -> values
+        self.spelling: dict[str, dict[bytes, int]] = {}  # field -> word -> documents
         self.lengths: dict[str, bytearray] = {}  # scorable field -> length byte per document
         self.runs: list[str] = []
         # Per run: [(file offset, first (field, term), last (field, term), cost), ...] of
@@ -136,7 +138,6 @@ class FastSegmentWriter:
             if name not in known:
                 raise ValueError(f"No field named {name!r} in the schema")
         perdoc.start_doc(docnum)
-        vbytes = None  # Whoosh hands the last value of a field to its spelling words
         for name in fieldnames:
             value = fields[name]
             if value is None:
@@ -230,10 +231,10 @@ class FastSegmentWriter:
                 for word in field.spellable_words(value):
                     word = utf8encode(word)[0]
                     try:
-                        words[word].append(vbytes)
+                        words[word] += 1
                     except KeyError:
-                        words[word] = [vbytes]
-                    self.count += 1
+                        words[word] = 1
+                        self.count += 1
                 if words:
                     self.names.add(spell)
             if field.vector:
@@ -259,7 +260,8 @@ class FastSegmentWriter:
 
     def _sorted_terms(self):
         """The postings in memory as (field, term, docs, weights, values) in term order;
-        spelling words have ``docs`` and ``weights`` None (see ``write_terms``)."""
+        spelling words have ``docs`` and ``weights`` None and the number of documents
+        with the word as ``values`` (see ``write_terms``)."""
         names = sorted(set(self.terms) | set(self.spelling))
         for name in names:
             if name in self.terms:
@@ -289,7 +291,7 @@ class FastSegmentWriter:
                         values,
                     )
                 )
-                cost += TERM_COST + len(values)
+                cost += TERM_COST + (1 if docs is None else len(values))
                 if len(batch) >= RUN_BATCH or cost >= RUN_BATCH_COST:
                     batches.append((handle.tell(), batch[0][:2], batch[-1][:2], cost))
                     marshal.dump(batch, handle)
@@ -382,12 +384,13 @@ def write_terms(terms, schema, codec, postfile, add_term, lengths_by_field, fiel
             lengths = lengths_by_field.get(name)
             lastname = name
         if docs is None:
-            # Spelling words: Whoosh's writer adds one posting per document that has the
-            # word, all numbered 0 with weight 1 and the last position list of the field
-            # as value, sorted like its pool sorts them (readers use the words and counts).
-            values.sort()
-            docs = array("I", bytes(4 * len(values)))
-            weights = [1] * len(values)
+            # Spelling words: only the list of words is read (suggestions). Whoosh's writer
+            # adds a posting numbered 0 for every document that has the word, with the
+            # field's last position list as value; here each word has one posting, its
+            # weight the number of those documents (the same total weight).
+            docs = array("I", [0])
+            weights = [float(values)]
+            values = [pack_uint(values)]
         info = W3TermInfo()
         startoffset = tell()
         write(WHOOSH3_HEADER_MAGIC)
@@ -488,12 +491,8 @@ def merge_terms(sources):
         if len(group) == 1:
             yield group[0]
             continue
-        if group[0][2] is None:  # spelling words
-            values = []
-            for part in group:
-                values.extend(part[4])
-            values.sort()
-            yield name, tbytes, None, None, values
+        if group[0][2] is None:  # spelling words: documents counted
+            yield name, tbytes, None, None, sum(part[4] for part in group)
             continue
         docs, weights, values = array("I"), array("d"), []
         for part in group:
