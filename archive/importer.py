@@ -12,6 +12,7 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 
 CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
 CHUNK = 200  # stories per transaction: fewer commits, and a crash loses at most one chunk
+LOOK_AHEAD = 20  # stories whose archive look-ups are made together, inside a chunk
 POOL_MIN = 400  # inputs from which reading and extraction go to worker processes
 
 
@@ -219,11 +221,14 @@ class Importer:
         # stories extracted here, and those extracted ahead whose people were found again
         self.extracted = self.refreshed = 0
 
-    def begin_chunk(self, entries: list) -> None:
-        """Look up what a chunk's stories (source, raw, prepared) need from the archive:
-        which it holds already, and the copies' band keys."""
-        self.look_up([raw for _source, raw, _p in entries if isinstance(raw, RawStory)])
+    def begin_chunk(self) -> None:
+        """A new transaction: its band keys are looked up and saved with it."""
         self.bands = clusters.Bands()
+
+    def look_ahead(self, entries: list) -> None:
+        """Look up what the next stories (source, raw, prepared) of the chunk need from
+        the archive, in a few queries: which it holds already, and the copies' band keys."""
+        self.look_up([raw for _source, raw, _p in entries if isinstance(raw, RawStory)])
         self.bands.look_up(p.signature for _s, _r, p in entries if p and p.signature)
 
     def look_up(self, raws: list[RawStory]) -> None:
@@ -336,7 +341,6 @@ def run_import(
     batch = ImportBatch.objects.create(origin=origin, user=user, label=label[:300])
     importer = Importer(outlet=outlet, review=review, batch=batch)
     result = ImportResult(batch=batch)
-    pending: list[tuple[str, RawStory | Exception, Prepared | None]] = []
     workers = pool_workers(len(items))
     # Stories the archive already has need no extraction ahead (a re-run reads, hashes and
     # skips them); the importer checks every story itself either way.
@@ -355,45 +359,45 @@ def run_import(
     )
     del skip
 
-    def flush():
-        if not pending:
-            return
-        changed = []
-        with transaction.atomic():
-            # filled below; sent once the chunk commits
-            send_after_commit(changed, created=True)
-            importer.begin_chunk(pending)
-            for source, raw, prepared in pending:
-                if isinstance(raw, Exception):
-                    outcome = Outcome(source, FAILED, str(raw))
-                else:
-                    try:
-                        with transaction.atomic():
-                            outcome = importer.save(raw, prepared)
-                    except (pipeline.ExtractionError, ReadError) as exc:
-                        outcome = Outcome(source, FAILED, str(exc))
-                    except IntegrityError as exc:
-                        outcome = Outcome(source, FAILED, f"could not be saved: {exc}")
-                        importer.forget()  # it may hold people rolled back
-                    except Exception as exc:
-                        log.exception("import failed on %s", source)
-                        outcome = Outcome(source, FAILED, f"{type(exc).__name__}: {exc}")
-                        importer.forget()
-                if outcome.status == CREATED:
-                    changed.append(outcome.article_id)
-                result.outcomes.append(outcome)
-                if progress:
-                    progress(outcome)
-                pool.feed()  # the workers go on with the next files meanwhile
-            importer.save_rows()
-        pending.clear()
+    def save(source, raw, prepared) -> Outcome:
+        if isinstance(raw, Exception):
+            return Outcome(source, FAILED, str(raw))
+        try:
+            with transaction.atomic():
+                return importer.save(raw, prepared)
+        except (pipeline.ExtractionError, ReadError) as exc:
+            return Outcome(source, FAILED, str(exc))
+        except IntegrityError as exc:
+            importer.forget()  # it may hold people rolled back
+            return Outcome(source, FAILED, f"could not be saved: {exc}")
+        except Exception as exc:
+            log.exception("import failed on %s", source)
+            importer.forget()
+            return Outcome(source, FAILED, f"{type(exc).__name__}: {exc}")
 
     with pool:
-        for entry in pool:
-            pending.append(entry)
-            if len(pending) >= chunk:
-                flush()
-        flush()
+        entries = iter(pool)
+        while group := list(islice(entries, min(LOOK_AHEAD, chunk))):
+            # One transaction per chunk. Its stories are saved as the workers deliver
+            # them, a few at a time, so that neither side waits for a whole chunk.
+            changed = []
+            with transaction.atomic():
+                send_after_commit(changed, created=True)  # filled below; sent on commit
+                importer.begin_chunk()
+                saved = 0
+                while group:
+                    importer.look_ahead(group)
+                    for source, raw, prepared in group:
+                        outcome = save(source, raw, prepared)
+                        if outcome.status == CREATED:
+                            changed.append(outcome.article_id)
+                        result.outcomes.append(outcome)
+                        if progress:
+                            progress(outcome)
+                        pool.feed()  # the workers go on with the next files meanwhile
+                    saved += len(group)
+                    group = list(islice(entries, min(LOOK_AHEAD, chunk - saved)))
+                importer.save_rows()
     log.debug(
         "%d workers; %d stories extracted here, %d people found again",
         workers,
