@@ -279,9 +279,11 @@ def _candidates(text: str, known: KnownNames | None):
         after = text[m.end() : m.end() + 40]
         if SPEECH_AFTER.match(after):
             evidence = True
-        if known and name_key(" ".join(words)) in known.full:
-            evidence = True
         if len(words) > 1 and lowered[0].split("-")[0] in GIVEN_NAMES:
+            evidence = True
+        # The names known are asked last, only when nothing else is evidence: each name
+        # asked ties the result to what the archive knows (see ``KnownNames.recording``).
+        if not evidence and known and name_key(" ".join(words)) in known.full:
             evidence = True
         yield _Candidate(words, start, evidence, " ".join(role), sentence_start and not role)
 
