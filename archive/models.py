@@ -6,6 +6,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
@@ -596,6 +597,38 @@ def add_mention_counts(added: dict[int, int]) -> None:
         )
 
 
+def add_outlet_counts(article_ids) -> None:
+    """Add the published stories among ``article_ids``, all new, to their outlets'
+    ``article_count`` and first and last published dates: one aggregate over those
+    stories, then one UPDATE per outlet, relative to the stored figures (another import
+    adding to the same outlet meanwhile is not overwritten)."""
+    added: dict[int, list] = {}
+    for chunk in _chunks(set(article_ids)):
+        rows = (
+            Article.objects.published()
+            .filter(pk__in=chunk, outlet__isnull=False)
+            .order_by()
+            .values_list("outlet_id")
+            .annotate(models.Count("id"), models.Min("published"), models.Max("published"))
+        )
+        for outlet_id, count, first, last in rows:
+            figures = added.setdefault(outlet_id, [0, None, None])
+            figures[0] += count
+            figures[1] = first if figures[1] is None else min(d for d in (figures[1], first) if d)
+            figures[2] = last if figures[2] is None else max(d for d in (figures[2], last) if d)
+    for outlet_id, (count, first, last) in sorted(added.items()):
+        values = {"article_count": models.F("article_count") + count}
+        if first is not None:
+            # SQLite's MIN(a, b) is NULL when a is: an outlet without a dated story yet
+            values["first_published"] = Coalesce(
+                Least("first_published", models.Value(first)), models.Value(first)
+            )
+            values["last_published"] = Coalesce(
+                Greatest("last_published", models.Value(last)), models.Value(last)
+            )
+        Outlet.objects.filter(pk=outlet_id).update(**values)
+
+
 def _outlets_add_up() -> bool:
     """Whether the outlets' ``article_count`` add up to the published stories with an
     outlet (two small aggregates). Once the outlets of the changed articles are recounted,
@@ -619,8 +652,12 @@ def refresh_counts(article_ids=None, *, person_ids=(), created=False):
     ``created``: the articles are new, their mentions and quotes were saved with the
     story's fields and their people's counts raised in the same transaction
     (``add_mention_counts``): only the outlets are left to count, and no outlet can have
-    lost a story.
+    lost a story, so the new stories are added to their figures (``add_outlet_counts``)
+    rather than every story of those outlets counted again.
     """
+    if created and article_ids is not None:
+        add_outlet_counts(article_ids)
+        return
     if not created:
         sync_story_fields(article_ids)
     if article_ids is None:
@@ -637,8 +674,6 @@ def refresh_counts(article_ids=None, *, person_ids=(), created=False):
         )
     if outlets:
         refresh_outlet_counts(outlets)
-    if created:
-        return
     if not _outlets_add_up():
         refresh_outlet_counts()
     people = set(person_ids)

@@ -219,6 +219,39 @@ def test_a_change_recounts_only_the_outlets_of_its_articles():
     }
 
 
+def test_new_stories_are_added_to_their_outlets_figures():
+    wire, daily = Outlet.objects.create(name="Wire"), Outlet.objects.create(name="Daily")
+    make_story(outlet=wire, published=D(2021, 5, 1))
+    make_story(outlet=wire, published=D(2021, 6, 1))
+    new = [
+        make_story(outlet=wire, published=D(2020, 1, 1)),
+        make_story(outlet=wire, published=D(2022, 1, 1)),
+        make_story(outlet=wire),  # undated
+        make_story(outlet=wire, published=D(2019, 1, 1), status="new"),  # held for review
+        make_story(outlet=daily),  # Daily's first story, undated
+        make_story(outlet=daily, published=D(2023, 3, 3)),
+        make_story(published=D(2018, 1, 1)),  # no outlet
+    ]
+    # The figures before the new stories (saving them counted them already), except that
+    # another import raised Wire's count meanwhile: adding is relative to what is stored.
+    Outlet.objects.filter(pk=wire.pk).update(
+        article_count=12, first_published=D(2021, 5, 1), last_published=D(2021, 6, 1)
+    )
+    Outlet.objects.filter(pk=daily.pk).update(
+        article_count=0, first_published=None, last_published=None
+    )
+    refresh_counts([a.pk for a in new], created=True)
+    assert stored_outlet_figures() == {
+        "Daily": (2, D(2023, 3, 3), D(2023, 3, 3)),
+        "Wire": (15, D(2020, 1, 1), D(2022, 1, 1)),
+    }
+    # An undated story adds to the count and leaves the dates alone.
+    undated = make_story(outlet=daily)
+    Outlet.objects.filter(pk=daily.pk).update(article_count=2)
+    refresh_counts([undated.pk], created=True)
+    assert stored_outlet_figures()["Daily"] == (3, D(2023, 3, 3), D(2023, 3, 3))
+
+
 def test_the_outlets_of_deleted_and_moved_articles_are_recounted(
     django_capture_on_commit_callbacks,
 ):
