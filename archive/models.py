@@ -1,7 +1,7 @@
 """The archive's data model: outlets, articles, people, their aliases, mentions and quotes."""
 
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -602,7 +602,8 @@ def add_outlet_counts(article_ids) -> None:
     ``article_count`` and first and last published dates: one aggregate over those
     stories, then one UPDATE per outlet, relative to the stored figures (another import
     adding to the same outlet meanwhile is not overwritten)."""
-    added: dict[int, list] = {}
+    counts: Counter = Counter()
+    dates = defaultdict(list)  # outlet id -> the new stories' earliest and latest dates
     for chunk in _chunks(set(article_ids)):
         rows = (
             Article.objects.published()
@@ -612,13 +613,12 @@ def add_outlet_counts(article_ids) -> None:
             .annotate(models.Count("id"), models.Min("published"), models.Max("published"))
         )
         for outlet_id, count, first, last in rows:
-            figures = added.setdefault(outlet_id, [0, None, None])
-            figures[0] += count
-            figures[1] = first if figures[1] is None else min(d for d in (figures[1], first) if d)
-            figures[2] = last if figures[2] is None else max(d for d in (figures[2], last) if d)
-    for outlet_id, (count, first, last) in sorted(added.items()):
+            counts[outlet_id] += count
+            dates[outlet_id] += [d for d in (first, last) if d is not None]
+    for outlet_id, count in sorted(counts.items()):
         values = {"article_count": models.F("article_count") + count}
-        if first is not None:
+        if dates[outlet_id]:
+            first, last = min(dates[outlet_id]), max(dates[outlet_id])
             # SQLite's MIN(a, b) is NULL when a is: an outlet without a dated story yet
             values["first_published"] = Coalesce(
                 Least("first_published", models.Value(first)), models.Value(first)
