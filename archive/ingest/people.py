@@ -21,6 +21,7 @@ How a capitalised run of words becomes a person:
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
@@ -288,6 +289,62 @@ def _candidates(text: str, known: KnownNames | None):
         yield _Candidate(words, start, evidence, " ".join(role), sentence_start and not role)
 
 
+class _Groups:
+    """The people of one story as ``find_people`` groups them: each group's forms with
+    their counts, and indexes by name key so that a form is compared only with the groups
+    that could hold it (``same_person`` and ``similar_surname`` agree on a key, a first or
+    last word's key, or a surname's initial), not with every group of the story."""
+
+    def __init__(self):
+        self.people: list[PersonMention] = []
+        self.forms: list[dict[str, int]] = []
+        self._by_key: dict[str, list[int]] = {}  # key of a form -> groups, in order
+        self._by_word: dict[tuple[int, str], list[int]] = {}  # (0 | -1, key of the first
+        # or last word of a form of two words or more) -> groups, in order
+
+    @staticmethod
+    def _note(index: dict, key, i: int) -> None:
+        held = index.setdefault(key, [])
+        if i not in held:
+            bisect.insort(held, i)
+
+    def new(self, name: str) -> int:
+        self.people.append(PersonMention(name=name))
+        self.forms.append({})
+        return len(self.people) - 1
+
+    def add(self, i: int, form: str, role: str) -> None:
+        """Count one use of ``form`` (with ``role``, if any) for group ``i``."""
+        seen = self.forms[i]
+        if form not in seen:
+            seen[form] = 0
+            self._note(self._by_key, name_key(form), i)
+            words = form.split()
+            if len(words) >= 2:
+                self._note(self._by_word, (0, name_key(words[0])), i)
+                self._note(self._by_word, (-1, name_key(words[-1])), i)
+        seen[form] += 1
+        self.people[i].count += 1
+        if role:
+            self.people[i].roles.add(role)
+
+    def with_key(self, key: str) -> list[int]:
+        """The groups having a form whose key is ``key``, in order."""
+        return self._by_key.get(key, [])
+
+    def group_for(self, name: str) -> int | None:
+        """The first group with a form that is a spelling of ``name`` (``same_person``)."""
+        maybe = set(self.with_key(name_key(name)))
+        words = name.split()
+        if len(words) >= 2:
+            maybe.update(self._by_word.get((0, name_key(words[0])), ()))
+            maybe.update(self._by_word.get((-1, name_key(words[-1])), ()))
+        for i in sorted(maybe):
+            if any(same_person(name, f) for f in self.forms[i]):
+                return i
+        return None
+
+
 def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[PersonMention]:
     """People named in ``paragraphs``, each once, under the fullest name used most often.
 
@@ -301,15 +358,7 @@ def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[
         name_key(c.words[0]) for c in cands if len(c.words) == 1 and not c.sentence_start
     } | {name_key(c.words[0]) for c in cands if len(c.words) == 1 and c.evidence}
 
-    groups: list[PersonMention] = []
-    forms: list[dict[str, int]] = []
-
-    def group_for(name: str) -> int | None:
-        for i in range(len(groups)):
-            if any(same_person(name, f) for f in forms[i]):
-                return i
-        return None
-
+    groups = _Groups()
     # Full names first, so that surnames can attach to them.
     for c in cands:
         if len(c.words) < 2:
@@ -317,17 +366,16 @@ def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[
         name = " ".join(c.words)
         if not (c.evidence or name_key(c.words[-1]) in singles_alone):
             continue
-        i = group_for(name)
+        i = groups.group_for(name)
         if i is None:
-            groups.append(PersonMention(name=name))
-            forms.append({})
-            i = len(groups) - 1
-        forms[i][name] = forms[i].get(name, 0) + 1
-        groups[i].count += 1
-        if c.role:
-            groups[i].roles.add(c.role)
-    # Surnames of the full forms (fixed from here on: only single words are added below).
-    surnames = [[f.split()[-1] for f in seen if " " in f] for seen in forms]
+            i = groups.new(name)
+        groups.add(i, name, c.role)
+    # Surnames of the full forms (fixed from here on: only single words are added below),
+    # by the initial of their key (``similar_surname`` is false for different initials).
+    surnames: dict[str, list[tuple[int, list[str]]]] = {}
+    for i, seen in enumerate(groups.forms):
+        for initial, words in _by_initial(f.split()[-1] for f in seen if " " in f).items():
+            surnames.setdefault(initial, []).append((i, words))
     surname_groups: dict[str, list[int]] = {}
     for c in cands:
         if len(c.words) != 1:
@@ -337,41 +385,42 @@ def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[
         if word not in surname_groups:
             surname_groups[word] = [
                 i
-                for i in range(len(surnames))
-                if any(similar_surname(word, surname) for surname in surnames[i])
+                for i, words in surnames.get(key[:1], ())
+                if any(similar_surname(word, surname) for surname in words)
             ]
-        match = surname_groups[word]
-        if not match:
-            exact = [i for i, g in enumerate(groups) if key in {name_key(f) for f in forms[i]}]
-            match = exact
+        match = surname_groups[word] or groups.with_key(key)
+        people = groups.people
         if match:
-            i = max(match, key=lambda j: groups[j].count)
+            i = max(match, key=lambda j: people[j].count)
         elif c.evidence or (known and key in known.surnames):
             if key in PLACES or key in DEMONYMS or key in ORG_WORDS or key in STOP:
                 continue
             name = known.surnames[key] if known and key in known.surnames else word
             i = (
-                group_for(name)
+                groups.group_for(name)
                 if " " in name
-                else next((j for j, g in enumerate(groups) if name_key(g.name) == key), None)
+                else next((j for j, g in enumerate(people) if name_key(g.name) == key), None)
             )
             if i is None:
-                groups.append(PersonMention(name=name))
-                forms.append({})
-                i = len(groups) - 1
+                i = groups.new(name)
         else:
             continue
-        forms[i][word] = forms[i].get(word, 0) + 1
-        groups[i].count += 1
-        if c.role:
-            groups[i].roles.add(c.role)
-    for group, seen in zip(groups, forms, strict=True):
+        groups.add(i, word, c.role)
+    for group, seen in zip(groups.people, groups.forms, strict=True):
         longest = max(len(f.split()) for f in seen) if seen else 1
         full = [f for f in seen if len(f.split()) == longest]
         if full:
             group.name = max(full, key=lambda f: (seen[f], -list(seen).index(f)))
         group.aliases = {f for f in seen if f != group.name}
-    return sorted(groups, key=lambda p: (-p.count, p.name))
+    return sorted(groups.people, key=lambda p: (-p.count, p.name))
+
+
+def _by_initial(surnames) -> dict[str, list[str]]:
+    """``surnames`` by the first letter of their key ('' for an empty key)."""
+    found: dict[str, list[str]] = {}
+    for surname in surnames:
+        found.setdefault(name_key(surname)[:1], []).append(surname)
+    return found
 
 
 def surface_forms(people: list[PersonMention]) -> dict[str, str]:
