@@ -35,7 +35,8 @@ class Bands:
         self._look_up({k for sig in signatures for k in sig.band_keys})
 
     def _look_up(self, keys: set[int]) -> None:
-        keys = sorted(keys - self.holders.keys())
+        # (not ``keys - self.holders.keys()``: that walks every key held, for each story)
+        keys = sorted(k for k in keys if k not in self.holders)
         for key in keys:
             self.holders[key] = []
         for start in range(0, len(keys), KEYS_PER_QUERY):

@@ -1,6 +1,7 @@
 """Near-duplicate detection on real stories: the seeds and copies of them made by editing
 headers and footers, as aggregator sites republish them. No database."""
 
+import pickle
 import zlib
 from pathlib import Path
 
@@ -120,6 +121,23 @@ def test_words_ignore_case_and_punctuation_and_quote_styles():
         "MACRON’S “TALKS” IN MOSCOW."
     )
     assert len(dedupe.fingerprint("x")) == 32
+
+
+def test_a_signature_travels_with_its_shingles_packed():
+    """Workers send signatures to the importing process: the same copies are found."""
+    s = dedupe.signature(clean(seed_text(2)))
+    data = pickle.dumps(s)
+    assert len(data) < 4 * s.size + 600  # four bytes a shingle, not a pickled int each
+    back = pickle.loads(data)
+    assert (back.size, back.usable, back.fingerprint, back.band_keys) == (
+        s.size,
+        True,
+        s.fingerprint,
+        s.band_keys,
+    )
+    assert back.shingles == s.shingles and len(s.shingles) == s.size > 100
+    assert back == s and pickle.loads(pickle.dumps(back)) == s
+    assert dedupe.same_story(back.shingles, s.shingles)
 
 
 def test_signature_is_stable_across_runs():
