@@ -180,3 +180,20 @@ def test_a_story_failing_mid_chunk_leaves_the_others_people_and_quotes_whole(
         assert article.quotes.count() == len(story.quotes)
         names = {m.person.name for m in Mention.objects.filter(article=article)}
         assert len(names) == article.mentions.count() > 0
+
+
+def test_an_import_collects_garbage_less_often_and_restores_the_collector(seeds_dir):
+    import gc
+
+    from archive import importer
+
+    before = gc.get_threshold()
+    during = []
+    result = import_paths([seeds_dir], progress=lambda outcome: during.append(gc.get_threshold()))
+    assert result.created == 5 and len(during) == 5
+    assert {t[0] for t in during} == {max(importer.GC_YOUNG, before[0])}
+    assert gc.get_threshold() == before
+    with pytest.raises(RuntimeError), importer.fewer_collections(123_456):
+        assert gc.get_threshold()[0] == 123_456
+        raise RuntimeError("a failing import")
+    assert gc.get_threshold() == before
