@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import math
 import os
 import shutil
 import signal
@@ -28,7 +29,8 @@ def percentile(values, q):
     if not values:
         return 0.0
     ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
+    # the smallest value with at least q% of the values at or below it
+    rank = max(0, min(len(ordered) - 1, math.ceil(q * len(ordered) / 100) - 1))
     return ordered[rank]
 
 
@@ -115,6 +117,44 @@ class Archive:
                 + (self.var_dir / "cmd.err").read_text()[-3000:]
             )
         return elapsed, usage.ru_maxrss / 1024, (self.var_dir / "cmd.out").read_text()
+
+
+# A fixed pure-Python workload (text split, counted and hashed), the kind of work the
+# archive does: its time tells how fast this machine's cores were during a run, so that
+# runs on different days (or machines) can be compared.
+SPEED_CODE = """
+import re, time, zlib
+start = time.process_time()
+text = " ".join(f"word{i * 7919 % 10007} Story{i % 97} said" for i in range(60000))
+counts = {}
+for _ in range(6):
+    for w in re.findall(r"\\w+", text):
+        counts[w] = counts.get(w, 0) + 1
+    sum(zlib.crc32(w.encode()) for w in text.split())
+print(time.process_time() - start)
+"""
+
+
+def machine_speed(cores: int = 2) -> dict:
+    """Seconds of CPU the fixed workload takes on one core alone, and how many times
+    more work ``cores`` copies running at once get done (``cores`` on idle separate
+    cores; less when the cores are busy with other work or are siblings of one)."""
+
+    def run(n):
+        start = time.perf_counter()
+        procs = [
+            subprocess.Popen([PYTHON, "-c", SPEED_CODE], stdout=subprocess.PIPE, text=True)
+            for _ in range(n)
+        ]
+        cpu = [float(p.communicate()[0]) for p in procs]
+        return time.perf_counter() - start, cpu
+
+    alone, (cpu,) = run(1)
+    together, _ = run(cores)
+    return {
+        "workload_cpu_s": round(cpu, 2),
+        f"speedup_{cores}_processes": round(cores * alone / together, 2),
+    }
 
 
 def free_port():

@@ -35,6 +35,7 @@ from tests.bench.common import (
     Archive,
     Server,
     get,
+    machine_speed,
     summary_ms,
     write_results,
 )
@@ -209,6 +210,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     results = {"corpus_size": args.n, "errors": 0, "machine": {"cores": os.cpu_count()}}
+    results["machine"]["start"] = machine_speed()
     print(f"building corpus of {args.n:,} stories ...", flush=True)
     t0 = time.perf_counter()
     corpus = build_corpus_dir(args.n, args.seed)
@@ -330,6 +332,7 @@ def main(argv=None):
         except Exception as exc:
             results["pg_error"] = str(exc)[-500:]
 
+    results["machine"]["end"] = machine_speed()
     path = write_results(results)
     print_table(results)
     print(f"\nwritten to {path.relative_to(ROOT)}")
@@ -337,7 +340,17 @@ def main(argv=None):
 
 
 def print_table(r):
+    speed = [r["machine"][when] for when in ("start", "end") if when in r["machine"]]
     rows = [
+        (
+            "machine speed",
+            ", ".join(
+                f"{s['workload_cpu_s']} s of CPU for the fixed workload, "
+                f"{s['speedup_2_processes']}x on 2 processes"
+                for s in speed
+            )
+            + " (at the start, at the end)",
+        ),
         ("corpus size", f"{r['corpus_size']:,} stories ({r.get('corpus_mb')} MB)"),
         ("import (SQLite)", f"{r['import_rate']} stories/s, peak {r['import_peak_rss_mb']} MB"),
         (
