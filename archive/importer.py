@@ -24,7 +24,15 @@ from .bulk import RowInserter
 from .ingest import dedupe, pipeline
 from .ingest.pool import ExtractionPool, Prepared, hash_prefixes
 from .ingest.readers import RawStory, ReadError, expand_paths
-from .models import Article, ImportBatch, Mention, Outlet, Quote, add_mention_counts
+from .models import (
+    Article,
+    ImportBatch,
+    Mention,
+    Outlet,
+    OutletFigures,
+    Quote,
+    add_mention_counts,
+)
 from .people import ALIAS_ROWS, PersonResolver
 from .signals import send_after_commit
 
@@ -221,6 +229,8 @@ class Importer:
         self.rows = Rows()
         # band keys of the chunk's stories (see ``clusters.Bands``), saved with the rows
         self.bands = clusters.Bands()
+        # what the chunk's published stories add to their outlets' figures
+        self.outlet_figures = OutletFigures()
         # stories extracted here, and those extracted ahead whose people were found again
         self.extracted = self.refreshed = 0
 
@@ -246,13 +256,14 @@ class Importer:
 
     def save_rows(self) -> None:
         """Save the aliases, mentions, quotes and band keys of the stories saved since the
-        last call, and count their published stories' mentions (inside the chunk's
-        transaction, before it commits)."""
+        last call, and add their published stories to their people's and outlets'
+        figures (inside the chunk's transaction, before it commits)."""
         person, shown = (MENTION_ROWS.fields.index(f) for f in ("person_id", "is_published"))
         added = Counter(m[person] for m in self.rows.mentions if m[shown])
         self.rows.save()
         self.bands.save()
         add_mention_counts(added)
+        self.outlet_figures.save()
 
     def forget(self) -> None:
         """After a story failed: save the earlier stories' rows, then drop the people held
@@ -311,6 +322,7 @@ class Importer:
         # (its savepoint rolled back) leaves none behind.
         self.rows.extend(rows)
         self.bands.keep(article.pk, sig)
+        self.outlet_figures.add(article)
         self.seen[digest] = article.pk
         return Outcome(raw.source, CREATED, "", article.pk, article.title)
 

@@ -597,36 +597,41 @@ def add_mention_counts(added: dict[int, int]) -> None:
         )
 
 
-def add_outlet_counts(article_ids) -> None:
-    """Add the published stories among ``article_ids``, all new, to their outlets'
-    ``article_count`` and first and last published dates: one aggregate over those
-    stories, then one UPDATE per outlet, relative to the stored figures (another import
-    adding to the same outlet meanwhile is not overwritten)."""
-    counts: Counter = Counter()
-    dates = defaultdict(list)  # outlet id -> the new stories' earliest and latest dates
-    for chunk in _chunks(set(article_ids)):
-        rows = (
-            Article.objects.published()
-            .filter(pk__in=chunk, outlet__isnull=False)
-            .order_by()
-            .values_list("outlet_id")
-            .annotate(models.Count("id"), models.Min("published"), models.Max("published"))
-        )
-        for outlet_id, count, first, last in rows:
-            counts[outlet_id] += count
-            dates[outlet_id] += [d for d in (first, last) if d is not None]
-    for outlet_id, count in sorted(counts.items()):
-        values = {"article_count": models.F("article_count") + count}
-        if dates[outlet_id]:
-            first, last = min(dates[outlet_id]), max(dates[outlet_id])
-            # SQLite's MIN(a, b) is NULL when a is: an outlet without a dated story yet
-            values["first_published"] = Coalesce(
-                Least("first_published", models.Value(first)), models.Value(first)
-            )
-            values["last_published"] = Coalesce(
-                Greatest("last_published", models.Value(last)), models.Value(last)
-            )
-        Outlet.objects.filter(pk=outlet_id).update(**values)
+class OutletFigures:
+    """What new stories add to their outlets' ``article_count`` and first and last
+    published dates, gathered story by story (``add``) and written with ``save``."""
+
+    def __init__(self):
+        self.counts: Counter = Counter()
+        self.dates: dict[int, list] = {}  # outlet id -> [earliest, latest] new date
+
+    def add(self, article) -> None:
+        """Count ``article``, a new story, if it is published under an outlet."""
+        if article.outlet_id is None or article.status != Article.Status.PUBLISHED:
+            return
+        self.counts[article.outlet_id] += 1
+        day = article.published
+        if day is not None:
+            span = self.dates.setdefault(article.outlet_id, [day, day])
+            span[0], span[1] = min(span[0], day), max(span[1], day)
+
+    def save(self) -> None:
+        """One UPDATE per outlet, relative to the stored figures (another import adding
+        to the same outlet meanwhile is kept), then start again from nothing. Called in
+        the transaction that saves the stories."""
+        for outlet_id, count in sorted(self.counts.items()):
+            values = {"article_count": models.F("article_count") + count}
+            if outlet_id in self.dates:
+                first, last = self.dates[outlet_id]
+                # SQLite's MIN(a, b) is NULL when a is: an outlet without a dated story yet
+                values["first_published"] = Coalesce(
+                    Least("first_published", models.Value(first)), models.Value(first)
+                )
+                values["last_published"] = Coalesce(
+                    Greatest("last_published", models.Value(last)), models.Value(last)
+                )
+            Outlet.objects.filter(pk=outlet_id).update(**values)
+        self.counts, self.dates = Counter(), {}
 
 
 def _outlets_add_up() -> bool:
@@ -650,13 +655,10 @@ def refresh_counts(article_ids=None, *, person_ids=(), created=False):
     re-extraction reach this through the ``articles_changed`` signal.
 
     ``created``: the articles are new, their mentions and quotes were saved with the
-    story's fields and their people's counts raised in the same transaction
-    (``add_mention_counts``): only the outlets are left to count, and no outlet can have
-    lost a story, so the new stories are added to their figures (``add_outlet_counts``)
-    rather than every story of those outlets counted again.
+    story's fields, and their people's and outlets' figures raised in the same
+    transaction (``add_mention_counts``, ``OutletFigures``): nothing is left to count.
     """
     if created and article_ids is not None:
-        add_outlet_counts(article_ids)
         return
     if not created:
         sync_story_fields(article_ids)

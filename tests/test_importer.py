@@ -180,6 +180,23 @@ def test_a_story_failing_mid_chunk_leaves_the_others_people_and_quotes_whole(
         assert article.quotes.count() == len(story.quotes)
         names = {m.person.name for m in Mention.objects.filter(article=article)}
         assert len(names) == article.mentions.count() > 0
+    # the outlets count the stories saved, not the one rolled back
+    with_outlet = Article.objects.filter(outlet__isnull=False).count()
+    assert sum(Outlet.objects.values_list("article_count", flat=True)) == with_outlet == 3
+    for outlet in Outlet.objects.all():
+        stories = Article.objects.filter(outlet=outlet)
+        dates = sorted(a.published for a in stories if a.published)
+        assert (outlet.article_count, outlet.first_published, outlet.last_published) == (
+            stories.count(),
+            dates[0] if dates else None,
+            dates[-1] if dates else None,
+        )
+
+
+def test_stories_held_for_review_are_not_counted_in_their_outlets(seeds_dir):
+    result = import_paths([str(seeds_dir)], review=True)
+    assert result.created == 5 and Outlet.objects.count() >= 3
+    assert set(Outlet.objects.values_list("article_count", "first_published")) == {(0, None)}
 
 
 def test_an_import_collects_garbage_less_often_and_restores_the_collector(seeds_dir):
