@@ -44,9 +44,14 @@ class RowInserter:
     def __init__(
         self, model, fields: Sequence[str] | None = None, *, ignore_conflicts: bool = False
     ):
-        """``fields``: None for every concrete field but the primary key."""
+        """``fields``: None for every concrete field but the primary key (which may be
+        named, for a primary key that is not generated, such as a one-to-one key)."""
         self.model = model
-        concrete = [f for f in model._meta.concrete_fields if not f.primary_key]
+        concrete = [
+            f
+            for f in model._meta.concrete_fields
+            if not f.primary_key or (fields is not None and f.attname in fields)
+        ]
         self.fields = tuple(f.attname for f in concrete) if fields is None else tuple(fields)
         self.ignore_conflicts = ignore_conflicts
         unknown = set(self.fields) - {f.attname for f in concrete}

@@ -2,8 +2,9 @@
 
 ``file_article`` is called by the importer for every new article. It computes the article's
 signature (``archive.ingest.dedupe``), looks up candidate copies by LSH band key (an indexed
-lookup, never a scan of the archive), checks each candidate exactly, and puts the article in
-the cluster of its copies. Every copy is kept; ``StoryCluster.first`` is the first published
+lookup, never a scan of the archive), checks each candidate exactly with the shingles kept
+when the candidate was filed (``StoryShingles``), and puts the article in the cluster of its
+copies. Every copy is kept; ``StoryCluster.first`` is the first published
 copy (by published date, undated copies last, then by import time).
 """
 
@@ -15,21 +16,24 @@ from django.db import models
 
 from .bulk import RowInserter
 from .ingest import dedupe
-from .models import Article, StoryBand, StoryCluster
+from .models import Article, StoryBand, StoryCluster, StoryShingles
 
 MAX_CANDIDATES = 50  # band-key matches checked per article; copies are few, this is a guard
 BAND_ROWS = RowInserter(StoryBand, ("article_id", "key"))
+# (another import may have stored an older article's shingles meanwhile: the same ones)
+SHINGLE_ROWS = RowInserter(StoryShingles, ("article_id", "data"), ignore_conflicts=True)
 KEYS_PER_QUERY = 900  # band keys in one look-up (SQLite allows 32,766 parameters)
 
 
 class Bands:
     """The band keys of an import chunk: those already in the archive, looked up in a few
     queries for the whole chunk (``look_up``), and those of the articles filed since
-    (``keep``), saved with the chunk (``save``)."""
+    (``keep``), saved with the chunk (``save``) with their shingles."""
 
     def __init__(self):
         self.holders: dict[int, list[int]] = {}  # key -> ids of the articles that have it
         self.new: list[tuple[int, int]] = []  # (article id, key) to save
+        self.shingles: dict[int, bytes] = {}  # article id -> packed shingles, to save
 
     def look_up(self, signatures: Iterable[dedupe.Signature]) -> None:
         self._look_up({k for sig in signatures for k in sig.band_keys})
@@ -56,10 +60,13 @@ class Bands:
         for key in set(sig.band_keys):
             self.holders.setdefault(key, []).append(article_id)
             self.new.append((article_id, key))
+        if sig.usable:  # (a text too short to compare is never a candidate)
+            self.shingles[article_id] = sig.packed()
 
     def save(self) -> None:
         BAND_ROWS.insert(self.new)
-        self.new = []
+        SHINGLE_ROWS.insert(self.shingles.items())
+        self.new, self.shingles = [], {}
 
 
 def article_text(article: Article) -> str:
@@ -84,12 +91,27 @@ def find_copies(article: Article, sig: dedupe.Signature, bands: Bands | None = N
         )
     if not ids:
         return []
-    candidates = Article.objects.filter(pk__in=ids).values("id", "cluster_id", "standfirst", "body")
-    return [
-        {"id": c["id"], "cluster_id": c["cluster_id"]}
-        for c in candidates
-        if dedupe.same_story(sig.shingles, dedupe.shingles(f"{c['standfirst']}\n{c['body']}"))
-    ]
+    # The candidates' shingles as stored when they were filed (or, filed earlier in this
+    # chunk, about to be stored). Those filed before the archive kept shingles are
+    # shingled from their text, and their shingles kept with the chunk's.
+    pending = bands.shingles if bands is not None else {}
+    candidates = Article.objects.filter(pk__in=ids).order_by()
+    found, unfiled = [], {}
+    for pk, cluster_id, data in candidates.values_list("id", "cluster_id", "shingles__data"):
+        data = pending.get(pk, data)
+        if data is None:
+            unfiled[pk] = cluster_id
+        elif dedupe.same_story(sig.shingles, dedupe.unpack(data)):
+            found.append({"id": pk, "cluster_id": cluster_id})
+    if unfiled:
+        texts = Article.objects.filter(pk__in=list(unfiled)).order_by()
+        for pk, standfirst, body in texts.values_list("id", "standfirst", "body"):
+            other = dedupe.shingles(f"{standfirst}\n{body}")
+            if bands is not None and len(other) >= dedupe.MIN_SHINGLES:
+                pending[pk] = dedupe.pack(other)
+            if dedupe.same_story(sig.shingles, other):
+                found.append({"id": pk, "cluster_id": unfiled[pk]})
+    return found
 
 
 def file_article(

@@ -286,6 +286,22 @@ class Article(models.Model):
         )
 
 
+class StoryShingles(models.Model):
+    """An article's shingle hashes (``archive/ingest/dedupe.py``), packed four bytes
+    each, as computed when it was filed with its band keys: a later story whose band
+    keys point at the article is compared with these instead of shingling the
+    article's text again. Articles filed before this table existed have none and are
+    shingled from their text."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="shingles"
+    )
+    data = models.BinaryField()
+
+    def __str__(self):
+        return f"shingles of article {self.article_id}"
+
+
 class StoryBand(models.Model):
     """One locality-sensitive hashing key of an article's text: articles sharing a key are
     candidate copies of each other (see ``archive/ingest/dedupe.py``)."""

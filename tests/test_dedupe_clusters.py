@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from archive import clusters
 from archive.importer import import_uploads
-from archive.models import Article, StoryBand, StoryCluster
+from archive.models import Article, StoryBand, StoryCluster, StoryShingles
 
 from .test_dedupe import NEW_FOOTER, NEW_HEADER, rehost, seed_text
 
@@ -178,6 +178,40 @@ def test_a_chunk_looks_up_band_keys_in_one_query(django_assert_num_queries):
     bands.keep(article.pk, sigs[0])
     with django_assert_num_queries(0):
         assert bands.candidates(sigs[0], exclude=-1) == [article.pk]
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the band keys, then the shingles
         bands.save()
     assert StoryBand.objects.filter(article=article).count() == len(set(sigs[0].band_keys))
+    assert dedupe.unpack(StoryShingles.objects.get(article=article).data) == sigs[0].shingles
+
+
+def test_copies_are_compared_by_their_stored_shingles_or_else_by_their_text():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from archive.ingest import dedupe
+
+    text = seed_text(0)
+    first = _upload(("a.txt", text), ("b.txt", rehost(text, NEW_HEADER, NEW_FOOTER)))
+    a, b = (Article.objects.get(pk=o.article_id) for o in first.outcomes)
+    assert StoryShingles.objects.filter(article__in=[a, b]).count() == 2
+    # ``b`` was filed before the archive kept shingles: its text is read instead
+    StoryShingles.objects.filter(article=b).delete()
+    with CaptureQueriesContext(connection) as queries:
+        third = _upload(("c.txt", rehost(text, ["Daily Repost"], ["Source link"], drop_head=4)))
+    c = Article.objects.get(pk=third.outcomes[0].article_id)
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert a.cluster_id == b.cluster_id == c.cluster_id is not None
+    reads_text = [
+        q["sql"] for q in queries if '"body"' in q["sql"] and q["sql"].startswith("SELECT")
+    ]
+    assert len(reads_text) == 1 and f"IN ({b.pk})" in reads_text[0]
+    # and keeps what it found: the next copy reads no text
+    assert StoryShingles.objects.filter(article__in=[a, b, c]).count() == 3
+    assert dedupe.unpack(StoryShingles.objects.get(article=b).data) == dedupe.shingles(
+        clusters.article_text(b)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        _upload(("d.txt", rehost(text, ["Other Repost"], ["Source link"], drop_head=3)))
+    assert not [q for q in queries if '"body"' in q["sql"] and q["sql"].startswith("SELECT")]
+    assert StoryCluster.objects.get().articles.count() == 4

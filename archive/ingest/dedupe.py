@@ -140,7 +140,7 @@ class Signature:
     @property
     def shingles(self) -> set[int]:
         if self._shingles is None:
-            self._shingles = set(array(_U32, self._packed))
+            self._shingles = unpack(self._packed)
             self._packed = b""
         return self._shingles
 
@@ -149,9 +149,12 @@ class Signature:
         """False for a text too short to be compared."""
         return self.size >= MIN_SHINGLES
 
+    def packed(self) -> bytes:
+        """The shingles, four bytes each (``unpack`` reads them back)."""
+        return self._packed if self._shingles is None else pack(self._shingles)
+
     def __getstate__(self):
-        packed = self._packed if self._shingles is None else array(_U32, self._shingles)
-        return bytes(packed), self.size, self.fingerprint, self.band_keys
+        return self.packed(), self.size, self.fingerprint, self.band_keys
 
     def __setstate__(self, state):
         self._packed, self.size, self.fingerprint, self.band_keys = state
@@ -170,6 +173,16 @@ class Signature:
 
     def __repr__(self):
         return f"Signature({self.size} shingles, {self.fingerprint}, {len(self.band_keys)} keys)"
+
+
+def pack(shingles: set[int]) -> bytes:
+    """Shingles, four bytes each."""
+    return array(_U32, shingles).tobytes()
+
+
+def unpack(data: bytes) -> set[int]:
+    """Shingles packed by ``pack``."""
+    return set(array(_U32, bytes(data)))
 
 
 def signature(text: str) -> Signature:
