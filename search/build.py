@@ -67,7 +67,11 @@ class FastSegmentWriter:
     """Adds documents to a new, empty Whoosh index and commits them as one segment.
 
     ``limitmb`` bounds the postings held in memory: past it they are written to a
-    sorted run file (a term's postings at a time, not one pickle per posting)."""
+    sorted run file (a term's postings at a time, not one pickle per posting).
+
+    ``beside``: the index may have segments already. The caller holds its lock (a Whoosh
+    writer, ``lock=False``), commits with ``toc=False`` and lists the new segment in its
+    own commit (see ``index.update_articles``)."""
 
     def __init__(
         self,
@@ -78,13 +82,16 @@ class FastSegmentWriter:
         max_postings: int | None = None,
         perdoc=None,
         rundir: str | None = None,
+        beside: bool = False,
     ):
         self.ix = ix
         self.storage = ix.storage
         self.indexname = ix.indexname
         info = ix._read_toc()
-        if info.segments:
+        if info.segments and not beside:
             raise ValueError("FastSegmentWriter only writes into an empty index")
+        if beside and lock:
+            raise ValueError("a segment written beside others is committed by their writer")
         self.generation = info.generation + 1
         self.schema = info.schema
         self.codec = default_codec()

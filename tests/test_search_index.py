@@ -439,3 +439,36 @@ def test_a_failed_rebuild_process_leaves_the_live_index_alone(seeded, monkeypatc
     assert index.live_dir() == live
     assert sorted(live.parent.glob("gen-*")) == generations  # the new one is gone
     assert run_search("putin").total == 5
+
+
+def test_incremental_writes_add_segments_that_merge_and_search_like_a_rebuild(seeded):
+    queries = ["putin", "macron", '"russian president"', "kremlin OR ukraine", "pu*", "putn"]
+
+    def results():
+        out = {}
+        for q in queries:
+            for scope in ("articles", "quotes"):
+                result = run_search(q, scope=scope)
+                hits = [(h.article_id, h.headline, h.people) for h in result.hits]
+                out[q, scope] = (result.total, sorted(hits), result.suggestion)
+        return out
+
+    index.rebuild(procs=1)
+    expected = results()
+    assert expected["putin", "articles"][0] == 5 and expected["putn", "articles"][1] == []
+    assert expected["putn", "articles"][2] is not None  # "did you mean"
+    with index.open_index().searcher() as s:
+        documents = s.doc_count()
+    ids = sorted(Article.objects.published().values_list("id", flat=True))
+    # Each article written again in a commit of its own: a new segment each time, and
+    # segments of one size merged together (``merge_tiers``, four at a time).
+    counts = []
+    for aid in [*ids, *[ids[0]] * 5]:
+        assert index.update_articles([aid]) == 1
+        counts.append(len(index.open_index()._segments()))
+    assert counts[:5] == [2, 3, 4, 5, 6]
+    assert counts[-1] < max(counts)  # the first article's four segments were merged
+    with index.open_index().searcher() as s:
+        assert s.doc_count() == documents
+    assert results() == expected
+    assert index.check().ok
