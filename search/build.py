@@ -263,6 +263,22 @@ class FastSegmentWriter:
         if self.count > self.limit:
             self._spill()
 
+    def add_articles(self, articles, progress: Callable[[int], None] | None = None) -> int:
+        """Add the documents of each of ``articles``, (id, [doc, ...]) pairs, and return
+        how many articles; on a failure, cancel the segment and raise."""
+        count = 0
+        try:
+            for _aid, docs in articles:
+                for doc in docs:
+                    self.add_document(**doc)
+                count += 1
+                if progress:
+                    progress(1)
+        except BaseException:
+            self.cancel()
+            raise
+        return count
+
     # --- Runs --------------------------------------------------------------------------
 
     def _sorted_terms(self):
@@ -541,17 +557,7 @@ def write_documents(
     procs = max(1, min(procs, len(ids) // MIN_PER_PROCESS))
     if procs == 1:
         writer = FastSegmentWriter(ix, limitmb=limitmb)
-        count = 0
-        try:
-            for _aid, docs in documents(ids):
-                for doc in docs:
-                    writer.add_document(**doc)
-                count += 1
-                if progress:
-                    progress(1)
-        except BaseException:
-            writer.cancel()
-            raise
+        count = writer.add_articles(documents(ids), progress)
         writer.commit()
         return count
     return _write_in_processes(ix, ids, documents, procs, limitmb, progress)

@@ -395,14 +395,7 @@ def _write_docs(writer, ids: Iterable[int], *, delete_first=True) -> tuple[int, 
     fast = FastSegmentWriter(
         ix, int(_setting("ARCHIVE_INDEX_WRITER_MB", 16)), lock=False, beside=True
     )
-    try:
-        for _aid, docs in iter_documents(ids):
-            for doc in docs:
-                fast.add_document(**doc)
-            added += 1
-    except BaseException:
-        fast.cancel()
-        raise
+    added = fast.add_articles(iter_documents(ids))
     return added, fast.commit(toc=False)
 
 
