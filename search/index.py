@@ -399,12 +399,12 @@ def _write_docs(writer, ids: Iterable[int], *, delete_first=True) -> tuple[int, 
     return added, fast.commit(toc=False)
 
 
-def _listing(segment, mergetype=None):
+def _listing(segment, mergetype):
     """A merge policy for Whoosh's ``commit``: ``mergetype``'s, then ``segment`` added
     to the segments the new table of contents lists."""
 
     def policy(writer, segments):
-        kept = mergetype(writer, segments) if mergetype else list(segments)
+        kept = mergetype(writer, segments)
         return [*kept, segment] if segment is not None else kept
 
     return policy

@@ -377,6 +377,7 @@ def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[
         for initial, words in _by_initial(f.split()[-1] for f in seen if " " in f).items():
             surnames.setdefault(initial, []).append((i, words))
     surname_groups: dict[str, list[int]] = {}
+    people = groups.people
     for c in cands:
         if len(c.words) != 1:
             continue
@@ -389,7 +390,6 @@ def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[
                 if any(similar_surname(word, surname) for surname in words)
             ]
         match = surname_groups[word] or groups.with_key(key)
-        people = groups.people
         if match:
             i = max(match, key=lambda j: people[j].count)
         elif c.evidence or (known and key in known.surnames):
