@@ -162,3 +162,42 @@ def test_band_collision_probability_matches_the_documented_curve():
     assert round(p(0.5), 2) == 0.93
     assert round(p(0.6), 2) == 0.99
     assert round(p(0.1), 2) == 0.02
+
+
+def test_packed_shingles_are_judged_as_their_sets_are():
+    """The importer checks a candidate against its stored (packed) shingles without
+    unpacking them into a set: the verdict is the set comparison's, on both sides of
+    each threshold, for short texts, and for the memoryview PostgreSQL returns."""
+    import random
+
+    rng = random.Random(5)
+    verdicts = {True: 0, False: 0}
+    for _ in range(400):
+        base = rng.sample(range(1 << 32), rng.randint(10, 300))
+        keep = rng.random()  # how much of ``base`` the other text shares
+        other = [v for v in base if rng.random() < keep]
+        other += rng.sample(range(1 << 32), rng.randint(0, 150))
+        a, b = set(base), set(other)
+        expected = dedupe.same_story(a, b)
+        data = dedupe.pack(b)
+        assert dedupe.same_story_packed(a, data) is expected
+        assert dedupe.same_story_packed(a, memoryview(data)) is expected
+        assert dedupe.unpack(memoryview(data)) == b
+        verdicts[expected] += 1
+    assert verdicts[True] > 50 and verdicts[False] > 50  # both verdicts were exercised
+
+
+def test_thresholds_are_met_at_their_exact_values():
+    a = set(range(100))
+    half = set(range(50)) | set(range(1000, 1050))  # Jaccard 50 / 150, containment 0.5
+    assert not dedupe.same_story(a, half)
+    jac = set(range(100)) | set(range(1000, 1100))  # Jaccard exactly 0.5
+    assert dedupe.jaccard(a, jac) == dedupe.JACCARD_THRESHOLD
+    assert dedupe.same_story(a, jac) and dedupe.same_story_packed(a, dedupe.pack(jac))
+    inside = set(range(60, 100)) | set(range(1000, 1010))  # 40 of 50 in ``a``: 0.8
+    assert dedupe.jaccard(a, inside) < dedupe.JACCARD_THRESHOLD
+    assert dedupe.containment(a, inside) == dedupe.CONTAINMENT_THRESHOLD
+    assert dedupe.same_story(a, inside) and dedupe.same_story_packed(a, dedupe.pack(inside))
+    less = set(range(61, 100)) | set(range(1000, 1011))  # 39 of 50
+    assert not dedupe.same_story(a, less) and not dedupe.same_story_packed(a, dedupe.pack(less))
+    assert not dedupe.same_story_packed(a, dedupe.pack(set(range(19))))  # too short

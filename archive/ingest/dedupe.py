@@ -117,7 +117,27 @@ def same_story(a: set[int], b: set[int]) -> bool:
     """True when two shingle sets are copies of the same story (see the module docstring)."""
     if len(a) < MIN_SHINGLES or len(b) < MIN_SHINGLES:
         return False
-    return jaccard(a, b) >= JACCARD_THRESHOLD or containment(a, b) >= CONTAINMENT_THRESHOLD
+    return _overlap_is_copy(len(a & b), len(a), len(b))
+
+
+def same_story_packed(a: set[int], data: bytes | memoryview) -> bool:
+    """``same_story(a, unpack(data))`` for shingles packed by ``pack``, without building
+    the second set: its values are only looked up in ``a`` (a packed set holds each
+    value once)."""
+    other = array(_U32)
+    other.frombytes(data)
+    if len(a) < MIN_SHINGLES or len(other) < MIN_SHINGLES:
+        return False
+    return _overlap_is_copy(len(a.intersection(other)), len(a), len(other))
+
+
+def _overlap_is_copy(inter: int, na: int, nb: int) -> bool:
+    """Whether sets of ``na`` and ``nb`` shingles sharing ``inter`` are the same story:
+    Jaccard similarity or containment (of the smaller in the larger) over its threshold."""
+    return (
+        inter / (na + nb - inter) >= JACCARD_THRESHOLD
+        or inter / min(na, nb) >= CONTAINMENT_THRESHOLD
+    )
 
 
 class Signature:
@@ -180,9 +200,11 @@ def pack(shingles: set[int]) -> bytes:
     return array(_U32, shingles).tobytes()
 
 
-def unpack(data: bytes) -> set[int]:
+def unpack(data: bytes | memoryview) -> set[int]:
     """Shingles packed by ``pack``."""
-    return set(array(_U32, bytes(data)))
+    values = array(_U32)
+    values.frombytes(data)
+    return set(values)
 
 
 def signature(text: str) -> Signature:
