@@ -274,6 +274,12 @@ def work_left() -> str:
     return _active.work_left() if _active is not None else ""
 
 
+def bulk() -> bool:
+    """Whether the import run inside ``writing_beside()`` ends with a rebuild of the
+    whole index (so that its batches need not be written)."""
+    return _active is not None and _active.bulk
+
+
 def expect(stories: int) -> None:
     """An import run inside ``writing_beside()`` announces how many stories it is about
     to import (at least): enough of them make it a bulk run from the start."""

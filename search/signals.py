@@ -64,11 +64,12 @@ def _articles_changed(sender, ids, **kwargs):
     # copies' documents (their cluster) change too.
     queued = set(_pending())
     _pending().clear()
-    ids = index.with_copies(set(ids) | queued)
+    ids = set(ids) | queued
     if background.active():
-        background.submit(ids)
+        # (a bulk run rebuilds the whole index when it ends: no copies to look up)
+        background.submit(ids if background.bulk() else index.with_copies(ids))
     else:
-        index.update_articles(ids)
+        index.update_articles(index.with_copies(ids))
 
 
 @receiver(post_save, sender=Article, dispatch_uid="search.article_saved")

@@ -120,13 +120,21 @@ def _segments():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_large_run_rebuilds_the_index_once_instead_of_writing_chunks(settings, small_chunks):
+def test_a_large_run_rebuilds_the_index_once_instead_of_writing_chunks(
+    settings, small_chunks, monkeypatch
+):
     settings.ARCHIVE_INDEX_BULK_MIN = 3  # five seeds, an empty archive: a bulk run
     old = index.ensure_index() and index.live_dir()
+    looked_up = []  # the copies of a chunk's stories, needed only to write the chunk
+    with_copies = index.with_copies
+    monkeypatch.setattr(index, "with_copies", lambda ids: looked_up.append(ids) or with_copies(ids))
     with background.writing_beside():
+        assert not background.bulk()
         result = importer.import_paths([str(SEEDS)])
+        assert background.bulk()
         assert background.work_left() == "rebuild"  # what the progress bar tells
-    assert result.created == 5
+    assert not background.bulk()
+    assert result.created == 5 and looked_up == []
     assert background.work_left() == ""
     # A fresh generation swapped in, built in one commit: one segment, not one per chunk.
     assert index.live_dir() != old
@@ -137,13 +145,19 @@ def test_a_large_run_rebuilds_the_index_once_instead_of_writing_chunks(settings,
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_small_run_writes_the_index_per_chunk(settings, small_chunks):
+def test_a_small_run_writes_the_index_per_chunk(settings, small_chunks, monkeypatch):
     settings.ARCHIVE_INDEX_BULK_MIN = 6
     old = index.ensure_index() and index.live_dir()
+    looked_up = []
+    with_copies = index.with_copies
+    monkeypatch.setattr(index, "with_copies", lambda ids: looked_up.append(ids) or with_copies(ids))
     with background.writing_beside():
         importer.import_paths([str(SEEDS)])
         assert background.work_left() in ("batches", "")  # never a rebuild
     assert index.live_dir() == old
+    assert sorted(i for ids in looked_up for i in ids) == sorted(
+        Article.objects.values_list("id", flat=True)
+    )
     # Written per chunk of two stories: a segment per write, no single rebuilt one (a
     # worker that falls behind writes the chunks waiting for it together).
     assert _segments() > 1
