@@ -17,3 +17,23 @@ def test_machine_speed_times_the_fixed_workload_alone_and_side_by_side():
     assert set(speed) == {"workload_cpu_s", "speedup_2_processes"}
     assert 0.05 < speed["workload_cpu_s"] < 60
     assert 0.3 < speed["speedup_2_processes"] <= 2.6
+
+
+def test_peak_memory_is_the_commands_own_not_the_runners():
+    """A runner that grew large (after building a corpus) must not lend its size to the
+    commands it measures."""
+    import sys
+
+    from tests.bench.common import run_measuring_peak
+
+    ballast = bytearray(400 * 2**20)  # the runner holds 400 MB
+    ballast[::4096] = b"x" * len(ballast[::4096])  # touched, so resident
+    small, small_mb = run_measuring_peak([sys.executable, "-c", "x = bytearray(30 * 2**20)"])
+    large, large_mb = run_measuring_peak(
+        [sys.executable, "-c", "x = bytearray(250 * 2**20); x[::4096] = b'y' * len(x[::4096])"]
+    )
+    failed, _ = run_measuring_peak([sys.executable, "-c", "raise SystemExit(3)"])
+    del ballast
+    assert small.returncode == large.returncode == 0 and failed.returncode == 3
+    assert 5 < small_mb < 120
+    assert 250 <= large_mb < 400
