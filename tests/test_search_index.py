@@ -287,6 +287,49 @@ def test_rewriting_articles_replaces_their_documents(django_capture_on_commit_ca
     assert indexed_ids() == {first.pk, other.pk}
 
 
+def test_a_write_deletes_old_documents_without_reading_new_articles_postings(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    """Deleting before adding looks each article up in the term table first: a new
+    article's (never indexed) postings are not read. An indexed one's documents go, in
+    every segment, and documents deleted earlier are not counted again."""
+    with django_capture_on_commit_callbacks(execute=True):
+        old = article("Talks in Moscow", "The envoys met at dawn.", quotes=[("an aide", "No")])
+    with django_capture_on_commit_callbacks(execute=True):
+        other = article("Grain deal", "Ships left Odesa.")
+    new = article("Port reopens", "Cranes moved again.")  # not indexed yet (no commit hook)
+    read = []
+    term_documents = index._term_documents
+
+    def spy(leaf, fieldname, text):
+        found = list(term_documents(leaf, fieldname, text))
+        read.append((text, len(found)))
+        return found
+
+    monkeypatch.setattr(index, "_term_documents", spy)
+    ix = index.open_index()
+    assert len(ix._segments()) == 2  # one segment per commit above
+    writer = index._writer()
+    assert index._delete_documents(writer, [new.pk]) == 0
+    assert read == [(str(new.pk), 0)] * 2  # looked up in both segments, nothing read
+    read.clear()
+    assert index._delete_documents(writer, [old.pk, other.pk]) == 3  # two articles, a quote
+    assert sorted(read) == sorted(
+        [(str(old.pk), 2), (str(old.pk), 0), (str(other.pk), 0), (str(other.pk), 1)]
+    )
+    writer.cancel()
+    Article.objects.filter(pk=old.pk).update(body="The envoys met at midnight.")
+    assert index.update_articles([old.pk, new.pk]) == 2
+    writer = index._writer()
+    # its two new documents; the two it had first are deleted already, not counted again
+    assert index._delete_documents(writer, [old.pk]) == 2
+    writer.cancel()
+    with index.open_index().searcher() as s:
+        assert s.doc_count() == 4  # three articles, one quote: nothing twice
+    assert search_article_ids("dawn") == [] and search_article_ids("midnight") == [old.pk]
+    assert search_article_ids("cranes") == [new.pk] and search_article_ids("odesa") == [other.pk]
+
+
 def _whoosh_and_fast_indexes(docs, **fast_options):
     """The same documents written by Whoosh's own writer and by ``FastSegmentWriter``."""
     from whoosh import index as whoosh_index
