@@ -132,13 +132,17 @@ def _candidate_rows(ids: list[int]) -> list[tuple]:
 
 
 def file_article(
-    article: Article, sig: dedupe.Signature | None = None, bands: Bands | None = None
+    article: Article,
+    sig: dedupe.Signature | None = None,
+    bands: Bands | None = None,
+    moved: list[int] | None = None,
 ) -> StoryCluster | None:
     """Store ``article``'s fingerprint and band keys and put it in the cluster of its copies.
 
     ``sig``: the signature of ``article_text(article)`` when the caller has it already.
     ``bands``: an import chunk's ``Bands``; the copies are looked for there, and the
     article's keys are left for the caller to ``keep`` there once its story is saved.
+    ``moved``: the ids of the other articles whose cluster changed are added to it.
     Returns the cluster, or None when the archive has no copy of the story. Copies already in
     different clusters are merged into the oldest one. Three queries when there is no copy (two
     for an article created with its fingerprint).
@@ -154,12 +158,18 @@ def file_article(
         if cluster_ids:
             cluster = StoryCluster.objects.get(pk=cluster_ids[0])
             if len(cluster_ids) > 1:
-                Article.objects.filter(cluster_id__in=cluster_ids[1:]).update(cluster=cluster)
+                others = Article.objects.filter(cluster_id__in=cluster_ids[1:])
+                if moved is not None:
+                    moved.extend(others.values_list("id", flat=True))
+                others.update(cluster=cluster)
                 StoryCluster.objects.filter(pk__in=cluster_ids[1:]).delete()
         else:
             cluster = StoryCluster.objects.create()
         unclustered = [c["id"] for c in copies if not c["cluster_id"]]
-        Article.objects.filter(pk__in=unclustered).update(cluster=cluster)
+        if unclustered:
+            Article.objects.filter(pk__in=unclustered).update(cluster=cluster)
+            if moved is not None:
+                moved.extend(unclustered)
     if (
         cluster is not None
         or article.cluster_id is not None

@@ -229,6 +229,7 @@ class Importer:
         self.rows = Rows()
         # band keys of the chunk's stories (see ``clusters.Bands``), saved with the rows
         self.bands = clusters.Bands()
+        self.moved: list[int] = []
         # what the chunk's published stories add to their outlets' figures
         self.outlet_figures = OutletFigures()
         # stories extracted here, and those extracted ahead whose people were found again
@@ -237,6 +238,7 @@ class Importer:
     def begin_chunk(self) -> None:
         """A new transaction: its band keys are looked up and saved with it."""
         self.bands = clusters.Bands()
+        self.moved = []  # older articles the chunk's stories put in another cluster
 
     def look_ahead(self, entries: list) -> None:
         """Look up what the next stories (source, raw, prepared) of the chunk need from
@@ -317,7 +319,7 @@ class Importer:
         rows = Rows()
         save_people_and_quotes(article, story, self.resolver, fresh=True, rows=rows)
         # near-duplicates: join the cluster of its copies
-        clusters.file_article(article, sig, self.bands)
+        clusters.file_article(article, sig, self.bands, self.moved)
         # Kept for the chunk's few INSERTs only once the story is saved: a story that fails
         # (its savepoint rolled back) leaves none behind.
         self.rows.extend(rows)
@@ -435,8 +437,9 @@ def run_import(
             # them, a few at a time, so that neither side waits for a whole chunk.
             changed = []
             with transaction.atomic():
-                send_after_commit(changed, created=True)  # filled below; sent on commit
                 importer.begin_chunk()
+                # (both lists are filled below, and read when the chunk commits)
+                send_after_commit(changed, created=True, copies=importer.moved)
                 saved = 0
                 while group:
                     importer.look_ahead(group)

@@ -4,7 +4,9 @@
 articles has committed, once per batch, with ``ids`` (a list of article ids) and
 ``created``: True when the batch only added new articles whose mentions and quotes were
 saved with their story's fields (date, state, outlet) and whose people's counts were
-raised in the same transaction (the importer's chunks). The search index and the
+raised in the same transaction (the importer's chunks). ``copies``, when not None, lists
+every other article whose story cluster the batch changed (the importer files new
+stories with their copies): listeners need not look for them. The search index and the
 counters listen to it so that they follow the database.
 """
 
@@ -13,11 +15,12 @@ from django.dispatch import Signal
 articles_changed = Signal()
 
 
-def send_after_commit(ids, *, created: bool = False):
+def send_after_commit(ids, *, created: bool = False, copies=None):
     """Send ``articles_changed`` for ``ids`` once the current transaction commits.
 
-    ``ids`` is read at commit time, so a caller may pass a list it fills during the
-    transaction (registering first lets listeners handle one batch for the whole commit).
+    ``ids`` (and ``copies``) are read at commit time, so a caller may pass lists it fills
+    during the transaction (registering first lets listeners handle one batch for the
+    whole commit).
     """
     from django.db import transaction
 
@@ -25,7 +28,8 @@ def send_after_commit(ids, *, created: bool = False):
 
     def send():
         changed = sorted(set(ids))
-        if changed:
-            articles_changed.send(sender=Article, ids=changed, created=created)
+        moved = None if copies is None else sorted(set(copies) - set(changed))
+        if changed or moved:
+            articles_changed.send(sender=Article, ids=changed, created=created, copies=moved)
 
     transaction.on_commit(send)

@@ -58,18 +58,25 @@ def queue(ids) -> None:
 
 
 @receiver(articles_changed, dispatch_uid="search.articles_changed")
-def _articles_changed(sender, ids, **kwargs):
-    # One write for the announced ids and whatever the same commit queued. An import
-    # files each new story in the cluster of its copies with ``update()``: the older
-    # copies' documents (their cluster) change too.
+def _articles_changed(sender, ids, copies=None, **kwargs):
+    # One write for the announced ids and whatever the same commit queued. A new story
+    # filed in the cluster of its copies changes their documents (their cluster) too:
+    # the importer lists them (``copies``); for other senders they are looked up.
     queued = set(_pending())
     _pending().clear()
-    ids = set(ids) | queued
-    if background.active():
-        # (a bulk run rebuilds the whole index when it ends: no copies to look up)
-        background.submit(ids if background.bulk() else index.with_copies(ids))
+    if copies is None:
+        listed, unsure = set(), set(ids) | queued
     else:
-        index.update_articles(index.with_copies(ids))
+        listed, unsure = set(ids) | set(copies), queued
+    if background.active() and background.bulk():
+        # (a bulk run rebuilds the whole index when it ends: no copies to look up)
+        background.submit(listed | unsure)
+        return
+    ids = listed | (index.with_copies(unsure) if unsure else set())
+    if background.active():
+        background.submit(ids)
+    else:
+        index.update_articles(ids)
 
 
 @receiver(post_save, sender=Article, dispatch_uid="search.article_saved")

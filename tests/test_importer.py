@@ -162,10 +162,10 @@ def test_a_story_failing_mid_chunk_leaves_the_others_people_and_quotes_whole(
     doomed = pipeline.extract(read_path(files[2])[0]).title
     real = clusters.file_article
 
-    def file_article(article, sig=None, bands=None):
+    def file_article(article, *args):
         if article.title == doomed:
             raise RuntimeError("disk trouble")
-        return real(article, sig, bands)
+        return real(article, *args)
 
     monkeypatch.setattr(clusters, "file_article", file_article)
     result = import_paths([str(seeds_dir)])

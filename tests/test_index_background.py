@@ -155,9 +155,7 @@ def test_a_small_run_writes_the_index_per_chunk(settings, small_chunks, monkeypa
         importer.import_paths([str(SEEDS)])
         assert background.work_left() in ("batches", "")  # never a rebuild
     assert index.live_dir() == old
-    assert sorted(i for ids in looked_up for i in ids) == sorted(
-        Article.objects.values_list("id", flat=True)
-    )
+    assert looked_up == []  # the importer lists the copies whose cluster it changed
     # Written per chunk of two stories: a segment per write, no single rebuilt one (a
     # worker that falls behind writes the chunks waiting for it together).
     assert _segments() > 1

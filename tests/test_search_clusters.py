@@ -182,3 +182,57 @@ def test_the_first_ten_people_count_each_story_once_as_a_full_count_does():
 
         assert first_ten(narrowed) == first_ten(full)
         assert all(narrowed[v] == full[v] for _c, v in first_ten(full))
+
+
+def test_an_import_lists_the_copies_it_moves_and_the_index_follows_them(
+    db, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Copies in two clusters merged by a story linking them, and an unclustered copy
+    joining: the importer announces exactly the older articles whose cluster changed,
+    the index rewrites them without looking copies up, and check_index finds no stale
+    document (it compares each article's cluster)."""
+    from archive.importer import import_uploads
+    from archive.models import Article
+    from archive.signals import articles_changed
+    from tests.test_dedupe import NEW_FOOTER, NEW_HEADER, rehost, seed_text
+
+    text = seed_text(2)
+    paragraphs = text.split("\n\n")
+    half = len(paragraphs) // 2
+    first_half = "\n\n".join(paragraphs[: half + 2])
+    second_half = "\n\n".join(paragraphs[:2] + paragraphs[half - 2 :])
+    sent = []
+    articles_changed.connect(
+        lambda sender, **kw: sent.append((kw["ids"], kw["copies"])), weak=False, dispatch_uid="t"
+    )
+    looked_up = []
+    with_copies = index.with_copies
+    monkeypatch.setattr(index, "with_copies", lambda ids: looked_up.append(ids) or with_copies(ids))
+    try:
+        ids = []
+        for name, body in [
+            ("h1.txt", first_half),
+            ("h1-copy.txt", rehost(first_half, NEW_HEADER, [])),
+            ("h2.txt", second_half),
+            ("h2-copy.txt", rehost(second_half, [], NEW_FOOTER)),
+            ("whole.txt", text),
+        ]:
+            with django_capture_on_commit_callbacks(execute=True):
+                result = import_uploads([(name, body.encode())])
+            ids.append(result.outcomes[0].article_id)
+    finally:
+        articles_changed.disconnect(dispatch_uid="t")
+    h1, h1_copy, h2, h2_copy, whole = ids
+    assert sent == [
+        ([h1], []),
+        ([h1_copy], [h1]),  # h1 had no cluster: it joins the new one
+        ([h2], []),
+        ([h2_copy], [h2]),
+        ([whole], [h2, h2_copy]),  # the younger cluster merged into h1's
+    ]
+    assert looked_up == []
+    assert len(set(Article.objects.values_list("cluster", flat=True))) == 1
+    report = index.check()
+    assert report.ok and report.indexed == 5
+    hits = run_search("Macron").hits
+    assert len(hits) == 1 and {a.pk for a in hits[0].copies} == set(ids)
