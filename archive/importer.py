@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from . import clusters
 from .bulk import RowInserter
@@ -344,28 +344,6 @@ def fewer_collections(young: int = GC_YOUNG):
         gc.set_threshold(*before)
 
 
-@contextmanager
-def larger_page_cache(megabytes: int | None = None):
-    """On SQLite, give the import's connection a page cache of ``megabytes`` meanwhile
-    (``ARCHIVE_IMPORT_SQLITE_CACHE_MB``; 0 leaves it as it is). A chunk adds rows under
-    random keys (content hashes, fingerprints, band keys) all over the indexes; once they
-    outgrow SQLite's 2 MB default each of those pages is read again for each chunk."""
-    if megabytes is None:
-        megabytes = int(getattr(settings, "ARCHIVE_IMPORT_SQLITE_CACHE_MB", 0))
-    if connection.vendor != "sqlite" or megabytes <= 0:
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        before = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA cache_size = {-1024 * int(megabytes)}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(before)}")
-
-
 def pool_workers(stories: int) -> int:
     """Worker processes reading and extracting ahead for an import of ``stories`` inputs:
     ``ARCHIVE_IMPORT_WORKERS`` (default: one per core), none for a small import, where
@@ -430,7 +408,7 @@ def run_import(
             importer.forget()
             return Outcome(source, FAILED, f"{type(exc).__name__}: {exc}")
 
-    with pool, fewer_collections(), larger_page_cache():
+    with pool, fewer_collections():
         entries = iter(pool)
         while group := list(islice(entries, min(LOOK_AHEAD, chunk))):
             # One transaction per chunk. Its stories are saved as the workers deliver

@@ -159,9 +159,6 @@ ARCHIVE_IMPORT_CHUNK = int(os.environ.get("ARCHIVE_IMPORT_CHUNK", "200"))
 # one per core), for an import of at least ARCHIVE_IMPORT_POOL_MIN inputs.
 ARCHIVE_IMPORT_WORKERS = int(os.environ.get("ARCHIVE_IMPORT_WORKERS", "0"))
 ARCHIVE_IMPORT_POOL_MIN = int(os.environ.get("ARCHIVE_IMPORT_POOL_MIN", "400"))
-# SQLite page cache of an import's connection, in MB (SQLite's default is 2 MB). A chunk
-# writes its rows under random keys (content hashes, band keys) all over the indexes.
-ARCHIVE_IMPORT_SQLITE_CACHE_MB = int(os.environ.get("ARCHIVE_IMPORT_SQLITE_CACHE_MB", "256"))
 ARCHIVE_INDEX_DIR = Path(os.environ.get("ARCHIVE_INDEX_DIR", VAR_DIR / "index"))
 # An import_articles run of at least this many stories (and at least as many as the
 # archive holds) rebuilds the search index once at the end instead of writing per chunk.

@@ -214,31 +214,3 @@ def test_an_import_collects_garbage_less_often_and_restores_the_collector(seeds_
         assert gc.get_threshold()[0] == 123_456
         raise RuntimeError("a failing import")
     assert gc.get_threshold() == before
-
-
-def test_an_import_on_sqlite_has_a_larger_page_cache_and_restores_it(seeds_dir, settings):
-    from django.db import connection
-
-    from archive import importer
-
-    if connection.vendor != "sqlite":
-        pytest.skip("a SQLite connection setting")
-
-    def cache_size():
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA cache_size")
-            return cursor.fetchone()[0]
-
-    before = cache_size()
-    settings.ARCHIVE_IMPORT_SQLITE_CACHE_MB = 48
-    during = []
-    result = import_paths([seeds_dir], progress=lambda outcome: during.append(cache_size()))
-    assert result.created == 5 and during == [-48 * 1024] * 5
-    assert cache_size() == before
-    settings.ARCHIVE_IMPORT_SQLITE_CACHE_MB = 0  # 0: left as it is
-    with importer.larger_page_cache():
-        assert cache_size() == before
-    with pytest.raises(RuntimeError), importer.larger_page_cache(16):
-        assert cache_size() == -16 * 1024
-        raise RuntimeError("a failing import")
-    assert cache_size() == before
