@@ -189,10 +189,11 @@ def free_port():
 class Server:
     """gunicorn serving the archive on a loopback port, as the README recommends."""
 
-    def __init__(self, archive: Archive, workers=3, threads=1, port=None):
+    def __init__(self, archive: Archive, workers=3, threads=1, port=None, keepalive=None):
         self.archive = archive
         self.workers = workers
         self.threads = threads
+        self.keepalive = keepalive  # seconds; None: gunicorn's default
         self.port = port or free_port()
         self.proc = None
 
@@ -213,6 +214,7 @@ class Server:
                 "5",
                 "--timeout",
                 "30",
+                *(["--keep-alive", str(self.keepalive)] if self.keepalive is not None else []),
             ],
             cwd=ROOT,
             env=self.archive.env,

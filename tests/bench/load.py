@@ -23,8 +23,17 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 
-from tests.bench.common import BENCH_DIR, PYTHON, ROOT, Archive, Server, write_results
+from tests.bench.common import (
+    BENCH_DIR,
+    PYTHON,
+    ROOT,
+    Archive,
+    Server,
+    summary_ms,
+    write_results,
+)
 from tests.bench.run import build_corpus_dir
 
 TITLES_CODE = r"""
@@ -38,6 +47,8 @@ pages += [(o.get_absolute_url(), o.name) for o in Outlet.objects.all()[:30]]
 pages += [(p.get_absolute_url(), p.name) for p in Person.objects.order_by("-id")[:50]]
 print(json.dumps(pages))
 """
+
+THREADS = 4  # per gunicorn worker
 
 SEARCHES = ["president", "%22health+care%22", "tax+OR+budget", "economy+-trump", "immigratoin"]
 
@@ -63,12 +74,18 @@ class Clients:
             "max_s": 0.0,
         }
         self.examples = []
+        self.seconds = []  # of every answered request, to report percentiles
+        self.slow = []  # (seconds, path, seconds since the start) of those over 1 s
 
-    def _record(self, key, seconds=None, example=None):
+    def _record(self, key, seconds=None, example=None, path=None):
         with self.lock:
             self.stats[key] += 1
             self.stats["requests"] += 1
             if seconds is not None:
+                self.seconds.append(seconds)
+                if seconds > 1 and path is not None:
+                    started = round(time.time() - seconds - self.started_at, 1)
+                    self.slow.append((round(seconds, 2), path, started))
                 self.stats["max_s"] = max(self.stats["max_s"], seconds)
                 if seconds > 2:
                     self.stats["over_2s"] += 1
@@ -99,7 +116,7 @@ class Clients:
                 time.sleep(0.05)
                 continue
             if response.status >= 500:
-                self._record("status_5xx", seconds, f"{path}: {response.status}")
+                self._record("status_5xx", seconds, f"{path}: {response.status}", path)
             elif response.status != 200:
                 self._record("other_status", seconds, f"{path}: {response.status}")
             elif expect is not None and html.escape(expect, quote=False) not in body.replace(
@@ -107,12 +124,13 @@ class Clients:
             ).replace("&quot;", '"'):
                 self._record("wrong_page", seconds, f"{path}: missing {expect[:40]!r}")
             else:
-                self._record("ok", seconds)
+                self._record("ok", seconds, path=path)
         if conn is not None:
             conn.close()
 
     def run_for(self, seconds):
-        self.stop_at = time.time() + seconds
+        self.started_at = time.time()
+        self.stop_at = self.started_at + seconds
         threads = [
             threading.Thread(target=self._run, args=(i,), daemon=True) for i in range(self.n)
         ]
@@ -146,8 +164,23 @@ def main(argv=None):
     parser.add_argument(
         "--import-n", type=int, default=5000, help="stories imported during the load"
     )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=THREADS,
+        help="threads per gunicorn worker (1: the sync worker, as make run serves)",
+    )
+    parser.add_argument(
+        "--keep-alive",
+        type=int,
+        default=None,
+        help="gunicorn's --keep-alive in seconds (0: a connection per request)",
+    )
+    parser.add_argument(
+        "--load-only", action="store_true", help="run the load check only (no kill, no restart)"
+    )
     args = parser.parse_args(argv)
-    report = {"checks": {}}
+    report = {"checks": {}, "threads": args.threads, "keep_alive": args.keep_alive}
     failed = []
 
     per_dir = 1000
@@ -170,7 +203,7 @@ def main(argv=None):
         f"{args.clients} clients for {args.seconds} s while {args.import_n:,} stories import ...",
         flush=True,
     )
-    with Server(archive, workers=3, threads=4) as server:
+    with Server(archive, workers=3, threads=args.threads, keepalive=args.keep_alive) as server:
         clients = Clients(server.port, pages, args.clients)
         threads = clients.run_for(args.seconds)
         # As the README recommends for a large import beside a live site: at a lower CPU
@@ -206,11 +239,24 @@ def main(argv=None):
         "import_stderr": import_err[-500:],
     }
     load["rps"] = round(clients.stats["requests"] / args.seconds, 1)
+    load["latency_ms"] = summary_ms(clients.seconds)
+    # the slowest requests: what they asked for, and when (seconds into the load)
+    load["slowest"] = sorted(clients.slow, reverse=True)[:15]
+    load["over_1s_by_5s"] = dict(
+        sorted(Counter(int(t // 5 * 5) for _s, _p, t in clients.slow).items())
+    )
+    load["over_1s_by_kind"] = dict(
+        Counter(
+            "search" if path.startswith("/search/") else "page" for _s, path, _t in clients.slow
+        )
+    )
     report["load_during_import"] = load
     ok = clients.stats["status_5xx"] == 0 and clients.stats["over_2s"] == 0 and code == 0
     report["checks"]["load: no 5xx, none over 2 s, index complete"] = ok
     if not ok:
         failed.append("load during import")
+    if args.load_only:
+        return finish(report, failed)
 
     # 2. Kill an import half way, then run it again.
     before, _ = article_count(archive)
@@ -254,7 +300,7 @@ def main(argv=None):
 
     # 3. Restart the server during load.
     print("restarting the server during load ...", flush=True)
-    server = Server(archive, workers=3, threads=4).start()
+    server = Server(archive, workers=3, threads=args.threads, keepalive=args.keep_alive).start()
     clients = Clients(server.port, pages, 20, seed=2)
     threads = clients.run_for(20)
     time.sleep(6)
@@ -273,7 +319,10 @@ def main(argv=None):
     report["checks"]["restart: only connection errors, never a wrong page"] = ok
     if not ok:
         failed.append("restart")
+    return finish(report, failed)
 
+
+def finish(report, failed) -> int:
     write_results(report, BENCH_DIR / "load.json")
     print(json.dumps(report, indent=2)[:6000])
     print("FAILED: " + ", ".join(failed) if failed else "all load and fault checks passed")
