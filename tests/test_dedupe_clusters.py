@@ -69,25 +69,33 @@ def test_first_copy_by_date_then_by_import_order():
     assert [x.pk for x in a.copies()] == [c.pk, b.pk]
 
 
-def test_copies_in_separate_clusters_are_merged_by_a_story_that_links_them():
+def two_clusters_and_a_link() -> list[tuple[str, str]]:
+    """(name, text) of two halves of a seed with a copy each (two clusters), then the
+    whole story, a copy of both halves: imported in this order it merges the clusters."""
     text = seed_text(2)
     paragraphs = text.split("\n\n")
     half = len(paragraphs) // 2
     first_half = "\n\n".join(paragraphs[: half + 2])
     second_half = "\n\n".join(paragraphs[:2] + paragraphs[half - 2 :])
-    ids = []
-    for name, body in [
+    return [
         ("h1.txt", first_half),
         ("h1-copy.txt", rehost(first_half, NEW_HEADER, [])),
         ("h2.txt", second_half),
         ("h2-copy.txt", rehost(second_half, [], NEW_FOOTER)),
-    ]:
+        ("whole.txt", text),
+    ]
+
+
+def test_copies_in_separate_clusters_are_merged_by_a_story_that_links_them():
+    *halves, whole_story = two_clusters_and_a_link()
+    ids = []
+    for name, body in halves:
         ids.append(_upload((name, body)).outcomes[0].article_id)
     arts = {a.pk: a for a in Article.objects.filter(pk__in=ids)}
     assert arts[ids[0]].cluster_id == arts[ids[1]].cluster_id
     assert arts[ids[2]].cluster_id == arts[ids[3]].cluster_id
     assert arts[ids[0]].cluster_id != arts[ids[2]].cluster_id
-    whole = _upload(("whole.txt", text)).outcomes[0].article_id
+    whole = _upload(whole_story).outcomes[0].article_id
     clustered = set(Article.objects.filter(pk__in=[*ids, whole]).values_list("cluster", flat=True))
     assert len(clustered) == 1 and None not in clustered
     assert StoryCluster.objects.count() == 1

@@ -194,13 +194,8 @@ def test_an_import_lists_the_copies_it_moves_and_the_index_follows_them(
     from archive.importer import import_uploads
     from archive.models import Article
     from archive.signals import articles_changed
-    from tests.test_dedupe import NEW_FOOTER, NEW_HEADER, rehost, seed_text
+    from tests.test_dedupe_clusters import two_clusters_and_a_link
 
-    text = seed_text(2)
-    paragraphs = text.split("\n\n")
-    half = len(paragraphs) // 2
-    first_half = "\n\n".join(paragraphs[: half + 2])
-    second_half = "\n\n".join(paragraphs[:2] + paragraphs[half - 2 :])
     sent = []
     articles_changed.connect(
         lambda sender, **kw: sent.append((kw["ids"], kw["copies"])), weak=False, dispatch_uid="t"
@@ -210,13 +205,7 @@ def test_an_import_lists_the_copies_it_moves_and_the_index_follows_them(
     monkeypatch.setattr(index, "with_copies", lambda ids: looked_up.append(ids) or with_copies(ids))
     try:
         ids = []
-        for name, body in [
-            ("h1.txt", first_half),
-            ("h1-copy.txt", rehost(first_half, NEW_HEADER, [])),
-            ("h2.txt", second_half),
-            ("h2-copy.txt", rehost(second_half, [], NEW_FOOTER)),
-            ("whole.txt", text),
-        ]:
+        for name, body in two_clusters_and_a_link():
             with django_capture_on_commit_callbacks(execute=True):
                 result = import_uploads([(name, body.encode())])
             ids.append(result.outcomes[0].article_id)
