@@ -68,7 +68,7 @@ def _articles_changed(sender, ids, copies=None, **kwargs):
         listed, unsure = set(), set(ids) | queued
     else:
         listed, unsure = set(ids) | set(copies), queued
-    if background.active() and background.bulk():
+    if background.bulk():
         # (a bulk run rebuilds the whole index when it ends: no copies to look up)
         background.submit(listed | unsure)
         return

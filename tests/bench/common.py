@@ -133,7 +133,7 @@ sys.exit(os.waitstatus_to_exitcode(status))
 """
 
 
-def run_measuring_peak(command: list[str], **popen) -> tuple[subprocess.CompletedProcess, float]:
+def run_measuring_peak(command: list[str], **popen) -> tuple[subprocess.Popen, float]:
     """Run ``command`` to its end; return the finished process and its peak RSS in MB."""
     with tempfile.NamedTemporaryFile("r", suffix=".rss") as peak:
         proc = subprocess.Popen([sys.executable, "-c", LAUNCHER, peak.name, *command], **popen)

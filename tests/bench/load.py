@@ -118,11 +118,11 @@ class Clients:
             if response.status >= 500:
                 self._record("status_5xx", seconds, f"{path}: {response.status}", path)
             elif response.status != 200:
-                self._record("other_status", seconds, f"{path}: {response.status}")
+                self._record("other_status", seconds, f"{path}: {response.status}", path)
             elif expect is not None and html.escape(expect, quote=False) not in body.replace(
                 "&#x27;", "'"
             ).replace("&quot;", '"'):
-                self._record("wrong_page", seconds, f"{path}: missing {expect[:40]!r}")
+                self._record("wrong_page", seconds, f"{path}: missing {expect[:40]!r}", path)
             else:
                 self._record("ok", seconds, path=path)
         if conn is not None:
