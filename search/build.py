@@ -594,10 +594,14 @@ def _write_in_processes(ix, ids, documents, procs, limitmb, progress) -> int:
     1. Each child analyses a consecutive range of the articles (this process reads
        them from the database and sends them): it writes its postings to sorted runs
        and records the per-document values (stored fields, lengths, columns).
-    2. Each child writes the postings of a share of the terms (all documents) to a
-       piece of the postings file, while this process writes the per-document files.
-    3. This process joins the pieces into the segment's postings file and writes the
-       term table, then the table of contents.
+    2. The terms are cut into ranges of about the same estimated cost, a few per child;
+       a child that is free takes the next range from a shared queue and writes its
+       postings (all documents) to a piece of the postings file, while this process
+       writes the per-document files. The estimate counts terms and postings, not how
+       long each posting's positions are, so a fixed share per child could leave one
+       working long after the other.
+    3. This process joins the pieces, in term order, into the segment's postings file
+       and writes the term table, then the table of contents.
     """
     lock = ix.lock("WRITELOCK")
     if not lock.acquire():
@@ -608,11 +612,12 @@ def _write_in_processes(ix, ids, documents, procs, limitmb, progress) -> int:
     size = -(-len(ids) // procs)
     parts = [ids[start : start + size] for start in range(0, len(ids), size)]
     inboxes = [context.Queue(maxsize=QUEUE_BATCHES) for _ in parts]
+    ranges = context.Queue()
     results = context.Queue()
     workers = [
         context.Process(
             target=_worker,
-            args=(ix.storage.folder, ix.indexname, slot, inboxes[slot], results, limitmb),
+            args=(ix.storage.folder, ix.indexname, slot, inboxes[slot], ranges, results, limitmb),
             daemon=True,
         )
         for slot in range(len(parts))
@@ -636,13 +641,13 @@ def _write_in_processes(ix, ids, documents, procs, limitmb, progress) -> int:
                 if progress:
                     progress(len(batch))
         done = _results(results, workers)
-        _join_parts(ix, done, inboxes, results, workers)
+        _join_parts(ix, done, inboxes, ranges, results, workers)
     finally:
         for worker in workers:
             if worker.is_alive():
                 worker.kill()
                 worker.join()
-        for queue in inboxes + [results]:
+        for queue in [*inboxes, ranges, results]:
             queue.close()
             queue.cancel_join_thread()
         for part in done:
@@ -662,7 +667,7 @@ def _results(results, workers) -> list:
     return out
 
 
-def _join_parts(ix, parts, inboxes, results, workers) -> None:
+def _join_parts(ix, parts, inboxes, ranges, results, workers) -> None:
     info = ix._read_toc()
     schema = info.schema
     codec = default_codec()
@@ -685,20 +690,15 @@ def _join_parts(ix, parts, inboxes, results, workers) -> None:
         column.extend(bytes(total - len(column)))
     names = sorted(set().union(*(part["names"] for part in parts)))
     fieldmap = {name: n for n, name in enumerate(names)}
-    # Terms shared out by the estimated cost of writing them.
-    costs.sort()
-    whole = sum(cost for _first, cost in costs) or 1
-    bounds, running = [], 0
-    for first, cost in costs:
-        if running >= whole * (len(bounds) + 1) / len(workers) and len(bounds) < len(workers) - 1:
-            bounds.append(first)
-        running += cost
-    bounds = [None, *bounds] + [None] * (len(workers) - len(bounds))
+    bounds = term_ranges(costs, len(workers) * RANGES_PER_PROCESS)
     rundir = parts[0]["rundir"]
     for slot, inbox in enumerate(inboxes):
-        piece = os.path.join(rundir, f"piece{slot}")
-        task = (bounds[slot], bounds[slot + 1], sources, lengths, fieldmap, piece)
-        _put(inbox, task, workers[slot])
+        _put(inbox, (sources, lengths, fieldmap), workers[slot])
+    pieces = [os.path.join(rundir, f"piece{n}") for n in range(len(bounds) - 1)]
+    for n, piece in enumerate(pieces):
+        ranges.put((n, bounds[n], bounds[n + 1], piece))
+    for _ in workers:
+        ranges.put(None)
     # Meanwhile, the per-document files.
     perdoc = codec.per_document_writer(ix.storage, segment)
     docnum = 0
@@ -721,12 +721,18 @@ def _join_parts(ix, parts, inboxes, results, workers) -> None:
                     perdoc.finish_doc()
                     docnum += 1
     perdoc.close()
-    pieces = _results(results, workers)
+    written = {}
+    while len(written) < len(pieces):
+        slot, value, error = _get(results, workers)
+        if error:
+            raise RuntimeError(f"indexing process {slot} failed:\n{error}")
+        n, piece, entries = value
+        written[n] = (piece, entries)
     fieldwriter = codec.field_writer(ix.storage, segment)
     fieldwriter._fieldmap.update(fieldmap)
     postfile = fieldwriter._postfile
     add_term = fieldwriter._tindex.add
-    for piece, entries in pieces:
+    for piece, entries in (written[n] for n in range(len(pieces))):
         base = postfile.tell()
         with open(piece, "rb") as handle:
             shutil.copyfileobj(handle, postfile, 1 << 20)
@@ -741,6 +747,24 @@ def _join_parts(ix, parts, inboxes, results, workers) -> None:
 
 
 _OFFSET = W3TermInfo._struct.size  # term info: statistics, then postings offset and length
+RANGES_PER_PROCESS = 4  # ranges of terms to write, per process (see _write_in_processes)
+
+
+def term_ranges(costs: list[tuple], count: int) -> list:
+    """Cut the terms into ``count`` ranges (fewer if there are not enough batches) of
+    about the same cost, from the (first term, cost) of each batch of the runs: the
+    bounds, None first and last, each range from a bound (included) to the next."""
+    costs = sorted(costs)
+    whole = sum(cost for _first, cost in costs) or 1
+    bounds, running = [None], 0
+    last = costs[0][0] if costs else None  # a range starts after the last one's start
+    for first, cost in costs:
+        due = running >= whole * len(bounds) / count and len(bounds) < count
+        if due and first > last:
+            bounds.append(first)
+            last = first
+        running += cost
+    return [*bounds, None]
 
 
 class _Recorder:
@@ -798,9 +822,9 @@ def _get(queue, workers):
                 ) from None
 
 
-def _worker(folder, indexname, slot, inbox, results, limitmb):
+def _worker(folder, indexname, slot, inbox, ranges, results, limitmb):
     """A child process: analyse the articles it is sent, then write the postings of the
-    share of the terms it is given."""
+    ranges of terms it takes from ``ranges`` until None."""
     from whoosh import index as whoosh_index
 
     try:
@@ -826,28 +850,30 @@ def _worker(folder, indexname, slot, inbox, results, limitmb):
         }
         writer.terms = writer.spelling = writer.lengths = None
         results.put((slot, part, None))
-        task = inbox.get()
-        if task is None:
+        shared = inbox.get()
+        if shared is None:
             return
-        lo, hi, sources, lengths, fieldmap, piece = task
-        terms = merge_terms(
-            [read_run(path, batches, lo, hi, docbase) for path, batches, docbase in sources]
-        )
-        entries = []
-        with open(piece, "wb") as handle:
-            postfile = StructFile(handle)
-            write_terms(
-                terms,
-                ix.schema,
-                writer.codec,
-                postfile,
-                lambda key, value: entries.append((key, value)),
-                lengths,
-                fieldmap,
+        sources, lengths, fieldmap = shared
+        while (task := ranges.get()) is not None:
+            n, lo, hi, piece = task
+            terms = merge_terms(
+                [read_run(path, batches, lo, hi, docbase) for path, batches, docbase in sources]
             )
-            postfile.flush()
-        with open(piece + ".terms", "wb") as handle:
-            marshal.dump(entries, handle)
-        results.put((slot, (piece, piece + ".terms"), None))
+            entries = []
+            with open(piece, "wb") as handle:
+                postfile = StructFile(handle)
+                write_terms(
+                    terms,
+                    ix.schema,
+                    writer.codec,
+                    postfile,
+                    lambda key, value: entries.append((key, value)),  # noqa: B023
+                    lengths,
+                    fieldmap,
+                )
+                postfile.flush()
+            with open(piece + ".terms", "wb") as handle:
+                marshal.dump(entries, handle)
+            results.put((slot, (n, piece, piece + ".terms"), None))
     except BaseException:
         results.put((slot, None, traceback.format_exc()))

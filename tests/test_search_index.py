@@ -457,12 +457,41 @@ def test_rebuild_in_two_processes_finds_what_one_process_finds(seeded, monkeypat
 
     monkeypatch.setattr(build, "MIN_PER_PROCESS", 1)
     monkeypatch.setattr(build, "BATCH", 1)
+    # Small run batches: the terms are cut into 8 ranges, written in any order by
+    # whichever process is free, and joined in term order.
+    monkeypatch.setattr(build, "RUN_BATCH", 40)
+    cuts = []
+    term_ranges = build.term_ranges
+    monkeypatch.setattr(build, "term_ranges", lambda *a: cuts.append(term_ranges(*a)) or cuts[-1])
     done = []
     report = index.rebuild(progress=done.append, procs=2)
     assert report.articles == 5 and sum(done) == 5
+    bounds = cuts[0][1:-1]
+    assert cuts[0][0] is None and cuts[0][-1] is None
+    assert len(bounds) == 7 and bounds == sorted(bounds) and len(set(bounds)) == 7
     assert len(index.open_index()._segments()) == 1
     assert content() == written  # the same postings, stored fields and columns
     assert results() == one
+
+
+def test_term_ranges_cut_the_terms_by_cost():
+    from search.build import term_ranges
+
+    costs = [(("body", b"%03d" % n), 10) for n in range(100)]
+    assert term_ranges(costs, 4) == [
+        None,
+        ("body", b"025"),
+        ("body", b"050"),
+        ("body", b"075"),
+        None,
+    ]
+    # one costly batch: the next range starts after it
+    costs[0] = (("body", b"000"), 990)
+    assert term_ranges(costs, 2) == [None, ("body", b"001"), None]
+    # batches of several runs starting at the same term: no empty range
+    twice = [(("body", b"a"), 5), (("body", b"a"), 5), (("body", b"b"), 5)]
+    assert term_ranges(twice, 3) == [None, ("body", b"b"), None]
+    assert term_ranges([], 4) == [None, None]
 
 
 def test_a_failed_rebuild_process_leaves_the_live_index_alone(seeded, monkeypatch):
@@ -476,11 +505,21 @@ def test_a_failed_rebuild_process_leaves_the_live_index_alone(seeded, monkeypatc
     def broken(self, **fields):
         raise OSError("disk full")
 
+    add_document = build.FastSegmentWriter.add_document
     monkeypatch.setattr(build.FastSegmentWriter, "add_document", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         index.rebuild(procs=2)
     assert index.live_dir() == live
     assert sorted(live.parent.glob("gen-*")) == generations  # the new one is gone
+    assert run_search("putin").total == 5
+
+    # The same when writing a range of terms fails, after the analysis
+    monkeypatch.setattr(build.FastSegmentWriter, "add_document", add_document)
+    monkeypatch.setattr(build, "write_terms", lambda *a: broken(None))
+    with pytest.raises(RuntimeError, match="disk full"):
+        index.rebuild(procs=2)
+    assert index.live_dir() == live
+    assert sorted(live.parent.glob("gen-*")) == generations
     assert run_search("putin").total == 5
 
 
