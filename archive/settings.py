@@ -153,8 +153,10 @@ if env_bool("DJANGO_BEHIND_PROXY", False):
 
 # The archive's own settings.
 ARCHIVE_MAX_FILE_BYTES = int(os.environ.get("ARCHIVE_MAX_FILE_BYTES", str(5 * 1024 * 1024)))
-# Stories saved per transaction (and per search-index write) by an import run.
-ARCHIVE_IMPORT_CHUNK = int(os.environ.get("ARCHIVE_IMPORT_CHUNK", "200"))
+# Stories saved per transaction (and per search-index write) by an import run, at most,
+# and seconds a transaction stays open at most (another writer waits that long).
+ARCHIVE_IMPORT_CHUNK = int(os.environ.get("ARCHIVE_IMPORT_CHUNK", "1000"))
+ARCHIVE_IMPORT_CHUNK_SECONDS = float(os.environ.get("ARCHIVE_IMPORT_CHUNK_SECONDS", "5"))
 # Worker processes that read and extract stories ahead of the database work (0 or unset:
 # one per core), for an import of at least ARCHIVE_IMPORT_POOL_MIN inputs.
 ARCHIVE_IMPORT_WORKERS = int(os.environ.get("ARCHIVE_IMPORT_WORKERS", "0"))

@@ -214,3 +214,32 @@ def test_an_import_collects_garbage_less_often_and_restores_the_collector(seeds_
         assert gc.get_threshold()[0] == 123_456
         raise RuntimeError("a failing import")
     assert gc.get_threshold() == before
+
+
+@pytest.mark.parametrize(
+    "chunk, seconds, commits",
+    [(1000, 60.0, [5]), (3, 60.0, [3, 2]), (1000, 0.0, [2, 2, 1])],
+)
+def test_a_chunk_ends_at_its_story_count_or_its_time_limit(
+    seeds_dir, settings, monkeypatch, django_capture_on_commit_callbacks, chunk, seconds, commits
+):
+    """One transaction per chunk, each announcing its stories once committed: a chunk
+    closes after ``ARCHIVE_IMPORT_CHUNK`` stories, or after the group of look-ups (two
+    stories here) during which ``ARCHIVE_IMPORT_CHUNK_SECONDS`` ran out."""
+    from archive import importer
+    from archive.signals import articles_changed
+
+    monkeypatch.setattr(importer, "LOOK_AHEAD", 2)
+    settings.ARCHIVE_IMPORT_CHUNK = chunk
+    settings.ARCHIVE_IMPORT_CHUNK_SECONDS = seconds
+    sent = []
+    articles_changed.connect(
+        lambda sender, **kw: sent.append(len(kw["ids"])), weak=False, dispatch_uid="chunks"
+    )
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            result = import_paths([str(seeds_dir)])
+    finally:
+        articles_changed.disconnect(dispatch_uid="chunks")
+    assert result.created == 5
+    assert sent == commits
