@@ -657,12 +657,20 @@ def _write_in_processes(ix, ids, documents, procs, limitmb, progress) -> int:
     return count
 
 
-def _results(results, workers) -> list:
-    out = [None] * len(workers)
-    for _ in workers:
+def _answers(results, workers, count: int):
+    """The next ``count`` answers of the child processes, (slot, value); a failure in
+    any of them raises."""
+    for _ in range(count):
         slot, value, error = _get(results, workers)
         if error:
             raise RuntimeError(f"indexing process {slot} failed:\n{error}")
+        yield slot, value
+
+
+def _results(results, workers) -> list:
+    """One answer from each child process, in slot order."""
+    out = [None] * len(workers)
+    for slot, value in _answers(results, workers, len(workers)):
         out[slot] = value
     return out
 
@@ -721,12 +729,8 @@ def _join_parts(ix, parts, inboxes, ranges, results, workers) -> None:
                     perdoc.finish_doc()
                     docnum += 1
     perdoc.close()
-    written = {}
-    while len(written) < len(pieces):
-        slot, value, error = _get(results, workers)
-        if error:
-            raise RuntimeError(f"indexing process {slot} failed:\n{error}")
-        n, piece, entries = value
+    written = {}  # the pieces, finished in any order
+    for _slot, (n, piece, entries) in _answers(results, workers, len(pieces)):
         written[n] = (piece, entries)
     fieldwriter = codec.field_writer(ix.storage, segment)
     fieldwriter._fieldmap.update(fieldmap)
