@@ -399,8 +399,14 @@ def test_the_fast_writer_writes_what_whoosh_writes(seeded):
     assert "pst" in expected and "trm" in expected and "_stored.col" in expected
     written = _segment_files(fast_ix)
     assert written.keys() == expected.keys()
-    for kind in expected.keys() - {"pst", "trm"}:
+    # The postings, the terms and the stored fields are written in other bytes (newer
+    # pickles, smaller deflate windows): what a reader reads back is compared below.
+    for kind in expected.keys() - {"pst", "trm", "_stored.col"}:
         assert written[kind] == expected[kind], kind  # byte for byte
+    with whoosh_ix.searcher() as ours, fast_ix.searcher() as fast:
+        stored = list(ours.reader().all_stored_fields())
+        assert list(fast.reader().all_stored_fields()) == stored
+        assert len(stored) == len(docs) and stored[0]["key"] == docs[0]["key"]
     postings = _all_postings(whoosh_ix)
     fast_postings = _all_postings(fast_ix)
     assert fast_postings.keys() == postings.keys()
@@ -492,6 +498,26 @@ def test_term_ranges_cut_the_terms_by_cost():
     twice = [(("body", b"a"), 5), (("body", b"a"), 5), (("body", b"b"), 5)]
     assert term_ranges(twice, 3) == [None, ("body", b"b"), None]
     assert term_ranges([], 4) == [None, None]
+
+
+def test_blocks_are_deflated_only_when_that_shrinks_them():
+    import random
+    import zlib
+
+    from search.build import MIN_DEFLATE, deflate, deflated
+
+    short = b"\x01\x05" * 10
+    assert deflated(short, 3) == (0, short)  # stored as it is, and marked so
+    long = b"positions " * 200
+    level, packed = deflated(long, 3)
+    assert level == 3 and len(packed) < len(long) // 10
+    assert zlib.decompress(packed) == long  # what Whoosh's reader calls
+    noise = random.Random(1).randbytes(300)  # deflate would make it longer
+    assert len(noise) > MIN_DEFLATE and deflated(noise, 3) == (0, noise)
+    assert deflated(long, 0) == (0, long)  # no compression asked
+    for size in (1, 511, 512, 513, 40_000):  # windows from the smallest to the largest
+        data = bytes(n % 251 for n in range(size)) + b"tail"
+        assert zlib.decompress(deflate(data, 3)) == data
 
 
 def test_a_failed_rebuild_process_leaves_the_live_index_alone(seeded, monkeypatch):
