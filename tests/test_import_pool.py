@@ -187,11 +187,14 @@ def test_an_article_created_with_its_fingerprint_and_no_copy_costs_two_queries(
 def test_the_pool_yields_in_input_order_and_skips_stories_already_archived(stories_dir):
     files = sorted(str(p) for p in stories_dir.iterdir())
     known = KnownNames()
+    priorities = []
 
     def entries(workers, skip=frozenset()):
         options = {"max_bytes": 10**7, "outlet_hint": None, "known": lambda: known}
         with pool.ExtractionPool(files, workers=workers, skip=skip, **options) as extraction:
-            return list(extraction)
+            found = list(extraction)
+            priorities.extend(os.getpriority(os.PRIO_PROCESS, p.pid) for p in extraction.procs)
+            return found
 
     here = entries(0)
     assert all(prepared is None for _, _, prepared in here)
@@ -203,6 +206,9 @@ def test_the_pool_yields_in_input_order_and_skips_stories_already_archived(stori
     prepared = [p for _, raw, p in ahead if isinstance(raw, RawStory)]
     assert [p is None for p in prepared] == [True] * 10 + [False] * (len(digests) - 10)
     assert all(p.holds(known) for p in prepared[10:])
+    # the workers run below the importing process's priority
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    assert priorities == [min(19, mine + pool.WORKER_NICE)] * 2 and priorities[0] > mine
     known.add("Emmanuel Macron")
     assert not all(p.holds(known) for p in prepared[10:])
 
