@@ -11,11 +11,11 @@ still write one segment (see ``_write_in_processes``).
 
 The files written are the ones ``SegmentWriter`` writes, and Whoosh reads the same from
 them (the tests build the same documents both ways and compare): same codec, same
-blocks, the same per-document columns byte for byte. Three things are written
+blocks, the same per-document columns byte for byte. Two things are written
 differently: the postings of spelling words (see ``write_terms``), of which only the
-words are read; the blocks and stored fields, pickled with a newer protocol and deflated
-with windows sized to the data (see ``BLOCK_PICKLE`` and ``deflate``), which Whoosh's
-readers read as they are. Only use it on a new, empty index (a rebuild's generation).
+words are read; and the posting blocks and stored fields, pickled with a newer protocol
+and deflated with windows sized to the data (see ``BLOCK_PICKLE`` and ``deflate``),
+which Whoosh's readers read as they are. Only use it on a new, empty index (a rebuild's generation).
 """
 
 from __future__ import annotations
@@ -403,6 +403,7 @@ class FastSegmentWriter:
 # 10 times slower to write and to read back, and three times the size.
 BLOCK_PICKLE = 4
 MIN_DEFLATE = 100  # bytes: shorter data is stored as it is (deflate would not shrink it)
+STORED_LEVEL = 3  # the stored fields' compression level: Whoosh's
 
 
 def deflate(data: bytes, level: int) -> bytes:
@@ -410,7 +411,7 @@ def deflate(data: bytes, level: int) -> bytes:
 
     ``zlib.compress`` sets up a 32 KB window and its tables for every call: about 40
     microseconds, most of the work for a few hundred bytes. The window here is no larger
-    than the data, which finds the same matches; ``zlib.decompress`` reads any window."""
+    than the data (it finds about the same matches); ``zlib.decompress`` reads any window."""
     wbits = max(9, min(15, (len(data) - 1).bit_length()))
     compressor = zlib.compressobj(level, zlib.DEFLATED, wbits, 8 if len(data) >= 1024 else 4)
     return compressor.compress(data) + compressor.flush()
@@ -435,9 +436,6 @@ class _StoredWriter(VarBytesColumn.Writer):
         super().add(docnum, deflate(data, STORED_LEVEL))
 
 
-STORED_LEVEL = 3  # Whoosh's
-
-
 def per_document_writer(codec, storage, segment):
     """The codec's per-document writer, its column of stored fields written faster."""
     perdoc = codec.per_document_writer(storage, segment)
@@ -449,8 +447,8 @@ def per_document_writer(codec, storage, segment):
 def write_terms(terms, schema, codec, postfile, add_term, lengths_by_field, fieldmap):
     """Write each term's postings to ``postfile`` and its entry in the term table
     (``add_term(key, info)``), as ``W3FieldWriter`` and ``W3PostingsWriter`` do (the same
-    blocks, pickled and deflated as ``deflated`` says), a block of up to ``blocklimit`` postings at a time instead of
-    one posting at a time. ``lengths_by_field``: the length byte of each document in
+    blocks, pickled and deflated as ``deflated`` says), a block of up to ``blocklimit``
+    postings at a time instead of one posting at a time. ``lengths_by_field``: the length byte of each document in
     each scored field; ``fieldmap``: the number of each field in the term table."""
     blocklimit = codec._blocklimit
     compression = codec._compression
