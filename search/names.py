@@ -61,7 +61,7 @@ def build(pairs) -> Spellings:
 
 
 _lock = threading.Lock()
-_state: dict = {"spellings": None, "version": None, "checked": 0.0, "reloading": False}
+_state: dict = {"spellings": None, "version": None, "checked": 0.0, "reloading": None}
 
 
 def _version():
@@ -85,10 +85,11 @@ def current() -> Spellings:
     with _lock:
         spellings = _state["spellings"]
         if spellings is not None:
-            if now - _state["checked"] >= REFRESH_SECONDS and not _state["reloading"]:
+            if now - _state["checked"] >= REFRESH_SECONDS and _state["reloading"] is None:
                 _state["checked"] = now
-                _state["reloading"] = True
-                threading.Thread(target=_reload_in_background, name="names", daemon=True).start()
+                thread = threading.Thread(target=_reload_in_background, name="names", daemon=True)
+                _state["reloading"] = thread
+                thread.start()
             return spellings
         return _reload(now)
 
@@ -122,16 +123,16 @@ def _reload_in_background() -> None:
 
         logging.getLogger(__name__).exception("reloading the name spellings failed")
     finally:
+        connections.close_all()  # this thread's own connections, before it says it is done
         with _lock:
-            _state["reloading"] = False
-        connections.close_all()  # this thread's own connections
+            _state["reloading"] = None
 
 
 def wait_for_reload(timeout: float = 10.0) -> None:
-    """Wait for a background reload to finish (tests)."""
-    deadline = time.monotonic() + timeout
-    while _state["reloading"] and time.monotonic() < deadline:
-        time.sleep(0.01)
+    """Wait until a background reload, if one runs, has finished and closed its connection."""
+    thread = _state["reloading"]
+    if thread is not None:
+        thread.join(timeout)
 
 
 def forget() -> None:

@@ -17,14 +17,19 @@ def _isolated_index(settings, tmp_path):
 def _fresh_caches(settings, tmp_path):
     """Every test starts with empty caches and its own page-cache stamp: the home page
     caches archive-wide figures and every reader page is kept whole, which would otherwise
-    leak from one test's data into a later test (a test's rollback stamps no generation)."""
+    leak from one test's data into a later test (a test's rollback stamps no generation).
+    The name spellings are loaded afresh for the same reason."""
     from django.core.cache import caches
 
+    from search import names
+
+    names.forget()  # loaded from this test's data, in this thread
     settings.ARCHIVE_PAGE_CACHE_STAMP = tmp_path / "pages.stamp"
     settings.ARCHIVE_PAGE_CACHE_BATCH_SECONDS = 0  # every batch of changes stamped at once
     for alias in ("default", "pages"):
         caches[alias].clear()
     yield
+    names.wait_for_reload()  # no reload thread outlives its test
     for alias in ("default", "pages"):
         caches[alias].clear()
 

@@ -112,6 +112,9 @@ def test_unrelated_stories_are_not_collapsed(client, db, django_capture_on_commi
 
 
 def test_copies_cost_no_extra_query(client, copies, django_assert_num_queries):
+    from search import names
+
+    names.current()  # loaded once per process, not per search
     # outlet names, the page's articles with their copies (nobody is mentioned)
     with django_assert_num_queries(2):
         client.get(URL, {"q": "volcano"})

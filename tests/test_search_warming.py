@@ -186,6 +186,7 @@ def test_name_spellings_changed_elsewhere_are_loaded_in_the_background(
     monkeypatch.setattr(names, "REFRESH_SECONDS", 0)
     assert names.current().expand("Zelenskyy") == []  # the table in hand answers at once
     names.wait_for_reload()
+    monkeypatch.setattr(names, "REFRESH_SECONDS", 30.0)  # no second reload to outlive the test
     assert names.current().expand("Zelenskyy") == ["Zelensky"]
     names.forget()
 
