@@ -100,6 +100,20 @@ def accounted(line, story, removed_texts, paragraphs, standfirst):
     return False
 
 
+@given(st.text(alphabet=st.sampled_from(" \t—,.!_'’AbÉéz19\u00a0\u200f"), max_size=40))
+def test_a_paragraph_key_is_its_words_one_space_apart_in_lower_case(line):
+    # Repeated paragraphs are found by this key: punctuation and spacing do not count.
+    key = clean.paragraph_key(line)
+    assert key == re.sub(r"\W+", " ", line).strip().lower()
+    assert clean.paragraph_key(f"  {line.upper()} !! ") == key
+
+
+def test_paragraph_keys_of_a_repeated_paragraph_agree():
+    assert clean.paragraph_key("  — Talks, he said,   will go on!") == "talks he said will go on"
+    assert clean.paragraph_key("Talks he said will go on") == "talks he said will go on"
+    assert clean.paragraph_key("Élysée’s __plan__") == "élysée s __plan__"
+
+
 @settings(suppress_health_check=[HealthCheck.too_slow])
 @given(story_text)
 def test_extract_raises_only_extraction_error_and_loses_no_line(text):

@@ -3,9 +3,12 @@
 No database: the people finder and the quote finder are plain functions on paragraphs.
 """
 
+import re
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archive.ingest import people, quotes
 
@@ -386,3 +389,51 @@ def test_clause_before_the_speaker_is_not_a_label():
         "vote for her because of the deficiencies of my own party's nominee.”",
     )
     assert quote_starting(found, "may yet").speaker == "Mark Cross"
+
+
+def _hidden_by_pattern(masked):
+    """The definition ``_hide_abbreviation_dots`` implements: every match of this pattern
+    whose full stop ``_abbreviation`` judges an abbreviation's gets ``DOT``."""
+    pattern = re.compile(r"\b(?:[A-Z][A-Za-z]{0,5}|vs)\.")
+    return pattern.sub(
+        lambda m: (
+            m.group(0)[:-1] + quotes.DOT
+            if quotes._abbreviation(masked, m.start(), m.end() - 1)
+            else m.group(0)
+        ),
+        masked,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "hidden"),
+    [
+        ("Mr. Smith said. Then Sen. Jones, of Mich., spoke.", ["Mr", "Sen", "Mich"]),
+        ("The U.S. and the E.U. agreed", ["U", "S", "E", "U"]),
+        ("It ended. Then it began vs. them.", ["vs"]),  # a sentence's stop is kept
+        ("xMr. Smith and _Mr. Smith and 1Mr. Smith", []),  # not whole words
+        ("Mister. Smith and McDonalds. Then", []),  # seven letters and more
+        ("Mr.", []),  # nothing after it
+        ("A. B. Cooper", ["A", "B"]),
+    ],
+)
+def test_abbreviation_stops_are_hidden_and_sentence_stops_kept(text, hidden):
+    masked = quotes._hide_abbreviation_dots(text)
+    assert len(masked) == len(text)
+    words = [text[:i].split()[-1] for i, ch in enumerate(masked) if ch == quotes.DOT]
+    assert [w.split(".")[-1] for w in words] == hidden
+    assert masked == _hidden_by_pattern(text)
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            ["Mr", "Sen", "Mich", "U", "S", "vs", "McDonalds", "Abcdefg", "x", "é", "_", "1"]
+            + [".", ". ", ", ", ",", ")", " ", "  ", "-", "’", "\n", "A", "b"]
+        ),
+        max_size=30,
+    ).map("".join)
+)
+@settings(max_examples=300, deadline=None, database=None)
+def test_hiding_abbreviation_stops_matches_its_pattern(text):
+    assert quotes._hide_abbreviation_dots(text) == _hidden_by_pattern(text)

@@ -74,6 +74,7 @@ RELATED_BLOCK = re.compile(
 FOOTER_PREFIX = re.compile(r"^(source link|source\s*:\s*read full article)(?=\S)", re.I)
 DURATION = LINE_RULES[3][1]
 SENTENCE_END = re.compile(r"[.!…:;]['’”\"]?$")
+WORD_RUN = re.compile(r"\w+")
 
 
 @dataclass
@@ -107,8 +108,8 @@ def _looks_like_headline(line: str) -> bool:
 
 
 def paragraph_key(line: str) -> str:
-    """Comparison key for repeated paragraphs: words only, lower case."""
-    return re.sub(r"\W+", " ", line).strip().lower()
+    """Comparison key for repeated paragraphs: words only, one space apart, lower case."""
+    return " ".join(WORD_RUN.findall(line)).lower()
 
 
 def clean_lines(lines: list[str], start: int = 0) -> tuple[list[tuple[int, str]], list[Removed]]:

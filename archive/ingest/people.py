@@ -50,7 +50,8 @@ SPEECH_AFTER = re.compile(
 
 
 NON_KEY = re.compile(r"[^a-z0-9]+")
-SENTENCE_START = re.compile(r"[.!?:“‘\"'(—–-]\s*$|^\s*$")
+SENTENCE_END_MARKS = ".!?:“‘\"'(—–-"  # a run after one of these (and spaces) starts a sentence
+NOT_A_NAME = frozenset(PLACES | DEMONYMS | STOP)  # a run of these words only names nobody
 
 
 @functools.lru_cache(maxsize=65536)
@@ -239,8 +240,8 @@ def _candidates(text: str, known: KnownNames | None):
             raw = raw[: m.start("poss") - m.start()]
         words = raw.split()
         start = m.start()
-        before = text[max(0, start - 3) : start]
-        sentence_start = start == 0 or bool(SENTENCE_START.search(before))
+        before = text[max(0, start - 3) : start].rstrip()
+        sentence_start = not before or before[-1] in SENTENCE_END_MARKS
         evidence = False
         role = []
         while words:
@@ -271,7 +272,7 @@ def _candidates(text: str, known: KnownNames | None):
             lowered[0] in ORG_WORDS and lowered[0] not in GIVEN_NAMES
         ):
             continue
-        if all(w in PLACES or w in DEMONYMS or w in STOP for w in lowered):
+        if NOT_A_NAME.issuperset(lowered):
             continue
         if len(words) > 1 and lowered[-1] in PLACES and lowered[0] not in GIVEN_NAMES:
             continue

@@ -123,8 +123,9 @@ STATE_ABBR = {
     "La", "Md", "Mass", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb", "Nev", "Okla", "Ore", "Pa",
     "Tenn", "Tex", "Va", "Vt", "Wash", "Wis", "Wyo",
 }  # fmt: skip
-# A short word and a full stop: a candidate abbreviation, checked against the lists above.
-ABBR_CANDIDATE = re.compile(r"\b(?:[A-Z][A-Za-z]{0,5}|vs)\.")
+# A short word before a full stop: a candidate abbreviation, checked against the lists above.
+ABBR_WORD = re.compile(r"(?:[A-Z][A-Za-z]{0,5}|vs)\Z")
+ABBR_LONGEST = 6  # letters
 INITIAL_NEXT = re.compile(r"[A-Z]\.|\s+[A-Za-z]|[,;)’”\"'-]")
 QUOTE_CHAR = re.compile("[“”‘’\"']")
 TOKEN = re.compile(r"[^\W_]+")
@@ -342,24 +343,53 @@ def _mask(text: str, spans) -> str:
 
 
 def _hide_abbreviation_dots(masked: str) -> str:
-    """Abbreviation full stops (Mr., Sen., U.S., Mich.,) become ``DOT``, keeping offsets."""
-    if "." not in masked:
+    """Abbreviation full stops (Mr., Sen., U.S., Mich.,) become ``DOT``, keeping offsets.
+
+    A candidate is a full stop right after a whole word of one to six ASCII letters, the
+    first upper case, or "vs" (``ABBR_WORD``). The stops are found with ``str.find`` and
+    the word before each is read backwards: a regular expression tried at every offset
+    of the paragraph cost three times as much."""
+    at = masked.find(".")
+    if at < 0:
         return masked
-    return ABBR_CANDIDATE.sub(lambda m: _abbreviation(masked, m), masked)
+    pieces, pos = [], 0
+    while at >= 0:
+        start = at
+        while start > 0 and at - start <= ABBR_LONGEST and _is_word_char(masked[start - 1]):
+            start -= 1
+        # at most ABBR_LONGEST characters back, the walk stopped at the word's start
+        if (
+            0 < at - start <= ABBR_LONGEST
+            and ABBR_WORD.match(masked, start, at)
+            and _abbreviation(masked, start, at)
+        ):
+            pieces.append(masked[pos:at])
+            pieces.append(DOT)
+            pos = at + 1
+        at = masked.find(".", at + 1)
+    if not pieces:
+        return masked
+    pieces.append(masked[pos:])
+    return "".join(pieces)
 
 
-def _abbreviation(text: str, m: re.Match) -> str:
-    word, end = m.group(0)[:-1], m.end()
+def _is_word_char(ch: str) -> bool:
+    """What ``\\w`` matches in a pattern on ``str``."""
+    return ch.isalnum() or ch == "_"
+
+
+def _abbreviation(text: str, start: int, stop: int) -> bool:
+    """Whether the full stop at ``stop`` after the word ``text[start:stop]`` ends an
+    abbreviation rather than a sentence."""
+    word, end = text[start:stop], stop + 1
     nxt = text[end : end + 1]
     if word in TITLE_ABBR:
-        hidden = nxt != "" and (nxt in ",;)’”\"'-" or nxt.isspace())
-    elif word in STATE_ABBR:
-        hidden = nxt in (",", ")")
-    elif len(word) == 1:
-        hidden = bool(INITIAL_NEXT.match(text, end))
-    else:
-        hidden = False
-    return word + DOT if hidden else m.group(0)
+        return nxt != "" and (nxt in ",;)’”\"'-" or nxt.isspace())
+    if word in STATE_ABBR:
+        return nxt in (",", ")")
+    if len(word) == 1:
+        return bool(INITIAL_NEXT.match(text, end))
+    return False
 
 
 def _sentences(masked: str, spans, text: str) -> list[tuple[int, int]]:
