@@ -1,4 +1,22 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _restore_indexes(using="default", apps=None, **kwargs):
+    """After ``migrate``: the indexes an unfinished bulk import left out are built (those
+    the migrated state defines: a migration back to before one was added leaves it out)."""
+    from .bulk import DEFERRED_INDEXES, restore_indexes
+
+    defined = None
+    if apps is not None:
+        defined = set()
+        for model_name in DEFERRED_INDEXES:
+            try:
+                model = apps.get_model("archive", model_name)
+            except LookupError:
+                return
+            defined |= {index.name for index in model._meta.indexes}
+    restore_indexes(using, only=defined)
 
 
 class ArchiveConfig(AppConfig):
@@ -7,3 +25,5 @@ class ArchiveConfig(AppConfig):
 
     def ready(self):
         from . import pagecache  # noqa: F401  (connects the page cache to model changes)
+
+        post_migrate.connect(_restore_indexes, sender=self)

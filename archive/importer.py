@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from . import clusters
-from .bulk import RowInserter
+from .bulk import RowInserter, indexes_deferred, restore_indexes
 from .ingest import dedupe, pipeline
 from .ingest.pool import ExtractionPool, Prepared, hash_prefixes
 from .ingest.readers import RawStory, ReadError, expand_paths
@@ -375,6 +375,8 @@ def run_import(
 
     items = list(items)
     background.expect(len(items))  # a large run indexes in bulk (inside ``writing_beside``)
+    if not transaction.get_connection().in_atomic_block:
+        restore_indexes()  # left out by an earlier bulk run that was stopped
     max_bytes = settings.ARCHIVE_MAX_FILE_BYTES if max_bytes is None else max_bytes
     chunk = int(getattr(settings, "ARCHIVE_IMPORT_CHUNK", CHUNK))
     chunk_seconds = float(getattr(settings, "ARCHIVE_IMPORT_CHUNK_SECONDS", CHUNK_SECONDS))
@@ -415,7 +417,9 @@ def run_import(
             importer.forget()
             return Outcome(source, FAILED, f"{type(exc).__name__}: {exc}")
 
-    with pool, fewer_collections():
+    # A bulk run (a large import into a smaller archive) writes its rows without the
+    # indexes it does not read, and builds them once at the end.
+    with indexes_deferred(background.bulk()), pool, fewer_collections():
         entries = iter(pool)
         while group := list(islice(entries, min(LOOK_AHEAD, chunk))):
             # One transaction per chunk. Its stories are saved as the workers deliver
