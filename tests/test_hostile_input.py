@@ -7,7 +7,10 @@ show it escaped. Timings are printed (``pytest -s``) for the record.
 
 import json
 import time
+from html import escape as html_escape
+from html.parser import HTMLParser
 
+import feedparser
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
@@ -398,3 +401,83 @@ def test_the_admin_takes_only_web_urls(client, url, accepted):
         assert response.status_code == 200
         assert "Enter a web address starting with http:// or https://." in page_text(response)
         assert article.url == ""
+
+
+# -- Feeds carry text, never markup -----------------------------------------------------------
+
+MARKUP = "<img src=x onerror=alert('jb')> <script>alert(1)</script> <b>bold</b> &amp; co"
+
+
+def parsed_feed(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    return feed
+
+
+def as_a_reader_shows(detail, value):
+    """``value`` as a feed reader puts it in its page: HTML as it is, text escaped."""
+    return value if detail.type in ("text/html", "application/xhtml+xml") else html_escape(value)
+
+
+def live_tags(text):
+    """The tags an HTML parser finds in ``text`` (what a feed reader would render)."""
+    finder = _TagFinder()
+    finder.feed(text)
+    return finder.tags
+
+
+class _TagFinder(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+
+@pytest.mark.parametrize("where", ["standfirst", "body"])
+def test_story_markup_reaches_a_feed_reader_as_text(hostile, client, where):
+    fields = {"title": "Council <b>budget</b>", "outlet": "London Defender"}
+    fields["published"] = "2022-02-24"
+    fields["text"] = f"{MARKUP}\n\n{BODY}" if where == "body" else f"{BODY}\n\n{BODY}"
+    article, _ = hostile("story.jsonl", json.dumps(fields) + "\n")
+    article.status = Article.Status.PUBLISHED
+    # the summary is the standfirst, or the body's first words when there is none
+    article.standfirst = MARKUP if where == "standfirst" else ""
+    article.body = f"{MARKUP}\n\n{BODY}" if where == "body" else BODY
+    article.save()
+    for url in ("/feeds/latest/", f"/feeds/outlets/{article.outlet.slug}/"):
+        feed = parsed_feed(client, url)
+        [entry] = feed.entries
+        assert entry.summary_detail.type == "text/plain"
+        assert entry.title_detail.type == "text/plain"
+        assert entry.title == "Council <b>budget</b>"
+        assert entry.summary.startswith(MARKUP)
+        # what a feed reader puts in its page: text escaped, HTML as (it believes) sanitised
+        assert live_tags(as_a_reader_shows(entry.summary_detail, entry.summary)) == []
+        assert live_tags(as_a_reader_shows(entry.title_detail, entry.title)) == []
+        assert b"&lt;img src=x onerror=alert('jb')&gt;" in client.get(url).content
+        assert b'type="html"' not in client.get(url).content
+
+
+def test_control_characters_do_not_break_a_feed(client):
+    outlet = Outlet.objects.create(name="Daily\x0bMirror", slug="daily-mirror")
+    make_article(
+        "Council\x01 budget\x1f",
+        body=f"{BODY}\x02\x0c more",
+        byline="Jo\x00 Smith",
+        outlet=outlet,
+        published="2022-02-24",
+        status=Article.Status.PUBLISHED,
+    )
+    for url in ("/feeds/latest/", "/feeds/outlets/daily-mirror/"):
+        feed = parsed_feed(client, url)
+        [entry] = feed.entries
+        assert entry.title == "Council budget"
+        assert entry.summary == f"{BODY} more"
+        assert entry.author == "Jo Smith"
+    assert parsed_feed(client, "/feeds/outlets/daily-mirror/").feed.title == (
+        "News archive: DailyMirror"
+    )
