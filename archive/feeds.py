@@ -11,11 +11,12 @@ import re
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Exists, OuterRef
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from .models import Article, Mention, Outlet, Person
+from .redirects import redirect_for
 
 FEED_SIZE = 30
 SUMMARY_WORDS = 60
@@ -81,11 +82,39 @@ class LatestStoriesFeed(Feed):
         return [xml_text(item.outlet.name)] if item.outlet else []
 
 
-class OutletStoriesFeed(LatestStoriesFeed):
-    """The newest stories of one outlet."""
+class _Moved(Exception):
+    def __init__(self, slug):
+        self.slug = slug
+
+
+class SlugFeed(LatestStoriesFeed):
+    """The feed of one person or outlet, found by slug; an old slug (after a merge or a
+    rename) redirects permanently to the feed under the new one."""
+
+    model = None
+    kind = ""
+    url_name = ""
+
+    def __call__(self, request, *args, **kwargs):
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except _Moved as moved:
+            return HttpResponsePermanentRedirect(reverse(self.url_name, args=[moved.slug]))
 
     def get_object(self, request, slug):
-        return get_object_or_404(Outlet, slug=slug)
+        obj = self.model.objects.filter(slug=slug).first()
+        if obj is not None:
+            return obj
+        new_slug = redirect_for(self.kind, slug)
+        if new_slug and self.model.objects.filter(slug=new_slug).exists():
+            raise _Moved(new_slug)
+        raise Http404(f"No {self.kind} with this address")
+
+
+class OutletStoriesFeed(SlugFeed):
+    """The newest stories of one outlet."""
+
+    model, kind, url_name = Outlet, "outlet", "archive:feed_outlet"
 
     def title(self, obj):
         return xml_text(f"News archive: {obj.name}")
@@ -100,11 +129,10 @@ class OutletStoriesFeed(LatestStoriesFeed):
         return super().stories(obj).filter(outlet=obj)
 
 
-class PersonStoriesFeed(LatestStoriesFeed):
+class PersonStoriesFeed(SlugFeed):
     """The newest stories that mention one person."""
 
-    def get_object(self, request, slug):
-        return get_object_or_404(Person, slug=slug)
+    model, kind, url_name = Person, "person", "archive:feed_person"
 
     def title(self, obj):
         return xml_text(f"News archive: {obj.name}")
