@@ -203,6 +203,10 @@ ARCHIVE_MAX_UPLOAD_BYTES = int(os.environ.get("ARCHIVE_MAX_UPLOAD_BYTES", str(10
 # Django refuses a request with more files than this outright (400); the upload form gives a
 # clear message up to this many.
 DATA_UPLOAD_MAX_NUMBER_FILES = ARCHIVE_MAX_UPLOAD_FILES * 5
+# Curators sign in through the admin: after sign-in with no usable ``next`` (missing, or
+# refused as pointing off the site) they land on the admin's index, a page that exists.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 ARCHIVE_LOGIN_MAX_FAILURES = int(os.environ.get("ARCHIVE_LOGIN_MAX_FAILURES", "5"))
 ARCHIVE_LOGIN_LOCK_MINUTES = int(os.environ.get("ARCHIVE_LOGIN_LOCK_MINUTES", "15"))
 # Failed sign-ins are counted in a cache every gunicorn worker shares: a file-based cache in
