@@ -467,7 +467,7 @@ def test_control_characters_do_not_break_a_feed(client):
     make_article(
         "Council\x01 budget\x1f",
         body=f"{BODY}\x02\x0c more",
-        byline="Jo\x00 Smith",
+        byline="Jo\x1b Smith",
         outlet=outlet,
         published="2022-02-24",
         status=Article.Status.PUBLISHED,
