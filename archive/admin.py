@@ -16,6 +16,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -66,6 +67,14 @@ def _count_subquery(queryset, field):
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
+class WebURLField(forms.URLField):
+    """A URL field taking http(s) URLs only: stored URLs are shown as links (Django's own
+    URL check also takes ftp)."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
+    default_error_messages = {"invalid": "Enter a web address starting with http:// or https://."}
+
+
 # --- history -------------------------------------------------------------------------------
 
 
@@ -73,7 +82,7 @@ class HistoryMixin:
     """Records admin edits in ``ChangeRecord`` and shows them on the object's history page."""
 
     object_history_template = "admin/archive/object_history.html"
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {models.URLField: {"form_class": WebURLField, "assume_scheme": "https"}}
 
     def history_view(self, request, object_id, extra_context=None):
         records = ChangeRecord.objects.filter(
@@ -276,7 +285,7 @@ class BatchFilter(admin.SimpleListFilter):
 
 
 class ArticleForm(forms.ModelForm):
-    url = forms.URLField(required=False, max_length=1000, assume_scheme="https", label="URL")
+    url = WebURLField(required=False, max_length=1000, assume_scheme="https", label="URL")
     curated_fields = forms.MultipleChoiceField(
         choices=[(name, name) for name in curation.CURATABLE_FIELDS],
         required=False,

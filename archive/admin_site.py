@@ -5,12 +5,21 @@ server processes (``settings.ARCHIVE_LOGIN_CACHE``, a file-based cache in ``var/
 default: with several gunicorn workers a per-process memory cache would let each worker
 count separately). After ``ARCHIVE_LOGIN_MAX_FAILURES`` failures the pair is locked for
 ``ARCHIVE_LOGIN_LOCK_MINUTES`` minutes, even for the right password.
+
+An attempt is counted *before* its password is checked, under a file lock every process
+takes (the cache's own increment is a read and a write, not atomic): of any number of
+attempts at once, at most ``ARCHIVE_LOGIN_MAX_FAILURES`` get their password checked before
+the lock; the others are refused unchecked. A successful sign-in clears the count.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
+import os
+from contextlib import contextmanager
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -52,21 +61,52 @@ def is_locked(username: str, ip: str) -> bool:
     return bool(_cache().get(_key("lock", username, ip)))
 
 
-def register_failure(username: str, ip: str) -> int:
-    """Count one failed sign-in; locks the pair at the limit. Returns the failure count."""
+def _lock_path() -> Path:
+    """The file every process locks around a count: beside the shared cache's files when it
+    keeps files (every worker sees them), else in ``var/``."""
+    cache = _cache()
+    folder = getattr(cache, "_dir", None) or settings.VAR_DIR
+    os.makedirs(folder, exist_ok=True)
+    return Path(folder) / "sign-in.lock"
+
+
+@contextmanager
+def _counting():
+    """One count at a time, across threads and processes (an exclusive ``flock``)."""
+    with open(_lock_path(), "ab") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def begin_attempt(username: str, ip: str) -> int | None:
+    """Count a sign-in attempt of ``username`` from ``ip`` before its password is checked.
+
+    Returns the attempt's number since the last success, or ``None`` when the pair is
+    locked (the attempt must be refused without checking the password).
+    """
     cache = _cache()
     key = _key("fail", username, ip)
-    cache.add(key, 0, timeout=lock_seconds())
-    try:
-        failures = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=lock_seconds())
-        failures = 1
-    if failures >= settings.ARCHIVE_LOGIN_MAX_FAILURES:
-        cache.set(_key("lock", username, ip), True, timeout=lock_seconds())
-        cache.delete(key)
-        log.warning("admin sign-in locked for %r from %s after %d failures", username, ip, failures)
-    return failures
+    with _counting():
+        if cache.get(_key("lock", username, ip)):
+            return None
+        attempts = (cache.get(key) or 0) + 1
+        if attempts > settings.ARCHIVE_LOGIN_MAX_FAILURES:
+            return None
+        cache.set(key, attempts, timeout=lock_seconds())
+    return attempts
+
+
+def register_failure(username: str, ip: str, attempt: int) -> None:
+    """Attempt number ``attempt`` failed: at the limit, the pair is locked."""
+    if attempt >= settings.ARCHIVE_LOGIN_MAX_FAILURES:
+        cache = _cache()
+        with _counting():
+            cache.set(_key("lock", username, ip), True, timeout=lock_seconds())
+            cache.delete(_key("fail", username, ip))
+        log.warning("admin sign-in locked for %r from %s after %d failures", username, ip, attempt)
 
 
 def reset_failures(username: str, ip: str) -> None:
@@ -80,12 +120,13 @@ class ThrottledAuthenticationForm(AdminAuthenticationForm):
     def clean(self):
         username = self.cleaned_data.get("username") or ""
         ip = client_ip(self.request)
-        if is_locked(username, ip):
+        attempt = begin_attempt(username, ip)
+        if attempt is None:
             raise ValidationError(locked_message(), code="locked")
         try:
             cleaned = super().clean()
         except ValidationError:
-            register_failure(username, ip)
+            register_failure(username, ip, attempt)
             if is_locked(username, ip):
                 raise ValidationError(locked_message(), code="locked") from None
             raise

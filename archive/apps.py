@@ -24,6 +24,7 @@ class ArchiveConfig(AppConfig):
     verbose_name = "News archive"
 
     def ready(self):
-        from . import pagecache  # noqa: F401  (connects the page cache to model changes)
+        # connect the page cache to model changes, and record a redirect when a slug changes
+        from . import pagecache, redirects  # noqa: F401
 
         post_migrate.connect(_restore_indexes, sender=self)

@@ -1,22 +1,48 @@
-"""Atom feeds: the latest stories, and the latest of one outlet or one person."""
+"""Atom feeds: the latest stories, and the latest of one outlet or one person.
+
+Everything a feed carries from a story (title, summary, author, category) is plain text
+(``type="text"``): a feed reader shows it as written and never decodes markup from it, so
+``<img src=x onerror=…>`` in a story stays words. Characters XML 1.0 cannot carry (control
+characters a story may hold) are dropped from the feed, not allowed to break it.
+"""
 
 import datetime
+import re
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Exists, OuterRef
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from .models import Article, Mention, Outlet, Person
+from .redirects import redirect_for
 
 FEED_SIZE = 30
+SUMMARY_WORDS = 60
+# Not allowed in XML 1.0 (Django's XML writer refuses them); tab, LF and CR are.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(value):
+    """``value`` without the characters XML 1.0 cannot carry (``None`` stays ``None``)."""
+    return None if value is None else _NOT_XML.sub("", str(value))
+
+
+class TextAtomFeed(Atom1Feed):
+    """Atom with plain-text summaries: Django's writes ``<summary type="html">``, which a
+    feed reader decodes into live markup."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
 
 
 class LatestStoriesFeed(Feed):
     """The newest published stories with a known date."""
 
-    feed_type = Atom1Feed
+    feed_type = TextAtomFeed
     title = "News archive: latest stories"
     subtitle = "The newest stories in the news archive."
 
@@ -30,10 +56,10 @@ class LatestStoriesFeed(Feed):
         return self.stories(obj).order_by("-published", "-id")[:FEED_SIZE]
 
     def item_title(self, item):
-        return item.title
+        return xml_text(item.title)
 
     def item_description(self, item):
-        return item.standfirst or " ".join(item.body.split()[:60])
+        return xml_text(item.standfirst or " ".join(item.body.split()[:SUMMARY_WORDS]))
 
     def item_link(self, item):
         return item.get_absolute_url()
@@ -50,23 +76,51 @@ class LatestStoriesFeed(Feed):
         return item.updated
 
     def item_author_name(self, item):
-        return item.byline or (item.outlet.name if item.outlet else None)
+        return xml_text(item.byline or (item.outlet.name if item.outlet else None))
 
     def item_categories(self, item):
-        return [item.outlet.name] if item.outlet else []
+        return [xml_text(item.outlet.name)] if item.outlet else []
 
 
-class OutletStoriesFeed(LatestStoriesFeed):
-    """The newest stories of one outlet."""
+class _Moved(Exception):
+    def __init__(self, slug):
+        self.slug = slug
+
+
+class SlugFeed(LatestStoriesFeed):
+    """The feed of one person or outlet, found by slug; an old slug (after a merge or a
+    rename) redirects permanently to the feed under the new one."""
+
+    model = None
+    kind = ""
+    url_name = ""
+
+    def __call__(self, request, *args, **kwargs):
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except _Moved as moved:
+            return HttpResponsePermanentRedirect(reverse(self.url_name, args=[moved.slug]))
 
     def get_object(self, request, slug):
-        return get_object_or_404(Outlet, slug=slug)
+        obj = self.model.objects.filter(slug=slug).first()
+        if obj is not None:
+            return obj
+        new_slug = redirect_for(self.kind, slug)
+        if new_slug and self.model.objects.filter(slug=new_slug).exists():
+            raise _Moved(new_slug)
+        raise Http404(f"No {self.kind} with this address")
+
+
+class OutletStoriesFeed(SlugFeed):
+    """The newest stories of one outlet."""
+
+    model, kind, url_name = Outlet, "outlet", "archive:feed_outlet"
 
     def title(self, obj):
-        return f"News archive: {obj.name}"
+        return xml_text(f"News archive: {obj.name}")
 
     def subtitle(self, obj):
-        return f"The newest stories from {obj.name}."
+        return xml_text(f"The newest stories from {obj.name}.")
 
     def link(self, obj):
         return obj.get_absolute_url()
@@ -75,17 +129,16 @@ class OutletStoriesFeed(LatestStoriesFeed):
         return super().stories(obj).filter(outlet=obj)
 
 
-class PersonStoriesFeed(LatestStoriesFeed):
+class PersonStoriesFeed(SlugFeed):
     """The newest stories that mention one person."""
 
-    def get_object(self, request, slug):
-        return get_object_or_404(Person, slug=slug)
+    model, kind, url_name = Person, "person", "archive:feed_person"
 
     def title(self, obj):
-        return f"News archive: {obj.name}"
+        return xml_text(f"News archive: {obj.name}")
 
     def subtitle(self, obj):
-        return f"The newest stories that mention {obj.name}."
+        return xml_text(f"The newest stories that mention {obj.name}.")
 
     def link(self, obj):
         return obj.get_absolute_url()

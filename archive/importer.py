@@ -25,6 +25,7 @@ from .bulk import RowInserter, indexes_deferred, restore_indexes
 from .ingest import dedupe, pipeline
 from .ingest.pool import ExtractionPool, Prepared, hash_prefixes
 from .ingest.readers import RawStory, ReadError, expand_paths
+from .ingest.urls import web_url
 from .models import (
     Article,
     ImportBatch,
@@ -310,7 +311,7 @@ class Importer:
             outlet=_outlet_for(story.outlet, self.outlets),
             published=story.published,
             byline=story.byline[:300],
-            url=story.url[:1000],
+            url=web_url(story.url)[:1000],  # http(s) only: other schemes stay in raw
             source=raw.source[:1000],
             raw=raw.stored_raw,
             raw_format=raw.format,

@@ -156,7 +156,10 @@ def _articles_changed(sender, **kwargs):
 
 
 def _key(request, token):
-    where = hashlib.sha1(f"{request.get_host()} {request.get_full_path()}".encode()).hexdigest()
+    # The scheme and host are part of the page: feeds carry absolute links built from them,
+    # so a page made for http:// must never be served to an https:// request.
+    where = f"{request.scheme}://{request.get_host()} {request.get_full_path()}"
+    where = hashlib.sha1(where.encode()).hexdigest()
     return f"page:{token}:{where}"
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from .importer import _outlet_for, save_people_and_quotes
 from .ingest import pipeline
 from .ingest.readers import RawStory
+from .ingest.urls import web_url
 from .models import Article, Mention, Quote
 from .people import PersonResolver
 from .signals import send_after_commit
@@ -73,7 +74,7 @@ def reextract_article(article: Article, resolver: PersonResolver) -> tuple[str, 
         "outlet": _outlet_for(story.outlet, {}) if story.outlet else None,
         "published": story.published,
         "byline": story.byline[:300],
-        "url": (story.url or article.url)[:1000],
+        "url": (web_url(story.url) or web_url(article.url))[:1000],
         "body": story.body,
     }
     changed = []

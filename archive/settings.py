@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # outermost: the policy is also sent with responses other middleware answers itself
+    "archive.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -145,9 +147,19 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SECURE_SSL_REDIRECT = SECURE and env_bool("DJANGO_SSL_REDIRECT", True)
+# Load balancers check health over plain HTTP: the check answers there, never a redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000")) if SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
+# Every response: scripts, styles, images and fonts from the site itself only, no inline
+# script or style, forms post only to the site, no framing, no <base>, no plugins.
+ARCHIVE_CONTENT_SECURITY_POLICY = os.environ.get(
+    "ARCHIVE_CONTENT_SECURITY_POLICY",
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "font-src 'self'; connect-src 'self'; manifest-src 'self'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'",
+)
 if env_bool("DJANGO_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -191,6 +203,10 @@ ARCHIVE_MAX_UPLOAD_BYTES = int(os.environ.get("ARCHIVE_MAX_UPLOAD_BYTES", str(10
 # Django refuses a request with more files than this outright (400); the upload form gives a
 # clear message up to this many.
 DATA_UPLOAD_MAX_NUMBER_FILES = ARCHIVE_MAX_UPLOAD_FILES * 5
+# Curators sign in through the admin: after sign-in with no usable ``next`` (missing, or
+# refused as pointing off the site) they land on the admin's index, a page that exists.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 ARCHIVE_LOGIN_MAX_FAILURES = int(os.environ.get("ARCHIVE_LOGIN_MAX_FAILURES", "5"))
 ARCHIVE_LOGIN_LOCK_MINUTES = int(os.environ.get("ARCHIVE_LOGIN_LOCK_MINUTES", "15"))
 # Failed sign-ins are counted in a cache every gunicorn worker shares: a file-based cache in

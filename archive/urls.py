@@ -63,6 +63,8 @@ archive_patterns = [
     path("feeds/people/<slug:slug>/", cached_page(feeds.PersonStoriesFeed()), name="feed_person"),
 ]
 
+handler400 = views.bad_request  # says why a request could not be read (too many files ...)
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include((archive_patterns, "archive"))),

@@ -16,10 +16,12 @@ import string
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.generic.dates import (
@@ -296,6 +298,43 @@ def home(request):
             "timeline": stats["timeline"],
         },
     )
+
+
+def bad_request(request, exception=None):
+    """The 400 page: says what was wrong with a request the server could not read.
+
+    Django refuses an upload of more than ``DATA_UPLOAD_MAX_NUMBER_FILES`` files, or one
+    whose part headers (a file name) pass its 1 KB limit, before any view runs (the CSRF
+    check reads the form first), so the upload form never sees it: this page says why and
+    links back to the form. Nothing here reads the host (a refused host is a 400 too).
+    """
+    heading, message = "Bad request", "The server could not read this request."
+    if isinstance(exception, TooManyFilesSent):
+        heading = "Too many files"
+        message = (
+            f"Too many files: more than {settings.DATA_UPLOAD_MAX_NUMBER_FILES:,}. Upload at "
+            f"most {settings.ARCHIVE_MAX_UPLOAD_FILES:,} files at a time."
+        )
+    elif isinstance(exception, TooManyFieldsSent):
+        heading = "Too many form fields"
+        message = f"The form sent more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,} fields."
+    elif isinstance(exception, RequestDataTooBig):
+        heading = "Request too large"
+        message = "The form sent more data than the server accepts in one request."
+    elif isinstance(exception, MultiPartParserError):
+        heading = "The upload could not be read"
+        if "header size" in str(exception):
+            message = (
+                "A file name is too long: the server reads at most 1,024 bytes of a file's "
+                "name and headers. Give the files shorter names and upload them again."
+            )
+        else:
+            message = (
+                "The uploaded form was incomplete or malformed. Please upload the files again."
+            )
+    back = request.path if request.method == "POST" and not request.path.startswith("//") else ""
+    context = {"heading": heading, "message": message, "back": back}
+    return render(request, "400.html", context, status=400)
 
 
 def healthz(request):

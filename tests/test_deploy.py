@@ -109,3 +109,24 @@ def test_check_deploy_fails_on_debug_or_missing_hsts(tmp_path):
     )
     assert result.returncode != 0
     assert "security.W004" in result.stderr + result.stdout  # no HSTS
+
+
+def test_with_production_settings_the_health_check_answers_over_plain_http(tmp_path):
+    """Load balancers check over plain HTTP: /healthz/ answers 200 there while every other
+    page redirects to HTTPS; both carry the Content-Security-Policy."""
+    code = (
+        "import json; from django.test import Client; c = Client(HTTP_HOST='archive.example.org'); "
+        "h = c.get('/healthz/'); p = c.get('/outlets/'); "
+        "print(json.dumps([h.status_code, h.content.decode(), p.status_code, p['Location'], "
+        "bool(h['Content-Security-Policy']), bool(p['Content-Security-Policy'])]))"
+    )
+    result = manage("shell", "-c", code, env={**PRODUCTION, "ARCHIVE_VAR_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [
+        200,
+        "ok",
+        301,
+        "https://archive.example.org/outlets/",
+        True,
+        True,
+    ]

@@ -1,10 +1,13 @@
-"""Template helpers for the reader pages: quotations marked in the text, pager links."""
+"""Template helpers for the reader pages: quotations marked in the text, pager links, and
+stored URLs that may become links."""
 
 import re
 
 from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+
+from archive.ingest.urls import web_url as _web_url
 
 register = template.Library()
 
@@ -95,3 +98,10 @@ def standfirst_points(text):
     item of the list the article page shows. A plain one-sentence standfirst is one point.
     """
     return [point for point in STANDFIRST_POINT.split(text or "") if point.strip(" •▪●")]
+
+
+@register.filter
+def web_url(value):
+    """``value`` when it is an http(s) URL, else ``""``: a stored URL from an older import
+    (``javascript:``, ``data:`` ...) is never put in an ``href``."""
+    return _web_url(value)
