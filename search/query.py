@@ -34,6 +34,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, OrderedDict, deque
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from itertools import accumulate
 from operator import itemgetter
 from pathlib import Path
@@ -330,19 +331,26 @@ class _Entry:
 
     def load(self) -> None:
         """Load what searches read whatever the query: the facet and date columns and
-        their numbered values, the documents of each kind, field lengths, date orders."""
-        with self.lock:
-            for name in WARM_COLUMNS:
-                self.column(name)
-            self.kind_docs("article")  # the quotes' (a million at 100,000 stories) when asked
-            for fieldname in (*TEXT_FIELDS, *QUOTE_FIELDS):
-                if fieldname in self.searcher.schema and self.searcher.schema[fieldname].scorable:
-                    self.field_lengths(fieldname)
-            self.order("newest")
-            self.order("oldest")
-            self.day_ascending()
-            for name in WARM_COLUMNS:
-                self.codes(name)
+        their numbered values, the documents of each kind, field lengths, date orders.
+
+        Each piece is loaded under the searcher's lock, one at a time: a searcher in use
+        while it loads (a process's first) answers searches between the pieces, and
+        what a search loads first is not loaded twice."""
+        steps = [partial(self.column, name) for name in WARM_COLUMNS]
+        # the quotes' documents (a million at 100,000 stories) only when asked
+        steps.append(partial(self.kind_docs, "article"))
+        schema = self.searcher.schema
+        steps += [
+            partial(self.field_lengths, fieldname)
+            for fieldname in (*TEXT_FIELDS, *QUOTE_FIELDS)
+            if fieldname in schema and schema[fieldname].scorable
+        ]
+        steps += [partial(self.order, "newest"), partial(self.order, "oldest")]
+        steps.append(self.day_ascending)
+        steps += [partial(self.codes, name) for name in WARM_COLUMNS]
+        for step in steps:
+            with self.lock:
+                step()
 
     def reset(self):
         self.columns: dict[str, list] = {}
@@ -806,9 +814,9 @@ def get_entry(*, wait: bool = True) -> _Entry | None:
     least ``ARCHIVE_SEARCH_REFRESH_SECONDS``, so that an index changing every few seconds
     (an import running) is not warmed again and again. A small index is refreshed at once.
 
-    While a process's first searcher loads, searches wait for it (they need what it
-    loads); ``wait=False`` (the related stories of an article page) gets a provisional
-    searcher that loads nothing ahead.
+    A process's first searcher (``warm_up``) answers as soon as it is opened, cold, while
+    it loads in the background: a search waits for its opening only (``wait=False``, the
+    related stories of an article page, not even that: it gets a provisional searcher).
     """
     path = live_dir()
     if path is None:
@@ -880,10 +888,11 @@ def _replace(root: str, old: _Entry | None) -> None:
             fresh = _Entry(path, ix)
             if old is None:
                 # A process's first searcher: nothing older answers meanwhile, so it
-                # serves as soon as it is loaded and scores common words while serving.
+                # serves at once, cold (a search loads what it needs), while it loads
+                # (``load`` lets searches in between its pieces) and scores common words.
                 started = time.perf_counter()
-                fresh.load()
                 _publish(root, old, fresh)
+                fresh.load()
                 fresh.warm_terms()
                 log.info(
                     "process %s: searcher warmed in %.1f s (%d documents)",
@@ -918,9 +927,8 @@ def _publish(root: str, old: _Entry | None, fresh: _Entry) -> None:
 
 def warm_up() -> None:
     """Load the name spellings, and open and warm this process's searcher in a thread: a
-    web worker calls it as it starts (its searches and related-story lists wait for the
-    warming, its other pages do not: warming a large index can take longer than a worker
-    may take to start)."""
+    web worker calls it as it starts. The searcher answers while it warms (cold answers
+    are slower, not late: warming a large index takes seconds, more on a busy machine)."""
     try:
         names.current()
         path = live_dir()
