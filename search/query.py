@@ -78,12 +78,12 @@ FILTER_NAMES = ("outlet", "person", "from", "to")
 # word) terms; reading posting lists stops at a deadline or a number of postings, and
 # what was found by then is the answer (with a notice). A search that cannot have the
 # searcher within ``SEARCH_WAIT_SECONDS`` (others hold it) answers that search is busy.
-PREFIX_WORDS = 40  # words one prefix expands to at most
-PREFIX_TERMS = 240  # (field, word) terms the prefixes of one query expand to in all
-PREFIX_KEPT = 256  # prefixes' word lists kept per searcher
-SEARCH_SECONDS = 1.0  # wall-clock time a search may spend reading posting lists
+PREFIX_WORDS = 30  # words one prefix expands to at most
+PREFIX_TERMS = 120  # (field, word) terms the prefixes of one query expand to in all
+PREFIX_KEPT = 1024  # prefixes' word lists kept per searcher
+SEARCH_SECONDS = 0.8  # wall-clock time a search may spend reading posting lists
 SEARCH_POSTINGS = 4_000_000  # postings a search may read
-SEARCH_WAIT_SECONDS = 1.0  # time a search waits for the searcher while others use it
+SEARCH_WAIT_SECONDS = 0.2  # time a search waits for the searcher while others use it
 CUT_RETRY_SECONDS = 30.0  # a search cut short is kept this long, then run again
 
 # --- Parsing -----------------------------------------------------------------------------
