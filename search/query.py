@@ -79,7 +79,7 @@ FILTER_NAMES = ("outlet", "person", "from", "to")
 # what was found by then is the answer (with a notice). A search that cannot have the
 # searcher within ``SEARCH_WAIT_SECONDS`` (others hold it) answers that search is busy.
 PREFIX_WORDS = 30  # words one prefix expands to at most
-PREFIX_TERMS = 120  # (field, word) terms the prefixes of one query expand to in all
+PREFIX_TERMS = 60  # (field, word) terms the prefixes of one query expand to in all
 PREFIX_KEPT = 1024  # prefixes' word lists kept per searcher
 SEARCH_SECONDS = 0.8  # wall-clock time a search may spend reading posting lists
 SEARCH_POSTINGS = 4_000_000  # postings a search may read

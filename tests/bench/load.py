@@ -491,6 +491,8 @@ def search_attack(archive, pages, args, report, failed) -> None:
     checks = {
         "attack: no 5xx": sum(c.stats["status_5xx"] for c in every) == 0,
         "attack: no request over 2 s": sum(c.stats["over_2s"] for c in every) == 0,
+        # a request unanswered after the clients' 10 s is a connection error
+        "attack: every request answered": sum(c.stats["connection_errors"] for c in every) == 0,
         f"attack: /healthz/ p99 under {HEALTHZ_P99_MS} ms": out["healthz"]["latency_ms"]["p99"]
         < HEALTHZ_P99_MS,
     }
