@@ -1134,9 +1134,10 @@ class PrefixWords:
             best = sorted(totals.items(), key=_by_count)
             found = self.chosen[atom.text] = frozenset(w for w, _n in best[: self.limit])
             if len(best) > self.limit:
+                which = f"the {self.limit} most common" if self.limit > 1 else "the most common one"
                 self.notices.append(
-                    f'"{atom.display()}" matches {len(best):,} words: searched for the '
-                    f"{self.limit} most common. Type more letters to search for others."
+                    f'"{atom.display()}" matches {len(best):,} words: searched for {which}. '
+                    "Type more letters to search for others."
                 )
         return found
 

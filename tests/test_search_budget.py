@@ -57,9 +57,9 @@ def test_the_prefixes_of_a_query_share_their_terms(stories, monkeypatch):
     result = query.run_search("gra* OR sta*")
     assert _titles(result) == ["One", "Seven", "Three", "Two"]  # grain, state
     assert result.notices == [
-        '"gra*" matches 4 words: searched for the 1 most common. '
+        '"gra*" matches 4 words: searched for the most common one. '
         "Type more letters to search for others.",
-        '"sta*" matches 2 words: searched for the 1 most common. '
+        '"sta*" matches 2 words: searched for the most common one. '
         "Type more letters to search for others.",
     ]
 
