@@ -34,6 +34,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, OrderedDict, deque
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from itertools import accumulate
 from operator import itemgetter
 from pathlib import Path
@@ -66,11 +67,24 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 20
 FACET_SIZE = 10
 MONTH_FACET_SIZE = 12
-PREFIX_MIN = 2
+PREFIX_MIN = 3  # letters a prefix needs before *: "re*" or "co*" is a good part of the language
 QUOTE_FIELDS = ("quote", "speaker_name")
 SNIPPET_FIELDS = ("standfirst", "body", "quotes", "headline")
 SNIPPET_WINDOW = 800  # characters of text the highlighter analyses per hit (two fragments)
 FILTER_NAMES = ("outlet", "person", "from", "to")
+
+# The cost bound of one search. A prefix expands to its most common words only (by how
+# many documents hold them), and all the prefixes of a query share a number of (field,
+# word) terms; reading posting lists stops at a deadline or a number of postings, and
+# what was found by then is the answer (with a notice). A search that cannot have the
+# searcher within ``SEARCH_WAIT_SECONDS`` (others hold it) answers that search is busy.
+PREFIX_WORDS = 30  # words one prefix expands to at most
+PREFIX_TERMS = 60  # (field, word) terms the prefixes of one query expand to in all
+PREFIX_KEPT = 1024  # prefixes' word lists kept per searcher
+SEARCH_SECONDS = 0.8  # wall-clock time a search may spend reading posting lists
+SEARCH_POSTINGS = 4_000_000  # postings a search may read
+SEARCH_WAIT_SECONDS = 0.2  # time a search waits for the searcher while others use it
+CUT_RETRY_SECONDS = 30.0  # a search cut short is kept this long, then run again
 
 # --- Parsing -----------------------------------------------------------------------------
 
@@ -259,6 +273,27 @@ def parse(text: str) -> ParsedQuery:
 # --- Searchers ---------------------------------------------------------------------------
 
 
+class Budget:
+    """What one search may still spend reading posting lists: ``SEARCH_SECONDS`` of wall
+    clock and ``SEARCH_POSTINGS`` postings. Once it is spent (``cut``), a posting list not
+    read yet counts as empty: an OR finds fewer documents and an AND none, so a search cut
+    short shows fewer of its matches, never a document that does not match."""
+
+    def __init__(self, seconds: float | None = None, postings: int | None = None):
+        seconds = SEARCH_SECONDS if seconds is None else seconds
+        self.deadline = time.monotonic() + seconds
+        self.postings = SEARCH_POSTINGS if postings is None else postings
+        self.cut = False
+
+    def spend(self, postings: int) -> None:
+        self.postings -= postings
+
+    def spent(self) -> bool:
+        if not self.cut and (self.postings < 0 or time.monotonic() > self.deadline):
+            self.cut = True
+        return self.cut
+
+
 class _Entry:
     def __init__(self, path: Path, ix):
         self.path = path
@@ -269,6 +304,7 @@ class _Entry:
         # The latest distinct searches (run_search's arguments), replayed to warm the
         # searcher that replaces this one.
         self.recent: OrderedDict = OrderedDict()
+        self.budget: Budget | None = None  # what the search under way may still spend
         self.reset()
 
     @property
@@ -295,19 +331,26 @@ class _Entry:
 
     def load(self) -> None:
         """Load what searches read whatever the query: the facet and date columns and
-        their numbered values, the documents of each kind, field lengths, date orders."""
-        with self.lock:
-            for name in WARM_COLUMNS:
-                self.column(name)
-            self.kind_docs("article")  # the quotes' (a million at 100,000 stories) when asked
-            for fieldname in (*TEXT_FIELDS, *QUOTE_FIELDS):
-                if fieldname in self.searcher.schema and self.searcher.schema[fieldname].scorable:
-                    self.field_lengths(fieldname)
-            self.order("newest")
-            self.order("oldest")
-            self.day_ascending()
-            for name in WARM_COLUMNS:
-                self.codes(name)
+        their numbered values, the documents of each kind, field lengths, date orders.
+
+        Each piece is loaded under the searcher's lock, one at a time: a searcher in use
+        while it loads (a process's first) answers searches between the pieces, and
+        what a search loads first is not loaded twice."""
+        steps = [partial(self.column, name) for name in WARM_COLUMNS]
+        # the quotes' documents (a million at 100,000 stories) only when asked
+        steps.append(partial(self.kind_docs, "article"))
+        schema = self.searcher.schema
+        steps += [
+            partial(self.field_lengths, fieldname)
+            for fieldname in (*TEXT_FIELDS, *QUOTE_FIELDS)
+            if fieldname in schema and schema[fieldname].scorable
+        ]
+        steps += [partial(self.order, "newest"), partial(self.order, "oldest")]
+        steps.append(self.day_ascending)
+        steps += [partial(self.codes, name) for name in WARM_COLUMNS]
+        for step in steps:
+            with self.lock:
+                step()
 
     def reset(self):
         self.columns: dict[str, list] = {}
@@ -322,6 +365,7 @@ class _Entry:
         self.snippets: OrderedDict = OrderedDict()  # (article, modified, terms) -> HTML
         self.phrases: OrderedDict = OrderedDict()  # (field, words) -> documents
         self.phrases_size = 0
+        self.prefixes: OrderedDict = OrderedDict()  # (field, prefix) -> words, documents
 
     def warm_terms(self, postings: int | None = None) -> int:
         """Score the terms of the article fields with the longest posting lists ahead of
@@ -596,7 +640,13 @@ def match_docs(searcher, q, entry: _Entry | None = None) -> set[int]:
         sets = sorted((match_docs(searcher, sub, entry) for sub in q.subqueries), key=len)
         return sets[0].intersection(*sets[1:]) if sets else set()
     if isinstance(q, query.AndNot):
-        return match_docs(searcher, q.a, entry) - match_docs(searcher, q.b, entry)
+        found = match_docs(searcher, q.a, entry)
+        if not found:
+            return found
+        excluded = match_docs(searcher, q.b, entry)
+        if entry is not None and entry.budget is not None and entry.budget.cut:
+            return set()  # what to exclude may not all be known: none is sure to be kept
+        return found - excluded
     if isinstance(q, query.Phrase) and q.slop == 1 and q.words:
         return phrase_docs(searcher, q.fieldname, q.words, entry)
     return set(searcher.docs_for_query(q))
@@ -617,6 +667,8 @@ def phrase_docs(searcher, fieldname: str, words: list[str], entry=None) -> set[i
     if entry is not None and key in entry.phrases:
         entry.phrases.move_to_end(key)
         return set(entry.phrases[key])
+    if entry is not None and entry.budget is not None and entry.budget.spent():
+        return set()  # not read: counts as empty (see Budget)
     found = _phrase_docs(searcher, fieldname, words, entry)
     if entry is not None and len(found) >= PHRASES_CACHE_MIN:
         # A phrase of common words costs a pass over their positions: kept for the index
@@ -638,6 +690,8 @@ def _phrase_docs(searcher, fieldname: str, words: list[str], entry) -> set[int]:
         ids, weights, values = term_postings(searcher, fieldname, word, values=True)
         if entry is not None:
             entry.memo.setdefault((fieldname, word), (ids, weights))
+            if entry.budget is not None:
+                entry.budget.spend(len(ids))
         lists.append((ids, values))
     fmt = searcher.schema[fieldname].format
     if isinstance(fmt, FastPositions):
@@ -760,9 +814,9 @@ def get_entry(*, wait: bool = True) -> _Entry | None:
     least ``ARCHIVE_SEARCH_REFRESH_SECONDS``, so that an index changing every few seconds
     (an import running) is not warmed again and again. A small index is refreshed at once.
 
-    While a process's first searcher loads, searches wait for it (they need what it
-    loads); ``wait=False`` (the related stories of an article page) gets a provisional
-    searcher that loads nothing ahead.
+    A process's first searcher (``warm_up``) answers as soon as it is opened, cold, while
+    it loads in the background: a search waits for its opening only (``wait=False``, the
+    related stories of an article page, not even that: it gets a provisional searcher).
     """
     path = live_dir()
     if path is None:
@@ -834,10 +888,11 @@ def _replace(root: str, old: _Entry | None) -> None:
             fresh = _Entry(path, ix)
             if old is None:
                 # A process's first searcher: nothing older answers meanwhile, so it
-                # serves as soon as it is loaded and scores common words while serving.
+                # serves at once, cold (a search loads what it needs), while it loads
+                # (``load`` lets searches in between its pieces) and scores common words.
                 started = time.perf_counter()
-                fresh.load()
                 _publish(root, old, fresh)
+                fresh.load()
                 fresh.warm_terms()
                 log.info(
                     "process %s: searcher warmed in %.1f s (%d documents)",
@@ -872,9 +927,8 @@ def _publish(root: str, old: _Entry | None, fresh: _Entry) -> None:
 
 def warm_up() -> None:
     """Load the name spellings, and open and warm this process's searcher in a thread: a
-    web worker calls it as it starts (its searches and related-story lists wait for the
-    warming, its other pages do not: warming a large index can take longer than a worker
-    may take to start)."""
+    web worker calls it as it starts. The searcher answers while it warms (cold answers
+    are slower, not late: warming a large index takes seconds, more on a busy machine)."""
     try:
         names.current()
         path = live_dir()
@@ -897,19 +951,29 @@ def wait_for_warming(timeout: float | None = None) -> None:
 # --- Building Whoosh queries ---------------------------------------------------------------
 
 
-def _field_query(schema, fieldname: str, atom: Atom, boost: float = 1.0):
+def prefix_options(fieldobj, text: str) -> list[str]:
+    """What the prefix ``text`` (without its ``*``) is looked up as in a field: its
+    analysed form and its plain letters ("negotiat*": "negoti" and "negotiat"); none when
+    it analyses to more than one word or is too short."""
+    raw = list(fieldobj.process_text(text, mode="query", removestops=False))
+    if len(raw) != 1:
+        return []
+    plain = re.sub(r"\W", "", html.unescape(text.lower()))
+    options = {raw[0], plain} if plain else {raw[0]}
+    return [p for p in sorted(options) if len(p) >= PREFIX_MIN]
+
+
+def _field_query(schema, fieldname: str, atom: Atom, boost: float = 1.0, prefixes=None):
     fieldobj = schema[fieldname]
     if atom.kind == "prefix":
-        raw = list(fieldobj.process_text(atom.text, mode="query", removestops=False))
-        if not raw:
+        options = prefix_options(fieldobj, atom.text)
+        if prefixes is None:  # every word of the prefix (Whoosh expands it)
+            found = [query.Prefix(fieldname, p) for p in options]
+        else:  # its most common words only (``PrefixWords``)
+            found = [q for p in options if (q := prefixes.query(fieldname, atom, p)) is not None]
+        if not found:
             return None
-        last = raw[-1]
-        plain = re.sub(r"\W", "", html.unescape(atom.text.lower()))
-        options = {last, plain} if plain else {last}
-        prefixes = [query.Prefix(fieldname, p) for p in sorted(options) if len(p) >= PREFIX_MIN]
-        if len(raw) > 1 or not prefixes:
-            return None
-        return prefixes[0] if len(prefixes) == 1 else query.Or(prefixes)
+        return found[0] if len(found) == 1 else query.Or(found)
     words = list(fieldobj.process_text(atom.text, mode="query"))
     if not words:
         return None
@@ -950,7 +1014,7 @@ def _name_forms(schema, fields_, text: str, *, adjacent: bool) -> list[str]:
     ]
 
 
-def _atom_query(schema, atom: Atom, fields_: tuple[str, ...]):
+def _atom_query(schema, atom: Atom, fields_: tuple[str, ...], prefixes=None):
     # The boost on the query, not only the field: Whoosh scores phrases without field boosts.
     atoms = [atom]
     if atom.kind in ("word", "phrase"):
@@ -962,19 +1026,27 @@ def _atom_query(schema, atom: Atom, fields_: tuple[str, ...]):
         q
         for a in atoms
         for f in fields_
-        if (q := _field_query(schema, f, a, TEXT_FIELDS.get(f, 1.0))) is not None
+        if (q := _field_query(schema, f, a, TEXT_FIELDS.get(f, 1.0), prefixes)) is not None
     ]
+    if not parts and atom.kind == "prefix" and prefixes is not None and fields_:
+        # A prefix of no word in the index still has to match: it matches nothing.
+        return query.Term(fields_[0], NO_WORD)
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else query.Or(parts)
 
 
-def text_query(schema, parsed: ParsedQuery, fields_: tuple[str, ...]):
-    """The word part of ``parsed`` as a Whoosh query, or None when it has no words."""
+def text_query(schema, parsed: ParsedQuery, fields_: tuple[str, ...], prefixes=None):
+    """The word part of ``parsed`` as a Whoosh query, or None when it has no words.
+
+    With ``prefixes`` (a ``PrefixWords``), a prefix is the OR of its chosen words' terms;
+    without, a Whoosh ``Prefix`` of all its words."""
     musts = []
     previous = None  # the last group's single word, to spot a two-word alias
     for group in parsed.groups:
-        alternatives = [q for a in group if (q := _atom_query(schema, a, fields_)) is not None]
+        alternatives = [
+            q for a in group if (q := _atom_query(schema, a, fields_, prefixes)) is not None
+        ]
         if not alternatives:
             previous = None
             continue
@@ -998,9 +1070,87 @@ def text_query(schema, parsed: ParsedQuery, fields_: tuple[str, ...]):
     return musts[0] if len(musts) == 1 else query.And(musts)
 
 
-def _exclusions(schema, parsed: ParsedQuery, fields_):
-    parts = [q for a in parsed.exclude if (q := _atom_query(schema, a, fields_)) is not None]
+def _exclusions(schema, parsed: ParsedQuery, fields_, prefixes=None):
+    parts = [
+        q for a in parsed.exclude if (q := _atom_query(schema, a, fields_, prefixes)) is not None
+    ]
     return query.Or(parts) if parts else None
+
+
+NO_WORD = " "  # a term no analyser makes: what a prefix of no word looks up
+
+
+def prefix_words(entry: _Entry, fieldname: str, prefix: str) -> list[tuple[str, int]]:
+    """The words of ``fieldname`` that begin with ``prefix`` and how many documents hold
+    each, the most common first (then by word); kept per searcher (``PREFIX_KEPT``).
+
+    The term index is read with the terms' statistics (no look-up per word): a prefix of
+    three letters has a few thousand words at 100,000 stories."""
+    key = (fieldname, prefix)
+    found = entry.prefixes.get(key)
+    if found is not None:
+        entry.prefixes.move_to_end(key)
+        return found
+    counts: Counter = Counter()
+    if fieldname in entry.searcher.schema:
+        for sub, _offset in entry.searcher.subsearchers or [(entry.searcher, 0)]:
+            for text, info in sub.reader().iter_prefix(fieldname, prefix):
+                counts[text] += info.doc_frequency()
+    from_bytes = entry.searcher.schema[fieldname].from_bytes if counts else None
+    found = sorted(((from_bytes(t), n) for t, n in counts.items()), key=_by_count)
+    entry.prefixes[key] = found
+    while len(entry.prefixes) > PREFIX_KEPT:
+        entry.prefixes.popitem(last=False)
+    return found
+
+
+class PrefixWords:
+    """What the prefixes of one query expand to: each prefix its ``limit`` most common
+    words (in documents, over the fields searched), ``PREFIX_WORDS`` at most and fewer
+    when the query has several prefixes (they share ``PREFIX_TERMS`` field terms). A
+    prefix with more words than that gets a notice (``notices``): it was narrowed."""
+
+    def __init__(self, entry: _Entry, parsed: ParsedQuery, fields_: tuple[str, ...]):
+        self.entry = entry
+        self.fields = tuple(f for f in fields_ if f in entry.searcher.schema)
+        texts = {a.text for g in parsed.groups for a in g if a.kind == "prefix"}
+        texts.update(a.text for a in parsed.exclude if a.kind == "prefix")
+        share = PREFIX_TERMS // max(1, len(texts) * len(self.fields))
+        self.limit = max(1, min(PREFIX_WORDS, share))
+        self.chosen: dict[str, frozenset[str]] = {}
+        self.notices: list[str] = []
+
+    def words(self, atom: Atom) -> frozenset[str]:
+        """The words ``atom`` (a prefix) is searched as."""
+        found = self.chosen.get(atom.text)
+        if found is None:
+            schema = self.entry.searcher.schema
+            totals: Counter = Counter()
+            for fieldname in self.fields:
+                counts = {}  # a word begins with both of a prefix's forms: counted once
+                for option in prefix_options(schema[fieldname], atom.text):
+                    counts.update(prefix_words(self.entry, fieldname, option))
+                totals.update(counts)
+            best = sorted(totals.items(), key=_by_count)
+            found = self.chosen[atom.text] = frozenset(w for w, _n in best[: self.limit])
+            if len(best) > self.limit:
+                which = f"the {self.limit} most common" if self.limit > 1 else "the most common one"
+                self.notices.append(
+                    f'"{atom.display()}" matches {len(best):,} words: searched for {which}. '
+                    "Type more letters to search for others."
+                )
+        return found
+
+    def query(self, fieldname: str, atom: Atom, prefix: str):
+        """The chosen words of ``atom`` that begin with ``prefix`` in ``fieldname``: a
+        term, an OR of terms (Whoosh's expansion of a ``Prefix``), or None."""
+        chosen = self.words(atom)
+        words = sorted(w for w, _n in prefix_words(self.entry, fieldname, prefix) if w in chosen)
+        if not words:
+            return None
+        if len(words) == 1:
+            return query.Term(fieldname, words[0])
+        return query.Or([query.Term(fieldname, w) for w in words])
 
 
 @dataclass
@@ -1237,8 +1387,9 @@ def snippet(text: str, terms: set[str], *, top: int = 2) -> str:
     return html.escape(short, quote=False)
 
 
-def highlight_terms(parsed: ParsedQuery, searcher) -> set[str]:
-    """The analysed forms of the query's positive words, prefixes expanded from the index."""
+def highlight_terms(parsed: ParsedQuery, searcher, prefixes: PrefixWords | None = None) -> set[str]:
+    """The analysed forms of the query's positive words, prefixes expanded from the index
+    (to the words searched for, with ``prefixes``)."""
     terms = set()
     reader = searcher.reader()
     for group in parsed.groups:
@@ -1247,6 +1398,9 @@ def highlight_terms(parsed: ParsedQuery, searcher) -> set[str]:
             words = [t.text for t in TEXT_ANALYZER(atom.text, mode="query")]
             if atom.kind != "prefix":
                 terms.update(words)
+                continue
+            if prefixes is not None:
+                terms.update(prefixes.words(atom))
                 continue
             prefix = words[-1] if words else atom.text.lower()
             for fieldname in ("body", "headline"):
@@ -1404,6 +1558,15 @@ class SearchResult:
     sort: str = "relevance"
     index_missing: bool = False
     notices: list[str] = field(default_factory=list)
+    cut: bool = False  # the search reached its budget (see Budget): some matches left out
+    busy: bool = False  # the searcher was not free in time: nothing was searched
+
+
+CUT_NOTICE = (
+    "This search was stopped at its time limit: these are the results found by then. "
+    "More specific words or fewer * prefixes find all."
+)
+BUSY_NOTICE = "Search is busy: please try again in a moment."
 
 
 SORTS = ("relevance", "newest", "oldest")
@@ -1455,12 +1618,22 @@ def run_search(
         ("date_from", date_from),
         ("date_to", date_to),
     )
-    with entry.lock:
+    if not entry.lock.acquire(timeout=SEARCH_WAIT_SECONDS):
+        result.busy = True
+        result.notices.append(BUSY_NOTICE)
+        return result
+    try:
         entry.remember(search)
+        entry.budget = Budget()
         try:
             _search(entry, result, page, scope, hits=_hits)
         finally:
             entry.memo = {}
+            entry.budget = None
+    finally:
+        entry.lock.release()
+    if result.cut:
+        result.notices.append(CUT_NOTICE)
     return result
 
 
@@ -1479,9 +1652,11 @@ def _search(entry: _Entry, result: SearchResult, page: int, scope: str, hits=Tru
     parsed, filters = result.parsed, result.filters
     fields_ = QUOTE_FIELDS if scope == "quotes" else tuple(TEXT_FIELDS)
     kind = "quote" if scope == "quotes" else "article"
-    words = text_query(schema, parsed, fields_)
+    prefixes = PrefixWords(entry, parsed, fields_)
+    words = text_query(schema, parsed, fields_, prefixes)
     parts = filter_query(filters, person_field="speaker" if scope == "quotes" else "person")
-    excluded = _exclusions(schema, parsed, fields_)
+    excluded = _exclusions(schema, parsed, fields_, prefixes)
+    result.notices.extend(prefixes.notices)
 
     def matching() -> set[int]:
         sets = [entry.kind_docs(kind)]
@@ -1496,17 +1671,38 @@ def _search(entry: _Entry, result: SearchResult, page: int, scope: str, hits=Tru
 
     key = (scope, repr(words), repr(parts), repr(excluded), filters.date_from, filters.date_to)
     cached = entry.facet_cache.get(key)
+    # A search cut short (see Budget) is kept for a while, so that asking again costs
+    # nothing, then run again (the server may have more time to give).
+    if cached is not None and cached[3] and time.monotonic() - cached[3] > CUT_RETRY_SECONDS:
+        entry.facet_cache.pop(key)
+        entry.facet_cache.pop((*key, "ranked"), None)
+        cached = None
+    try:
+        _search_docs(entry, result, page, scope, hits, key, cached, matching, words, prefixes)
+    finally:
+        if entry.budget is not None and entry.budget.cut and key in entry.facet_cache:
+            docs, total, counts, cut_at = entry.facet_cache[key]
+            entry.facet_cache[key] = (docs, total, counts, cut_at or time.monotonic())
+    result.cut = result.cut or bool(entry.budget is not None and entry.budget.cut)
+
+
+def _search_docs(entry, result, page, scope, hits, key, cached, matching, words, prefixes):
+    """``_search`` once the query is built: its counts, page of hits and suggestion."""
+    searcher = entry.searcher
+    schema = searcher.schema
+    parsed, filters = result.parsed, result.filters
     if cached is None:
         docs = matching()
         total, counts = _facet_counts(entry, docs, scope)
-        cached = (docs if len(docs) <= CACHED_DOCS_MAX else None, total, counts)
+        cached = (docs if len(docs) <= CACHED_DOCS_MAX else None, total, counts, None)
         entry.facet_cache[key] = cached
         while len(entry.facet_cache) > FACET_CACHE_ENTRIES:
             entry.facet_cache.popitem(last=False)
     else:
         entry.facet_cache.move_to_end(key)
         docs = cached[0]
-    _cached_docs, result.total, counts = cached
+        result.cut = cached[3] is not None
+    _cached_docs, result.total, counts, _cut_at = cached
     result.pages = max(1, -(-result.total // PAGE_SIZE))
     result.page = min(max(1, page), result.pages)
     result.facets = _facet_labels(counts, filters, scope)
@@ -1537,7 +1733,7 @@ def _search(entry: _Entry, result: SearchResult, page: int, scope: str, hits=Tru
             shown = [(d, searcher.stored_fields(d)) for d in page_docs]
         if not hits:
             return
-        terms = highlight_terms(parsed, searcher)
+        terms = highlight_terms(parsed, searcher, prefixes)
         if scope == "quotes":
             result.hits = _quote_hits(shown, terms)
         else:
@@ -1701,7 +1897,12 @@ def cached_postings(entry: _Entry, fieldname: str, text) -> tuple:
     if scored is not None:
         return scored[0].tolist(), None
     if key not in entry.memo:
+        budget = entry.budget
+        if budget is not None and budget.spent():
+            return [], []  # not read: counts as empty (see Budget)
         entry.memo[key] = term_postings(entry.searcher, fieldname, text)
+        if budget is not None:
+            budget.spend(len(entry.memo[key][0]))
     return entry.memo[key]
 
 
@@ -2049,11 +2250,12 @@ def search_article_ids(text: str, limit: int = 100) -> list[int]:
         return []
     parsed = parse(text)
     with entry.lock:
-        words = text_query(entry.searcher.schema, parsed, tuple(TEXT_FIELDS))
+        prefixes = PrefixWords(entry, parsed, tuple(TEXT_FIELDS))
+        words = text_query(entry.searcher.schema, parsed, tuple(TEXT_FIELDS), prefixes)
         if words is None:
             return []
         q = query.And([query.Term("kind", "article"), words])
-        excluded = _exclusions(entry.searcher.schema, parsed, tuple(TEXT_FIELDS))
+        excluded = _exclusions(entry.searcher.schema, parsed, tuple(TEXT_FIELDS), prefixes)
         if excluded is not None:
             q = query.AndNot(q, excluded)
         return [hit["article_id"] for hit in entry.searcher.search(q, limit=limit)]

@@ -39,7 +39,8 @@ def test_filters_in_the_query():
         ("putin OR OR macron", '"OR" needs a word on each side.', ["putin", "macron"]),
         ("putin - macron", '"-" on its own is not a word or an operator.', ["putin", "macron"]),
         ("putin *", '"*" on its own is not a word or an operator.', ["putin"]),
-        ("u* putin", '"u*": a prefix search needs at least 2 letters before *.', ["u", "putin"]),
+        ("u* putin", '"u*": a prefix search needs at least 3 letters before *.', ["u", "putin"]),
+        ("ma* putin", '"ma*": a prefix search needs at least 3 letters before *.', ["ma", "putin"]),
         ("putin outlet:", '"outlet:" needs a value.', ["putin", "outlet"]),
     ],
 )

@@ -197,3 +197,30 @@ def test_phrases_match_the_same_with_whooshs_own_positions():
             fast = query._phrase_docs(searcher, "fast", words, None)
             assert query._phrase_docs(searcher, "plain", words, None) == fast, words
         assert query._phrase_docs(searcher, "fast", ["grain", "deal"], None) == {0, 1, 3}
+
+
+@pytest.mark.parametrize("text", ["pres* court", "sanc* OR gra*", "ene* -gas"])
+def test_a_prefix_expanded_to_its_words_ranks_as_whooshs_prefix(archive, text):
+    entry = query.get_entry()
+    parsed, fields_ = query.parse(text), tuple(TEXT_FIELDS)
+    with entry.lock:
+        schema = entry.searcher.schema
+        prefixes = query.PrefixWords(entry, parsed, fields_)
+        words = query.text_query(schema, parsed, fields_, prefixes)
+        assert "Prefix" not in repr(words) and not prefixes.notices  # nothing narrowed
+        docs = query.match_docs(entry.searcher, words, entry) & entry.kind_docs("article")
+        excluded = query._exclusions(schema, parsed, fields_, prefixes)
+        if excluded is not None:
+            docs -= query.match_docs(entry.searcher, excluded)
+        try:
+            ours = query.ranked(entry, query._scoring(words), docs, None, 20)
+        finally:
+            entry.memo = {}
+        whole = query.text_query(schema, parsed, fields_)  # Whoosh's Prefix queries
+        assert docs == query.match_docs(entry.searcher, whole) & entry.kind_docs("article") - (
+            query.match_docs(entry.searcher, query._exclusions(schema, parsed, fields_))
+            if excluded is not None
+            else set()
+        )
+        whoosh = query._whoosh_ranked(entry.searcher, whole, docs, None, 20)
+    assert len(docs) >= 2 and ours == whoosh

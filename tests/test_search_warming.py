@@ -191,13 +191,14 @@ def test_name_spellings_changed_elsewhere_are_loaded_in_the_background(
     names.forget()
 
 
-def test_while_the_first_searcher_loads_related_stories_use_a_provisional_one(
+def test_a_starting_worker_answers_searches_while_its_searcher_loads(
     stories, settings, monkeypatch
 ):
     from archive.models import Article
     from search.similar import more_like_this
 
     settings.ARCHIVE_SEARCH_WARM_DOCS = 1
+    settings.ARCHIVE_SEARCH_WARM_WAIT_SECONDS = 3
     query._entries.clear()
     gate = threading.Event()
     load = query._Entry.load
@@ -210,17 +211,65 @@ def test_while_the_first_searcher_loads_related_stories_use_a_provisional_one(
     from archive.warmup import warm_up
 
     warm_up()
-    assert len(query._warming) == 1
-    provisional = query.get_entry(wait=False)
-    assert provisional is not None and not provisional.columns
-    assert query.get_entry(wait=False) is provisional  # one, kept while the first loads
-    grain = Article.objects.get(title="Grain deal signed")
-    assert "Deal in doubt" in {
-        a.title for a in Article.objects.filter(pk__in=more_like_this(grain.pk, limit=4))
-    }
-    gate.set()
-    first = query.get_entry()  # waits for the load
-    assert first is not provisional and "order-newest" in first.columns
+    try:
+        assert len(query._warming) == 1
+        first = query.get_entry()  # opened, not loaded: answers cold
+        assert first is not None and not first.columns
+        assert query.get_entry(wait=False) is first
+        assert [h.headline for h in query.run_search('"grain deal"').hits] == ["Grain deal signed"]
+        grain = Article.objects.get(title="Grain deal signed")
+        assert "Deal in doubt" in {
+            a.title for a in Article.objects.filter(pk__in=more_like_this(grain.pk, limit=4))
+        }
+        assert len(query._warming) == 1  # still loading
+    finally:
+        gate.set()
     query.wait_for_warming(10)
-    assert query.get_entry(wait=False) is first
+    assert query.get_entry() is first and "order-newest" in first.columns
     assert not query._provisional
+
+
+def test_the_first_searcher_loads_piece_by_piece_between_searches(stories, settings):
+    settings.ARCHIVE_SEARCH_WARM_DOCS = 1
+    query._entries.clear()
+    entry = query.get_entry()
+    entry.reset()
+    answered = []
+
+    class Between:
+        """The searcher's lock, a search run by another thread after its first release."""
+
+        def __init__(self, lock):
+            self.lock = lock
+
+        def acquire(self, *args, **kwargs):
+            return self.lock.acquire(*args, **kwargs)
+
+        def release(self):
+            self.lock.release()
+            if not answered and threading.current_thread() is main:
+                answered.append(None)
+                thread = threading.Thread(target=lambda: answered.append(search()))
+                thread.start()
+                thread.join(5)
+
+        def __enter__(self):
+            self.acquire()
+
+        def __exit__(self, *exc):
+            self.release()
+
+    def search():
+        # what a search does with the searcher (the rest of it reads the database)
+        if not entry.lock.acquire(timeout=query.SEARCH_WAIT_SECONDS):
+            return None
+        try:
+            return len(query.term_docs(entry.searcher, "body", "grain"))
+        finally:
+            entry.lock.release()
+
+    main = threading.current_thread()
+    entry.lock = Between(entry.lock)
+    entry.load()
+    assert answered == [None, 4]  # answered after the first piece, not after the last
+    assert "order-newest" in entry.columns

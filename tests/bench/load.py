@@ -6,6 +6,11 @@
 2. An import killed half way (SIGKILL) and run again: the batch completes with no duplicate
    and no lost story; the index is consistent after `check_index --repair`.
 3. The server restarted during load: clients see at most connection errors, never a wrong page.
+4. Search attacked: 20 clients sending the costliest prefix and OR queries for 60 s while 10
+   others browse and one checks `/healthz/`, from the moment gunicorn answers (its workers
+   still warming): no 5xx, no request over 2 s, `/healthz/` p99 under 100 ms. On the archive
+   as the first three leave it, or alone with `--attack-only` on `--attack-stories` stories
+   (10,000; the archive is kept in var/bench/attack-N for the next run).
 
 Prints a report and writes var/bench/load.json; exits non-zero when a check fails.
 """
@@ -52,15 +57,90 @@ THREADS = 4  # per gunicorn worker
 
 SEARCHES = ["president", "%22health+care%22", "tax+OR+budget", "economy+-trump", "immigratoin"]
 
+# The attack: the costliest queries known (prefixes of two letters, the issue's; of three,
+# alone and OR-ed), and OR-s of five common three-letter prefixes drawn at random, so that
+# most miss the searchers' caches.
+ATTACKS = [
+    "re*+OR+co*+OR+de*+OR+pr*+OR+in*",
+    "ma*",
+    "st*",
+    "con*",
+    "pro*",
+    "sta*",
+    "pro*+OR+pre*+OR+com*+OR+int*+OR+sta*",
+    "con*+OR+res*+OR+dis*+OR+tra*+OR+par*",
+    "pre*+pro*+com*",
+]
+ATTACK_PREFIXES = [
+    "con",
+    "pro",
+    "pre",
+    "com",
+    "int",
+    "sta",
+    "res",
+    "dis",
+    "tra",
+    "par",
+    "rep",
+    "per",
+    "man",
+    "mar",
+    "min",
+    "car",
+    "cha",
+    "gov",
+    "pol",
+    "sec",
+    "ser",
+    "sup",
+    "gre",
+    "inc",
+    "inv",
+    "off",
+    "pla",
+    "pri",
+    "rec",
+    "ret",
+    "for",
+    "str",
+    "sha",
+    "cou",
+    "dec",
+    "ele",
+    "fin",
+    "hea",
+    "lea",
+    "mon",
+]
+# What the search page says of a query it bounded (counted in the attack's answers).
+WATCH = {
+    "narrowed": "most common. Type more letters",
+    "too_short": "needs at least 3 letters",
+    "cut": "stopped at its time limit",
+    "busy": "Search is busy",
+}
+HEALTHZ_P99_MS = 100
+
+
+def attack_path(rng):
+    """A search URL of the attack, and no text to expect."""
+    if rng.random() < 0.5:
+        return f"/search/?q={rng.choice(ATTACKS)}", None
+    return "/search/?q=" + "+OR+".join(f"{p}*" for p in rng.sample(ATTACK_PREFIXES, 5)), None
+
 
 class Clients:
     """N client threads looping over a URL mix until told to stop; every response checked."""
 
-    def __init__(self, port, pages, n, seed=1):
+    def __init__(self, port, pages, n, seed=1, pick=None, watch=None):
         self.port = port
         self.pages = pages  # (path, text the page must contain)
         self.n = n
         self.seed = seed
+        self.pick = pick  # rng -> (path, text to expect or None); default: the page mix
+        self.watch = watch or {}  # name -> text counted in the answers (``found``)
+        self.found = Counter()
         self.stop_at = None
         self.lock = threading.Lock()
         self.stats = {
@@ -96,7 +176,9 @@ class Clients:
         rng = random.Random(self.seed * 1000 + i)
         conn = None
         while time.time() < self.stop_at:
-            if rng.random() < 0.25:
+            if self.pick is not None:
+                path, expect = self.pick(rng)
+            elif rng.random() < 0.25:
                 path, expect = f"/search/?q={rng.choice(SEARCHES)}", None
             else:
                 path, expect = rng.choice(self.pages)
@@ -115,6 +197,10 @@ class Clients:
                 self._record("connection_errors", example=f"{path}: {type(exc).__name__}")
                 time.sleep(0.05)
                 continue
+            for name, text in self.watch.items():
+                if text in body:
+                    with self.lock:
+                        self.found[name] += 1
             if response.status >= 500:
                 self._record("status_5xx", seconds, f"{path}: {response.status}", path)
             elif response.status != 200:
@@ -179,9 +265,23 @@ def main(argv=None):
     parser.add_argument(
         "--load-only", action="store_true", help="run the load check only (no kill, no restart)"
     )
+    parser.add_argument("--attackers", type=int, default=20, help="clients of the search attack")
+    parser.add_argument(
+        "--browsers", type=int, default=10, help="clients browsing during the attack"
+    )
+    parser.add_argument(
+        "--attack-only",
+        action="store_true",
+        help="run the search attack only, on an archive of --attack-stories stories",
+    )
+    parser.add_argument("--attack-stories", type=int, default=10_000)
     args = parser.parse_args(argv)
     report = {"checks": {}, "threads": args.threads, "keep_alive": args.keep_alive}
     failed = []
+    if args.attack_only:
+        archive, pages = attack_archive(args.attack_stories)
+        search_attack(archive, pages, args, report, failed)
+        return finish(report, failed)
 
     per_dir = 1000
     total = args.base + 2 * args.import_n
@@ -319,7 +419,85 @@ def main(argv=None):
     report["checks"]["restart: only connection errors, never a wrong page"] = ok
     if not ok:
         failed.append("restart")
+
+    # 4. The search attacked.
+    search_attack(archive, pages, args, report, failed)
     return finish(report, failed)
+
+
+def attack_archive(stories: int):
+    """An archive of ``stories`` corpus stories, built once and kept (var/bench/attack-N),
+    and its page mix."""
+    per_dir = 1000
+    corpus = build_corpus_dir(((stories + per_dir - 1) // per_dir) * per_dir, seed=1)
+    dirs = sorted(p for p in corpus.iterdir() if p.is_dir())[: -(-stories // per_dir)]
+    archive = Archive(BENCH_DIR / f"attack-{stories}")
+    done = archive.var_dir / "built"
+    if not done.exists():
+        archive.reset()
+        print(f"importing {stories:,} stories for the attack ...", flush=True)
+        archive.manage("import_articles", *map(str, dirs), "--no-progress", check=False)
+        archive.manage("rebuild_index", "--no-progress")
+        done.write_text(str(stories))
+    pages = json.loads(archive.manage("shell", "-c", TITLES_CODE).stdout.strip().splitlines()[-1])
+    return archive, pages
+
+
+def search_attack(archive, pages, args, report, failed) -> None:
+    """Phase 4: the costliest searches from ``args.attackers`` clients while
+    ``args.browsers`` others browse and one asks for ``/healthz/`` in a loop, from the
+    moment gunicorn answers (its workers' searchers still warming)."""
+    total, _distinct = article_count(archive)
+    print(
+        f"{args.attackers} clients attacking the search for {args.seconds} s while "
+        f"{args.browsers} browse ({total:,} stories) ...",
+        flush=True,
+    )
+    server = Server(archive, workers=3, threads=args.threads, keepalive=args.keep_alive)
+    server.start(warm_timeout=0)
+    try:
+        attackers = Clients(server.port, pages, args.attackers, seed=3, pick=attack_path)
+        attackers.watch = WATCH
+        browsers = Clients(server.port, pages, args.browsers, seed=4)
+        health = Clients(server.port, pages, 1, seed=5, pick=lambda _rng: ("/healthz/", None))
+        threads = [
+            *attackers.run_for(args.seconds),
+            *browsers.run_for(args.seconds),
+            *health.run_for(args.seconds),
+        ]
+        for t in threads:
+            t.join()
+    finally:
+        server.stop()
+    log = (archive.var_dir / "gunicorn.log").read_text(errors="replace")
+    out = {"stories": total}
+    for name, clients in (("attack", attackers), ("browse", browsers), ("healthz", health)):
+        out[name] = {
+            **clients.stats,
+            "rps": round(clients.stats["requests"] / args.seconds, 1),
+            "latency_ms": summary_ms(clients.seconds),
+            "examples": clients.examples,
+            "slowest": sorted(clients.slow, reverse=True)[:8],
+        }
+    out["attack"]["answers"] = dict(attackers.found)
+    out["worker_timeouts"] = log.count("WORKER TIMEOUT")
+    out["searchers_warmed"] = [
+        line.split("searcher warmed in", 1)[1].strip()
+        for line in log.splitlines()
+        if "searcher warmed in" in line
+    ][-3:]
+    report["search_attack"] = out
+    every = (attackers, browsers, health)
+    checks = {
+        "attack: no 5xx": sum(c.stats["status_5xx"] for c in every) == 0,
+        "attack: no request over 2 s": sum(c.stats["over_2s"] for c in every) == 0,
+        # a request unanswered after the clients' 10 s is a connection error
+        "attack: every request answered": sum(c.stats["connection_errors"] for c in every) == 0,
+        f"attack: /healthz/ p99 under {HEALTHZ_P99_MS} ms": out["healthz"]["latency_ms"]["p99"]
+        < HEALTHZ_P99_MS,
+    }
+    report["checks"].update(checks)
+    failed.extend(name for name, ok in checks.items() if not ok)
 
 
 def finish(report, failed) -> int:
