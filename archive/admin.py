@@ -929,9 +929,10 @@ class ImportBatchAdmin(admin.ModelAdmin):
         "created_count",
         "unchanged_count",
         "failed_count",
+        "upload_status",
         "stories_link",
     ]
-    list_select_related = ["user"]
+    list_select_related = ["user", "job"]
     list_filter = ["origin"]
     search_fields = ["label"]
     fields = [
@@ -965,6 +966,15 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def add_view(self, request, form_url="", extra_context=None):
         return HttpResponseRedirect(reverse("admin:archive_importbatch_upload"))
+
+    @admin.display(description="upload")
+    def upload_status(self, obj):
+        job = getattr(obj, "job", None)
+        if job is None:
+            return ""
+        if job.status == UploadJob.Status.RUNNING:
+            return f"running: {job.files_done} of {job.files_total} files"
+        return job.status
 
     @admin.display(description="stories")
     def stories_link(self, obj):
@@ -1047,6 +1057,8 @@ class ImportBatchAdmin(admin.ModelAdmin):
             "max_files": settings.ARCHIVE_MAX_UPLOAD_FILES,
             "max_file_bytes": settings.ARCHIVE_MAX_FILE_BYTES,
             "max_total_bytes": settings.ARCHIVE_MAX_UPLOAD_BYTES,
+            "max_unpacked_bytes": settings.ARCHIVE_MAX_UNPACKED_BYTES,
+            "max_records": f"{settings.ARCHIVE_MAX_FILE_RECORDS:,}",
         }
         return TemplateResponse(request, "admin/archive/upload.html", context)
 

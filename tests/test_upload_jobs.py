@@ -295,6 +295,22 @@ def test_the_batch_page_follows_the_job_queued_running_done(curator_client, sett
     assert messages_of(batch_page(curator_client, job.batch_id)) == []  # told once
 
 
+def test_the_batches_list_shows_each_upload_s_state(curator_client):
+    upload(curator_client, [("a.txt", story(1)), ("b.txt", story(2))])
+    upload(curator_client, [("c.txt", story(3))])
+    ImportBatch.objects.create(origin="command")
+    first, second = UploadJob.objects.order_by("id")
+    UploadJob.objects.filter(pk=first.pk).update(status="running", files_done=1)
+    html = curator_client.get("/admin/archive/importbatch/").content.decode()
+    states = re.findall(r'<td class="field-upload_status">([^<]*)</td>', html)
+    assert states == ["-", "queued", "running: 1 of 2 files"]  # newest first
+
+
+def test_the_upload_form_states_the_unpacking_caps(curator_client):
+    text = page_text(curator_client.get(URL))
+    assert "a .gz file up to 16.0 MB unpacked, a JSON Lines file up to 10,000 lines." in text
+
+
 def test_the_batch_page_has_no_inline_script(curator_client):
     upload(curator_client, [("a.txt", story(1))])
     html = batch_page(curator_client, UploadJob.objects.get().batch_id).content.decode()
