@@ -137,7 +137,9 @@ def job_items(job: UploadJob) -> list:
     """The job's files as importer items: (name, bytes) pairs, and ``PathProblem``s for the
     files refused at upload or by the unpacking limits (kept as received all the same)."""
     items = []
-    for row in job.files.order_by("position"):
+    files = job.files.order_by("position")
+    for pk in files.values_list("pk", flat=True):
+        row = files.get(pk=pk)  # one file's bytes at a time besides the items
         if row.refused:
             items.append(PathProblem(row.name, row.refused))
             continue
