@@ -993,7 +993,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
             job = getattr(batch, "job", None)
             if job is not None:
                 context.update(self.job_context(request, batch, job))
-            if job is None or job.status == UploadJob.Status.DONE:
+            if job is None or job.status in (UploadJob.Status.DONE, UploadJob.Status.FAILED):
                 context.update(report_page(request, batch))
         return super().change_view(
             request, object_id, form_url, {**context, **(extra_context or {})}

@@ -22,7 +22,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
 
 from django.conf import settings
@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 2  # a job whose worker vanished is queued again once, then failed
 HEARTBEAT_SECONDS = 2.0  # progress and the heartbeat are written at most this often
+# Input bytes imported (and committed) at a time: a few seconds of extraction at most.
+SLICE_BYTES = 4 * 1024 * 1024
 Status = UploadJob.Status
 
 
@@ -192,34 +194,75 @@ class Progress:
         self.written = time.monotonic()
 
 
+def slices(items: list, limit: int | None = None) -> Iterator[list]:
+    """Consecutive runs of ``items`` of at most ``limit`` input bytes (``SLICE_BYTES``; a
+    larger file alone). Each is imported, and committed, before the next: the files done
+    show on the batch page as they are done, and an upload of large files (seconds of
+    extraction each) never holds one transaction, and SQLite's write lock, for them all.
+    An upload of small files stays one run."""
+    limit = SLICE_BYTES if limit is None else limit
+    part, size = [], 0
+    for item in items:
+        length = 0 if isinstance(item, PathProblem) else len(item[1])
+        if part and size + length > limit:
+            yield part
+            part, size = [], 0
+        part.append(item)
+        size += length
+    if part:
+        yield part
+
+
+def record(batch: ImportBatch, outcomes: list) -> None:
+    """The whole job's report in its batch (each run of a slice wrote its own)."""
+    from .importer import ImportResult
+
+    result = ImportResult(outcomes=outcomes)
+    batch.created_count = result.created
+    batch.unchanged_count = result.unchanged
+    batch.failed_count = result.failed
+    batch.report = [o.as_dict() for o in outcomes]
+    batch.save(update_fields=["created_count", "unchanged_count", "failed_count", "report"])
+
+
 def run_job(job: UploadJob, should_stop: Callable[[], bool] = lambda: False) -> str:
     """Import a claimed job's files into its batch; returns the job's new status (queued
     again when the worker was asked to stop)."""
-    from .importer import import_uploads
+    from . import importer
 
     mine = UploadJob.objects.filter(pk=job.pk, worker=job.worker)
+    outcomes = []
     try:
         items = job_items(job)
         names = [item.path if isinstance(item, PathProblem) else item[0] for item in items]
-        import_uploads(
-            items,
-            review=True,
-            user=job.batch.user,
-            label=job.batch.label,
-            outlet=job.outlet or None,
-            batch=job.batch,
-            progress=Progress(job, names, should_stop),
-        )
+        progress = Progress(job, names, should_stop)
+        done = 0
+        for part in slices(items):
+            result = importer.import_uploads(
+                part,
+                review=True,
+                user=job.batch.user,
+                label=job.batch.label,
+                outlet=job.outlet or None,
+                batch=job.batch,
+                progress=progress,
+            )
+            outcomes += result.outcomes
+            done += len(part)
+            progress.done = done
+            progress.write()  # committed at once: outside the importer's transactions
     except Stopping:
         mine.update(status=Status.QUEUED, worker="", attempts=F("attempts") - 1)
         log.info("upload job %s given back to the queue", job.pk)
         return Status.QUEUED
     except Exception as exc:
         log.exception("upload job %s failed", job.pk)
+        record(job.batch, outcomes)  # what was saved before
         mine.update(
             status=Status.FAILED, finished=timezone.now(), error=f"{type(exc).__name__}: {exc}"
         )
         return Status.FAILED
+    record(job.batch, outcomes)
     mine.update(status=Status.DONE, files_done=job.files_total, finished=timezone.now(), error="")
     return Status.DONE
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from archive import jobs
 from archive.importer import Outcome
-from archive.ingest.readers import unpacked_problem
+from archive.ingest.readers import PathProblem, unpacked_problem
 from archive.models import Article, ImportBatch, UploadFile, UploadJob
 from tests import curation_helpers
 from tests.conftest import SEEDS
@@ -243,6 +243,62 @@ def test_an_import_that_breaks_fails_its_job_with_the_reason(curator_client, mon
     page = curator_client.get(f"/admin/archive/importbatch/{job.batch_id}/change/")
     assert "Failed: RuntimeError: disk on fire" in page_text(page)
     assert 'http-equiv="refresh"' not in page.content.decode()
+
+
+def test_large_files_are_imported_and_committed_a_slice_at_a_time(curator_client, monkeypatch):
+    """The files done show on the batch page while the rest are imported."""
+    from archive import importer
+
+    monkeypatch.setattr(jobs, "SLICE_BYTES", 150)
+    upload(curator_client, [(f"s{n}.txt", story(n) * 2) for n in range(3)] + [("e.txt", b"")])
+    real = importer.import_uploads
+    seen = []
+
+    def watched(items, **options):
+        job = UploadJob.objects.get()
+        seen.append(([name for name, _data in items], job.files_done, Article.objects.count()))
+        return real(items, **options)
+
+    monkeypatch.setattr(importer, "import_uploads", watched)
+    run_worker()
+    assert seen == [(["s0.txt"], 0, 0), (["s1.txt"], 1, 1), (["s2.txt", "e.txt"], 2, 2)]
+    batch = ImportBatch.objects.get()
+    assert (batch.created_count, batch.unchanged_count, batch.failed_count) == (3, 0, 1)
+    assert [line["source"] for line in batch.report] == ["s0.txt", "s1.txt", "s2.txt", "e.txt"]
+    assert batch.job.files_done == 4
+
+
+def test_a_job_that_breaks_midway_keeps_the_report_of_what_was_saved(curator_client, monkeypatch):
+    from archive import importer
+
+    monkeypatch.setattr(jobs, "SLICE_BYTES", 150)
+    upload(curator_client, [(f"s{n}.txt", story(n) * 2) for n in range(2)])
+    real = importer.import_uploads
+
+    def breaks_second(items, **options):
+        if Article.objects.exists():
+            raise RuntimeError("gone")
+        return real(items, **options)
+
+    monkeypatch.setattr(importer, "import_uploads", breaks_second)
+    run_worker()
+    batch = ImportBatch.objects.get()
+    assert (batch.job.status, batch.job.files_done, batch.created_count) == ("failed", 1, 1)
+    page = batch_page(curator_client, batch.pk)
+    assert "Failed: RuntimeError: gone" in page_text(page)
+    assert report_sources_of(page, "created") == ["s0.txt"]
+
+
+def report_sources_of(page, status):
+    pattern = f'<tr class="{status}"><td>{status}</td><td>([^<]*)</td>'
+    return re.findall(pattern, page.content.decode())
+
+
+def test_slices_hold_at_most_the_limit_or_one_larger_file():
+    items = [("a", b"x" * 3), ("b", b"x" * 3), ("c", b"x" * 9), ("d", b"x")]
+    items.insert(3, PathProblem("bad", "refused"))
+    parts = [[getattr(i, "path", None) or i[0] for i in part] for part in jobs.slices(items, 6)]
+    assert parts == [["a", "b"], ["c"], ["bad", "d"]]
 
 
 def test_progress_counts_the_files_whose_stories_are_all_in():
