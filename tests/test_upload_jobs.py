@@ -344,7 +344,7 @@ def test_the_batch_page_follows_the_job_queued_running_done(curator_client, sett
     run_worker()
     page = batch_page(curator_client, job.batch_id)
     html = page.content.decode()
-    assert "Done: 1 file imported." in page_text(page)
+    assert "Done: 1 file processed; the report is below." in page_text(page)
     assert "http-equiv" not in html
     assert "<strong>1 created, 0 unchanged, 0 failed</strong>" in html
     assert messages_of(page) == ["1 created, 0 unchanged, 0 failed"]
