@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 .PHONY: help install run serve migrate seed test lint format bench clean
 
 help:
-	@echo "make run    set up .venv, migrate, import fixtures/stories and serve on http://$(HOST):$(PORT)/"
+	@echo "make run    set up .venv, migrate, import fixtures/stories and serve on http://$(HOST):$(PORT)/ (with the import worker)"
 	@echo "make test   run the test suite (SQLite, or PostgreSQL when DATABASE_URL is set)"
 	@echo "make bench  run the benchmarks (N=$(N) stories)"
 	@echo "make lint   ruff check and format check"
@@ -32,9 +32,14 @@ seed: migrate
 	$(BIN)/python manage.py import_articles fixtures/stories/
 	$(BIN)/python manage.py rebuild_index --no-progress
 
+# The import worker (uploads) runs beside gunicorn and stops with it: Ctrl-C reaches both,
+# and the shell's exit trap stops the worker whatever ended gunicorn.
 run: seed
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	@echo "Serving the archive on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	@echo "Serving the archive on http://$(HOST):$(PORT)/ with an import worker for uploads (Ctrl-C to stop)"
+	$(BIN)/python manage.py import_worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
+	trap 'exit 130' INT TERM; \
 	$(BIN)/gunicorn archive.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --graceful-timeout 10
 
 test: $(STAMP)

@@ -16,6 +16,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
@@ -42,6 +43,7 @@ from .models import (
     Quote,
     SlugRedirect,
     StoryCluster,
+    UploadJob,
 )
 from .reextract import reextract_articles
 from .signals import send_after_commit
@@ -922,6 +924,10 @@ def upload_items(files, max_bytes):
             yield name, upload.read()
 
 
+REPORT_PAGE = 100  # report lines per page of a batch
+REFRESH_SECONDS = 3  # a batch page whose upload is queued or running reloads this often
+
+
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
     list_display = [
@@ -932,9 +938,10 @@ class ImportBatchAdmin(admin.ModelAdmin):
         "created_count",
         "unchanged_count",
         "failed_count",
+        "upload_status",
         "stories_link",
     ]
-    list_select_related = ["user"]
+    list_select_related = ["user", "job"]
     list_filter = ["origin"]
     search_fields = ["label"]
     fields = [
@@ -946,12 +953,15 @@ class ImportBatchAdmin(admin.ModelAdmin):
         "unchanged_count",
         "failed_count",
         "stories_link",
-        "report_table",
     ]
     readonly_fields = fields
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        # the report (one line per story) is read a page at a time, by ``change_view``
+        return super().get_queryset(request).defer("report")
 
     def get_urls(self):
         return [
@@ -966,75 +976,85 @@ class ImportBatchAdmin(admin.ModelAdmin):
     def add_view(self, request, form_url="", extra_context=None):
         return HttpResponseRedirect(reverse("admin:archive_importbatch_upload"))
 
+    @admin.display(description="upload")
+    def upload_status(self, obj):
+        job = getattr(obj, "job", None)
+        if job is None:
+            return ""
+        if job.status == UploadJob.Status.RUNNING:
+            return f"running: {job.files_done} of {job.files_total} files"
+        return job.status
+
     @admin.display(description="stories")
     def stories_link(self, obj):
         url = reverse("admin:archive_article_changelist") + f"?batch={obj.pk}"
         return format_html('<a href="{}">Review the stories of this batch</a>', url)
 
-    @admin.display(description="report")
-    def report_table(self, obj):
-        rows = []
-        for line in obj.report or []:
-            article_id = line.get("article_id")
-            link = (
-                format_html(
-                    '<a href="{}">{}</a>',
-                    reverse("admin:archive_article_change", args=[article_id]),
-                    line.get("title") or f"story {article_id}",
-                )
-                if article_id
-                else ""
-            )
-            rows.append(
-                (
-                    line.get("status", ""),
-                    line.get("status", ""),
-                    line.get("source", ""),
-                    line.get("reason", ""),
-                    link,
-                )
-            )
-        summary = (
-            f"{obj.created_count} created, {obj.unchanged_count} unchanged, "
-            f"{obj.failed_count} failed"
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The batch with its upload's progress and its report, a page at a time."""
+        batch = (
+            ImportBatch.objects.filter(pk=object_id).select_related("job").first()
+            if str(object_id).isdigit()
+            else None
         )
-        return format_html(
-            '<p class="summary"><strong>{}</strong></p><table class="import-report">'
-            "<thead><tr><th>status</th><th>file</th><th>reason</th><th>story</th></tr></thead>"
-            "<tbody>{}</tbody></table>",
-            summary,
-            format_html_join(
-                "",
-                '<tr class="{}"><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
-                rows,
-            ),
+        context = {}
+        if batch is not None:
+            job = getattr(batch, "job", None)
+            if job is not None:
+                context.update(self.job_context(request, batch, job))
+            if job is None or job.status in (UploadJob.Status.DONE, UploadJob.Status.FAILED):
+                context.update(report_page(request, batch))
+        return super().change_view(
+            request, object_id, form_url, {**context, **(extra_context or {})}
         )
 
+    def job_context(self, request, batch, job):
+        waiting = job.status in (UploadJob.Status.QUEUED, UploadJob.Status.RUNNING)
+        ahead = (
+            UploadJob.objects.filter(
+                status=UploadJob.Status.QUEUED, created__lt=job.created
+            ).count()
+            if job.status == UploadJob.Status.QUEUED
+            else 0
+        )
+        if (
+            job.status == UploadJob.Status.DONE
+            and not job.announced
+            and request.user.pk == batch.user_id
+            # shown once: the first page seen after the import
+            and UploadJob.objects.filter(pk=job.pk, announced=False).update(announced=True)
+        ):
+            level = messages.SUCCESS if batch.failed_count == 0 else messages.WARNING
+            for line in report_lines(batch):
+                self.message_user(request, line, level)
+        return {
+            "job": job,
+            "jobs_ahead": ahead,
+            "refresh_seconds": REFRESH_SECONDS if waiting else 0,
+        }
+
     def upload_view(self, request):
-        """Several story files in, the importer's per-file report out."""
+        """Several story files in: stored and queued for ``manage.py import_worker``; the
+        answer is the batch page, which follows the import."""
         if not request.user.has_perm("archive.add_article"):
             raise PermissionDenied
         if request.method == "POST":
             form = UploadForm(request.POST, request.FILES)
             if form.is_valid():
-                from .importer import import_uploads
+                from .jobs import queue_upload
 
                 files = form.cleaned_data["files"]
                 label = form.cleaned_data["label"] or (
                     f"Upload of {len(files)} file{'s' if len(files) != 1 else ''}"
                 )
-                result = import_uploads(
+                job = queue_upload(
                     upload_items(files, settings.ARCHIVE_MAX_FILE_BYTES),
-                    review=True,
                     user=request.user,
                     label=label,
-                    outlet=form.cleaned_data["outlet"].strip() or None,
+                    outlet=form.cleaned_data["outlet"].strip(),
                 )
-                level = messages.SUCCESS if result.ok else messages.WARNING
-                for line in result.report_lines():
-                    self.message_user(request, line, level)
                 return HttpResponseRedirect(
-                    reverse("admin:archive_importbatch_change", args=[result.batch.pk])
+                    reverse("admin:archive_importbatch_change", args=[job.batch_id])
                 )
         else:
             form = UploadForm()
@@ -1046,8 +1066,55 @@ class ImportBatchAdmin(admin.ModelAdmin):
             "max_files": settings.ARCHIVE_MAX_UPLOAD_FILES,
             "max_file_bytes": settings.ARCHIVE_MAX_FILE_BYTES,
             "max_total_bytes": settings.ARCHIVE_MAX_UPLOAD_BYTES,
+            "max_unpacked_bytes": settings.ARCHIVE_MAX_UNPACKED_BYTES,
+            "max_records": f"{settings.ARCHIVE_MAX_FILE_RECORDS:,}",
         }
         return TemplateResponse(request, "admin/archive/upload.html", context)
+
+
+def report_lines(batch):
+    """The summary line, then one line per failed file with its reason (as the command)."""
+    summary = (
+        f"{batch.created_count} created, {batch.unchanged_count} unchanged, "
+        f"{batch.failed_count} failed"
+    )
+    failed = (line for line in batch.report or [] if line.get("status") == "failed")
+    return [
+        summary,
+        *(f"FAILED {line.get('source', '')}: {line.get('reason', '')}" for line in failed),
+    ]
+
+
+def report_page(request, batch):
+    """One page of a batch's report (``REPORT_PAGE`` lines) and its pager links, which keep
+    the other query parameters."""
+    page = Paginator(batch.report or [], REPORT_PAGE).get_page(request.GET.get("page"))
+    rows = []
+    for line in page.object_list:
+        article_id = line.get("article_id")
+        rows.append(
+            {
+                "status": line.get("status", ""),
+                "source": line.get("source", ""),
+                "reason": line.get("reason", ""),
+                "article_id": article_id,
+                "title": line.get("title") or f"story {article_id}",
+            }
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+
+    def link(number):
+        query["page"] = number
+        return "?" + query.urlencode()
+
+    return {
+        "report_summary": report_lines(batch)[0],
+        "report_rows": rows,
+        "report_page": page,
+        "report_previous": link(page.previous_page_number()) if page.has_previous() else "",
+        "report_next": link(page.next_page_number()) if page.has_next() else "",
+    }
 
 
 # --- the rest ------------------------------------------------------------------------------

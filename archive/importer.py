@@ -370,8 +370,10 @@ def run_import(
     label: str = "",
     max_bytes: int | None = None,
     progress: Callable[[Outcome], None] | None = None,
+    batch: ImportBatch | None = None,
 ) -> ImportResult:
-    """Import ``items`` (paths, ``PathProblem``s or (name, bytes) pairs) as one batch."""
+    """Import ``items`` (paths, ``PathProblem``s or (name, bytes) pairs) as one batch
+    (``batch``, when one was made beforehand, as for a queued upload)."""
     from search import background
 
     items = list(items)
@@ -381,7 +383,8 @@ def run_import(
     max_bytes = settings.ARCHIVE_MAX_FILE_BYTES if max_bytes is None else max_bytes
     chunk = int(getattr(settings, "ARCHIVE_IMPORT_CHUNK", CHUNK))
     chunk_seconds = float(getattr(settings, "ARCHIVE_IMPORT_CHUNK_SECONDS", CHUNK_SECONDS))
-    batch = ImportBatch.objects.create(origin=origin, user=user, label=label[:300])
+    if batch is None:
+        batch = ImportBatch.objects.create(origin=origin, user=user, label=label[:300])
     importer = Importer(outlet=outlet, review=review, batch=batch)
     result = ImportResult(batch=batch)
     workers = pool_workers(len(items))

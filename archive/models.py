@@ -91,6 +91,65 @@ class ImportBatch(models.Model):
         return f"Import {self.pk or ''} ({when}, {self.origin})".replace("  ", " ")
 
 
+class UploadJob(models.Model):
+    """The import of one upload, done by ``manage.py import_worker`` outside the web request.
+
+    Its files are kept in ``UploadFile`` rows (in the database, so that a worker on another
+    machine reads them); its report is its batch's. A worker claims a queued job, marks it
+    running with a heartbeat, and leaves it done or failed.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "queued"
+        RUNNING = "running", "running"
+        DONE = "done", "done"
+        FAILED = "failed", "failed"
+
+    batch = models.OneToOneField(ImportBatch, on_delete=models.CASCADE, related_name="job")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    outlet = models.CharField(max_length=200, blank=True)
+    files_total = models.PositiveIntegerField(default=0)
+    files_done = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    worker = models.CharField(max_length=200, blank=True)  # host:pid:token of its worker
+    created = models.DateTimeField(auto_now_add=True)
+    started = models.DateTimeField(null=True, blank=True)
+    heartbeat = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    announced = models.BooleanField(default=False)  # its report was shown to its uploader
+
+    class Meta:
+        ordering = ["created", "id"]
+        indexes = [models.Index(fields=["status", "created"], name="uploadjob_status_idx")]
+
+    def __str__(self):
+        return f"Upload job {self.pk} ({self.status})"
+
+    def get_absolute_url(self):
+        return reverse("admin:archive_importbatch_change", args=[self.batch_id])
+
+
+class UploadFile(models.Model):
+    """One file of an upload, as received; ``refused`` says why it was not read at all."""
+
+    job = models.ForeignKey(UploadJob, on_delete=models.CASCADE, related_name="files")
+    position = models.PositiveIntegerField()
+    name = models.CharField(max_length=300)
+    size = models.PositiveBigIntegerField(default=0)
+    data = models.BinaryField(blank=True, default=b"")
+    refused = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["job", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "position"], name="uploadfile_job_position")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class StoryCluster(models.Model):
     """Copies of the same story published by several outlets."""
 

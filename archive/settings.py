@@ -200,6 +200,17 @@ LOGGING = {
 # Curation in the admin: upload limits and sign-in protection.
 ARCHIVE_MAX_UPLOAD_FILES = int(os.environ.get("ARCHIVE_MAX_UPLOAD_FILES", "200"))
 ARCHIVE_MAX_UPLOAD_BYTES = int(os.environ.get("ARCHIVE_MAX_UPLOAD_BYTES", str(100 * 1024 * 1024)))
+# An uploaded file is refused (reported failed, kept in the upload) when it unpacks to more
+# than this (a .gz file) or, as JSON Lines, holds more lines than ARCHIVE_MAX_FILE_RECORDS.
+ARCHIVE_MAX_UNPACKED_BYTES = int(
+    os.environ.get("ARCHIVE_MAX_UNPACKED_BYTES", str(16 * 1024 * 1024))
+)
+ARCHIVE_MAX_FILE_RECORDS = int(os.environ.get("ARCHIVE_MAX_FILE_RECORDS", "10000"))
+# Uploads are imported by `manage.py import_worker`: it looks for queued uploads every
+# ARCHIVE_UPLOAD_POLL_SECONDS, and takes back a running upload whose worker has given no
+# sign of life for ARCHIVE_UPLOAD_JOB_TIMEOUT seconds (queued again once, then failed).
+ARCHIVE_UPLOAD_POLL_SECONDS = float(os.environ.get("ARCHIVE_UPLOAD_POLL_SECONDS", "2"))
+ARCHIVE_UPLOAD_JOB_TIMEOUT = float(os.environ.get("ARCHIVE_UPLOAD_JOB_TIMEOUT", "600"))
 # Django refuses a request with more files than this outright (400); the upload form gives a
 # clear message up to this many.
 DATA_UPLOAD_MAX_NUMBER_FILES = ARCHIVE_MAX_UPLOAD_FILES * 5

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 
 from archive.admin import safe_upload_name, upload_items
 from archive.models import Article, ImportBatch
@@ -21,6 +22,11 @@ def seed_file(name):
     return SimpleUploadedFile(name, (SEEDS / name).read_bytes(), content_type="text/plain")
 
 
+def run_worker():
+    """The import worker, in this process, until the queue is empty."""
+    call_command("import_worker", "--once", verbosity=0)
+
+
 def test_upload_imports_good_files_and_reports_bad_ones(curator_client, curator, settings):
     settings.ARCHIVE_MAX_FILE_BYTES = 60_000
     files = [
@@ -33,6 +39,8 @@ def test_upload_imports_good_files_and_reports_bad_ones(curator_client, curator,
     batch = ImportBatch.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/admin/archive/importbatch/{batch.pk}/change/"
+    run_worker()
+    batch.refresh_from_db()
     assert (batch.origin, batch.user, batch.label) == ("upload", curator, "Upload of 4 files")
     assert (batch.created_count, batch.unchanged_count, batch.failed_count) == (2, 0, 2)
     articles = Article.objects.filter(batch=batch)
@@ -58,6 +66,7 @@ def test_upload_imports_good_files_and_reports_bad_ones(curator_client, curator,
 def test_uploading_the_same_file_again_changes_nothing(curator_client):
     curator_client.post(URL, {"files": [seed_file("000_f30beedecabb5a91.txt")]})
     curator_client.post(URL, {"files": [seed_file("000_f30beedecabb5a91.txt")], "label": "again"})
+    run_worker()
     again = ImportBatch.objects.get(label="again")
     assert (again.created_count, again.unchanged_count) == (0, 1)
     assert Article.objects.count() == 1
@@ -80,6 +89,7 @@ def test_upload_limits_give_clear_errors_and_import_nothing(curator_client, sett
     )
     response = curator_client.post(URL, {})
     assert "Choose at least one file." in response.content.decode()
+    run_worker()
     assert ImportBatch.objects.count() == 0
     assert Article.objects.count() == 0
 
@@ -124,6 +134,8 @@ def test_upload_needs_the_add_article_permission(client):
     assert client.get(URL).status_code == 403
     response = client.post(URL, {"files": [SimpleUploadedFile("a.txt", b"Title\n\nText.")]})
     assert response.status_code == 403
+    run_worker()
+    assert ImportBatch.objects.count() == 0
     assert Article.objects.count() == 0
 
 

@@ -305,6 +305,49 @@ def _gunzip_all(data: bytes, max_bytes: int) -> bytes:
     return out
 
 
+UNPACK_STEP = 1 << 20  # bytes unpacked at a time while an input's size is measured
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1 << 20):g} MB"
+
+
+def unpacked_problem(data: bytes, name: str, *, max_bytes: int, max_records: int) -> str | None:
+    """Why an input is refused before it is read, or None: once decompressed it is over
+    ``max_bytes``, or it is JSON Lines with more than ``max_records`` lines (0 switches a
+    limit off).
+
+    Gzip data (the only compressed form the readers accept; bzip2, XZ and Zstandard are
+    refused as unknown formats) is unpacked a step at a time and never past the limit plus
+    one step, so a small file that unpacks to gigabytes costs no more than the limit. A
+    broken gzip stream is left to the reader, which names what is wrong with it.
+    """
+    fmt = detect_format(data, name) if data.strip() else "text"
+    count_lines = bool(max_records) and fmt == "jsonl"
+    if not data.startswith(b"\x1f\x8b"):
+        if count_lines and data.count(b"\n") + (not data.endswith(b"\n")) > max_records:
+            return f"too many records: more than {max_records:,} lines"
+        return None
+    stream = gzip.GzipFile(fileobj=io.BytesIO(data))
+    size = lines = 0
+    last = b"\n"
+    try:
+        # unpacked to the size limit even when the lines are already too many: the size
+        # is what tells a curator that the file is a bomb rather than a long export
+        while step := stream.read(UNPACK_STEP):
+            size += len(step)
+            if max_bytes and size > max_bytes:
+                return f"decompressed size over {_megabytes(max_bytes)}"
+            if count_lines:
+                lines += step.count(b"\n")
+                last = step[-1:]
+    except (OSError, EOFError, zlib.error):
+        return None
+    if count_lines and lines + (last != b"\n") > max_records:
+        return f"too many records: more than {max_records:,} lines"
+    return None
+
+
 # ---------------------------------------------------------------------------
 # HTML pages: trafilatura finds the article, its metadata and date (htmldate).
 
