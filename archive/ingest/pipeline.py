@@ -17,7 +17,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from . import clean, dates, outlets, people, quotes
+from . import clean, dates, outlets, pagemeta, people, quotes
 from .readers import RawStory, normalise_text
 
 
@@ -34,6 +34,8 @@ class Story:
     outlet: str | None = None
     published: dt.date | None = None
     byline: str = ""
+    authors: list[str] = field(default_factory=list)
+    wire: str = ""
     url: str = ""
     paragraphs: list[str] = field(default_factory=list)
     removed: list[dict] = field(default_factory=list)
@@ -65,6 +67,24 @@ def _split_header(lines: list[str]) -> tuple[str | None, int, list[dict]]:
     return None, 0, removed
 
 
+STRUCTURED = {"html", "warc"}
+
+
+def _byline(lines: list[str], pos: int, removed: list[dict]) -> tuple[list[str], str, int]:
+    """A byline line at ``pos`` ("By X and Y", "By X, Associated Press", "Associated Press"):
+    (names, agency, the position after it), the line kept in ``removed``; else nothing."""
+    if pos >= len(lines) - 1:
+        return [], "", pos
+    line = lines[pos]
+    names, wire = pagemeta.byline_names(line)
+    if not names and not wire:
+        wire = pagemeta.wire_name(line)
+    if not names and not wire:
+        return [], "", pos
+    removed.append(clean.Removed(pos, line, "byline").as_dict())
+    return names, wire, pos + 1
+
+
 def is_standfirst(line: str) -> bool:
     """A summary line: no closing full stop and at most 60 words, or one short sentence."""
     if QUOTE_START.match(line) or clean.boilerplate_reason(line):
@@ -93,8 +113,13 @@ def extract(
         raise ExtractionError("no headline: the story has only a header")
     title = lines[head]
     pos = head + 1
+    # Pages (HTML, WARC) come with their standfirst decided by the reader from the page's
+    # own elements; their first paragraph is never a section label or a standfirst.
+    structured = raw.format in STRUCTURED
+    authors, wire, pos = _byline(lines, pos, removed)
     if (
-        pos < len(lines) - 1
+        not structured
+        and pos < len(lines) - 1
         and SECTION_LABEL.match(lines[pos])
         and not clean.boilerplate_reason(lines[pos])
     ):
@@ -106,13 +131,22 @@ def extract(
         removed.append(clean.Removed(pos, lines[pos], "date line").as_dict())
         pos += 1
         header_end = pos
+    if not authors:
+        authors, wire, pos = _byline(lines, pos, removed)
     standfirst_lines = []
-    if pos < len(lines) - 1 and not BULLET.match(lines[pos]) and is_standfirst(lines[pos]):
-        standfirst_lines.append(lines[pos])
-        pos += 1
-    while pos < len(lines) and BULLET.match(lines[pos]):
-        standfirst_lines.append(BULLET.sub("", lines[pos]).strip())
-        pos += 1
+    if structured:
+        if raw.meta.get("standfirst"):
+            standfirst_lines.append(raw.meta["standfirst"])
+    else:
+        if pos < len(lines) - 1 and not BULLET.match(lines[pos]) and is_standfirst(lines[pos]):
+            standfirst_lines.append(lines[pos])
+            pos += 1
+        while pos < len(lines) and BULLET.match(lines[pos]):
+            standfirst_lines.append(BULLET.sub("", lines[pos]).strip())
+            pos += 1
+        if not authors and standfirst_lines and len(standfirst_lines) == 1:
+            # a byline under a standfirst ("By X and Y")
+            authors, wire, pos = _byline(lines, pos, removed)
     kept, dropped = clean.clean_lines(lines[pos:], pos)
     removed.extend(r.as_dict() for r in dropped)
     paragraphs = [line for _, line in kept]
@@ -134,6 +168,8 @@ def extract(
         outlet=outlet,
         published=published,
         byline=raw.meta.get("byline", ""),
+        authors=list(raw.meta.get("authors") or authors),
+        wire=raw.meta.get("wire") or wire or pagemeta.wire_from_text(paragraphs),
         url=raw.url or raw.meta.get("url", ""),
         paragraphs=paragraphs,
         removed=removed,

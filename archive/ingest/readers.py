@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from . import pagemeta
+
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 MAX_STRAY_NULS = 2  # a NUL or two in a text file is an accident (dropped); more means binary
 
@@ -377,18 +379,29 @@ def html_story(
     if words < MIN_ARTICLE_WORDS:
         # trafilatura falls back to any text at all (a menu, "Home"): that is not an article
         raise ReadError("no article found in the page: no body text")
-    title = " ".join((doc.title or "").split())
-    if paragraphs and title and paragraphs[0] == title:
-        paragraphs = paragraphs[1:]
+    page = pagemeta.read_page(html, url or doc.url or "")
+    title = page.headline or " ".join((doc.title or "").split())
+    while paragraphs and (paragraphs[0] == title or pagemeta.key(paragraphs[0]) in page.titles):
+        paragraphs = paragraphs[1:]  # the headline (or a title form of it) repeated as text
     if not paragraphs:
         raise ReadError("no article found in the page: only a headline")
+    # a dek is the standfirst; trafilatura may have taken it as the first paragraph
+    dek = ""
+    if len(paragraphs) > 1 and pagemeta.key(paragraphs[0]) == pagemeta.key(page.description):
+        dek = pagemeta.dek_of(page, paragraphs[1])
+        if dek:
+            paragraphs = paragraphs[1:]
+    else:
+        dek = pagemeta.dek_of(page, paragraphs[0])
     found = {
         "title": title,
-        "outlet": (doc.sitename or "").strip(),
+        "outlet": page.outlet,
         "byline": (doc.author or "").strip(),
+        "authors": page.authors,
+        "wire": page.wire or pagemeta.wire_from_text(paragraphs),
         "published": doc.date or "",
         "url": doc.url or url or "",
-        "standfirst": (doc.description or "").strip(),
+        "standfirst": dek,
     }
     merged = {k: v for k, v in found.items() if v}
     for key, value in (meta or {}).items():

@@ -15,8 +15,8 @@ authors and standfirst). Columns, per page (``--pages``) and in total:
   F1, ``n=4`` the benchmark's published metric (shingles of four words).
 
 "HTML reader" is what the archive stores: the reader (``archive.ingest.readers``) then the
-pipeline (cleaning, headline and standfirst split); its body is standfirst and paragraphs
-joined. "trafilatura alone" is ``trafilatura.bare_extraction`` with its default settings on
+pipeline (cleaning, headline and standfirst split); its body is the paragraphs (the
+standfirst is a dek of its own, which the ground truth leaves out). "trafilatura alone" is ``trafilatura.bare_extraction`` with its default settings on
 the same page in the same run (title, sitename, author, description, text).
 
 A BBC part reads ``../shared/data/bbc/`` as a folder import would (``expand_paths`` then
@@ -112,7 +112,7 @@ def archive_reading(data: bytes, name: str) -> dict:
         "wire": getattr(story, "wire", "") or "",
         "authors": list(getattr(story, "authors", None) or []),
         "standfirst": story.standfirst,
-        "body": "\n".join(p for p in [story.standfirst, *story.paragraphs] if p),
+        "body": "\n".join(story.paragraphs),
     }
 
 
