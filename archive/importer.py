@@ -310,6 +310,8 @@ class Importer:
             outlet=_outlet_for(story.outlet, self.outlets),
             published=story.published,
             byline=story.byline[:300],
+            authors=story.authors,
+            wire=story.wire[:60],
             url=story.url[:1000],
             source=raw.source[:1000],
             raw=raw.stored_raw,

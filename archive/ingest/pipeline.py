@@ -50,6 +50,10 @@ class Story:
 BULLET = re.compile(r"^\s*[•\-\*·▪●]\s+")
 SECTION_LABEL = re.compile(r"^[A-Z][\w&’'-]*(?: [A-Z&][\w’'-]*)?$")
 QUOTE_START = re.compile(r"^[“‘\"']")
+# "LONDON (AP) — ", "BERLIN -- ", "SANTA FE, N.M. (AP) - ": where a story's first paragraph starts.
+DATELINE = re.compile(
+    r"^[A-Z][A-Z .,'’-]{2,40}(?:,\s*[A-Z][\w.]+)?\s*(?:\([^)]{1,30}\)\s*)?(?:[—–]|--|-(?=\s))\s"
+)
 SENTENCE_BREAK = re.compile(r"[.!?]['’”\"]?\s+[A-Z“‘\"]")
 
 
@@ -87,8 +91,8 @@ def _byline(lines: list[str], pos: int, removed: list[dict]) -> tuple[list[str],
 
 def is_standfirst(line: str) -> bool:
     """A summary line: no closing full stop and at most 60 words, or one short sentence."""
-    if QUOTE_START.match(line) or clean.boilerplate_reason(line):
-        return False
+    if QUOTE_START.match(line) or clean.boilerplate_reason(line) or DATELINE.match(line):
+        return False  # a dateline opens the story's first paragraph, not a summary
     words = len(line.split())
     if not re.search(r"[.!?…]['’”\"]?$", line.rstrip()):
         return words <= 60
@@ -169,7 +173,9 @@ def extract(
         published=published,
         byline=raw.meta.get("byline", ""),
         authors=list(raw.meta.get("authors") or authors),
-        wire=raw.meta.get("wire") or wire or pagemeta.wire_from_text(paragraphs),
+        wire=raw.meta.get("wire")
+        or wire
+        or pagemeta.wire_from_text([*standfirst_lines, *paragraphs]),
         url=raw.url or raw.meta.get("url", ""),
         paragraphs=paragraphs,
         removed=removed,
