@@ -24,7 +24,7 @@ from . import clusters
 from .bulk import RowInserter, indexes_deferred, restore_indexes
 from .ingest import dedupe, pipeline
 from .ingest.pool import ExtractionPool, Prepared, hash_prefixes
-from .ingest.readers import RawStory, ReadError, expand_paths
+from .ingest.readers import NotAStory, RawStory, ReadError, expand_paths
 from .models import (
     Article,
     ImportBatch,
@@ -40,6 +40,7 @@ from .signals import send_after_commit
 log = logging.getLogger(__name__)
 
 CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
+SKIPPED = "skipped"  # a file that is not a story (README, licence, index): no failure
 # Stories per transaction at most, and seconds: each commit writes every database page
 # the chunk touched (the near-duplicate keys land all over their index), so a larger
 # chunk writes fewer pages per story; the time bound keeps another writer's wait (the
@@ -105,12 +106,22 @@ class ImportResult:
     def ok(self):
         return self.failed == 0
 
+    @property
+    def skipped(self):
+        return self._count(SKIPPED)
+
     def summary_line(self):
-        return f"{self.created} created, {self.unchanged} unchanged, {self.failed} failed"
+        line = f"{self.created} created, {self.unchanged} unchanged, {self.failed} failed"
+        return f"{line}, {self.skipped} skipped" if self.skipped else line
 
     def report_lines(self):
-        """The summary line, then one line per failed file with its reason."""
-        return [self.summary_line(), *(f"FAILED {o.source}: {o.reason}" for o in self.failures)]
+        """The summary line, then one line per failed and per skipped file with its reason."""
+        skipped = [o for o in self.outcomes if o.status == SKIPPED]
+        return [
+            self.summary_line(),
+            *(f"FAILED {o.source}: {o.reason}" for o in self.failures),
+            *(f"SKIPPED {o.source}: {o.reason}" for o in skipped),
+        ]
 
 
 def _outlet_for(name: str | None, cache: dict) -> Outlet | None:
@@ -404,6 +415,8 @@ def run_import(
     del skip
 
     def save(source, raw, prepared) -> Outcome:
+        if isinstance(raw, NotAStory):
+            return Outcome(source, SKIPPED, str(raw))
         if isinstance(raw, Exception):
             return Outcome(source, FAILED, str(raw))
         try:
