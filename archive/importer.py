@@ -329,7 +329,8 @@ class Importer:
             raw_format=raw.format,
             encoding=raw.encoding,
             content_hash=digest,
-            status=self.status,
+            # a body that is no article (a stub, a notice) waits for a curator
+            status=Article.Status.NEW if story.review_reason else self.status,
             removed=story.removed,
             batch=self.batch,
         )

@@ -39,6 +39,7 @@ class Story:
     url: str = ""
     paragraphs: list[str] = field(default_factory=list)
     removed: list[dict] = field(default_factory=list)
+    review_reason: str = ""  # why the story waits for a curator (not an article), or ""
     people: list[people.PersonMention] = field(default_factory=list)
     quotes: list[quotes.QuoteRef] = field(default_factory=list)
 
@@ -54,6 +55,8 @@ QUOTE_START = re.compile(r"^[“‘\"']")
 DATELINE = re.compile(
     r"^[A-Z][A-Z .,'’-]{2,40}(?:,\s*[A-Z][\w.]+)?\s*(?:\([^)]{1,30}\)\s*)?(?:[—–]|--|-(?=\s))\s"
 )
+_NAME = r"[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,2}"
+NAMES_ONLY = re.compile(rf"^{_NAME}(?:, {_NAME})*,? (?:and|&) {_NAME}$")
 SENTENCE_BREAK = re.compile(r"[.!?]['’”\"]?\s+[A-Z“‘\"]")
 
 
@@ -93,6 +96,8 @@ def is_standfirst(line: str) -> bool:
     """A summary line: no closing full stop and at most 60 words, or one short sentence."""
     if QUOTE_START.match(line) or clean.boilerplate_reason(line) or DATELINE.match(line):
         return False  # a dateline opens the story's first paragraph, not a summary
+    if NAMES_ONLY.match(line):
+        return False  # a byline without "By" ("Sarah Brookbank and Max Londberg")
     words = len(line.split())
     if not re.search(r"[.!?…]['’”\"]?$", line.rstrip()):
         return words <= 60
@@ -179,6 +184,7 @@ def extract(
         url=raw.url or raw.meta.get("url", ""),
         paragraphs=paragraphs,
         removed=removed,
+        review_reason=clean.not_an_article(paragraphs, extracted=structured) or "",
     )
     story.people = people.find_people(people_texts(story), known)
     story.quotes = quotes.find_quotes(paragraphs, story.people)
