@@ -183,3 +183,29 @@ def test_text_story_byline_line_leaves_the_body_and_the_people():
         "text": "By Sarah Brookbank and Max Londberg",
         "reason": "byline",
     } in story.removed
+
+
+def test_later_sections_of_a_story_printed_in_sibling_containers_are_read():
+    def section(n):
+        return (
+            '<div class="article-body-component">'
+            + "".join(
+                f"<p>Section {n} paragraph {j}: the story goes on here with words enough to read.</p>"
+                for j in range(3)
+            )
+            + "</div>"
+        )
+
+    related = '<div class="article-body-component"><p>Sign up</p></div>'
+    html = page(title="A", h1="A", body=section(1) + "<h2>Part two</h2>" + section(2) + related)
+    meta = pagemeta.read_page(html)
+    first = [
+        f"Section 1 paragraph {j}: the story goes on here with words enough to read."
+        for j in range(3)
+    ]
+    assert pagemeta.later_sections(meta, first) == [
+        f"Section 2 paragraph {j}: the story goes on here with words enough to read."
+        for j in range(3)
+    ]
+    # a run of containers that are not sections of the story adds nothing
+    assert pagemeta.later_sections(meta, [*first[:2], "Not on the page."]) == []

@@ -162,11 +162,16 @@ def paragraph_key(line: str) -> str:
     return " ".join(WORD_RUN.findall(line)).lower()
 
 
-def clean_lines(lines: list[str], start: int = 0) -> tuple[list[tuple[int, str]], list[Removed]]:
+def clean_lines(
+    lines: list[str], start: int = 0, *, drop_repeats: bool = True
+) -> tuple[list[tuple[int, str]], list[Removed]]:
     """Split ``lines`` (already stripped, non-empty) into kept and removed.
 
     ``start`` is the index of ``lines[0]`` in the story's line list, so removed entries
     point at the original position. Kept lines come back as (index, text).
+    ``drop_repeats``: a repeated paragraph goes (a caption or a copy-paste in scraped
+    text); a web page's paragraphs are kept as the page has them (a recipe or a schedule
+    repeats its lines on purpose, and the reader leaves the page's captions out).
     """
     kept: list[tuple[int, str]] = []
     removed: list[Removed] = []
@@ -200,7 +205,7 @@ def clean_lines(lines: list[str], start: int = 0) -> tuple[list[tuple[int, str]]
                 video_title_next = True
             continue
         key = paragraph_key(line)
-        if key in seen and len(key.split()) >= 5:
+        if drop_repeats and key in seen and len(key.split()) >= 5:
             removed.append(Removed(index, line, "repeated paragraph"))
             continue
         seen.add(key)

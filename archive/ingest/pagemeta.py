@@ -530,3 +530,49 @@ def wire_from_text(paragraphs: list[str]) -> str:
         if m:
             return wire_name(m.group(1))
     return ""
+
+
+SECTION_MIN_WORDS = 30  # a further section holds at least this many words of paragraphs
+
+
+def later_sections(meta: PageMeta, paragraphs: list[str]) -> list[str]:
+    """Paragraphs of the story's further sections that the extraction left out.
+
+    A long story is often printed in several sibling containers of the same kind (the
+    same tag and class), one per section; a precision-first extractor may keep only the
+    first. The containers after the one holding the last extracted paragraph, of the same
+    tag and class, are read for their paragraphs (``p`` elements), in order."""
+    tree = meta.tree
+    if tree is None or not paragraphs:
+        return []
+    last = key(paragraphs[-1])
+    if not last:
+        return []
+    node = next(
+        (p for p in tree.iter("p") if key(p.text_content()) == last),
+        None,
+    )
+    if node is None:
+        return []
+    have = {key(p) for p in paragraphs}
+    for container in list(node.iterancestors())[:4]:
+        cls = container.get("class", "").strip()
+        parent = container.getparent()
+        if not cls or parent is None:
+            continue
+        siblings = [
+            s
+            for s in container.itersiblings()
+            if s.tag == container.tag and s.get("class", "").strip() == cls
+        ]
+        if not siblings:
+            continue
+        found = []
+        for sibling in siblings:
+            texts = [squash(p.text_content()) for p in sibling.iter("p")]
+            texts = [t for t in texts if t and key(t) not in have]
+            if sum(len(t.split()) for t in texts) < SECTION_MIN_WORDS:
+                break  # not a section of the story: the run of sections ends here
+            found.extend(texts)
+        return found
+    return []

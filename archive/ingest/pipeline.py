@@ -156,7 +156,7 @@ def extract(
         if not authors and standfirst_lines and len(standfirst_lines) == 1:
             # a byline under a standfirst ("By X and Y")
             authors, wire, pos = _byline(lines, pos, removed)
-    kept, dropped = clean.clean_lines(lines[pos:], pos)
+    kept, dropped = clean.clean_lines(lines[pos:], pos, drop_repeats=not structured)
     removed.extend(r.as_dict() for r in dropped)
     paragraphs = [line for _, line in kept]
     if not paragraphs and not standfirst_lines:

@@ -408,6 +408,7 @@ def html_story(
         paragraphs = paragraphs[1:]  # the headline (or a title form of it) repeated as text
     if not paragraphs:
         raise ReadError("no article found in the page: only a headline")
+    paragraphs.extend(pagemeta.later_sections(page, paragraphs))
     # a dek is the standfirst; trafilatura may have taken it as the first paragraph
     dek = ""
     if len(paragraphs) > 1 and pagemeta.key(paragraphs[0]) == pagemeta.key(page.description):
