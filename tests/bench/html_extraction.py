@@ -20,8 +20,9 @@ standfirst is a dek of its own, which the ground truth leaves out). "trafilatura
 the same page in the same run (title, sitename, author, description, text).
 
 A BBC part reads ``../shared/data/bbc/`` as a folder import would (``expand_paths`` then
-``read_path`` then the pipeline): headlines (the file's first line), standfirsts free of
-captions, credits and player notices, files skipped with their reasons, and the encodings.
+``read_path`` then the pipeline, with ``--outlet "BBC News"``): headlines (the file's first
+line), standfirsts free of captions, credits and player notices, outlets, files skipped with
+their reasons, and the encodings (with the pound sign of ``sport/199.txt``).
 
     .venv/bin/python -m tests.bench.html_extraction [--data DIR] [--bbc DIR] [--worst 5] [--pages]
 """
@@ -46,7 +47,7 @@ _TOKEN = re.compile(r"\w+")
 # What a clean standfirst never holds: captions, credits, player notices, reading times.
 STANDFIRST_DIRT = re.compile(
     r"image copyright|image caption|media playback|getty images|\bphoto\s*:|reading time"
-    r"|tempo de leitura|^by\s",
+    r"|tempo de leitura|^by\s+[A-Z]\S*\s+[A-Z]\S*$",
     re.I,
 )
 
@@ -267,6 +268,7 @@ def run_bbc(folder: Path) -> dict:
     from archive.ingest.readers import PathProblem, ReadError, expand_paths, read_path
 
     stories, skipped, failed, right, clean, encodings = 0, [], [], 0, 0, Counter()
+    outlets, pound = Counter(), ""
     for path in expand_paths([str(folder)]):
         if isinstance(path, PathProblem):
             skipped.append((path.path, path.reason))
@@ -282,10 +284,15 @@ def run_bbc(folder: Path) -> dict:
         first = raw.text.strip().split("\n", 1)[0].strip()
         right += story.title == first
         clean += not STANDFIRST_DIRT.search(story.standfirst)
+        outlets[story.outlet] += 1
+        if path.name == "199.txt" and path.parent.name == "sport":
+            at = raw.text.find("15.8m")
+            pound = raw.text[max(0, at - 10) : at + 15]
     print(f"\nBBC folder {folder}: {stories} stories read")
     print(f"  headline = first line  {right}/{stories}")
     print(f"  standfirst clean       {clean}/{stories}")
-    print(f"  encodings              {dict(encodings)}")
+    print(f"  outlet (--outlet 'BBC News') {dict(outlets)}")
+    print(f"  encodings              {dict(encodings)}; sport/199.txt: {pound!r}")
     print(f"  skipped                {len(skipped)}: {skipped[:5]}")
     print(f"  failed                 {len(failed)}: {failed[:5]}")
     return {"stories": stories, "headline": right, "clean": clean, "skipped": skipped}
