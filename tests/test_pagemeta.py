@@ -209,3 +209,34 @@ def test_later_sections_of_a_story_printed_in_sibling_containers_are_read():
     ]
     # a run of containers that are not sections of the story adds nothing
     assert pagemeta.later_sections(meta, [*first[:2], "Not on the page."]) == []
+
+
+@pytest.mark.parametrize(
+    "line, names, wire",
+    [
+        ("By Carrie Arnold November 15, 2019", ["Carrie Arnold"], ""),
+        ("by Bryan DeArdo @BryanDeArdo Nov 18, 2019 at 9:24 pm ET", ["Bryan DeArdo"], ""),
+        ("Von Moritz Bachmann publiziert am 25. September 2018", ["Moritz Bachmann"], ""),
+        ("Tom Krisher, Ap Auto Writer", ["Tom Krisher"], "Associated Press"),
+        ("By Science X", [], ""),
+    ],
+)
+def test_byline_lines_with_dates_handles_and_roles(line, names, wire):
+    assert pagemeta.byline_names(line) == (names, wire)
+
+
+def test_a_labelled_description_is_the_dek_the_page_prints_without_its_label():
+    dek = "The authorities have only fuelled the crisis, and must now step back."
+    html = page(
+        title="A", h1="A", metas={"og:description": f"Editorial: {dek}"}, body=f"<div>{dek}</div>"
+    )
+    [raw] = read_bytes(html.encode(), "a.html")
+    assert pipeline.extract(raw).standfirst == dek
+
+
+def test_a_description_printed_before_the_headline_is_a_teaser_not_the_dek():
+    dek = "The city has a budget at last, after a year of argument."
+    html = page(title="A", h1="A", metas={"og:description": dek})
+    html = html.replace("<body>", f"<body><aside><h4>Other</h4><p class='dek'>{dek}</p></aside>")
+    [raw] = read_bytes(html.encode(), "a.html")
+    assert pipeline.extract(raw).standfirst == ""

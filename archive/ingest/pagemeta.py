@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 # Agencies a story can be credited to, by the forms they are printed in.
@@ -88,6 +88,17 @@ BYLINE_START = re.compile(
     r"^(?:(?:written|posted|reported|story)\s+)?(?:by|von|por|par)\b[:\s]*", re.I
 )
 AGENCY_ROLE = re.compile(r"\s+(?:\w+\s+)?(?:writer|correspondent|reporter|editor)s?$", re.I)
+# Where the names of a byline line end: a date, a handle, a separator, "published".
+BYLINE_END = re.compile(
+    r"\s*(?:[|•·@]|\d)|\s+[-–—]\s+|\s+(?:on|updated|published|posted|publiziert|am|le|el|em"
+    r"|der|de la|del)\s|\s+(?=(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)",
+    re.I,
+)
+ROLE_BYLINE = re.compile(
+    r"^([A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}),\s+(?:(AP|Associated Press|Reuters|AFP|PTI)\s+)?"
+    r"(?:[A-Z][a-z]+\s+)?(?:Writer|Correspondent|Reporter)$",
+    re.I,
+)
 # Words that make a byline value an organisation rather than a person.
 ORG_WORDS = {
     "news", "media", "press", "times", "post", "daily", "magazine", "insider", "business",
@@ -417,10 +428,14 @@ def read_page(html: str, url: str = "") -> PageMeta:
             authors.append(name)
     if not authors:
         for node in _visible_iter(tree):
-            text = squash(node.text_content()) if len(node) < 6 else ""
+            text = squash(" ".join(node.itertext())) if len(node) < 6 else ""
             if not text or len(text) > 160:
                 continue
             m = BYLINE_START.match(text)
+            if not m and ROLE_BYLINE.match(text):
+                authors, credit = byline_names(text)
+                wire = wire or credit
+                break
             if not m or not text[m.end() : m.end() + 1].isupper():
                 continue
             # the first byline of the page is the story's (later ones credit other items);
@@ -459,8 +474,8 @@ def person_name(raw: str) -> str:
         name = name.title()
     if not name or NOT_A_NAME.search(name) or not NAME.match(name):
         return ""
-    if any(w.lower() in ORG_WORDS for w in name.split()):
-        return ""
+    if any(w.lower() in ORG_WORDS for w in name.split()) or len(name.split()[-1]) < 2:
+        return ""  # an organisation ("Science X"), not a person
     return name
 
 
@@ -469,8 +484,12 @@ def byline_names(text: str) -> tuple[list[str], str]:
     agency it credits ("By X, Associated Press"); ([], '') for any other line."""
     m = BYLINE_START.match(text)
     if not m:
-        return [], ""
-    rest = re.split(r"\s+(?:on|updated|published|posted|\||[-–—])\s+|\s*\|\s*", text[m.end() :])[0]
+        m = ROLE_BYLINE.match(text)  # "Tom Krisher, AP Auto Writer"
+        if not m:
+            return [], ""
+        name = person_name(m.group(1))
+        return ([name] if name else []), wire_name(m.group(2) or "")
+    rest = BYLINE_END.split(text[m.end() :])[0]
     names, wire = [], ""
     for part in re.split(r"\s*(?:,|\band\b|&)\s*", rest):
         if not part:
@@ -488,32 +507,47 @@ def byline_names(text: str) -> tuple[list[str], str]:
     return names, wire
 
 
-DEK_CLASS = re.compile(
-    r"dek|standfirst|sub-?title|subhead|summary|excerpt|lede|lead|intro|teaser|desc", re.I
-)
+DEK_CLASS = re.compile(r"dek|standfirst|sub-?title|subhead|summary|excerpt|teaser|desc", re.I)
 
 
-def dek_of(meta: PageMeta, first_paragraph: str) -> str:
-    """The meta description when the page prints it as its own element (a dek) and it is
-    not only the opening of the first paragraph; else ''."""
+def dek_of(meta: PageMeta, first_paragraph: str, *, in_body: bool = False) -> str:
+    """The meta description when the page prints it as its own element (a dek) after the
+    headline, and it is not only the opening of the first paragraph; else ''.
+
+    ``in_body``: the extractor took the description as the body's first paragraph; it is
+    a dek only when its element says so (not a plain paragraph)."""
     tree = meta.tree
     description = meta.description
     if tree is None or not description or description.endswith(("...", "…")):
         return ""
+    label = re.match(r"^[\w’' -]{2,30}:\s+(?=[A-Z“‘\"])", description)
+    if label and len(label.group(0).split()) <= 3:
+        # "Editorial: The authorities' repression ...": a label the page does not print
+        bare = replace(meta, description=description[label.end() :])
+        bare = dek_of(bare, first_paragraph, in_body=in_body)
+        if bare:
+            return bare
     k = key(description)
     if len(description.split()) < 4 or not k:
         return ""
     if first_paragraph and key(first_paragraph).startswith(k):
         return ""  # the opening of the first paragraph
+    headline = key(meta.headline)
+    seen_headline = not any(key(h.text_content()) == headline for h in tree.iter("h1"))
     for node in _visible_iter(tree):
+        if node.tag == "h1" and key(node.text_content()) == headline:
+            seen_headline = True
         if node.tag in ("body", "html", "article", "main", "section", "header"):
             continue
         if key(node.text_content()) != k:
             continue
-        if node.tag == "p" and not DEK_CLASS.search(node.get("class", "")):
+        if not seen_headline:
+            continue  # before the story's headline: a teaser of another story
+        marked = DEK_CLASS.search(node.get("class", "") + " " + node.getparent().get("class", ""))
+        if node.tag == "p" and not marked:
             # a paragraph of the story; a dek is an element of its own
             sibling = node.getnext()
-            if sibling is not None and sibling.tag == "p":
+            if in_body or (sibling is not None and sibling.tag == "p"):
                 return ""
         return description
     return ""

@@ -412,7 +412,7 @@ def html_story(
     # a dek is the standfirst; trafilatura may have taken it as the first paragraph
     dek = ""
     if len(paragraphs) > 1 and pagemeta.key(paragraphs[0]) == pagemeta.key(page.description):
-        dek = pagemeta.dek_of(page, paragraphs[1])
+        dek = pagemeta.dek_of(page, paragraphs[1], in_body=True)
         if dek:
             paragraphs = paragraphs[1:]
     else:
