@@ -240,3 +240,12 @@ def test_a_description_printed_before_the_headline_is_a_teaser_not_the_dek():
     html = html.replace("<body>", f"<body><aside><h4>Other</h4><p class='dek'>{dek}</p></aside>")
     [raw] = read_bytes(html.encode(), "a.html")
     assert pipeline.extract(raw).standfirst == ""
+
+
+def test_a_menu_entry_starting_with_by_is_no_byline():
+    body = (
+        '<nav><ul><li><a href="/shows/by-any-means/">By Any Means Necessary</a></li></ul></nav>'
+        '<ul><li><a href="/radio/">By Any Means Necessary</a></li></ul>'
+        "<div>By Jane Roe</div>"
+    )
+    assert pagemeta.read_page(page(title="A", body=body)).authors == ["Jane Roe"]

@@ -431,6 +431,8 @@ def read_page(html: str, url: str = "") -> PageMeta:
             text = squash(" ".join(node.itertext())) if len(node) < 6 else ""
             if not text or len(text) > 160:
                 continue
+            if _in_menu(node, text):
+                continue  # a menu entry ("By Any Means Necessary", a show's name)
             m = BYLINE_START.match(text)
             if not m and ROLE_BYLINE.match(text):
                 authors, credit = byline_names(text)
@@ -460,6 +462,17 @@ def read_page(html: str, url: str = "") -> PageMeta:
     meta.titles = {key(t) for t in [*titles, *stripped, meta.headline] if key(t)}
     meta.tree = tree  # dek_of looks for the element that prints the description
     return meta
+
+
+def _in_menu(node, text: str) -> bool:
+    """``node`` is a link or sits in a menu, footer or sidebar: not the story's byline
+    (a byline links the name, never the "By")."""
+    if node.tag == "a" or any(key(a.text_content()) == key(text) for a in node.iter("a")):
+        return True
+    return any(
+        a.tag in ("nav", "footer", "aside", "menu") or a.get("role") == "navigation"
+        for a in node.iterancestors()
+    )
 
 
 def person_name(raw: str) -> str:
