@@ -249,3 +249,18 @@ def test_a_menu_entry_starting_with_by_is_no_byline():
         "<div>By Jane Roe</div>"
     )
     assert pagemeta.read_page(page(title="A", body=body)).authors == ["Jane Roe"]
+
+
+def test_a_section_name_in_the_h1_is_not_the_headline():
+    html = page(
+        title="World News: Council passes the city budget after a long night", h1="World News"
+    )
+    assert (
+        pagemeta.read_page(html).headline
+        == "World News: Council passes the city budget after a long night"
+    )
+
+
+def test_consumer_reports_is_an_outlet_name():
+    html = page(title="A", metas={"og:site_name": "Consumer Reports"})
+    assert pagemeta.read_page(html).outlet == "Consumer Reports"

@@ -73,8 +73,8 @@ SEPARATORS = re.compile(r"\s+(?:[|–—·»•]|-{1,2}|::)\s+")
 NOT_A_NAME = re.compile(
     r"^(hosted|home|homepage|admin|administrator|editor|editors|editorial|staff|news desk"
     r"|web desk|desk|newsroom|guest|anonymous|unknown|none|null|contributor|team)$"
-    r"|copyright|©|\ball rights reserved\b|\bnews service\b|\bstaff\b|\bdesk\b|\bservices?\b"
-    r"|\breports?\b$|^https?:|^www\.|@",
+    r"|copyright|©|\ball rights reserved\b|\bnews service\b|\bstaff\b|\bdesk\b"
+    r"|^https?:|^www\.|@",
     re.I,
 )
 SECOND_LEVEL = {"co", "com", "org", "net", "ac", "gov", "ne", "or", "go", "gob", "edu"}
@@ -385,10 +385,10 @@ def read_page(html: str, url: str = "") -> PageMeta:
     best, score = "", 0.0
     for h in h1s:
         for t in stripped:
-            s = min(_overlap(h, t), _overlap(t, h) + 0.3)
+            s = min(_overlap(h, t), _overlap(t, h) + 0.2)
             if s > score:
                 best, score = h, s
-    if best and score >= 0.7:
+    if best and score >= 0.75:
         meta.headline = best
     elif stripped:
         meta.headline = stripped[0]
