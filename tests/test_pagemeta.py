@@ -264,3 +264,10 @@ def test_a_section_name_in_the_h1_is_not_the_headline():
 def test_consumer_reports_is_an_outlet_name():
     html = page(title="A", metas={"og:site_name": "Consumer Reports"})
     assert pagemeta.read_page(html).outlet == "Consumer Reports"
+
+
+def test_text_story_agency_line_then_byline_keeps_both():
+    text = f"Budget passes\n\nAssociated Press\n\nBy Jane Roe\n\n{BODY}\n\n{BODY} Again."
+    story = pipeline.extract(pipeline.RawStory(source="a.txt", text=text))
+    assert (story.authors, story.wire) == (["Jane Roe"], "Associated Press")
+    assert [r["reason"] for r in story.removed[:2]] == ["byline", "byline"]

@@ -5,9 +5,14 @@ Layout rules for plain-text stories (the way the scraped seeds arrive):
 - header: a site name (and its tagline) on the first lines, see ``outlets``;
 - headline: the first line after the header;
 - a section label right under the headline (one or two capitalised words, "World");
+- byline: a "By X and Y" line (or "By X, Associated Press", or an agency alone) under the
+  headline, section label, date or standfirst: the names go to ``authors``, an agency to
+  ``wire``, and the line out of the body (so its names are not people of the story);
 - standfirst: the line under the headline when it is a summary line (no closing full
-  stop and at most 60 words, or a single sentence of at most 30 words), then any bullet
-  points (``•``, ``-``, ``*``);
+  stop and at most 60 words, or a single sentence of at most 30 words; never a dateline
+  "LONDON (AP) —", a names-only byline, a caption or a credit), then any bullet points
+  (``•``, ``-``, ``*``). A web page's standfirst is decided by its reader (a dek);
+- wire: also from an agency dateline or a closing credit line;
 - body: every other line, cleaned by ``clean`` (boilerplate removed and kept aside).
 """
 
@@ -141,7 +146,8 @@ def extract(
         pos += 1
         header_end = pos
     if not authors:
-        authors, wire, pos = _byline(lines, pos, removed)
+        authors, credit, pos = _byline(lines, pos, removed)
+        wire = wire or credit
     standfirst_lines = []
     if structured:
         if raw.meta.get("standfirst"):
@@ -155,7 +161,8 @@ def extract(
             pos += 1
         if not authors and standfirst_lines and len(standfirst_lines) == 1:
             # a byline under a standfirst ("By X and Y")
-            authors, wire, pos = _byline(lines, pos, removed)
+            authors, credit, pos = _byline(lines, pos, removed)
+            wire = wire or credit
     kept, dropped = clean.clean_lines(lines[pos:], pos, drop_repeats=not structured)
     removed.extend(r.as_dict() for r in dropped)
     paragraphs = [line for _, line in kept]
