@@ -77,6 +77,11 @@ NOT_A_NAME = re.compile(
     r"|^https?:|^www\.|@",
     re.I,
 )
+# Small words a publication's name may hold in lower case ("The Voice of the People").
+NAME_SMALL_WORDS = {
+    "of", "the", "and", "for", "on", "in", "at", "a", "an", "to", "de", "la", "le", "les",
+    "du", "des", "del", "di", "da", "el", "y", "und", "der", "die", "das", "e", "&",
+}  # fmt: skip
 SECOND_LEVEL = {"co", "com", "org", "net", "ac", "gov", "ne", "or", "go", "gob", "edu"}
 ARTICLE_TYPES = {
     "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
@@ -302,10 +307,28 @@ def _outlet_name(raw: str, title_segments: list[str], domain: str) -> str:
         return ""
     if len(name.split()) > 6 or name.endswith((".", "!", "?")):
         return ""  # a tagline or a sentence, not a name
+    lower = [w for w in name.split()[1:] if w.islower() and w not in NAME_SMALL_WORDS]
+    first = key(name.split()[0])
+    if lower and not (len(first) >= 3 and domain.startswith(first)):
+        # a tagline ("Expert how-to for English Riders"), unless the domain spells the
+        # name's first word ("Kabar tentang Dunia Islam" on kabarislamia.com)
+        return ""
     if " " not in name and printed != name or re.search(r"[a-z][A-Z][a-z]+[A-Z]", name):
         # a handle or squashed form ("Wday_", "SputnikInt"): the title's spelling or nothing
         return _title_spelling(name, title_segments)
     return name
+
+
+def _names_the_site(name: str, segment_keys: set[str], domain: str) -> bool:
+    """``name`` is spelt by the page's domain or printed as a segment of its title."""
+    k = key(name)
+    if k in segment_keys:
+        return True
+    if not domain or len(k) < 3:
+        return False
+    return k == domain or (
+        min(len(k), len(domain)) >= 4 and (k.startswith(domain) or domain.startswith(k))
+    )
 
 
 def _outlet_from_titles(titles: list[str], domain: str) -> str:
@@ -370,8 +393,13 @@ def read_page(html: str, url: str = "") -> PageMeta:
     # outlet: the site's own name for itself
     sources = [metas.get("og:site_name", ""), *publishers, metas.get("application-name", "")]
     wire = next((wire_name(raw) for raw in sources if wire_name(raw)), "")
-    for raw in sources:
+    segment_keys = {key(seg) for seg in title_segments}
+    for n, raw in enumerate(sources):
         name = _outlet_name(raw, title_segments, domain)
+        if name and n and not _names_the_site(name, segment_keys, domain):
+            # a publisher or application name must also be the site's: its domain or a
+            # title segment (a syndicated page names the parent company or the agency)
+            continue
         if name:
             meta.outlet = name
             break
