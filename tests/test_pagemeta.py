@@ -300,3 +300,14 @@ def test_text_story_agency_line_then_byline_keeps_both():
     story = pipeline.extract(pipeline.RawStory(source="a.txt", text=text))
     assert (story.authors, story.wire) == (["Jane Roe"], "Associated Press")
     assert [r["reason"] for r in story.removed[:2]] == ["byline", "byline"]
+
+
+def test_a_title_that_is_the_site_name_printed_on_the_home_link_gives_way_to_the_h1():
+    html = page(
+        title="엔터 미디어",
+        h1="배우 김씨, 새 드라마 주연 맡아",
+        metas={"og:title": "엔터 미디어"},
+        body='<a href="/"><img src="logo.png" alt="엔터 미디어"></a><a href="/">Home</a>',
+        url="https://www.entermedia.co.kr/news/1",
+    )
+    assert pagemeta.read_page(html).headline == "배우 김씨, 새 드라마 주연 맡아"

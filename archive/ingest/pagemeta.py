@@ -77,6 +77,7 @@ NOT_A_NAME = re.compile(
     r"|^https?:|^www\.|@",
     re.I,
 )
+HOME_WORDS = {"home", "homepage", "start", "startseite", "accueil", "inicio", "logo", "top"}
 # Small words a publication's name may hold in lower case ("The Voice of the People").
 NAME_SMALL_WORDS = {
     "of", "the", "and", "for", "on", "in", "at", "a", "an", "to", "de", "la", "le", "les",
@@ -319,6 +320,25 @@ def _outlet_name(raw: str, title_segments: list[str], domain: str) -> str:
     return name
 
 
+def _home_link_names(tree, url: str) -> list[str]:
+    """What the links to the site's home page say (their text, their logo's alt text): the
+    site's name as the page prints it, used only to tell a title that is the site's name."""
+    parts = urlsplit(url) if url else None
+    homes = {"/", ""}
+    if parts and parts.hostname:
+        homes |= {f"{parts.scheme}://{parts.hostname}", f"{parts.scheme}://{parts.hostname}/"}
+        homes |= {f"//{parts.hostname}", f"//{parts.hostname}/"}
+    names = []
+    for a in tree.iter("a"):
+        if (a.get("href") or "").strip() not in homes - {""}:
+            continue
+        texts = [squash(a.text_content()), *(squash(i.get("alt")) for i in a.iter("img"))]
+        names.extend(t for t in texts if t and len(t.split()) <= 6 and key(t) not in HOME_WORDS)
+        if len(names) > 20:
+            break
+    return names
+
+
 def _names_the_site(name: str, segment_keys: set[str], domain: str) -> bool:
     """``name`` is spelt by the page's domain or printed as a segment of its title."""
     k = key(name)
@@ -406,10 +426,11 @@ def read_page(html: str, url: str = "") -> PageMeta:
     meta.outlet = meta.outlet or _outlet_from_titles(titles, domain)
 
     # headline: the h1 the titles agree with, else a title without the site name
-    stripped = [strip_site(t, [*sites, meta.outlet], domain) for t in titles]
-    stripped = [t for t in stripped if not _is_site(t, [*sites, meta.outlet], domain)]
+    names = [*sites, meta.outlet, *_home_link_names(tree, url)]
+    stripped = [strip_site(t, names, domain) for t in titles]
+    stripped = [t for t in stripped if not _is_site(t, names, domain)]
     h1s = [squash(h.text_content()) for h in tree.iter("h1")]
-    h1s = [h for h in h1s if h and not _is_site(h, [*sites, meta.outlet], domain)]
+    h1s = [h for h in h1s if h and not _is_site(h, names, domain)]
     best, score = "", 0.0
     for h in h1s:
         for t in stripped:
