@@ -139,9 +139,12 @@ def squash(text) -> str:
     return " ".join(str(text or "").replace("\xa0", " ").split())
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def key(text: str) -> str:
     """Comparison key: letters and digits only, lower case."""
-    return "".join(ch for ch in text.lower() if ch.isalnum())
+    return _NOT_ALNUM.sub("", text.lower())
 
 
 def wire_name(text: str) -> str:
@@ -601,7 +604,10 @@ def dek_of(meta: PageMeta, first_paragraph: str, *, in_body: bool = False) -> st
             seen_headline = True
         if node.tag in ("body", "html", "article", "main", "section", "header"):
             continue
-        if key(node.text_content()) != k:
+        text = node.text_content()
+        if not len(description) // 2 <= len(text) <= 2 * len(description) + 200:
+            continue  # (a cheap test first: most elements are far longer or shorter)
+        if key(text) != k:
             continue
         if not seen_headline:
             continue  # before the story's headline: a teaser of another story
