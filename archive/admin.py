@@ -30,6 +30,7 @@ from django.utils.text import smart_split, unescape_string_literal
 
 from . import curation, history
 from .admin_site import ThrottledAuthenticationForm
+from .ingest import clean
 from .ingest.people import name_key
 from .ingest.readers import PathProblem, normalise_text
 from .models import (
@@ -234,6 +235,7 @@ class AttentionFilter(admin.SimpleListFilter):
             ("no_people", "No people"),
             ("unattributed_quotes", "Quotes without a speaker"),
             ("possible_duplicate", "Possible duplicate"),
+            ("not_article", "Not an article (stub, notice)"),
         ]
 
     def queryset(self, request, queryset):
@@ -250,6 +252,11 @@ class AttentionFilter(admin.SimpleListFilter):
             )
         if value == "possible_duplicate":
             return queryset.filter(cluster__isnull=False).filter(_has_twin())
+        if value == "not_article":  # what ``clean.not_an_article`` holds back for review
+            return queryset.filter(
+                Q(word_count__lt=clean.MIN_ARTICLE_WORDS, raw_format__in=["html", "warc"])
+                | Q(word_count__lt=clean.STUB_WORDS, body__iregex=clean.STUB_SQL_REGEX)
+            )
         return queryset
 
 
@@ -337,6 +344,7 @@ class ArticleAdmin(HistoryMixin, admin.ModelAdmin):
         "people",
         "unattributed",
         "duplicate",
+        "attention",
         "batch_link",
         "curated",
         "created",
@@ -424,6 +432,12 @@ class ArticleAdmin(HistoryMixin, admin.ModelAdmin):
     @admin.display(description="duplicate?", boolean=True)
     def duplicate(self, obj):
         return bool(getattr(obj, "has_twin", False))
+
+    @admin.display(description="held for review")
+    def attention(self, obj):
+        """Why the importer held the story back (not an article), for the review queue."""
+        extracted = obj.raw_format in ("html", "warc")
+        return clean.not_an_article(obj.paragraphs, extracted=extracted) or "—"
 
     @admin.display(description="import batch", ordering="batch")
     def batch_link(self, obj):

@@ -1,6 +1,6 @@
 """The archive's data contract for researchers: one JSON object per article.
 
-Fields: ``id, source, title, standfirst, outlet, published, url, status, body,
+Fields: ``id, source, title, standfirst, outlet, authors, wire, published, url, status, body,
 people, quotes, cluster, first_published_copy`` (see README, "Export format").
 """
 
@@ -40,6 +40,8 @@ def article_record(article: Article) -> dict:
         "title": article.title,
         "standfirst": article.standfirst,
         "outlet": article.outlet.name if article.outlet_id else None,
+        "authors": list(article.authors or []),
+        "wire": article.wire or None,
         "published": article.published.isoformat() if article.published else None,
         "url": article.url,
         "status": article.status,

@@ -24,7 +24,7 @@ from . import clusters
 from .bulk import RowInserter, indexes_deferred, restore_indexes
 from .ingest import dedupe, pipeline
 from .ingest.pool import ExtractionPool, Prepared, hash_prefixes
-from .ingest.readers import RawStory, ReadError, expand_paths
+from .ingest.readers import NotAStory, RawStory, ReadError, expand_paths
 from .ingest.urls import web_url
 from .models import (
     Article,
@@ -41,6 +41,7 @@ from .signals import send_after_commit
 log = logging.getLogger(__name__)
 
 CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
+SKIPPED = "skipped"  # a file that is not a story (README, licence, index): no failure
 # Stories per transaction at most, and seconds: each commit writes every database page
 # the chunk touched (the near-duplicate keys land all over their index), so a larger
 # chunk writes fewer pages per story; the time bound keeps another writer's wait (the
@@ -106,12 +107,22 @@ class ImportResult:
     def ok(self):
         return self.failed == 0
 
+    @property
+    def skipped(self):
+        return self._count(SKIPPED)
+
     def summary_line(self):
-        return f"{self.created} created, {self.unchanged} unchanged, {self.failed} failed"
+        line = f"{self.created} created, {self.unchanged} unchanged, {self.failed} failed"
+        return f"{line}, {self.skipped} skipped" if self.skipped else line
 
     def report_lines(self):
-        """The summary line, then one line per failed file with its reason."""
-        return [self.summary_line(), *(f"FAILED {o.source}: {o.reason}" for o in self.failures)]
+        """The summary line, then one line per failed and per skipped file with its reason."""
+        skipped = [o for o in self.outcomes if o.status == SKIPPED]
+        return [
+            self.summary_line(),
+            *(f"FAILED {o.source}: {o.reason}" for o in self.failures),
+            *(f"SKIPPED {o.source}: {o.reason}" for o in skipped),
+        ]
 
 
 def _outlet_for(name: str | None, cache: dict) -> Outlet | None:
@@ -311,13 +322,16 @@ class Importer:
             outlet=_outlet_for(story.outlet, self.outlets),
             published=story.published,
             byline=story.byline[:300],
+            authors=story.authors,
+            wire=story.wire[:60],
             url=web_url(story.url)[:1000],  # http(s) only: other schemes stay in raw
             source=raw.source[:1000],
             raw=raw.stored_raw,
             raw_format=raw.format,
             encoding=raw.encoding,
             content_hash=digest,
-            status=self.status,
+            # a body that is no article (a stub, a notice) waits for a curator
+            status=Article.Status.NEW if story.review_reason else self.status,
             removed=story.removed,
             batch=self.batch,
         )
@@ -406,6 +420,8 @@ def run_import(
     del skip
 
     def save(source, raw, prepared) -> Outcome:
+        if isinstance(raw, NotAStory):
+            return Outcome(source, SKIPPED, str(raw))
         if isinstance(raw, Exception):
             return Outcome(source, FAILED, str(raw))
         try:

@@ -261,6 +261,12 @@ class Article(models.Model):
     )
     published = models.DateField(null=True, blank=True)
     byline = models.CharField(max_length=300, blank=True)
+    authors = models.JSONField(
+        default=list, blank=True, help_text="The people in the byline, in order: [name, ...]."
+    )
+    wire = models.CharField(
+        max_length=60, blank=True, help_text='The agency the story is credited to ("Reuters").'
+    )
     url = models.URLField(max_length=1000, blank=True)
     source = models.CharField(
         max_length=1000, blank=True, help_text="File name or URL the story came from."

@@ -74,6 +74,8 @@ def reextract_article(article: Article, resolver: PersonResolver) -> tuple[str, 
         "outlet": _outlet_for(story.outlet, {}) if story.outlet else None,
         "published": story.published,
         "byline": story.byline[:300],
+        "authors": story.authors,
+        "wire": story.wire[:60],
         "url": (web_url(story.url) or web_url(article.url))[:1000],
         "body": story.body,
     }

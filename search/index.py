@@ -170,6 +170,7 @@ def _signature(row, people, quotes) -> str:
         row["outlet__name"] or "",
         row["published"].isoformat() if row["published"] else "",
         row["cluster_id"],
+        row.get("authors") or [],
         [(p["slug"], p["name"]) for p in people],
         [(q["id"], q["speaker__slug"] or "", q["speaker_label"], q["text"]) for q in quotes],
     ]
@@ -203,7 +204,9 @@ def _related(ids: list[int]):
     return people, quotes
 
 
-ROW_FIELDS = ("id", "title", "published", "updated", "outlet__name", "outlet__slug", "cluster_id")
+ROW_FIELDS = (
+    "id", "title", "published", "updated", "outlet__name", "outlet__slug", "cluster_id", "authors"
+)  # fmt: skip
 
 
 def _published_rows(ids: list[int], *, text: bool):
@@ -220,6 +223,13 @@ def _published_rows(ids: list[int], *, text: bool):
     for row in rows:
         if row.pop("status") == published:
             yield row
+
+
+def author_slugs(authors) -> str:
+    """The byline names as the ``author`` field holds them: slugs, space-separated."""
+    from django.utils.text import slugify
+
+    return " ".join(slug for name in authors or [] if (slug := slugify(name)))
 
 
 def article_documents(row, people, quotes) -> list[dict]:
@@ -247,6 +257,7 @@ def article_documents(row, people, quotes) -> list[dict]:
         "day": day,
         "cluster": f"c{row['cluster_id']}".encode() if row["cluster_id"] else b"",
         "person": " ".join(slugs),
+        "author": author_slugs(row.get("authors")),
         "person_col": PERSON_SEP.join(slugs).encode(),
         "people": "\n".join(names),
         "people_display": [(p["name"], p["slug"]) for p in people],
@@ -263,6 +274,7 @@ def article_documents(row, people, quotes) -> list[dict]:
             "speaker": q["speaker__slug"] or "",
             "speaker_name": q["speaker__name"] or q["speaker_label"] or "",
             "outlet_slug": outlet_slug,
+            "author": doc["author"],
             "month": month,
             "day": day,
         }

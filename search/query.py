@@ -5,7 +5,8 @@ The query language is the one people know from web search engines:
 * ``words`` — every word must match (in the headline, standfirst, body, quotes,
   outlet or people, stemmed: ``talks`` finds "talking");
 * ``"exact phrase"``; ``a OR b``; ``-word`` / ``-"phrase"`` to exclude; ``prefix*``;
-* filters ``outlet:NAME``, ``person:NAME``, ``from:YYYY-MM-DD``, ``to:YYYY-MM-DD``
+* filters ``outlet:NAME``, ``person:NAME``, ``author:NAME`` (a byline name),
+  ``from:YYYY-MM-DD``, ``to:YYYY-MM-DD``
   (``from:2022`` and ``to:2022-02`` take the whole year or month); quote a value with
   spaces: ``outlet:"Daily Mirror"``.
 
@@ -71,7 +72,7 @@ PREFIX_MIN = 3  # letters a prefix needs before *: "re*" or "co*" is a good part
 QUOTE_FIELDS = ("quote", "speaker_name")
 SNIPPET_FIELDS = ("standfirst", "body", "quotes", "headline")
 SNIPPET_WINDOW = 800  # characters of text the highlighter analyses per hit (two fragments)
-FILTER_NAMES = ("outlet", "person", "from", "to")
+FILTER_NAMES = ("outlet", "person", "author", "from", "to")
 
 # The cost bound of one search. A prefix expands to its most common words only (by how
 # many documents hold them), and all the prefixes of a query share a number of (field,
@@ -113,6 +114,7 @@ class ParsedQuery:
     exclude: list[Atom] = field(default_factory=list)
     outlets: list[str] = field(default_factory=list)
     persons: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
     date_from: date | None = None
     date_to: date | None = None
     notice: str = ""
@@ -123,7 +125,7 @@ class ParsedQuery:
 
     @property
     def has_filters(self) -> bool:
-        return bool(self.outlets or self.persons or self.date_from or self.date_to)
+        return bool(self.outlets or self.persons or self.authors or self.date_from or self.date_to)
 
     @property
     def words(self) -> list[str]:
@@ -233,6 +235,8 @@ def _apply_filter(parsed: ParsedQuery, name: str, value: str) -> None:
         parsed.outlets.append(value)
     elif name == "person":
         parsed.persons.append(value)
+    elif name == "author":
+        parsed.authors.append(value)
     else:
         try:
             day = parse_date(value, end=(name == "to"))
@@ -1159,13 +1163,21 @@ class Filters:
 
     outlets: list = field(default_factory=list)  # Outlet objects
     persons: list = field(default_factory=list)  # Person objects
+    authors: list[str] = field(default_factory=list)  # byline names, slugged
     date_from: date | None = None
     date_to: date | None = None
     unknown: list[str] = field(default_factory=list)  # names that matched nothing
 
     @property
     def active(self) -> bool:
-        return bool(self.outlets or self.persons or self.date_from or self.date_to or self.unknown)
+        return bool(
+            self.outlets
+            or self.persons
+            or self.authors
+            or self.date_from
+            or self.date_to
+            or self.unknown
+        )
 
 
 def resolve_filters(
@@ -1176,6 +1188,7 @@ def resolve_filters(
     from archive.models import Outlet, Person
 
     result = Filters(date_from=parsed.date_from or date_from, date_to=parsed.date_to or date_to)
+    result.authors = [slugify(name) for name in parsed.authors if slugify(name)]
     outlet_names = [*parsed.outlets, *outlet_slugs]
     if outlet_names:
         cond = Q()
@@ -1208,6 +1221,9 @@ def filter_query(filters: Filters, *, person_field: str = "person"):
         parts.append(query.Or([query.Term("outlet_slug", o.slug) for o in filters.outlets]))
     if filters.persons:
         parts.append(query.Or([query.Term(person_field, p.slug) for p in filters.persons]))
+    for slug in filters.authors:
+        # "author:Jane Roe": her byline slug, so both names must be hers
+        parts.append(query.Term("author", slug))
     return parts
 
 

@@ -27,7 +27,7 @@ from whoosh.system import _INT_SIZE, pack_uint
 from whoosh.util.numeric import byte_to_length
 
 #: Bump when the schema or the analysis changes: ``check_index`` then asks for a rebuild.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 WORD_RE = re.compile(r"\w+(?:\.?\w+)*")  # Whoosh's default tokenizer pattern
 
@@ -276,6 +276,8 @@ def build_schema() -> fields.Schema:
         cluster=fields.COLUMN(columns.VarBytesColumn()),
         # People: a keyword field to filter on, a column of space-joined slugs to count.
         person=fields.KEYWORD(scorable=False),
+        # Byline names, slugged: the ``author:`` filter.
+        author=fields.KEYWORD(scorable=False),
         person_col=fields.COLUMN(columns.VarBytesColumn()),
         people_display=fields.STORED(),  # [(name, slug), ...] in mention order
         signature=fields.STORED(),  # what check_index compares with the database

@@ -5,6 +5,7 @@ import pytest
 from archive.ingest.readers import (
     PathProblem,
     ReadError,
+    SkippedFile,
     content_hash,
     decode_bytes,
     expand_paths,
@@ -86,6 +87,7 @@ def test_expand_paths_reports_missing_paths_and_empty_folders(tmp_path):
     )
     names = [p.name if not isinstance(p, PathProblem) else (p.path, p.reason) for p in found]
     assert names == [
+        (str(tmp_path / "stories" / ".hidden"), "not a story: a hidden file"),
         "b.txt",
         "a.txt",
         (str(tmp_path / "empty"), "folder has no stories"),
@@ -100,3 +102,61 @@ def test_cyrillic_cp1251_is_not_forced_to_cp1252():
     decoded, encoding = decode_bytes(text.encode("cp1251"))
     assert decoded == text
     assert encoding == "cp1251"
+
+
+# Western text in each 8-bit encoding: pound, euro, curly quotes, accented names.
+WESTERN = (
+    "Transfer talk\n\n"
+    "Chelsea paid a £15.8m fee, about €18m, for Zoë Müller and José Martínez.\n\n"
+    "“It’s a great day,” said Françoise Léger.\n"
+)
+
+
+def test_windows_1252_text_keeps_pound_euro_quotes_and_accents():
+    [raw] = read_bytes(WESTERN.encode("cp1252"), "win.txt")
+    assert raw.text == WESTERN
+    assert raw.encoding == "cp1252"
+
+
+def test_latin1_text_keeps_pound_and_accents():
+    # Latin-1 has no € or curly quotes: the same story with plain ones
+    text = WESTERN.replace("€", "EUR ").replace("“", '"').replace("”", '"').replace("’", "'")
+    [raw] = read_bytes(text.encode("latin-1"), "latin1.txt")
+    assert raw.text == text
+    assert "£15.8m" in raw.text and "Zoë Müller" in raw.text and "Françoise Léger" in raw.text
+
+
+def test_a_lone_pound_byte_is_a_pound_not_a_katakana():
+    # one 0xA3 byte in ASCII text: the BBC corpus's sport/199.txt
+    sentence = "The club agreed a fee with the player. "
+    data = ("Arsenal striker\n\n" + sentence * 5).encode() + b"It was a \xa315.8m signing.\n\n"
+    data += (sentence * 60).encode()  # (charset-normalizer alone calls this cp932)
+    [raw] = read_bytes(data, "sport/199.txt")
+    assert "It was a £15.8m signing." in raw.text
+    assert raw.encoding == "cp1252"
+
+
+def test_shift_jis_text_is_not_forced_to_cp1252():
+    text = "日本の首相は来週ワシントンを訪問すると発表した。会談では貿易が議題になる。\n"
+    decoded, encoding = decode_bytes(text.encode("shift_jis"))
+    assert decoded == text
+
+
+def test_files_that_are_not_stories_are_skipped_with_the_reason(tmp_path):
+    folder = tmp_path / "bbc"
+    (folder / "sport").mkdir(parents=True)
+    for name in ("README.TXT", "LICENSE", ".DS_Store", "index.txt", "Thumbs.db"):
+        (folder / name).write_text("x")
+    (folder / "sport" / "001.txt").write_text("A\n\nB")
+    found = list(expand_paths([str(folder)]))
+    assert [p.name for p in found if not isinstance(p, PathProblem)] == ["001.txt"]
+    skipped = {p.path.rsplit("/", 1)[1]: p.reason for p in found if isinstance(p, SkippedFile)}
+    assert skipped == {
+        "README.TXT": "not a story: a README file",
+        "LICENSE": "not a story: a licence file",
+        ".DS_Store": "not a story: a system file",
+        "index.txt": "not a story: an index file",
+        "Thumbs.db": "not a story: a system file",
+    }
+    # a file named on its own is read, whatever its name
+    assert list(expand_paths([str(folder / "README.TXT")])) == [folder / "README.TXT"]

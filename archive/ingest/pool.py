@@ -49,7 +49,7 @@ def read_items(items: Iterable, max_bytes: int) -> Iterator[tuple[str, object]]:
     ``ReadError``; a bad record of a multi-record file gives one of its own."""
     for item in items:
         if isinstance(item, PathProblem):
-            yield item.path, ReadError(item.reason)
+            yield item.path, item.as_error()
             continue
         name, data = item if isinstance(item, tuple) else (str(item), None)
         try:

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from . import pagemeta
+
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 MAX_STRAY_NULS = 2  # a NUL or two in a text file is an accident (dropped); more means binary
 
@@ -178,12 +180,35 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     return text, encoding
 
 
+HIGH_BYTE_SHARE = 0.05  # at most this share of non-ASCII bytes in Western 8-bit text
+
+
+def _sparse_high_bytes(data: bytes) -> bool:
+    """Non-ASCII bytes few and standing alone, as accented letters and symbols do in
+    Western text; CJK and Cyrillic text has them in runs."""
+    sample = data[:200000]
+    high = [i for i, b in enumerate(sample) if b >= 0x80]
+    if not high or len(high) > HIGH_BYTE_SHARE * len(sample):
+        return False
+    runs = sum(1 for a, b in zip(high, high[1:], strict=False) if b == a + 1)
+    return runs <= len(high) // 4
+
+
 def _guess_single_byte(data: bytes) -> tuple[str, str]:
     """Best 8-bit guess. Windows-1252 wins whenever it decodes as cleanly as the top guess:
     it is what most non-UTF-8 news text is in, and on short samples charset-normalizer
     cannot tell it from its relatives (cp775, mac_latin2, cp1250)."""
     from charset_normalizer import from_bytes
 
+    if _sparse_high_bytes(data):
+        # Western text: a £, an é or a curly quote here and there between ASCII. Latin-1 and
+        # Windows-1252 agree on every printable byte, and Windows-1252 also has the curly
+        # quotes and € of 0x80-0x9F; a multi-byte guess (cp932 reads a lone £ byte as a
+        # half-width katakana) is wrong on such text.
+        try:
+            return data.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            return data.decode("latin-1"), "latin-1"  # a byte Windows-1252 leaves undefined
     matches = list(from_bytes(data[:200000]))
     candidates = []
     if matches:
@@ -420,18 +445,30 @@ def html_story(
     if words < MIN_ARTICLE_WORDS:
         # trafilatura falls back to any text at all (a menu, "Home"): that is not an article
         raise ReadError("no article found in the page: no body text")
-    title = " ".join((doc.title or "").split())
-    if paragraphs and title and paragraphs[0] == title:
-        paragraphs = paragraphs[1:]
+    page = pagemeta.read_page(html, url or doc.url or "")
+    title = page.headline or " ".join((doc.title or "").split())
+    while paragraphs and (paragraphs[0] == title or pagemeta.key(paragraphs[0]) in page.titles):
+        paragraphs = paragraphs[1:]  # the headline (or a title form of it) repeated as text
     if not paragraphs:
         raise ReadError("no article found in the page: only a headline")
+    paragraphs.extend(pagemeta.later_sections(page, paragraphs))
+    # a dek is the standfirst; trafilatura may have taken it as the first paragraph
+    dek = ""
+    if len(paragraphs) > 1 and pagemeta.key(paragraphs[0]) == pagemeta.key(page.description):
+        dek = pagemeta.dek_of(page, paragraphs[1], in_body=True)
+        if dek:
+            paragraphs = paragraphs[1:]
+    else:
+        dek = pagemeta.dek_of(page, paragraphs[0])
     found = {
         "title": title,
-        "outlet": (doc.sitename or "").strip(),
+        "outlet": page.outlet,
         "byline": (doc.author or "").strip(),
+        "authors": page.authors,
+        "wire": page.wire or pagemeta.wire_from_text(paragraphs),
         "published": doc.date or "",
         "url": doc.url or url or "",
-        "standfirst": (doc.description or "").strip(),
+        "standfirst": dek,
     }
     merged = {k: v for k, v in found.items() if v}
     for key, value in (meta or {}).items():
@@ -761,6 +798,26 @@ def raw_story_from_article(raw: str, raw_format: str, source: str, url: str = ""
 
 STORY_SUFFIXES = {".txt", ".text", ".md", ""}
 SKIP_NAMES = {".DS_Store", "Thumbs.db"}
+# Files of a folder that are about the stories, not stories: a README, a licence, an index.
+NOT_STORY_NAMES: list[tuple[re.Pattern, str]] = [
+    (re.compile(r"^(readme|read[ _-]me)(\.\w+)?$", re.I), "a README file"),
+    (re.compile(r"^(licen[cs]e|copying|copyright|notice)([._-]\w+)?(\.\w+)?$", re.I), "a licence file"),
+    (re.compile(r"^(00)?index(\.(txt|md|csv|tsv|json|xml))?$|^(toc|contents|manifest)\.(txt|md|csv|json)$"
+                r"|^sitemap[\w-]*\.xml$", re.I), "an index file"),
+    (re.compile(r"^(changelog|changes|authors|contributors|citation)(\.\w+)?$", re.I), "a notes file"),
+]  # fmt: skip
+
+
+def not_a_story(name: str) -> str | None:
+    """Why a file named ``name`` found in a folder is not a story, or None."""
+    if name in SKIP_NAMES:
+        return "not a story: a system file"
+    if name.startswith("."):
+        return "not a story: a hidden file"
+    for pattern, what in NOT_STORY_NAMES:
+        if pattern.match(name):
+            return f"not a story: {what}"
+    return None
 
 
 @dataclass
@@ -770,12 +827,29 @@ class PathProblem:
     path: str
     reason: str
 
+    def as_error(self) -> ReadError:
+        return ReadError(self.reason)
+
+
+class NotAStory(ReadError):
+    """A file that is not a story (a README, a licence, an index): skipped, not failed."""
+
+
+@dataclass
+class SkippedFile(PathProblem):
+    """A file of a folder (or a glob match) that is not a story; the reason says what it is."""
+
+    def as_error(self) -> ReadError:
+        return NotAStory(self.reason)
+
 
 def expand_paths(paths: Iterable[str]) -> Iterator[Path | PathProblem]:
     """Files named by ``paths``: files as given, folders walked recursively, globs expanded.
 
     Yields a ``PathProblem`` for a path that does not exist, a glob that matches nothing
-    and a folder with no stories, so the caller reports them by name.
+    and a folder with no stories, so the caller reports them by name; and a
+    ``SkippedFile`` for a file of a folder (or a glob match) that is not a story
+    (``not_a_story``: README, licence, index, hidden and system files), reported as skipped.
     """
     for given in paths:
         given = str(given)
@@ -785,22 +859,27 @@ def expand_paths(paths: Iterable[str]) -> Iterator[Path | PathProblem]:
                 yield PathProblem(given, "no file matches this pattern")
                 continue
             candidates = [Path(m) for m in matches]
+            named = False
         else:
             candidates = [Path(given)]
+            named = True  # a file named on its own is read whatever its name
         for candidate in candidates:
             if candidate.is_dir():
                 found = False
                 for root, dirs, files in os.walk(candidate):
                     dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                     for name in sorted(files):
-                        if name.startswith(".") or name in SKIP_NAMES:
+                        reason = not_a_story(name)
+                        if reason:
+                            yield SkippedFile(str(Path(root) / name), reason)
                             continue
                         found = True
                         yield Path(root) / name
                 if not found:
                     yield PathProblem(str(candidate), "folder has no stories")
             elif candidate.is_file():
-                yield candidate
+                reason = None if named else not_a_story(candidate.name)
+                yield SkippedFile(str(candidate), reason) if reason else candidate
             elif candidate.exists():
                 yield PathProblem(str(candidate), "not a regular file")
             else:
