@@ -366,6 +366,7 @@ class _Entry:
         self.phrases: OrderedDict = OrderedDict()  # (field, words) -> documents
         self.phrases_size = 0
         self.prefixes: OrderedDict = OrderedDict()  # (field, prefix) -> words, documents
+        self.prefix_forms: dict = {}  # (prefix, shorter form) -> whether a word has it
 
     def warm_terms(self, postings: int | None = None) -> int:
         """Score the terms of the article fields with the longest posting lists ahead of
@@ -963,6 +964,111 @@ def prefix_options(fieldobj, text: str) -> list[str]:
     return [p for p in sorted(options) if len(p) >= PREFIX_MIN]
 
 
+# English endings (the stemmer's, and common runs of them). A prefix may stop inside one:
+# "escalati*" is "escalati" + "on", whose word "escalation" is indexed as "escal".
+PREFIX_ENDINGS = [
+    "e",
+    "es",
+    "ed",
+    "er",
+    "ers",
+    "ing",
+    "ings",
+    "s",
+    "ion",
+    "ions",
+    "ation",
+    "ations",
+    "ational",
+    "ationally",
+    "ative",
+    "ator",
+    "ators",
+    "ate",
+    "ated",
+    "ates",
+    "ating",
+    "al",
+    "ally",
+    "alism",
+    "alist",
+    "alists",
+    "ality",
+    "ance",
+    "ances",
+    "ence",
+    "ences",
+    "ency",
+    "ent",
+    "ents",
+    "ently",
+    "ant",
+    "ants",
+    "ment",
+    "ments",
+    "ness",
+    "ful",
+    "fully",
+    "ism",
+    "ist",
+    "ists",
+    "ity",
+    "ities",
+    "ive",
+    "ively",
+    "iveness",
+    "ous",
+    "ously",
+    "ousness",
+    "able",
+    "ably",
+    "ible",
+    "ic",
+    "ical",
+    "ically",
+    "ize",
+    "ized",
+    "izes",
+    "izing",
+    "ization",
+    "ise",
+    "ised",
+    "ises",
+    "ising",
+    "isation",
+    "or",
+    "ors",
+    "y",
+    "ies",
+    "ied",
+    "ly",
+    "ll",
+    "logy",
+    "logies",
+]
+PREFIX_STEM_DOCS = 200  # stories read to confirm that a prefix's words have a shorter form
+
+
+def prefix_stems(fieldobj, text: str) -> list[str]:
+    """Forms shorter than the prefix ``text`` that a word beginning with it may be indexed
+    as: the stemmer can cut into the prefix ("escalation" is indexed as "escal", shorter
+    than "escalati"). Candidates only, made by analysing the prefix followed by each
+    ending of ``PREFIX_ENDINGS`` or an end part of one: "donat" + "ive" makes "don", which
+    no word of the prefix is, so ``PrefixWords`` keeps only the forms a word of the
+    archive beginning with the prefix has."""
+    options = prefix_options(fieldobj, text)
+    if not options:
+        return []
+    plain = re.sub(r"\W", "", html.unescape(text.lower()))
+    tails = {ending[i:] for ending in PREFIX_ENDINGS for i in range(len(ending))}
+    found = set()
+    for tail in tails:
+        words = list(fieldobj.process_text(plain + tail, mode="query", removestops=False))
+        if len(words) == 1 and len(words[0]) >= PREFIX_MIN:
+            found.add(words[0])
+    return sorted(w for w in found if not any(w.startswith(o) for o in options))
+
+
 def _field_query(schema, fieldname: str, atom: Atom, boost: float = 1.0, prefixes=None):
     fieldobj = schema[fieldname]
     if atom.kind == "prefix":
@@ -971,6 +1077,7 @@ def _field_query(schema, fieldname: str, atom: Atom, boost: float = 1.0, prefixe
             found = [query.Prefix(fieldname, p) for p in options]
         else:  # its most common words only (``PrefixWords``)
             found = [q for p in options if (q := prefixes.query(fieldname, atom, p)) is not None]
+            found += [query.Term(fieldname, w) for w in prefixes.stems(fieldname, atom)]
         if not found:
             return None
         return found[0] if len(found) == 1 else query.Or(found)
@@ -1104,6 +1211,11 @@ def prefix_words(entry: _Entry, fieldname: str, prefix: str) -> list[tuple[str, 
     return found
 
 
+def _analysed(word: str) -> str | None:
+    words = [t.text for t in TEXT_ANALYZER(word, mode="query")]
+    return words[0] if len(words) == 1 else None
+
+
 class PrefixWords:
     """What the prefixes of one query expand to: each prefix its ``limit`` most common
     words (in documents, over the fields searched), ``PREFIX_WORDS`` at most and fewer
@@ -1118,6 +1230,7 @@ class PrefixWords:
         share = PREFIX_TERMS // max(1, len(texts) * len(self.fields))
         self.limit = max(1, min(PREFIX_WORDS, share))
         self.chosen: dict[str, frozenset[str]] = {}
+        self._stems: dict[tuple[str, str], dict[str, int]] = {}
         self.notices: list[str] = []
 
     def words(self, atom: Atom) -> frozenset[str]:
@@ -1130,6 +1243,7 @@ class PrefixWords:
                 counts = {}  # a word begins with both of a prefix's forms: counted once
                 for option in prefix_options(schema[fieldname], atom.text):
                     counts.update(prefix_words(self.entry, fieldname, option))
+                counts.update(self._stem_counts(fieldname, atom))
                 totals.update(counts)
             best = sorted(totals.items(), key=_by_count)
             found = self.chosen[atom.text] = frozenset(w for w, _n in best[: self.limit])
@@ -1140,6 +1254,59 @@ class PrefixWords:
                     "Type more letters to search for others."
                 )
         return found
+
+    def _stem_counts(self, fieldname: str, atom: Atom) -> dict[str, int]:
+        """The forms of ``prefix_stems`` in ``fieldname`` that a word of the archive
+        beginning with ``atom`` has, with the number of documents holding each."""
+        key = (fieldname, atom.text)
+        found = self._stems.get(key)
+        if found is None:
+            reader = self.entry.searcher.reader()
+            found = {}
+            for word in prefix_stems(self.entry.searcher.schema[fieldname], atom.text):
+                if (n := reader.doc_frequency(fieldname, word)) and self._confirmed(atom, word):
+                    found[word] = n
+            self._stems[key] = found
+        return found
+
+    def _confirmed(self, atom: Atom, form: str) -> bool:
+        """Whether a word beginning with ``atom`` is indexed as ``form``: a headline or
+        name word says so, or one of the first ``PREFIX_STEM_DOCS`` stories holding
+        ``form`` in its body has such a word (kept per searcher)."""
+        plain = re.sub(r"\W", "", html.unescape(atom.text.lower()))
+        key = (plain, form)
+        known = self.entry.prefix_forms.get(key)
+        if known is not None:
+            return known
+        words = set()
+        for fieldname in ("headline", "people"):
+            words.update(self.entry.spelling_words(fieldname, plain))
+        if not any(_analysed(w) == form for w in words):
+            words = set()
+            searcher = self.entry.searcher
+            ids = []
+            with contextlib.suppress(TermNotFound):
+                matcher = searcher.postings("body", form)
+                while matcher.is_active() and len(ids) < PREFIX_STEM_DOCS:
+                    ids.append(searcher.stored_fields(matcher.id()).get("article_id"))
+                    matcher.next()
+            from archive.models import Article
+
+            pattern = re.compile(rf"\b{re.escape(plain)}\w*", re.IGNORECASE)
+            for text in Article.objects.filter(pk__in=ids).values_list("body", flat=True):
+                words.update(m.lower() for m in pattern.findall(text))
+        known = any(_analysed(w) == form for w in words)
+        self.entry.prefix_forms[key] = known
+        while len(self.entry.prefix_forms) > PREFIX_KEPT:
+            self.entry.prefix_forms.pop(next(iter(self.entry.prefix_forms)))
+        return known
+
+    def stems(self, fieldname: str, atom: Atom) -> list[str]:
+        """The chosen words of ``atom`` that are ``prefix_stems`` in ``fieldname``."""
+        if fieldname not in self.fields:
+            return []
+        chosen = self.words(atom)
+        return sorted(w for w in self._stem_counts(fieldname, atom) if w in chosen)
 
     def query(self, fieldname: str, atom: Atom, prefix: str):
         """The chosen words of ``atom`` that begin with ``prefix`` in ``fieldname``: a

@@ -1,0 +1,56 @@
+"""Fixes to the search page: prefixes the stemmer cuts into, "Did you mean", facets by
+year with "more" links, lone operators, and the filters shown as removable chips."""
+
+import pytest
+from django.urls import reverse
+
+from search import query
+from tests.search_helpers import article
+
+URL = reverse("search:search")
+
+
+def _titles(result):
+    return sorted(h.headline for h in result.hits)
+
+
+# --- A prefix longer than a word's stem ------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["escal*", "escalat*", "escalati*", "escalatio*", "escalation*"])
+def test_a_prefix_longer_than_the_stem_finds_the_seed_stories(seeded, text):
+    result = query.run_search(text)
+    assert result.total == 3
+    assert _titles(result) == [
+        "Kremlin says Macron does not have influence to make deal with Putin",
+        "Russia and France share ‘security concerns’ says Putin during meeting with Macron "
+        "in Moscow",
+        "US and France discuss Ukraine ahead of Macron’s meeting with Putin",
+    ]
+    assert all("<mark>escalation</mark>" in h.snippet for h in result.hits)
+    assert len(query.search_article_ids(text)) == 3
+
+
+@pytest.fixture
+def words(db, django_capture_on_commit_callbacks):
+    """ "donation" and "don" are indexed as "donat" and "don"; "escalation" as "escal"."""
+    texts = [
+        ("Gift", "a donation to the fund"),
+        ("Wear", "they don the robes"),
+        ("Rise", "the escalation of the war"),
+        ("Grow", "the war may escalate"),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        for title, body in texts:
+            article(title, body, published="2022-03-01")
+
+
+def test_a_shorter_form_is_searched_only_when_a_word_of_the_prefix_has_it(words):
+    # "donat" + "ive" would be "don": no word of the archive beginning with "donat" is.
+    assert _titles(query.run_search("donat*")) == ["Gift"]
+    assert _titles(query.run_search("donati*")) == ["Gift"]
+    # "escalation" is "escal", as "escalate" is: the stem finds both, as the word does.
+    assert _titles(query.run_search("escalati*")) == ["Grow", "Rise"]
+    assert _titles(query.run_search("escalation")) == ["Grow", "Rise"]
+    # No word of the archive begins with "escalatr": nothing, not the stories of "escal".
+    assert query.run_search("escalatr*").total == 0
