@@ -1727,6 +1727,8 @@ class SearchResult:
     notices: list[str] = field(default_factory=list)
     cut: bool = False  # the search reached its budget (see Budget): some matches left out
     busy: bool = False  # the searcher was not free in time: nothing was searched
+    # Words were typed but none can be searched (a lone OR, only stop words): nothing was.
+    nothing: bool = False
 
 
 CUT_NOTICE = (
@@ -1734,9 +1736,23 @@ CUT_NOTICE = (
     "More specific words or fewer * prefixes find all."
 )
 BUSY_NOTICE = "Search is busy: please try again in a moment."
+NOTHING_NOTICE = (
+    '"{}" has no word to search for: type one or more words '
+    '(OR, AND and the most common words such as "the" are not searched on their own).'
+)
 
 
 SORTS = ("relevance", "newest", "oldest")
+
+
+def _searchable(parsed: ParsedQuery) -> bool:
+    """Whether a positive word, phrase or prefix of ``parsed`` is searched (stop words
+    analyse to nothing)."""
+    return any(
+        a.kind == "prefix" or any(True for _ in TEXT_ANALYZER(a.text, mode="query"))
+        for g in parsed.groups
+        for a in g
+    )
 
 
 def run_search(
@@ -1767,6 +1783,12 @@ def run_search(
         result.notices.append(
             f'Nothing in the archive is called "{name.split(":", 1)[1]}" ({name.split(":", 1)[0]}).'
         )
+    if parsed.text and not (_searchable(parsed) or parsed.exclude or filters.active):
+        # Words were typed and none of them can be searched: that is no search, not a
+        # search for every story.
+        result.nothing = True
+        result.notices.append(NOTHING_NOTICE.format(parsed.text))
+        return result
     if sort not in SORTS:
         sort = "relevance"
     if not parsed.has_terms and sort == "relevance":

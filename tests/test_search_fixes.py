@@ -54,3 +54,42 @@ def test_a_shorter_form_is_searched_only_when_a_word_of_the_prefix_has_it(words)
     assert _titles(query.run_search("escalation")) == ["Grow", "Rise"]
     # No word of the archive begins with "escalatr": nothing, not the stories of "escal".
     assert query.run_search("escalatr*").total == 0
+
+
+# --- Operators alone -------------------------------------------------------------------
+
+
+OR_ALONE = '"OR" needs a word on each side. Searched for the words instead.'
+
+
+@pytest.mark.parametrize(
+    ("text", "parsing"),
+    [
+        ("OR", [OR_ALONE]),
+        ("AND", []),
+        ("NOT", []),
+        ("OR OR", [OR_ALONE]),
+        ("the", []),
+        ("AND OR the", [OR_ALONE]),
+    ],
+)
+def test_operators_alone_search_nothing_and_say_so(client, words, text, parsing):
+    result = query.run_search(text)
+    assert result.total == 0 and result.hits == [] and result.nothing
+    notice = (
+        f'"{text}" has no word to search for: type one or more words '
+        '(OR, AND and the most common words such as "the" are not searched on their own).'
+    )
+    assert result.notices == [*parsing, notice]
+    response = client.get(URL, {"q": text})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert '<p class="notice" role="status">&quot;' + text in body
+    assert '<p class="result-count">' not in body and "<h2>Latest stories</h2>" not in body
+    assert query.search_article_ids(text) == []
+
+
+def test_words_with_operators_and_filters_alone_still_search(words):
+    assert _titles(query.run_search("donation OR robes")) == ["Gift", "Wear"]
+    assert query.run_search("OR", date_from=query.parse_date("2022-03")).total == 4
+    assert not query.run_search("-donation").nothing
