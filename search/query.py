@@ -24,6 +24,7 @@ import calendar
 import contextlib
 import html
 import logging
+import math
 import os
 import re
 import struct
@@ -1637,16 +1638,33 @@ def within(entry: _Entry, fieldname: str, word: str, edits: int, prefix: int) ->
     return [w for w in words if levenshtein(word, w, limit=edits) <= edits]
 
 
-def suggest(entry: _Entry, parsed: ParsedQuery) -> tuple[str, list[str]] | None:
+# A suggestion is a word the archive uses often: in SUGGEST_MIN_DOCS documents at least,
+# and in one story of SUGGEST_MIN_SHARE (a typo made ten times in 100,000 stories is still
+# a typo: "Did you mean president obamaa?").
+SUGGEST_MIN_DOCS = 3
+SUGGEST_MIN_SHARE = 1 / 20_000
+
+
+def suggestion_floor(entry: _Entry) -> int:
+    """How many documents (headline, body and names counted apart) a suggested word must
+    be in, at least."""
+    stories = entry.searcher.reader().doc_frequency("kind", "article")
+    return max(SUGGEST_MIN_DOCS, math.ceil(stories * SUGGEST_MIN_SHARE))
+
+
+def suggest(entry: _Entry, parsed: ParsedQuery, hits: int = 0) -> tuple[str, list[str]] | None:
     """A corrected query text from the index's own words, or None.
 
     A word is corrected when it is rare in the index and a word one or two edits away is
     far more common ("Zelenksy" -> "zelensky", "Macrn" -> "macron"); of equally common
-    words, the first in alphabetical order.
+    words, the first in alphabetical order. A correction is a word the archive uses often
+    (``suggestion_floor``), in more documents than the query has ``hits``: never a typo
+    for another typo, nor a word that finds less than what was typed.
     """
     words = parsed.words
     if not words:
         return None
+    floor = max(suggestion_floor(entry), hits) - 1
     replacements = {}
     for word in words:
         lower = word.lower()
@@ -1655,7 +1673,7 @@ def suggest(entry: _Entry, parsed: ParsedQuery) -> tuple[str, list[str]] | None:
         own = _doc_frequency(entry, lower)
         if own >= 3:
             continue
-        best, best_freq = None, own * 20
+        best, best_freq = None, max(own * 20, floor)
         # One edit in any field's words first; two edits only among the headline and
         # name words. The body's vocabulary, the largest, and two-edit candidates must
         # share the word's first two letters.
@@ -1928,9 +1946,9 @@ def _search_docs(entry, result, page, scope, hits, key, cached, matching, words,
         else:
             result.hits = _article_hits(shown, terms, clusters, entry.snippets)
     if words is not None and result.total < 5 and result.page == 1:
-        skey = ("suggest", tuple(parsed.words), parsed.text)
+        skey = ("suggest", tuple(parsed.words), parsed.text, result.total)
         if skey not in entry.facet_cache:
-            entry.facet_cache[skey] = suggest(entry, parsed)
+            entry.facet_cache[skey] = suggest(entry, parsed, result.total)
         result.suggestion = entry.facet_cache[skey]
 
 

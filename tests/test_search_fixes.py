@@ -93,3 +93,50 @@ def test_words_with_operators_and_filters_alone_still_search(words):
     assert _titles(query.run_search("donation OR robes")) == ["Gift", "Wear"]
     assert query.run_search("OR", date_from=query.parse_date("2022-03")).total == 4
     assert not query.run_search("-donation").nothing
+
+
+# --- Did you mean ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def spellings(db, django_capture_on_commit_callbacks):
+    """ "Obama" in six headlines, the typo "Obamaa" in one; "ceasefire" in three headlines
+    and "harbour" in four bodies."""
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(6):
+            article(f"Obama speaks {n}", "the president spoke", published="2022-03-01")
+        article("Obamaa visits", "the president visited", published="2022-03-02")
+        for n in range(3):
+            article(f"Ceasefire holds {n}", "quiet streets", published="2022-03-03")
+        for n in range(4):
+            article(f"Port {n}", "the harbour was busy", published="2022-03-04")
+
+
+def test_did_you_mean_never_suggests_another_typo(client, spellings):
+    # "obamaa" is one edit from "obmaa" but in one story only; "obama" is in six.
+    result = query.run_search("president obmaa")
+    assert result.total == 0
+    assert result.suggestion == ("president obama", ["obama"])
+    body = client.get(URL, {"q": "president obmaa"}).content.decode()
+    assert 'Did you mean <a href="/search/?q=president+obama">president obama</a>?' in body
+    assert "obamaa</a>" not in body
+
+
+def test_did_you_mean_suggests_only_words_the_archive_uses_often(spellings, monkeypatch):
+    # 14 stories: one word in 4 of them is the floor, and "ceasefire" is in 3.
+    monkeypatch.setattr(query, "SUGGEST_MIN_SHARE", 4 / 14)
+    assert query.suggestion_floor(query.get_entry()) == 4
+    assert query.run_search("ceasfire").suggestion is None
+    monkeypatch.setattr(query, "SUGGEST_MIN_SHARE", 3 / 14)
+    assert query.run_search("ceasfire talks").suggestion == ("ceasefire talks", ["ceasefire"])
+
+
+def test_did_you_mean_never_suggests_a_word_with_fewer_hits_than_the_query(spellings):
+    # The query finds the four harbour stories; "ceasefire" is in three.
+    result = query.run_search("ceasfire OR harbour")
+    assert result.total == 4
+    assert result.suggestion is None
+    # Here the query finds the three stories of "ceasefire", which is then suggested.
+    result = query.run_search("ceasfire OR streets")
+    assert result.total == 3
+    assert result.suggestion == ("ceasefire OR streets", ["ceasefire"])
