@@ -68,6 +68,11 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 20
 FACET_SIZE = 10
 MONTH_FACET_SIZE = 12
+YEAR_FACET_SIZE = 10
+# A facet's "more" list (``more=`` on the search page): the first FACET_MORE_SIZE outlets or
+# people, every month and year.
+FACET_MORE_SIZE = 100
+FACETS = ("outlet", "person", "year", "month")
 PREFIX_MIN = 3  # letters a prefix needs before *: "re*" or "co*" is a good part of the language
 QUOTE_FIELDS = ("quote", "speaker_name")
 SNIPPET_FIELDS = ("standfirst", "body", "quotes", "headline")
@@ -491,7 +496,15 @@ class _Entry:
             numbers: dict = {} if name == "person_col" else {"": 0}
             number = numbers.setdefault
             column = self.column(name)
-            if name == "person_col":
+            if name == "year":  # from the months: "YYYY-MM" -> "YYYY"
+                months, month_codes = self.codes("month")
+                years = np.fromiter(
+                    (number(m[:4], len(numbers)) if m else 0 for m in months),
+                    np.int32,
+                    len(months),
+                )
+                found = (list(numbers), years[month_codes])
+            elif name == "person_col":
                 # Only stories' people are counted (a quote's document repeats its story's).
                 stories = self.kind_docs("article")
                 codes, owners = array("i"), array("i")
@@ -1745,6 +1758,9 @@ class SearchResult:
     notices: list[str] = field(default_factory=list)
     cut: bool = False  # the search reached its budget (see Budget): some matches left out
     busy: bool = False  # the searcher was not free in time: nothing was searched
+    more: str = ""  # the facet listed in full
+    # Facets with more values than listed (the "more" link), by name.
+    facet_more: dict[str, bool] = field(default_factory=dict)
     # Words were typed but none can be searched (a lone OR, only stop words): nothing was.
     nothing: bool = False
 
@@ -1783,18 +1799,21 @@ def run_search(
     person_slugs=(),
     date_from: date | None = None,
     date_to: date | None = None,
+    more: str = "",
     _entry: _Entry | None = None,
     _hits: bool = True,
 ) -> SearchResult:
     """Search the archive: the page of hits, total, facets and a suggestion.
 
     Database work is fixed whatever the size of the result: resolving named filters,
-    one query for the page's articles (or quotes), one each for facet labels.
+    one query for the page's articles (or quotes), one each for facet labels. ``more``
+    names a facet (``FACETS``) to list in full (``FACET_MORE_SIZE`` values).
     (``_entry`` and ``_hits`` are for warming a searcher: see ``_Entry.warm``.)
     """
     parsed = parse(text)
     filters = resolve_filters(parsed, outlet_slugs, person_slugs, date_from, date_to)
     result = SearchResult(parsed=parsed, filters=filters, scope=scope)
+    result.more = more if more in FACETS else ""
     if parsed.notice:
         result.notices.append(parsed.notice)
     for name in filters.unknown:
@@ -1824,6 +1843,7 @@ def run_search(
         ("person_slugs", tuple(person_slugs)),
         ("date_from", date_from),
         ("date_to", date_to),
+        ("more", result.more),
     )
     if not entry.lock.acquire(timeout=SEARCH_WAIT_SECONDS):
         result.busy = True
@@ -1912,7 +1932,19 @@ def _search_docs(entry, result, page, scope, hits, key, cached, matching, words,
     _cached_docs, result.total, counts, _cut_at = cached
     result.pages = max(1, -(-result.total // PAGE_SIZE))
     result.page = min(max(1, page), result.pages)
-    result.facets = _facet_labels(counts, filters, scope)
+    if result.more in ("outlet", "person") and counts["sizes"].get(result.more, 0) > FACET_SIZE:
+        # The facet listed in full is counted again for more values (kept like the rest).
+        mkey = (*key, "more")
+        full = entry.facet_cache.get(mkey)
+        if full is None:
+            if docs is None:
+                docs = matching()
+            full = entry.facet_cache[mkey] = _facet_counts(entry, docs, scope, FACET_MORE_SIZE)[1]
+        counts = {
+            **counts,
+            **{k: v for k, v in full.items() if k in ("outlet", "person", "speaker")},
+        }
+    result.facets, result.facet_more = _facet_labels(counts, filters, scope, result.more)
     if result.total:
         limit = result.page * PAGE_SIZE
         start = (result.page - 1) * PAGE_SIZE
@@ -2226,9 +2258,11 @@ def _ordered(order: list[int], docs: set[int], clusters: list | None, limit: int
     return out
 
 
-def _facet_counts(entry: _Entry, docs: set[int], scope: str) -> tuple[int, dict[str, Counter]]:
-    """The number of results and the facet counts of ``docs`` (every month, the first
-    ``FACET_SIZE`` outlets and people).
+def _facet_counts(
+    entry: _Entry, docs: set[int], scope: str, keep: int = FACET_SIZE
+) -> tuple[int, dict[str, Counter]]:
+    """The number of results and the facet counts of ``docs`` (every month and year, the
+    first ``keep`` outlets and people; ``sizes``: how many values each facet has).
 
     Articles count as stories: the copies of one story (one cluster) count once in the
     total, and once for each facet value among them (a story carried by two outlets
@@ -2281,6 +2315,7 @@ def _facet_counts(entry: _Entry, docs: set[int], scope: str) -> tuple[int, dict[
             if name != "person_col":
                 counts[0] = 0
         present = np.flatnonzero(counts)
+        sizes[name] = len(present)
         if keep and len(present) > keep:  # those that can be among the first ``keep``
             floor = np.partition(counts[present], len(present) - keep)[len(present) - keep]
             present = present[counts[present] >= floor]
@@ -2288,12 +2323,17 @@ def _facet_counts(entry: _Entry, docs: set[int], scope: str) -> tuple[int, dict[
         items = sorted(((labels[c], int(counts[c])) for c in present), key=_by_count)
         return Counter(dict(items[:keep] if keep else items))
 
-    counts = {"month": count("month", None)}
+    sizes: Counter = Counter()
+    counts = {"month": count("month", None), "year": count("year", None)}
     if scope == "quotes":
-        counts["speaker"] = count("speaker", FACET_SIZE)
-        return total, counts
-    counts["outlet"] = count("outlet_slug", FACET_SIZE)
-    counts["person"] = count("person_col", FACET_SIZE)
+        counts["speaker"] = count("speaker", keep)
+        sizes["person"] = sizes["speaker"]
+    else:
+        counts["outlet"] = count("outlet_slug", keep)
+        counts["person"] = count("person_col", keep)
+        sizes["outlet"] = sizes["outlet_slug"]
+        sizes["person"] = sizes["person_col"]
+    counts["sizes"] = sizes
     return total, counts
 
 
@@ -2324,14 +2364,21 @@ def _by_count(item):
     return -item[1], item[0]
 
 
-def _facet_labels(counts, filters: Filters, scope: str) -> dict[str, list[Facet]]:
+def _facet_labels(
+    counts, filters: Filters, scope: str, more: str = ""
+) -> tuple[dict[str, list[Facet]], dict[str, bool]]:
+    """The facets to list, labelled (``more``: the one listed in full), and which of
+    them have more values than listed."""
     from archive.models import Outlet, Person
+
+    def size(name, short):
+        return FACET_MORE_SIZE if name == more else short
 
     facets = {}
     active_outlets = {o.slug for o in filters.outlets}
     active_people = {p.slug for p in filters.persons}
     if "outlet" in counts:
-        top = counts["outlet"].most_common(FACET_SIZE)
+        top = counts["outlet"].most_common(size("outlet", FACET_SIZE))
         names = (
             dict(Outlet.objects.filter(slug__in=[s for s, _ in top]).values_list("slug", "name"))
             if top
@@ -2340,18 +2387,24 @@ def _facet_labels(counts, filters: Filters, scope: str) -> dict[str, list[Facet]
         facets["outlet"] = [Facet(s, names.get(s, s), n, s in active_outlets) for s, n in top]
     people_key = "speaker" if scope == "quotes" else "person"
     if people_key in counts:
-        top = counts[people_key].most_common(FACET_SIZE)
+        top = counts[people_key].most_common(size("person", FACET_SIZE))
         names = (
             dict(Person.objects.filter(slug__in=[s for s, _ in top]).values_list("slug", "name"))
             if top
             else {}
         )
         facets["person"] = [Facet(s, names.get(s, s), n, s in active_people) for s, n in top]
-    months = sorted(counts["month"].items(), reverse=True)[:MONTH_FACET_SIZE]
+    years = sorted(counts.get("year", {}).items(), reverse=True)
+    facets["year"] = [Facet(y, y, n) for y, n in years[: size("year", YEAR_FACET_SIZE)]]
+    months = sorted(counts["month"].items(), reverse=True)
     facets["month"] = [
-        Facet(m, datetime.strptime(m, "%Y-%m").strftime("%B %Y"), n) for m, n in months
+        Facet(m, datetime.strptime(m, "%Y-%m").strftime("%B %Y"), n)
+        for m, n in (months if more == "month" else months[:MONTH_FACET_SIZE])
     ]
-    return facets
+    sizes = counts.get("sizes", {})
+    shown = {name: len(values) for name, values in facets.items()}
+    has_more = {name: sizes.get(name, len(counts.get(name, ()))) > shown[name] for name in facets}
+    return facets, has_more
 
 
 def _article_hits(shown, terms, clusters=None, snippets: OrderedDict | None = None) -> list[Hit]:

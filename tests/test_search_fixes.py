@@ -140,3 +140,103 @@ def test_did_you_mean_never_suggests_a_word_with_fewer_hits_than_the_query(spell
     result = query.run_search("ceasfire OR streets")
     assert result.total == 3
     assert result.suggestion == ("ceasefire OR streets", ["ceasefire"])
+
+
+# --- Facets: years, and "more" on every facet ------------------------------------------
+
+
+@pytest.fixture
+def months(db, django_capture_on_commit_callbacks):
+    """"harbour" in 14 stories, one a month from January 2021, in 12 outlets (the first
+    two twice)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(14):
+            year, month = 2021 + n // 12, n % 12 + 1
+            article(
+                f"Harbour {n:02d}",
+                "the harbour was busy",
+                outlet=f"Outlet {n % 12:02d}",
+                published=f"{year}-{month:02d}-15",
+            )
+
+
+def _facet(body, name):
+    import re
+
+    return re.search(rf'<section class="facet facet-{name}".*?</section>', body, re.S).group(0)
+
+
+def test_the_year_facet_and_more_months(client, months):
+    response = client.get(URL, {"q": "harbour", "sort": "oldest", "page": "2"})
+    result = response.context["result"]
+    assert [(f.value, f.count) for f in result.facets["year"]] == [("2022", 2), ("2021", 12)]
+    assert [f.value for f in result.facets["month"]] == [
+        f"{y}-{m:02d}" for y, m in [(2022, 2), (2022, 1)] + [(2021, m) for m in range(12, 2, -1)]
+    ]
+    body = response.content.decode()
+    years = _facet(body, "year")
+    assert (
+        '<a href="/search/?q=harbour&amp;sort=oldest&amp;from=2021-01-01&amp;to=2021-12-31">'
+        "2021</a> (12)" in years
+    )
+    assert "facet-more" not in years  # two years: all listed
+    month_list = _facet(body, "month")
+    assert (
+        '<p class="facet-more"><a href="/search/?q=harbour&amp;sort=oldest&amp;more=month'
+        '#facet-month" aria-label="More: Month">More</a></p>' in month_list
+    )
+
+    response = client.get(URL, {"q": "harbour", "sort": "oldest", "more": "month"})
+    result = response.context["result"]
+    assert len(result.facets["month"]) == 14
+    assert result.facets["month"][-1].label == "January 2021"
+    month_list = _facet(response.content.decode(), "month")
+    assert month_list.count("<li>") == 14
+    assert (
+        '<p class="facet-more"><a href="/search/?q=harbour&amp;sort=oldest#facet-month" '
+        'aria-label="Fewer: Month">Fewer</a></p>' in month_list
+    )
+    # Choosing a month keeps the list open and the sort, and drops the page.
+    assert (
+        '<a href="/search/?q=harbour&amp;sort=oldest&amp;more=month&amp;from=2021-01-01'
+        '&amp;to=2021-01-31">January 2021</a> (1)' in month_list
+    )
+
+
+def test_a_year_filter_is_active_in_the_year_facet(client, months):
+    response = client.get(URL, {"q": "harbour", "from": "2022-01-01", "to": "2022-12-31"})
+    assert response.context["result"].total == 2
+    years = _facet(response.content.decode(), "year")
+    assert (
+        '<strong>2022</strong> (2) <a href="/search/?q=harbour" aria-label="Remove filter 2022">'
+        "×</a>" in years
+    )
+
+
+def test_more_outlets_and_more_years(client, months, monkeypatch):
+    response = client.get(URL, {"q": "harbour"})
+    result = response.context["result"]
+    assert len(result.facets["outlet"]) == query.FACET_SIZE == 10
+    assert result.facet_more == {"outlet": True, "person": False, "year": False, "month": True}
+    outlets = _facet(response.content.decode(), "outlet")
+    assert '<a href="/search/?q=harbour&amp;more=outlet#facet-outlet"' in outlets
+
+    response = client.get(URL, {"q": "harbour", "more": "outlet"})
+    result = response.context["result"]
+    assert [(f.value, f.count) for f in result.facets["outlet"]] == [
+        ("outlet-00", 2),
+        ("outlet-01", 2),
+        *[(f"outlet-{n:02d}", 1) for n in range(2, 12)],
+    ]
+    assert len(result.facets["month"]) == query.MONTH_FACET_SIZE  # one list open at a time
+    assert result.facet_more["outlet"] is False
+    assert _facet(response.content.decode(), "outlet").count("<li>") == 12
+
+    monkeypatch.setattr(query, "YEAR_FACET_SIZE", 1)
+    result = query.run_search("harbour", sort="newest")
+    assert [f.value for f in result.facets["year"]] == ["2022"]
+    assert result.facet_more["year"] is True
+    result = query.run_search("harbour", sort="newest", more="year")
+    assert [f.value for f in result.facets["year"]] == ["2022", "2021"]
+    # an unknown facet name lists nothing more
+    assert query.run_search("harbour", more="nonsense").more == ""
