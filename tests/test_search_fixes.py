@@ -147,7 +147,7 @@ def test_did_you_mean_never_suggests_a_word_with_fewer_hits_than_the_query(spell
 
 @pytest.fixture
 def months(db, django_capture_on_commit_callbacks):
-    """"harbour" in 14 stories, one a month from January 2021, in 12 outlets (the first
+    """ "harbour" in 14 stories, one a month from January 2021, in 12 outlets (the first
     two twice)."""
     with django_capture_on_commit_callbacks(execute=True):
         for n in range(14):
@@ -240,3 +240,98 @@ def test_more_outlets_and_more_years(client, months, monkeypatch):
     assert [f.value for f in result.facets["year"]] == ["2022", "2021"]
     # an unknown facet name lists nothing more
     assert query.run_search("harbour", more="nonsense").more == ""
+
+
+# --- Filters as removable chips --------------------------------------------------------
+
+
+@pytest.fixture
+def people(db, django_capture_on_commit_callbacks):
+    from tests.search_helpers import person
+
+    with django_capture_on_commit_callbacks(execute=True):
+        zelensky = person("Volodymyr Zelensky", "Zelenskyy")
+        for n, day in enumerate(("2022-02-24", "2022-03-05", "2023-01-10")):
+            article(
+                f"Kyiv talks {n}",
+                "talks in Kyiv",
+                outlet="Daily Mirror",
+                published=day,
+                people=[zelensky],
+            )
+
+
+def _chips(body):
+    import re
+
+    found = re.search(r'<ul class="active-filters"[^>]*>(.*?)</ul>', body, re.S)
+    return re.findall(r"<li>(.*?) <a href=\"([^\"]*)\"", found.group(1)) if found else []
+
+
+@pytest.mark.parametrize(
+    ("params", "chips"),
+    [
+        # The form's person field takes a name or any spelling of it.
+        (
+            {"q": "talks", "person": "zelenskyy"},
+            [("Person: Volodymyr Zelensky", "/search/?q=talks")],
+        ),
+        (
+            {"q": "talks", "person": "volodymyr-zelensky", "sort": "oldest"},
+            [("Person: Volodymyr Zelensky", "/search/?q=talks&amp;sort=oldest")],
+        ),
+        (
+            {"q": "talks", "outlet": "Daily Mirror"},
+            [("Outlet: Daily Mirror", "/search/?q=talks")],
+        ),
+        (
+            {"q": "talks", "from": "2022-01-01", "to": "2022-12-31"},
+            [("Year: 2022", "/search/?q=talks")],
+        ),
+        (
+            {"q": "talks", "from": "2022-03-01", "to": "2022-03-31", "page": "2"},
+            [("Month: March 2022", "/search/?q=talks")],
+        ),
+        (
+            {"q": "talks", "from": "2022-03-01"},
+            [("From: 2022-03-01", "/search/?q=talks")],
+        ),
+        (
+            {"q": "talks", "from": "2022-02-20", "to": "2022-03-01"},
+            [("Dates: 2022-02-20 to 2022-03-01", "/search/?q=talks")],
+        ),
+        # Filters typed in the query are removed from it.
+        (
+            {"q": "talks person:zelenskyy from:2022-03", "outlet": "daily-mirror"},
+            [
+                ("Outlet: Daily Mirror", "/search/?q=talks+person%3Azelenskyy+from%3A2022-03"),
+                (
+                    "Person: Volodymyr Zelensky",
+                    "/search/?q=talks+from%3A2022-03&amp;outlet=daily-mirror",
+                ),
+                ("From: 2022-03", "/search/?q=talks+person%3Azelenskyy&amp;outlet=daily-mirror"),
+            ],
+        ),
+        (
+            {"q": 'outlet:"Daily Mirror" to:2022-12-31'},
+            [
+                ("Outlet: Daily Mirror", "/search/?q=to%3A2022-12-31"),
+                ("To: 2022-12-31", "/search/?q=outlet%3A%22Daily+Mirror%22"),
+            ],
+        ),
+    ],
+)
+def test_person_and_date_filters_are_removable_chips(client, people, params, chips):
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    assert _chips(response.content.decode()) == chips
+
+
+def test_a_chip_link_finds_what_the_search_without_that_filter_finds(client, people):
+    response = client.get(URL, {"q": "talks person:zelenskyy to:2022-12"})
+    assert response.context["result"].total == 2
+    (_person, person_link), (_to, to_link) = _chips(response.content.decode())
+    import html
+
+    assert client.get(html.unescape(person_link)).context["result"].total == 2
+    assert client.get(html.unescape(to_link)).context["result"].total == 3
