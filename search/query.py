@@ -372,7 +372,8 @@ class _Entry:
         self.phrases: OrderedDict = OrderedDict()  # (field, words) -> documents
         self.phrases_size = 0
         self.prefixes: OrderedDict = OrderedDict()  # (field, prefix) -> words, documents
-        self.prefix_forms: dict = {}  # (prefix, shorter form) -> whether a word has it
+        # (prefix, shorter form) -> whether a word has it; ("stems", field, prefix) -> forms
+        self.prefix_forms: dict = {}
 
     def warm_terms(self, postings: int | None = None) -> int:
         """Score the terms of the article fields with the longest posting lists ahead of
@@ -1277,7 +1278,14 @@ class PrefixWords:
         if found is None:
             reader = self.entry.searcher.reader()
             found = {}
-            for word in prefix_stems(self.entry.searcher.schema[fieldname], atom.text):
+            forms = self.entry.prefix_forms
+            stems = forms.get(("stems", fieldname, atom.text))
+            if stems is None:  # about 2 ms a field: kept per searcher
+                stems = prefix_stems(self.entry.searcher.schema[fieldname], atom.text)
+                forms[("stems", fieldname, atom.text)] = stems
+                while len(forms) > PREFIX_KEPT:
+                    forms.pop(next(iter(forms)))
+            for word in stems:
                 if (n := reader.doc_frequency(fieldname, word)) and self._confirmed(atom, word):
                     found[word] = n
             self._stems[key] = found
