@@ -107,7 +107,7 @@ def _active_filters(params, get, text: str, filters, scope: str) -> list[tuple[s
     """The active filters as (label, link removing it): those of the form (or the facets)
     and those typed in the query (``person:zelensky``), removed from it."""
     person_label = "Speaker" if scope == "quotes" else "Person"
-    labels = {"outlet": "Outlet", "person": person_label, "from": "From", "to": "To"}
+    labels = {"outlet": "Outlet", "person": person_label, "author": "Author"}
     active = []
     for name in ("outlet", "person"):
         for value in get.getlist(name)[:MAX_FILTER_VALUES]:
@@ -125,7 +125,8 @@ def _active_filters(params, get, text: str, filters, scope: str) -> list[tuple[s
         value = value.strip('"').strip()
         shown = _named(filters, name, value) if name in ("outlet", "person") else value
         rest = " ".join(f"{text[: match.start()]} {text[match.end() :]}".split())
-        active.append((f"{labels[name]}: {shown}", params.url(replace={"q": rest})))
+        label = labels.get(name, name.capitalize())  # from, to
+        active.append((f"{label}: {shown}", params.url(replace={"q": rest})))
     return active
 
 
