@@ -25,6 +25,7 @@ import calendar
 import contextlib
 import html
 import logging
+import math
 import os
 import re
 import struct
@@ -68,6 +69,11 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 20
 FACET_SIZE = 10
 MONTH_FACET_SIZE = 12
+YEAR_FACET_SIZE = 10
+# A facet's "more" list (``more=`` on the search page): the first FACET_MORE_SIZE outlets or
+# people, every month and year.
+FACET_MORE_SIZE = 100
+FACETS = ("outlet", "person", "year", "month")
 PREFIX_MIN = 3  # letters a prefix needs before *: "re*" or "co*" is a good part of the language
 QUOTE_FIELDS = ("quote", "speaker_name")
 SNIPPET_FIELDS = ("standfirst", "body", "quotes", "headline")
@@ -370,6 +376,8 @@ class _Entry:
         self.phrases: OrderedDict = OrderedDict()  # (field, words) -> documents
         self.phrases_size = 0
         self.prefixes: OrderedDict = OrderedDict()  # (field, prefix) -> words, documents
+        # (prefix, shorter form) -> whether a word has it; ("stems", field, prefix) -> forms
+        self.prefix_forms: dict = {}
 
     def warm_terms(self, postings: int | None = None) -> int:
         """Score the terms of the article fields with the longest posting lists ahead of
@@ -493,7 +501,15 @@ class _Entry:
             numbers: dict = {} if name == "person_col" else {"": 0}
             number = numbers.setdefault
             column = self.column(name)
-            if name == "person_col":
+            if name == "year":  # from the months: "YYYY-MM" -> "YYYY"
+                months, month_codes = self.codes("month")
+                years = np.fromiter(
+                    (number(m[:4], len(numbers)) if m else 0 for m in months),
+                    np.int32,
+                    len(months),
+                )
+                found = (list(numbers), years[month_codes])
+            elif name == "person_col":
                 # Only stories' people are counted (a quote's document repeats its story's).
                 stories = self.kind_docs("article")
                 codes, owners = array("i"), array("i")
@@ -967,6 +983,111 @@ def prefix_options(fieldobj, text: str) -> list[str]:
     return [p for p in sorted(options) if len(p) >= PREFIX_MIN]
 
 
+# English endings (the stemmer's, and common runs of them). A prefix may stop inside one:
+# "escalati*" is "escalati" + "on", whose word "escalation" is indexed as "escal".
+PREFIX_ENDINGS = [
+    "e",
+    "es",
+    "ed",
+    "er",
+    "ers",
+    "ing",
+    "ings",
+    "s",
+    "ion",
+    "ions",
+    "ation",
+    "ations",
+    "ational",
+    "ationally",
+    "ative",
+    "ator",
+    "ators",
+    "ate",
+    "ated",
+    "ates",
+    "ating",
+    "al",
+    "ally",
+    "alism",
+    "alist",
+    "alists",
+    "ality",
+    "ance",
+    "ances",
+    "ence",
+    "ences",
+    "ency",
+    "ent",
+    "ents",
+    "ently",
+    "ant",
+    "ants",
+    "ment",
+    "ments",
+    "ness",
+    "ful",
+    "fully",
+    "ism",
+    "ist",
+    "ists",
+    "ity",
+    "ities",
+    "ive",
+    "ively",
+    "iveness",
+    "ous",
+    "ously",
+    "ousness",
+    "able",
+    "ably",
+    "ible",
+    "ic",
+    "ical",
+    "ically",
+    "ize",
+    "ized",
+    "izes",
+    "izing",
+    "ization",
+    "ise",
+    "ised",
+    "ises",
+    "ising",
+    "isation",
+    "or",
+    "ors",
+    "y",
+    "ies",
+    "ied",
+    "ly",
+    "ll",
+    "logy",
+    "logies",
+]
+PREFIX_STEM_DOCS = 200  # stories read to confirm that a prefix's words have a shorter form
+
+
+def prefix_stems(fieldobj, text: str) -> list[str]:
+    """Forms shorter than the prefix ``text`` that a word beginning with it may be indexed
+    as: the stemmer can cut into the prefix ("escalation" is indexed as "escal", shorter
+    than "escalati"). Candidates only, made by analysing the prefix followed by each
+    ending of ``PREFIX_ENDINGS`` or an end part of one: "donat" + "ive" makes "don", which
+    no word of the prefix is, so ``PrefixWords`` keeps only the forms a word of the
+    archive beginning with the prefix has."""
+    options = prefix_options(fieldobj, text)
+    if not options:
+        return []
+    plain = re.sub(r"\W", "", html.unescape(text.lower()))
+    tails = {ending[i:] for ending in PREFIX_ENDINGS for i in range(len(ending))}
+    found = set()
+    for tail in tails:
+        words = list(fieldobj.process_text(plain + tail, mode="query", removestops=False))
+        if len(words) == 1 and len(words[0]) >= PREFIX_MIN:
+            found.add(words[0])
+    return sorted(w for w in found if not any(w.startswith(o) for o in options))
+
+
 def _field_query(schema, fieldname: str, atom: Atom, boost: float = 1.0, prefixes=None):
     fieldobj = schema[fieldname]
     if atom.kind == "prefix":
@@ -975,6 +1096,7 @@ def _field_query(schema, fieldname: str, atom: Atom, boost: float = 1.0, prefixe
             found = [query.Prefix(fieldname, p) for p in options]
         else:  # its most common words only (``PrefixWords``)
             found = [q for p in options if (q := prefixes.query(fieldname, atom, p)) is not None]
+            found += [query.Term(fieldname, w) for w in prefixes.stems(fieldname, atom)]
         if not found:
             return None
         return found[0] if len(found) == 1 else query.Or(found)
@@ -1108,6 +1230,11 @@ def prefix_words(entry: _Entry, fieldname: str, prefix: str) -> list[tuple[str, 
     return found
 
 
+def _analysed(word: str) -> str | None:
+    words = [t.text for t in TEXT_ANALYZER(word, mode="query")]
+    return words[0] if len(words) == 1 else None
+
+
 class PrefixWords:
     """What the prefixes of one query expand to: each prefix its ``limit`` most common
     words (in documents, over the fields searched), ``PREFIX_WORDS`` at most and fewer
@@ -1122,6 +1249,7 @@ class PrefixWords:
         share = PREFIX_TERMS // max(1, len(texts) * len(self.fields))
         self.limit = max(1, min(PREFIX_WORDS, share))
         self.chosen: dict[str, frozenset[str]] = {}
+        self._stems: dict[tuple[str, str], dict[str, int]] = {}
         self.notices: list[str] = []
 
     def words(self, atom: Atom) -> frozenset[str]:
@@ -1134,6 +1262,7 @@ class PrefixWords:
                 counts = {}  # a word begins with both of a prefix's forms: counted once
                 for option in prefix_options(schema[fieldname], atom.text):
                     counts.update(prefix_words(self.entry, fieldname, option))
+                counts.update(self._stem_counts(fieldname, atom))
                 totals.update(counts)
             best = sorted(totals.items(), key=_by_count)
             found = self.chosen[atom.text] = frozenset(w for w, _n in best[: self.limit])
@@ -1144,6 +1273,66 @@ class PrefixWords:
                     "Type more letters to search for others."
                 )
         return found
+
+    def _stem_counts(self, fieldname: str, atom: Atom) -> dict[str, int]:
+        """The forms of ``prefix_stems`` in ``fieldname`` that a word of the archive
+        beginning with ``atom`` has, with the number of documents holding each."""
+        key = (fieldname, atom.text)
+        found = self._stems.get(key)
+        if found is None:
+            reader = self.entry.searcher.reader()
+            found = {}
+            forms = self.entry.prefix_forms
+            stems = forms.get(("stems", fieldname, atom.text))
+            if stems is None:  # about 2 ms a field: kept per searcher
+                stems = prefix_stems(self.entry.searcher.schema[fieldname], atom.text)
+                forms[("stems", fieldname, atom.text)] = stems
+                while len(forms) > PREFIX_KEPT:
+                    forms.pop(next(iter(forms)))
+            for word in stems:
+                if (n := reader.doc_frequency(fieldname, word)) and self._confirmed(atom, word):
+                    found[word] = n
+            self._stems[key] = found
+        return found
+
+    def _confirmed(self, atom: Atom, form: str) -> bool:
+        """Whether a word beginning with ``atom`` is indexed as ``form``: a headline or
+        name word says so, or one of the first ``PREFIX_STEM_DOCS`` stories holding
+        ``form`` in its body has such a word (kept per searcher)."""
+        plain = re.sub(r"\W", "", html.unescape(atom.text.lower()))
+        key = (plain, form)
+        known = self.entry.prefix_forms.get(key)
+        if known is not None:
+            return known
+        words = set()
+        for fieldname in ("headline", "people"):
+            words.update(self.entry.spelling_words(fieldname, plain))
+        if not any(_analysed(w) == form for w in words):
+            words = set()
+            searcher = self.entry.searcher
+            ids = []
+            with contextlib.suppress(TermNotFound):
+                matcher = searcher.postings("body", form)
+                while matcher.is_active() and len(ids) < PREFIX_STEM_DOCS:
+                    ids.append(searcher.stored_fields(matcher.id()).get("article_id"))
+                    matcher.next()
+            from archive.models import Article
+
+            pattern = re.compile(rf"\b{re.escape(plain)}\w*", re.IGNORECASE)
+            for text in Article.objects.filter(pk__in=ids).values_list("body", flat=True):
+                words.update(m.lower() for m in pattern.findall(text))
+        known = any(_analysed(w) == form for w in words)
+        self.entry.prefix_forms[key] = known
+        while len(self.entry.prefix_forms) > PREFIX_KEPT:
+            self.entry.prefix_forms.pop(next(iter(self.entry.prefix_forms)))
+        return known
+
+    def stems(self, fieldname: str, atom: Atom) -> list[str]:
+        """The chosen words of ``atom`` that are ``prefix_stems`` in ``fieldname``."""
+        if fieldname not in self.fields:
+            return []
+        chosen = self.words(atom)
+        return sorted(w for w in self._stem_counts(fieldname, atom) if w in chosen)
 
     def query(self, fieldname: str, atom: Atom, prefix: str):
         """The chosen words of ``atom`` that begin with ``prefix`` in ``fieldname``: a
@@ -1486,16 +1675,33 @@ def within(entry: _Entry, fieldname: str, word: str, edits: int, prefix: int) ->
     return [w for w in words if levenshtein(word, w, limit=edits) <= edits]
 
 
-def suggest(entry: _Entry, parsed: ParsedQuery) -> tuple[str, list[str]] | None:
+# A suggestion is a word the archive uses often: in SUGGEST_MIN_DOCS documents at least,
+# and in one story of SUGGEST_MIN_SHARE (a typo made ten times in 100,000 stories is still
+# a typo: "Did you mean president obamaa?").
+SUGGEST_MIN_DOCS = 3
+SUGGEST_MIN_SHARE = 1 / 20_000
+
+
+def suggestion_floor(entry: _Entry) -> int:
+    """How many documents (headline, body and names counted apart) a suggested word must
+    be in, at least."""
+    stories = entry.searcher.reader().doc_frequency("kind", "article")
+    return max(SUGGEST_MIN_DOCS, math.ceil(stories * SUGGEST_MIN_SHARE))
+
+
+def suggest(entry: _Entry, parsed: ParsedQuery, hits: int = 0) -> tuple[str, list[str]] | None:
     """A corrected query text from the index's own words, or None.
 
     A word is corrected when it is rare in the index and a word one or two edits away is
     far more common ("Zelenksy" -> "zelensky", "Macrn" -> "macron"); of equally common
-    words, the first in alphabetical order.
+    words, the first in alphabetical order. A correction is a word the archive uses often
+    (``suggestion_floor``), in more documents than the query has ``hits``: never a typo
+    for another typo, nor a word that finds less than what was typed.
     """
     words = parsed.words
     if not words:
         return None
+    floor = max(suggestion_floor(entry), hits) - 1
     replacements = {}
     for word in words:
         lower = word.lower()
@@ -1504,7 +1710,7 @@ def suggest(entry: _Entry, parsed: ParsedQuery) -> tuple[str, list[str]] | None:
         own = _doc_frequency(entry, lower)
         if own >= 3:
             continue
-        best, best_freq = None, own * 20
+        best, best_freq = None, max(own * 20, floor)
         # One edit in any field's words first; two edits only among the headline and
         # name words. The body's vocabulary, the largest, and two-edit candidates must
         # share the word's first two letters.
@@ -1576,6 +1782,11 @@ class SearchResult:
     notices: list[str] = field(default_factory=list)
     cut: bool = False  # the search reached its budget (see Budget): some matches left out
     busy: bool = False  # the searcher was not free in time: nothing was searched
+    more: str = ""  # the facet listed in full
+    # Facets with more values than listed (the "more" link), by name.
+    facet_more: dict[str, bool] = field(default_factory=dict)
+    # Words were typed but none can be searched (a lone OR, only stop words): nothing was.
+    nothing: bool = False
 
 
 CUT_NOTICE = (
@@ -1583,9 +1794,23 @@ CUT_NOTICE = (
     "More specific words or fewer * prefixes find all."
 )
 BUSY_NOTICE = "Search is busy: please try again in a moment."
+NOTHING_NOTICE = (
+    '"{}" has no word to search for: type one or more words '
+    '(OR, AND and the most common words such as "the" are not searched on their own).'
+)
 
 
 SORTS = ("relevance", "newest", "oldest")
+
+
+def _searchable(parsed: ParsedQuery) -> bool:
+    """Whether a positive word, phrase or prefix of ``parsed`` is searched (stop words
+    analyse to nothing)."""
+    return any(
+        a.kind == "prefix" or any(True for _ in TEXT_ANALYZER(a.text, mode="query"))
+        for g in parsed.groups
+        for a in g
+    )
 
 
 def run_search(
@@ -1598,24 +1823,33 @@ def run_search(
     person_slugs=(),
     date_from: date | None = None,
     date_to: date | None = None,
+    more: str = "",
     _entry: _Entry | None = None,
     _hits: bool = True,
 ) -> SearchResult:
     """Search the archive: the page of hits, total, facets and a suggestion.
 
     Database work is fixed whatever the size of the result: resolving named filters,
-    one query for the page's articles (or quotes), one each for facet labels.
+    one query for the page's articles (or quotes), one each for facet labels. ``more``
+    names a facet (``FACETS``) to list in full (``FACET_MORE_SIZE`` values).
     (``_entry`` and ``_hits`` are for warming a searcher: see ``_Entry.warm``.)
     """
     parsed = parse(text)
     filters = resolve_filters(parsed, outlet_slugs, person_slugs, date_from, date_to)
     result = SearchResult(parsed=parsed, filters=filters, scope=scope)
+    result.more = more if more in FACETS else ""
     if parsed.notice:
         result.notices.append(parsed.notice)
     for name in filters.unknown:
         result.notices.append(
             f'Nothing in the archive is called "{name.split(":", 1)[1]}" ({name.split(":", 1)[0]}).'
         )
+    if parsed.text and not (_searchable(parsed) or parsed.exclude or filters.active):
+        # Words were typed and none of them can be searched: that is no search, not a
+        # search for every story.
+        result.nothing = True
+        result.notices.append(NOTHING_NOTICE.format(parsed.text))
+        return result
     if sort not in SORTS:
         sort = "relevance"
     if not parsed.has_terms and sort == "relevance":
@@ -1633,6 +1867,7 @@ def run_search(
         ("person_slugs", tuple(person_slugs)),
         ("date_from", date_from),
         ("date_to", date_to),
+        ("more", result.more),
     )
     if not entry.lock.acquire(timeout=SEARCH_WAIT_SECONDS):
         result.busy = True
@@ -1721,7 +1956,19 @@ def _search_docs(entry, result, page, scope, hits, key, cached, matching, words,
     _cached_docs, result.total, counts, _cut_at = cached
     result.pages = max(1, -(-result.total // PAGE_SIZE))
     result.page = min(max(1, page), result.pages)
-    result.facets = _facet_labels(counts, filters, scope)
+    if result.more in ("outlet", "person") and counts["sizes"].get(result.more, 0) > FACET_SIZE:
+        # The facet listed in full is counted again for more values (kept like the rest).
+        mkey = (*key, "more")
+        full = entry.facet_cache.get(mkey)
+        if full is None:
+            if docs is None:
+                docs = matching()
+            full = entry.facet_cache[mkey] = _facet_counts(entry, docs, scope, FACET_MORE_SIZE)[1]
+        counts = {
+            **counts,
+            **{k: v for k, v in full.items() if k in ("outlet", "person", "speaker")},
+        }
+    result.facets, result.facet_more = _facet_labels(counts, filters, scope, result.more)
     if result.total:
         limit = result.page * PAGE_SIZE
         start = (result.page - 1) * PAGE_SIZE
@@ -1755,9 +2002,9 @@ def _search_docs(entry, result, page, scope, hits, key, cached, matching, words,
         else:
             result.hits = _article_hits(shown, terms, clusters, entry.snippets)
     if words is not None and result.total < 5 and result.page == 1:
-        skey = ("suggest", tuple(parsed.words), parsed.text)
+        skey = ("suggest", tuple(parsed.words), parsed.text, result.total)
         if skey not in entry.facet_cache:
-            entry.facet_cache[skey] = suggest(entry, parsed)
+            entry.facet_cache[skey] = suggest(entry, parsed, result.total)
         result.suggestion = entry.facet_cache[skey]
 
 
@@ -2035,9 +2282,11 @@ def _ordered(order: list[int], docs: set[int], clusters: list | None, limit: int
     return out
 
 
-def _facet_counts(entry: _Entry, docs: set[int], scope: str) -> tuple[int, dict[str, Counter]]:
-    """The number of results and the facet counts of ``docs`` (every month, the first
-    ``FACET_SIZE`` outlets and people).
+def _facet_counts(
+    entry: _Entry, docs: set[int], scope: str, keep: int = FACET_SIZE
+) -> tuple[int, dict[str, Counter]]:
+    """The number of results and the facet counts of ``docs`` (every month and year, the
+    first ``keep`` outlets and people; ``sizes``: how many values each facet has).
 
     Articles count as stories: the copies of one story (one cluster) count once in the
     total, and once for each facet value among them (a story carried by two outlets
@@ -2090,6 +2339,7 @@ def _facet_counts(entry: _Entry, docs: set[int], scope: str) -> tuple[int, dict[
             if name != "person_col":
                 counts[0] = 0
         present = np.flatnonzero(counts)
+        sizes[name] = len(present)
         if keep and len(present) > keep:  # those that can be among the first ``keep``
             floor = np.partition(counts[present], len(present) - keep)[len(present) - keep]
             present = present[counts[present] >= floor]
@@ -2097,12 +2347,17 @@ def _facet_counts(entry: _Entry, docs: set[int], scope: str) -> tuple[int, dict[
         items = sorted(((labels[c], int(counts[c])) for c in present), key=_by_count)
         return Counter(dict(items[:keep] if keep else items))
 
-    counts = {"month": count("month", None)}
+    sizes: Counter = Counter()
+    counts = {"month": count("month", None), "year": count("year", None)}
     if scope == "quotes":
-        counts["speaker"] = count("speaker", FACET_SIZE)
-        return total, counts
-    counts["outlet"] = count("outlet_slug", FACET_SIZE)
-    counts["person"] = count("person_col", FACET_SIZE)
+        counts["speaker"] = count("speaker", keep)
+        sizes["person"] = sizes["speaker"]
+    else:
+        counts["outlet"] = count("outlet_slug", keep)
+        counts["person"] = count("person_col", keep)
+        sizes["outlet"] = sizes["outlet_slug"]
+        sizes["person"] = sizes["person_col"]
+    counts["sizes"] = sizes
     return total, counts
 
 
@@ -2133,14 +2388,21 @@ def _by_count(item):
     return -item[1], item[0]
 
 
-def _facet_labels(counts, filters: Filters, scope: str) -> dict[str, list[Facet]]:
+def _facet_labels(
+    counts, filters: Filters, scope: str, more: str = ""
+) -> tuple[dict[str, list[Facet]], dict[str, bool]]:
+    """The facets to list, labelled (``more``: the one listed in full), and which of
+    them have more values than listed."""
     from archive.models import Outlet, Person
+
+    def size(name, short):
+        return FACET_MORE_SIZE if name == more else short
 
     facets = {}
     active_outlets = {o.slug for o in filters.outlets}
     active_people = {p.slug for p in filters.persons}
     if "outlet" in counts:
-        top = counts["outlet"].most_common(FACET_SIZE)
+        top = counts["outlet"].most_common(size("outlet", FACET_SIZE))
         names = (
             dict(Outlet.objects.filter(slug__in=[s for s, _ in top]).values_list("slug", "name"))
             if top
@@ -2149,18 +2411,24 @@ def _facet_labels(counts, filters: Filters, scope: str) -> dict[str, list[Facet]
         facets["outlet"] = [Facet(s, names.get(s, s), n, s in active_outlets) for s, n in top]
     people_key = "speaker" if scope == "quotes" else "person"
     if people_key in counts:
-        top = counts[people_key].most_common(FACET_SIZE)
+        top = counts[people_key].most_common(size("person", FACET_SIZE))
         names = (
             dict(Person.objects.filter(slug__in=[s for s, _ in top]).values_list("slug", "name"))
             if top
             else {}
         )
         facets["person"] = [Facet(s, names.get(s, s), n, s in active_people) for s, n in top]
-    months = sorted(counts["month"].items(), reverse=True)[:MONTH_FACET_SIZE]
+    years = sorted(counts.get("year", {}).items(), reverse=True)
+    facets["year"] = [Facet(y, y, n) for y, n in years[: size("year", YEAR_FACET_SIZE)]]
+    months = sorted(counts["month"].items(), reverse=True)
     facets["month"] = [
-        Facet(m, datetime.strptime(m, "%Y-%m").strftime("%B %Y"), n) for m, n in months
+        Facet(m, datetime.strptime(m, "%Y-%m").strftime("%B %Y"), n)
+        for m, n in (months if more == "month" else months[:MONTH_FACET_SIZE])
     ]
-    return facets
+    sizes = counts.get("sizes", {})
+    shown = {name: len(values) for name, values in facets.items()}
+    has_more = {name: sizes.get(name, len(counts.get(name, ()))) > shown[name] for name in facets}
+    return facets, has_more
 
 
 def _article_hits(shown, terms, clusters=None, snippets: OrderedDict | None = None) -> list[Hit]:

@@ -1,15 +1,17 @@
 """The search page: one small view over ``search.query``."""
 
 import calendar
+import contextlib
 from urllib.parse import urlencode
 
 from django.db.models import F
 from django.shortcuts import render
+from django.utils.text import slugify
 
 from archive.models import Article
 
 from . import query
-from .query import PAGE_SIZE, parse_date
+from .query import FILTER_NAMES, PAGE_SIZE, TOKEN_RE, parse_date
 
 MAX_FILTER_VALUES = 5
 
@@ -17,19 +19,23 @@ MAX_FILTER_VALUES = 5
 class Params:
     """The page's query parameters, and links that change one of them (dropping ``page``)."""
 
-    KEYS = ("q", "in", "outlet", "person", "from", "to", "sort")
+    KEYS = ("q", "in", "outlet", "person", "from", "to", "sort", "more")
 
     def __init__(self, get):
         self.items = [(k, v) for k in self.KEYS for v in get.getlist(k)[:MAX_FILTER_VALUES] if v]
 
     def url(self, add=(), remove=(), replace=None):
         """``?…`` with ``add`` pairs added, ``remove`` pairs (or keys) removed."""
-        replace = replace or {}
-        items = [
-            (k, v)
-            for k, v in self.items
-            if (k, v) not in remove and k not in remove and k not in replace
-        ]
+        replace = dict(replace or {})
+        items = []
+        for k, v in self.items:
+            if (k, v) in remove or k in remove:
+                continue
+            if k in replace:  # a replaced value keeps its place
+                if value := replace.pop(k):
+                    items.append((k, value))
+                continue
+            items.append((k, v))
         items += [(k, v) for k, v in replace.items() if v]
         items += [pair for pair in add if pair not in items]
         return "?" + urlencode(items) if items else "?"
@@ -46,6 +52,82 @@ def _form_date(value, end, label, notices):
     except ValueError:
         notices.append(f'"{value}" is not a date (use YYYY-MM-DD); the {label} filter was ignored.')
         return None
+
+
+def _period(facet, name):
+    """The first and last day of a year or month facet's value, as ``from`` and ``to``."""
+    if name == "year":
+        return f"{facet.value}-01-01", f"{facet.value}-12-31"
+    year, month = map(int, facet.value.split("-"))
+    return f"{facet.value}-01", f"{facet.value}-{calendar.monthrange(year, month)[1]:02d}"
+
+
+def _facet_link(params, get, name, facet):
+    """The link of a facet value: adding its filter, or removing it when active."""
+    if name in ("year", "month"):
+        start, end = _period(facet, name)
+        facet.active = get.get("from") == start and get.get("to") == end
+        if facet.active:
+            return params.url(remove=["from", "to"])
+        return params.url(replace={"from": start, "to": end})
+    if facet.active:
+        return params.url(remove=[(name, facet.value)])
+    return params.url(add=[(name, facet.value)])
+
+
+def _named(filters, name: str, value: str) -> str:
+    """The name of the outlet or person an ``outlet`` or ``person`` filter value found
+    (the value itself when it found none or several could be meant)."""
+    if name == "outlet":
+        for outlet in filters.outlets:
+            if outlet.slug == slugify(value) or outlet.name.lower() == value.lower():
+                return outlet.name
+        return value
+    for person in filters.persons:
+        if slugify(value) in (person.slug, slugify(person.name)):
+            return person.name
+    # Another spelling of a name ("zelenskyy"): the one person found, when only one was asked.
+    return filters.persons[0].name if len(filters.persons) == 1 else value
+
+
+def _dates_label(start: str, end: str) -> str:
+    """``Year: 2022``, ``Month: March 2022``, ``Dates: A to B``, ``From: A`` or ``To: B``."""
+    with contextlib.suppress(ValueError):
+        first, last = parse_date(start), parse_date(end, end=True)
+        if (first, last) == (parse_date(start[:4]), parse_date(start[:4], end=True)):
+            return f"Year: {first.year}"
+        if (first, last) == (parse_date(start[:7]), parse_date(start[:7], end=True)):
+            return f"Month: {first:%B %Y}"
+    if start and end:
+        return f"Dates: {start} to {end}"
+    return f"From: {start}" if start else f"To: {end}"
+
+
+def _active_filters(params, get, text: str, filters, scope: str) -> list[tuple[str, str]]:
+    """The active filters as (label, link removing it): those of the form (or the facets)
+    and those typed in the query (``person:zelensky``), removed from it."""
+    person_label = "Speaker" if scope == "quotes" else "Person"
+    labels = {"outlet": "Outlet", "person": person_label, "author": "Author"}
+    active = []
+    for name in ("outlet", "person"):
+        for value in get.getlist(name)[:MAX_FILTER_VALUES]:
+            if value:
+                label = f"{labels[name]}: {_named(filters, name, value)}"
+                active.append((label, params.url(remove=[(name, value)])))
+    start, end = get.get("from", ""), get.get("to", "")
+    if start or end:
+        active.append((_dates_label(start, end), params.url(remove=["from", "to"])))
+    for match in TOKEN_RE.finditer(text):
+        neg, name, value, _stray = match.groups()
+        name = (name or "").lower()
+        if neg or name not in FILTER_NAMES or not value.strip('"'):
+            continue
+        value = value.strip('"').strip()
+        shown = _named(filters, name, value) if name in ("outlet", "person") else value
+        rest = " ".join(f"{text[: match.start()]} {text[match.end() :]}".split())
+        label = labels.get(name, name.capitalize())  # from, to
+        active.append((f"{label}: {shown}", params.url(replace={"q": rest})))
+    return active
 
 
 def _page_number(value):
@@ -85,49 +167,30 @@ def search(request):
         person_slugs=people,
         date_from=date_from,
         date_to=date_to,
+        more=get.get("more", ""),
     )
     result.notices[:0] = notices
-    person_key = "person"
     facets = []
     for name, label in (
         ("outlet", "Outlet"),
         ("person", "Speaker" if scope == "quotes" else "Person"),
+        ("year", "Year"),
         ("month", "Month"),
     ):
-        entries = []
-        for facet in result.facets.get(name, []):
-            if name == "month":
-                year, month = map(int, facet.value.split("-"))
-                start = f"{facet.value}-01"
-                end = f"{facet.value}-{calendar.monthrange(year, month)[1]:02d}"
-                facet.active = get.get("from") == start and get.get("to") == end
-                link = (
-                    params.url(remove=["from", "to"])
-                    if facet.active
-                    else params.url(replace={"from": start, "to": end})
-                )
-            else:
-                key = person_key if name == "person" else name
-                link = (
-                    params.url(remove=[(key, facet.value)])
-                    if facet.active
-                    else params.url(add=[(key, facet.value)])
-                )
-            entries.append((facet, link))
-        if entries:
-            facets.append((name, label, entries))
-    active = [
-        (f"Outlet: {o.name}", params.url(remove=[("outlet", o.slug)]))
-        for o in result.filters.outlets
-        if o.slug in outlets
-    ] + [
-        (f"Person: {p.name}", params.url(remove=[("person", p.slug)]))
-        for p in result.filters.persons
-        if p.slug in people
-    ]
-    if get.get("from") or get.get("to"):
-        span = " to ".join(v for v in (get.get("from"), get.get("to")) if v)
-        active.append((f"Dates: {span}", params.url(remove=["from", "to"])))
+        entries = [
+            (facet, _facet_link(params, get, name, facet)) for facet in result.facets.get(name, [])
+        ]
+        if not entries:
+            continue
+        more = less = ""
+        if result.more == name:
+            less = params.url(remove=["more"])
+        elif result.facet_more.get(name):
+            more = params.url(replace={"more": name})
+        facets.append(
+            {"name": name, "label": label, "entries": entries, "more": more, "less": less}
+        )
+    active = _active_filters(params, get, text, result.filters, scope)
     pages = {
         "number": result.page,
         "count": result.pages,
