@@ -27,7 +27,19 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .names import DEMONYMS, GIVEN_NAMES, HONORIFICS, ORG_WORDS, PLACES, ROLE_WORDS, STOP
+from .names import (
+    DEMONYMS,
+    FEMALE_GIVEN_NAMES,
+    FEMALE_TITLES,
+    GIVEN_NAMES,
+    HONORIFICS,
+    MALE_TITLES,
+    ORG_WORDS,
+    PLACES,
+    ROLE_WORDS,
+    STOP,
+    UNISEX_GIVEN_NAMES,
+)
 
 _UP = "A-ZÀ-ÖØ-Þ"
 _LOW = "a-zà-öø-ÿ"
@@ -198,25 +210,67 @@ def similar_surname(a: str, b: str) -> bool:
     return _edit_distance(a, b, 2) <= (1 if min(len(a), len(b)) < 7 else 2)
 
 
-def similar_given(a: str, b: str) -> bool:
-    """Two spellings of one given name (Antony / Anthony), or an initial and a name."""
+SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "v"})
+
+
+def similar_given(a: str, b: str, initials: bool = True) -> bool:
+    """Two spellings of one given name (Antony / Anthony), or (``initials``) an initial and
+    a name. A name that is the other with letters added at its end is another name
+    (Eric / Erica, Paul / Paula)."""
     a, b = name_key(a), name_key(b)
-    if a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
+    if a == b:
         return True
+    if len(a) == 1 or len(b) == 1:
+        return initials and (b.startswith(a) if len(a) == 1 else a.startswith(b))
+    if a.startswith(b) or b.startswith(a):
+        return False
     return min(len(a), len(b)) >= 4 and a[0] == b[0] and _edit_distance(a, b, 1) <= 1
 
 
 @functools.lru_cache(maxsize=65536)
-def same_person(a: str, b: str) -> bool:
-    """Whether two full names (two words or more) are spellings of one person's name."""
-    wa, wb = a.split(), b.split()
+def name_parts(name: str) -> tuple[str, tuple[str, ...], str, str]:
+    """(given name, middle names, surname, suffix) of a full name, as keys: "Donald J. Trump
+    Jr." -> ("donald", ("j",), "trump", "jr")."""
+    words = [w for w in name_key(name).split() if w]
+    suffix = ""
+    if len(words) > 2 and words[-1] in SUFFIXES:
+        suffix = words.pop()
+    if not words:
+        return "", (), "", suffix
+    return words[0], tuple(words[1:-1]), words[-1], suffix
+
+
+def _same_middle(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Middle names agree when one side gives none, or they match word by word (an initial
+    matching a name: "W." / "Walker")."""
+    if not a or not b:
+        return True
+    if len(a) != len(b):
+        return False
+    return all(
+        x == y or (len(x) == 1 and y.startswith(x)) or (len(y) == 1 and x.startswith(y))
+        for x, y in zip(a, b, strict=True)
+    )
+
+
+@functools.lru_cache(maxsize=65536)
+def same_person(a: str, b: str, initials: bool = True) -> bool:
+    """Whether two full names (two words or more) are spellings of one person's name: the
+    same surname and a similar given name (Antony / Anthony), or the same given name and a
+    surname one or two letters off (Zelensky / Zelenskyy). Different middle names ("George
+    W." / "George H. W. Bush") or suffixes (Jr., Sr., III) make different people;
+    ``initials`` lets "G. Bush" match "George Bush" (within one story only)."""
     if name_key(a) == name_key(b):
         return True
-    if len(wa) < 2 or len(wb) < 2:
+    if len(a.split()) < 2 or len(b.split()) < 2:
         return False
-    if name_key(wa[-1]) == name_key(wb[-1]):
-        return similar_given(wa[0], wb[0])
-    return name_key(wa[0]) == name_key(wb[0]) and similar_surname(wa[-1], wb[-1])
+    ga, ma, sa, xa = name_parts(a)
+    gb, mb, sb, xb = name_parts(b)
+    if xa != xb or not _same_middle(ma, mb):
+        return False
+    if sa == sb:
+        return similar_given(ga, gb, initials)
+    return ga == gb and len(ga) > 1 and similar_surname(sa, sb)
 
 
 def _word(token: str) -> str:
@@ -232,13 +286,60 @@ class _Candidate:
     sentence_start: bool
 
 
-def _candidates(text: str, known: KnownNames | None):
+def _is_given(word: str) -> bool:
+    return _word(word).split("-")[0] in GIVEN_NAMES
+
+
+def _is_title(word: str) -> bool:
+    w = _word(word)
+    return w in HONORIFICS or w in ROLE_WORDS
+
+
+# Lower-case words that a title-case line capitalises and a sentence does not.
+TITLE_SMALL = frozenset({"a", "an", "the", "and", "or", "nor", "but", "of", "in", "on", "at",
+                         "to", "for", "by", "with", "from", "as", "vs", "via", "into", "over"})  # fmt: skip
+TITLE_WORD = re.compile(rf"[{_UP}{_LOW}][\w’'-]*")
+TITLE_CASE_SHARE = 0.75  # of a line's words (small words aside) capitalised: a title-case line
+TITLE_CASE_MIN = 4  # words (small words aside) a line needs to be judged title case
+TITLE_CASE_MAX = 30  # words: a longer line is a paragraph
+SENTENCE_END = re.compile(r"[.!?][’”\"')]*\s*$")
+
+
+def is_title_case(text: str) -> bool:
+    """A headline or title-case line ("Poll Gives Hillary Clinton the Lead"): most of its
+    words capitalised, so capitals there say nothing about where a name ends."""
+    if SENTENCE_END.search(text):
+        return False  # a sentence, however many names it holds
+    words = [w for w in TITLE_WORD.findall(text) if w.lower() not in TITLE_SMALL]
+    if not TITLE_CASE_MIN <= len(words) <= TITLE_CASE_MAX:
+        return False
+    capitals = sum(1 for w in words if not w[0].islower())
+    return capitals >= TITLE_CASE_SHARE * len(words)
+
+
+# Last words that make a run a group of people, not one ("Native Americans", "the Tories",
+# "Iowans", "Secretaries"): checked only when no known given name starts the run.
+PLURAL_ENDINGS = ("ans", "ers", "ites", "ies", "ists", "ics", "ians", "ards", "ots", "ees")
+
+
+def _plural_group(lowered: list[str], text: str, start: int) -> bool:
+    last = lowered[-1]
+    if len(last) < 4 or not last.endswith("s") or last.endswith(("ss", "us", "is")):
+        return False
+    if text[max(0, start - 4) : start].lower() == "the ":
+        return True  # "the Lakers", "the Clintons"
+    return len(lowered) > 1 and last.endswith(PLURAL_ENDINGS)
+
+
+def _candidates(text: str, known: KnownNames | None = None):
     """Capitalised runs in ``text`` trimmed to name words, with the evidence found for each."""
     for m in RUN.finditer(text):
         raw = m.group(0)
         if m.group("poss"):
             raw = raw[: m.start("poss") - m.start()]
         words = raw.split()
+        if not m.group("poss") and text[m.end() : m.end() + 2] in ("’t", "'t"):
+            words = words[:-1]  # "Bernie Sanders Isn’t"
         start = m.start()
         before = text[max(0, start - 3) : start].rstrip()
         sentence_start = not before or before[-1] in SENTENCE_END_MARKS
@@ -246,11 +347,13 @@ def _candidates(text: str, known: KnownNames | None):
         role = []
         while words:
             w = _word(words[0])
-            if w in STOP or (
+            if w in HONORIFICS and len(words) > 1:
+                evidence = True
+                role.append(words.pop(0))
+            elif w in STOP or (
                 sentence_start and w.endswith(("ing", "ly", "ed")) and w not in GIVEN_NAMES
             ):
                 words.pop(0)
-                start += 0
                 role = []
             elif w in HONORIFICS or w in ROLE_WORDS:
                 evidence = True
@@ -263,12 +366,32 @@ def _candidates(text: str, known: KnownNames | None):
                 break
         # "Secretary of State Antony Blinken": a role phrase split by "of" ends up in the run.
         words = [w for w in words if _word(w) not in {"of"}]
+        # A title or role inside the run ("Vermont Sen. Bernie Sanders", "U.N. Ambassador
+        # John Bolton"): what stands before it and the title itself are the role, when a
+        # given name follows it or no given name comes before it.
+        for i in range(len(words) - 2, 0, -1):
+            if _is_title(words[i]) and (
+                _is_given(words[i + 1]) or not any(_is_given(w) for w in words[:i])
+            ):
+                evidence = True
+                role = [*role, *words[: i + 1]]
+                words = words[i + 1 :]
+                break
+        # Words before a given name that are not names themselves ("Billionaire Sheldon
+        # Adelson", "McCain Challenger Kelli Ward"): a description, not the name.
+        if len(words) > 2 and not _is_given(words[0]):
+            for i in range(1, len(words) - 1):
+                if _is_given(words[i]) and _word(words[i - 1]) not in PARTICLE_WORDS:
+                    role = [*role, *words[:i]]
+                    words = words[i:]
+                    break
         if not words:
             continue
         if len(words) > 4:
             continue
         lowered = [_word(w) for w in words]
-        if any(w in ORG_WORDS for w in lowered[1:]) or (
+        named = lowered[:-1] if len(words) > 2 and lowered[-1] in SUFFIXES else lowered
+        if any(w in ORG_WORDS for w in named[1:]) or (
             lowered[0] in ORG_WORDS and lowered[0] not in GIVEN_NAMES
         ):
             continue
@@ -278,16 +401,18 @@ def _candidates(text: str, known: KnownNames | None):
             continue
         if any(len(w) <= 4 and w.isupper() and "." not in w for w in words):
             continue  # acronyms: NATO, OSCE, RAF
+        if lowered[0] not in GIVEN_NAMES and _plural_group(lowered, text, start):
+            continue
         after = text[m.end() : m.end() + 40]
         if SPEECH_AFTER.match(after):
             evidence = True
         if len(words) > 1 and lowered[0].split("-")[0] in GIVEN_NAMES:
             evidence = True
-        # The names known are asked last, only when nothing else is evidence: each name
-        # asked ties the result to what the archive knows (see ``KnownNames.recording``).
-        if not evidence and known and name_key(" ".join(words)) in known.full:
-            evidence = True
         yield _Candidate(words, start, evidence, " ".join(role), sentence_start and not role)
+
+
+PARTICLE_WORDS = frozenset({"von", "van", "de", "del", "della", "di", "da", "du", "bin", "ibn",
+                            "der", "den", "la", "le"})  # fmt: skip
 
 
 class _Groups:
@@ -347,14 +472,20 @@ class _Groups:
 
 
 def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[PersonMention]:
-    """People named in ``paragraphs``, each once, under the fullest name used most often.
+    """People named in ``paragraphs``, each once, under their most common full name.
 
-    ``known`` (names the archive already has) lets a bare surname or an unusual name be
-    recognised as the person the archive knows.
+    Title-case lines (headlines) give no names of their own: the names found in the other
+    lines are counted where they stand whole in them. A bare surname shared by two people
+    of the story goes to the one a courtesy title points to (Mrs / Mr), else to nobody.
+    ``known`` is accepted and not read: a story's people never depend on what the archive
+    held when it arrived, so that any import order gives the same people.
     """
-    cands = []
+    plain, titled = [], []
     for text in paragraphs:
-        cands.extend(_candidates(text, known))
+        (titled if is_title_case(text) else plain).append(text)
+    cands = []
+    for text in plain:
+        cands.extend(_candidates(text))
     singles_alone = {
         name_key(c.words[0]) for c in cands if len(c.words) == 1 and not c.sentence_start
     } | {name_key(c.words[0]) for c in cands if len(c.words) == 1 and c.evidence}
@@ -375,7 +506,7 @@ def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[
     # by the initial of their key (``similar_surname`` is false for different initials).
     surnames: dict[str, list[tuple[int, list[str]]]] = {}
     for i, seen in enumerate(groups.forms):
-        for initial, words in _by_initial(f.split()[-1] for f in seen if " " in f).items():
+        for initial, words in _by_initial(_surname(f) for f in seen if " " in f).items():
             surnames.setdefault(initial, []).append((i, words))
     surname_groups: dict[str, list[int]] = {}
     people = groups.people
@@ -391,29 +522,75 @@ def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[
                 if any(similar_surname(word, surname) for surname in words)
             ]
         match = surname_groups[word] or groups.with_key(key)
+        if len(match) > 1:
+            match = _by_title(match, groups, c.role)
+            if len(match) != 1:
+                continue  # Bill or Hillary Clinton: left unresolved
         if match:
-            i = max(match, key=lambda j: people[j].count)
-        elif c.evidence or (known and key in known.surnames):
+            i = match[0]
+        elif c.evidence:
             if key in PLACES or key in DEMONYMS or key in ORG_WORDS or key in STOP:
                 continue
-            name = known.surnames[key] if known and key in known.surnames else word
-            i = (
-                groups.group_for(name)
-                if " " in name
-                else next((j for j, g in enumerate(people) if name_key(g.name) == key), None)
-            )
+            i = next((j for j, g in enumerate(people) if name_key(g.name) == key), None)
             if i is None:
-                i = groups.new(name)
+                i = groups.new(word)
         else:
             continue
         groups.add(i, word, c.role)
+    if titled and people:
+        _count_in_titles(titled, groups)
     for group, seen in zip(groups.people, groups.forms, strict=True):
-        longest = max(len(f.split()) for f in seen) if seen else 1
-        full = [f for f in seen if len(f.split()) == longest]
-        if full:
-            group.name = max(full, key=lambda f: (seen[f], -list(seen).index(f)))
+        group.name = shown_name(seen)
         group.aliases = {f for f in seen if f != group.name}
     return sorted(groups.people, key=lambda p: (-p.count, p.name))
+
+
+def shown_name(forms: dict[str, int]) -> str:
+    """The name to show for forms used with their counts (in order of first use): the most
+    common full form (two words or more), the shorter on a tie ("Donald Trump" before
+    "Donald J. Trump"), then the first used; a single word only when no full form is."""
+    order = list(forms)
+    full = [f for f in order if len(f.split()) > 1] or order
+    return min(full, key=lambda f: (-forms[f], len(f.split()), order.index(f)))
+
+
+def _surname(form: str) -> str:
+    """The surname of a full form: its last word, or the one before a suffix (Jr.)."""
+    words = form.split()
+    if len(words) > 2 and name_key(words[-1]) in SUFFIXES:
+        return words[-2]
+    return words[-1]
+
+
+def _by_title(match: list[int], groups: _Groups, role: str) -> list[int]:
+    """Of the groups sharing a surname, those a courtesy title (Mrs, Mr) can be."""
+    title = {_word(w) for w in role.split()}
+    if title & FEMALE_TITLES:
+        wanted = True
+    elif title & MALE_TITLES:
+        wanted = False
+    else:
+        return match
+    fits = []
+    for i in match:
+        given = name_key(groups.people[i].name).split()[0]
+        female = given in FEMALE_GIVEN_NAMES
+        male = given in GIVEN_NAMES and not female and given not in UNISEX_GIVEN_NAMES
+        if (female and wanted) or (male and not wanted):
+            fits.append(i)
+    return fits
+
+
+def _count_in_titles(texts: list[str], groups: _Groups) -> None:
+    """Count the full forms found elsewhere where they stand whole in title-case lines."""
+    forms = sorted({f for seen in groups.forms for f in seen if " " in f}, key=len, reverse=True)
+    if not forms:
+        return
+    pattern = re.compile(r"(?<![\w’'-])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w-])")
+    owner = {f: i for i, seen in enumerate(groups.forms) for f in seen if " " in f}
+    for text in texts:
+        for m in pattern.finditer(text):
+            groups.add(owner[m.group(0)], m.group(0), "")
 
 
 def _by_initial(surnames) -> dict[str, list[str]]:
