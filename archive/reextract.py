@@ -92,7 +92,7 @@ def reextract_article(article: Article, resolver: PersonResolver) -> tuple[str, 
     keep_quotes = "quotes" in curated
     if not (keep_mentions and keep_quotes):
         saved_mentions = (
-            list(article.mentions.values("person_id", "count")) if keep_mentions else None
+            list(article.mentions.values("person_id", "count", "name")) if keep_mentions else None
         )
         saved_quotes = (
             list(

@@ -687,9 +687,13 @@ MALE_TITLES = {
     "mr", "sir", "lord", "congressman", "spokesman", "king", "prince", "duke", "businessman",
 }  # fmt: skip
 
+def _words(text: str) -> set[str]:
+    return set(text.split())
+
+
 # More given names common in English-language news (men's, women's and both), so that a
 # full name is recognised by its given name wherever it stands.
-GIVEN_NAMES |= set(
+GIVEN_NAMES |= _words(
     """
     abraham ada adam adrian agnes ahmed aidan al alain alan albert alberto alec alejandro
     aleksandr alex alexander alexei alfred alfredo ali alicia allan allen allison alma alonzo
@@ -748,9 +752,9 @@ GIVEN_NAMES |= set(
     roxanne sabrina sadie selena serena shelby sheryl shirley simone sofia sonya stella
     summer sylvia tamara tara tess thelma tracey trisha vera veronica vicki viola violet
     virginia vivian wanda whitney yolanda yvonne zelda
-    """.split()
+    """
 )
-FEMALE_GIVEN_NAMES |= set(
+FEMALE_GIVEN_NAMES |= _words(
     """
     ada agnes alma amelia arlene audrey beatriz bonnie brianne brigitte britney brooke carrie
     claudia danielle debra dolores doris edith eileen esther frances gail gladys gloria irene
@@ -771,7 +775,7 @@ FEMALE_GIVEN_NAMES |= set(
     rosalind rosemary rosie roxanne sabrina sadie selena serena shelby sheryl shirley simone
     sofia sonya stella sylvia tamara tara tess thelma tracey trisha vera veronica vicki viola
     violet virginia vivian wanda whitney yolanda yvonne zelda
-    """.split()
+    """
 )
 # Given names that are as often a word, a place or a surname standing first ("Will Trump
 # win", "Virginia Gov.", "Clinton Foundation"): never evidence of a name on their own.
