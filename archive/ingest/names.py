@@ -687,6 +687,7 @@ MALE_TITLES = {
     "mr", "sir", "lord", "congressman", "spokesman", "king", "prince", "duke", "businessman",
 }  # fmt: skip
 
+
 def _words(text: str) -> set[str]:
     return set(text.split())
 
@@ -786,3 +787,46 @@ GIVEN_NAMES -= {
     "christian", "angel", "miles", "homer", "max", "rex", "trump", "georgia", "april",
     "may", "china", "india", "jordan", "israel", "paris", "lincoln", "madison",
 }  # fmt: skip
+
+# Organisations, things and events named like people ("Census Bureau", "Marshall Plan",
+# "Dick Clark Productions", "Aston Villa").
+ORG_WORDS |= _words(
+    """
+    bureau plan plans productions production directorate laboratory laboratories lab labs
+    convention coalition board research rights edition pro register pavilion design
+    train award awards prize prizes festival trust society authority federation records
+    studio studios pictures entertainment films orchestra band choir ensemble show tour
+    series album system systems technologies technology solutions software industries
+    ventures airways railways rail pharmaceuticals clinic medical academy arena plaza mall
+    market markets exchange reserve budget amendment constitution code directive regulation
+    mission movement revolution crisis scandal report survey poll census talks pact protocol
+    declaration doctrine strategy policy reform qaeda villa united city rovers wanderers
+    athletic hotspur albion wednesday dynamo sporting olympique galaxy lakers celtics
+    warriors bulls knicks yankees mets browns steelers patriots cowboys giants jets eagles
+    raiders packers bears lions saints chiefs rams seahawks broncos
+    """
+)
+PLACES |= _words(
+    """
+    jersey dakota manhattan midtown brooklyn bronx harlem moines diego vegas orleans maryland
+    colorado utah oregon connecticut illinois indiana missouri minnesota louisiana oklahoma
+    kansas nebraska arkansas mississippi montana idaho wyoming alaska hawaii maine vermont
+    delaware rhode westchester mongolia tibet hong kong singapore thailand malaysia
+    philippines bangladesh nepal sri lanka myanmar peru ecuador bolivia uruguay paraguay
+    cuba haiti jamaica ghana uganda tanzania zimbabwe zambia angola senegal mali niger
+    chad congo rwanda yorkshire lancashire kent essex surrey sussex devon cornwall
+    glasgow manchester liverpool birmingham leeds bristol cardiff oxford cambridge
+    boston seattle atlanta miami houston dallas denver phoenix detroit philadelphia
+    baltimore cleveland pittsburgh tampa orlando sacramento albuquerque charlotte nashville
+    memphis milwaukee louisville portland austin
+    """
+)
+DEMONYMS |= _words(
+    """
+    islamic olympic jewish filipino muslim catholic hispanic latino latina asian african
+    arab kurdish christian evangelical protestant sunni shia shiite mexican-american
+    african-american
+    """
+)
+STOP |= _words("besides instead absent meanwhile nonetheless nevertheless whether")
+ROLE_WORDS |= _words("staff coordinator assemblywoman assemblyman businessman businesswoman")

@@ -287,7 +287,8 @@ class _Candidate:
 
 
 def _is_given(word: str) -> bool:
-    return _word(word).split("-")[0] in GIVEN_NAMES
+    w = _word(word).split("-")[0]
+    return w in GIVEN_NAMES or w in FEMALE_GIVEN_NAMES
 
 
 def _is_title(word: str) -> bool:
@@ -302,19 +303,39 @@ TITLE_WORD = re.compile(rf"[{_UP}{_LOW}][\w’'-]*")
 TITLE_CASE_SHARE = 0.75  # of a line's words (small words aside) capitalised: a title-case line
 TITLE_CASE_MIN = 4  # words (small words aside) a line needs to be judged title case
 TITLE_CASE_MAX = 30  # words: a longer line is a paragraph
+TITLE_CASE_COMMON = 2  # capitalised common words that make a line title case
 SENTENCE_END = re.compile(r"[.!?][’”\"')]*\s*$")
 
 
-def is_title_case(text: str) -> bool:
+def is_title_case(text: str, vocabulary: frozenset[str] | set[str] = frozenset()) -> bool:
     """A headline or title-case line ("Poll Gives Hillary Clinton the Lead"): most of its
-    words capitalised, so capitals there say nothing about where a name ends."""
-    if SENTENCE_END.search(text):
-        return False  # a sentence, however many names it holds
+    words capitalised, so capitals there say nothing about where a name ends.
+
+    A line ending like a sentence is title case only when at least two of its capitalised
+    words are words the story writes in lower case elsewhere (``vocabulary``: "Was",
+    "Headed"): a sentence full of names is not.
+    """
     words = [w for w in TITLE_WORD.findall(text) if w.lower() not in TITLE_SMALL]
     if not TITLE_CASE_MIN <= len(words) <= TITLE_CASE_MAX:
         return False
-    capitals = sum(1 for w in words if not w[0].islower())
-    return capitals >= TITLE_CASE_SHARE * len(words)
+    capitals = [w for w in words if not w[0].islower()]
+    if len(capitals) < TITLE_CASE_SHARE * len(words):
+        return False
+    if not SENTENCE_END.search(text):
+        return True
+    common = sum(1 for w in capitals[1:] if w.lower() in vocabulary)
+    return common >= TITLE_CASE_COMMON
+
+
+LOWER_WORD = re.compile(rf"(?<![\w’'-])[{_LOW}][{_LOW}’'-]+")
+
+
+def lower_case_words(paragraphs) -> set[str]:
+    """The words written in lower case in ``paragraphs``."""
+    found: set[str] = set()
+    for text in paragraphs:
+        found.update(LOWER_WORD.findall(text))
+    return found
 
 
 # Last words that make a run a group of people, not one ("Native Americans", "the Tories",
@@ -385,11 +406,20 @@ def _candidates(text: str, known: KnownNames | None = None):
                     role = [*role, *words[:i]]
                     words = words[i:]
                     break
+        if len(words) > 1 and _word(words[0]) in PARTICLE_WORDS:
+            words = [w for w in words if _word(w) not in PARTICLE_WORDS]  # "Bin Laden": a surname
+            words = words[-1:]
+        if len(words) == 2 and INITIAL.match(words[0]):
+            words = words[1:]  # "W. Bush": not enough of a name to link
         if not words:
             continue
         if len(words) > 4:
             continue
         lowered = [_word(w) for w in words]
+        if any(w in STOP for w in lowered[1:]):
+            continue  # "Neocons For Hillary": a title, not a name
+        if len(words) > 1 and lowered[-1] in ROLE_WORDS and not _is_given(words[0]):
+            continue  # "Promotions Coordinator"
         named = lowered[:-1] if len(words) > 2 and lowered[-1] in SUFFIXES else lowered
         if any(w in ORG_WORDS for w in named[1:]) or (
             lowered[0] in ORG_WORDS and lowered[0] not in GIVEN_NAMES
@@ -413,6 +443,7 @@ def _candidates(text: str, known: KnownNames | None = None):
 
 PARTICLE_WORDS = frozenset({"von", "van", "de", "del", "della", "di", "da", "du", "bin", "ibn",
                             "der", "den", "la", "le"})  # fmt: skip
+INITIAL = re.compile(rf"^(?:[{_UP}]\.)+$")
 
 
 class _Groups:
@@ -480,12 +511,25 @@ def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[
     ``known`` is accepted and not read: a story's people never depend on what the archive
     held when it arrived, so that any import order gives the same people.
     """
+    vocabulary = lower_case_words(paragraphs)
     plain, titled = [], []
     for text in paragraphs:
-        (titled if is_title_case(text) else plain).append(text)
+        (titled if is_title_case(text, vocabulary) else plain).append(text)
     cands = []
     for text in plain:
         cands.extend(_candidates(text))
+    # A sentence's first word before a surname ("Absent Trump derides ...") is a name's
+    # only when a given name, a title or the same full name elsewhere says so.
+    inside = {name_key(" ".join(c.words)) for c in cands if not c.sentence_start}
+    for c in cands:
+        if (
+            c.sentence_start
+            and len(c.words) == 2
+            and not c.role
+            and not _is_given(c.words[0])
+            and name_key(" ".join(c.words)) not in inside
+        ):
+            c.words = c.words[1:]
     singles_alone = {
         name_key(c.words[0]) for c in cands if len(c.words) == 1 and not c.sentence_start
     } | {name_key(c.words[0]) for c in cands if len(c.words) == 1 and c.evidence}
