@@ -780,7 +780,7 @@ FEMALE_GIVEN_NAMES |= _words(
 )
 # Given names that are as often a word, a place or a surname standing first ("Will Trump
 # win", "Virginia Gov.", "Clinton Foundation"): never evidence of a name on their own.
-GIVEN_NAMES -= {
+NOT_GIVEN_NAMES = {
     "will", "summer", "faith", "joy", "dawn", "dallas", "sydney", "virginia", "grant", "chase",
     "pearl", "august", "clinton", "carter", "mason", "wilson", "nelson", "harris", "jackson",
     "morgan", "logan", "kendall", "ginger", "daisy", "crystal", "hazel", "holly", "jade",
@@ -808,17 +808,17 @@ ORG_WORDS |= _words(
 )
 PLACES |= _words(
     """
-    jersey dakota manhattan midtown brooklyn bronx harlem moines diego vegas orleans maryland
+    jersey dakota manhattan midtown brooklyn bronx harlem moines vegas orleans maryland
     colorado utah oregon connecticut illinois indiana missouri minnesota louisiana oklahoma
     kansas nebraska arkansas mississippi montana idaho wyoming alaska hawaii maine vermont
     delaware rhode westchester mongolia tibet hong kong singapore thailand malaysia
     philippines bangladesh nepal sri lanka myanmar peru ecuador bolivia uruguay paraguay
     cuba haiti jamaica ghana uganda tanzania zimbabwe zambia angola senegal mali niger
-    chad congo rwanda yorkshire lancashire kent essex surrey sussex devon cornwall
+    congo rwanda yorkshire lancashire essex surrey sussex devon cornwall
     glasgow manchester liverpool birmingham leeds bristol cardiff oxford cambridge
     boston seattle atlanta miami houston dallas denver phoenix detroit philadelphia
-    baltimore cleveland pittsburgh tampa orlando sacramento albuquerque charlotte nashville
-    memphis milwaukee louisville portland austin
+    baltimore cleveland pittsburgh tampa sacramento albuquerque nashville
+    memphis milwaukee louisville portland
     """
 )
 DEMONYMS |= _words(
@@ -830,3 +830,5 @@ DEMONYMS |= _words(
 )
 STOP |= _words("besides instead absent meanwhile nonetheless nevertheless whether")
 ROLE_WORDS |= _words("staff coordinator assemblywoman assemblyman businessman businesswoman")
+GIVEN_NAMES -= NOT_GIVEN_NAMES
+FEMALE_GIVEN_NAMES -= NOT_GIVEN_NAMES

@@ -46,7 +46,9 @@ _LOW = "a-zà-öø-ÿ"
 NAME_WORD = (
     r"(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Capt|Prof|Rev|St|Jr|Sr|Pres|Adm|Sgt)\.(?=\s)"
     rf"|[{_UP}][{_LOW}]?[{_UP}][{_LOW}]+"  # McCrory, DeMoro, LeBron: before the plain form
+    rf"|[{_UP}][’'][{_UP}][{_LOW}]+"  # O’Donnell, D'Angelo
     rf"|[{_UP}][{_LOW}]+(?:-[{_UP}]?[{_LOW}]+|[’'][{_UP}][{_LOW}]+)*"
+    rf"|(?:al|el|bin|ibn|abu|abd|ul|ud)-[{_UP}][{_LOW}]+"  # al-Assad
     rf"|[{_UP}]\.(?:[{_UP}]\.)*|[{_UP}]{{2,4}}\b)"
 )
 PARTICLE = r"(?:von der|van der|van den|de la|von|van|de|del|della|di|da|du|bin|ibn|al-|el-)"
@@ -224,7 +226,22 @@ def similar_given(a: str, b: str, initials: bool = True) -> bool:
         return initials and (b.startswith(a) if len(a) == 1 else a.startswith(b))
     if a.startswith(b) or b.startswith(a):
         return False
-    return min(len(a), len(b)) >= 4 and a[0] == b[0] and _edit_distance(a, b, 1) <= 1
+    if min(len(a), len(b)) < 4 or a[0] != b[0]:
+        return False
+    return _edit_distance(a, b, 1) <= 1 or _transposed(a, b)
+
+
+def _transposed(a: str, b: str) -> bool:
+    """``b`` is ``a`` with two neighbouring letters swapped (Abdulhadi / Adbulhadi)."""
+    if len(a) != len(b):
+        return False
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return (
+        len(diff) == 2
+        and diff[1] == diff[0] + 1
+        and a[diff[0]] == b[diff[1]]
+        and a[diff[1]] == b[diff[0]]
+    )
 
 
 @functools.lru_cache(maxsize=65536)
@@ -385,6 +402,14 @@ def _candidates(text: str, known: KnownNames | None = None):
                 words.pop(0)
             else:
                 break
+        # "Pope Francis", "Queen Elizabeth", "Lord Kinnock": the title is part of the name
+        # when one word (and a regnal number) follows it.
+        if (
+            role
+            and _word(role[-1]) in STYLED
+            and (len(words) == 1 or (len(words) == 2 and name_key(words[1]) in SUFFIXES))
+        ):
+            words = [role.pop(), *words]
         # "Secretary of State Antony Blinken": a role phrase split by "of" ends up in the run.
         words = [w for w in words if _word(w) not in {"of"}]
         # A title or role inside the run ("Vermont Sen. Bernie Sanders", "U.N. Ambassador
@@ -420,7 +445,9 @@ def _candidates(text: str, known: KnownNames | None = None):
             continue  # "Neocons For Hillary": a title, not a name
         if len(words) > 1 and lowered[-1] in ROLE_WORDS and not _is_given(words[0]):
             continue  # "Promotions Coordinator"
-        named = lowered[:-1] if len(words) > 2 and lowered[-1] in SUFFIXES else lowered
+        named = lowered[:-1] if len(words) > 1 and lowered[-1] in SUFFIXES else lowered
+        if len(named) == 2 and named[1] in SURNAME_WORDS and _is_given(words[0]):
+            named = named[:1]  # "Jennifer Green", "Jack White": a surname, not a party
         if any(w in ORG_WORDS for w in named[1:]) or (
             lowered[0] in ORG_WORDS and lowered[0] not in GIVEN_NAMES
         ):
@@ -436,11 +463,46 @@ def _candidates(text: str, known: KnownNames | None = None):
         after = text[m.end() : m.end() + 40]
         if SPEECH_AFTER.match(after):
             evidence = True
-        if len(words) > 1 and lowered[0].split("-")[0] in GIVEN_NAMES:
+        if len(words) > 1 and _is_given(words[0]):
+            evidence = True
+        if 1 < len(words) <= 3 and not evidence and _described(text, start, m.end()):
             evidence = True
         yield _Candidate(words, start, evidence, " ".join(role), sentence_start and not role)
 
 
+# A name's evidence from its context, for given names the lists do not know: a lower-case
+# description before it ("said economist Milton Berg") or an apposition after it ("Hala
+# Agha, 31,", "Adriaan Schout, who").
+DESCRIBED_BEFORE = re.compile(
+    r"(?:\b(?:said|says|told|according to|spokesman|spokeswoman|spokesperson|director|"
+    r"president|chairman|chairwoman|professor|secretary|senator|minister|leader|coach|manager|"
+    r"striker|midfielder|defender|goalkeeper|player|actor|actress|singer|author|writer|artist|"
+    r"economist|analyst|expert|official|lawyer|attorney|founder|executive|chief|head|"
+    r"candidate|rival|opponent|wife|husband|son|daughter|mother|father|brother|sister|friend|"
+    r"colleague|teammate|partner|resident|student|voter|owner|researcher|scientist|"
+    r"strategist|adviser|advisor|aide|pollster|consultant|organizer|organiser|activist|"
+    r"reporter|journalist|anchor|commentator|historian|designer|"
+    r"photographer|judge|sheriff|officer|detective))\s+$"
+)
+DESCRIBED_AFTER = re.compile(r"^(?:[’']s?)?,\s+(?:who|whose|[0-9]{1,3},|aged\s+[0-9])")
+
+
+def _described(text: str, start: int, end: int) -> bool:
+    return bool(
+        DESCRIBED_BEFORE.search(text[max(0, start - 30) : start])
+        or DESCRIBED_AFTER.match(text[end : end + 20])
+    )
+
+
+STYLED = frozenset({"pope", "queen", "king", "prince", "princess", "lord", "lady", "baroness",
+                    "duke", "duchess", "emperor", "empress", "sheikh", "ayatollah"})  # fmt: skip
+# Surnames that are also organisation words (a party, a place): with a given name before
+# them, the run is a person.
+SURNAME_WORDS = frozenset({"green", "black", "white", "red", "blue", "hall", "church", "law",
+                           "day", "fox", "park", "lake", "street", "post", "house", "bridge",
+                           "river", "mountain", "bay", "coast", "brown", "young", "king",
+                           "price", "rice", "bell", "cup", "tower", "guard", "ward",
+                           "summers", "banks", "sterling", "golden", "bush"})  # fmt: skip
 PARTICLE_WORDS = frozenset({"von", "van", "de", "del", "della", "di", "da", "du", "bin", "ibn",
                             "der", "den", "la", "le"})  # fmt: skip
 INITIAL = re.compile(rf"^(?:[{_UP}]\.)+$")

@@ -17,8 +17,10 @@ What is scored is the name the archive SHOWS for each person of a story (``Perso
 of each ``Mention``), not its aliases. Matching rule: a shown name is *right* for a
 labelled person of the story when its key (``people.name_key``: case, accents and
 punctuation folded) equals the person's key or one of the person's *full forms*: a form
-the story uses of two words or more that does not start with a courtesy title (Mr, Mrs,
-Ms, Miss, Dr). A bare surname ("Obama") or "Mr. Obama" is not the person's right name.
+the story uses of two words or more once leading courtesy titles (Mr, Mrs, Ms, Miss, Dr,
+Sir, Dame, Prof, Rev) are left out; a key's bracketed qualifier ("Peter Blake (artist)")
+is left out. A bare surname ("Obama") or "Mr. Obama" is not the person's right name;
+titles that are how a person is known ("Lord Kinnock", "Pope Francis") are.
 
 - precision: right shown names / shown names (names matching a borderline entry are left
   out of both);
@@ -38,6 +40,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import tempfile
 from collections import defaultdict
@@ -47,7 +50,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 LABELS = ROOT / "fixtures" / "labels" / "people.json"
-COURTESY = {"mr", "mrs", "ms", "miss", "dr", "mx"}
+COURTESY = {"mr", "mrs", "ms", "miss", "dr", "mx", "sir", "dame", "prof", "rev"}
+QUALIFIER = re.compile(r"\s*\([^)]*\)")  # "Peter Blake (artist)"
 
 
 def default_data() -> Path:
@@ -92,11 +96,13 @@ def write_stories(stories, data: Path, folder: Path) -> list[Path]:
 
 def full_forms(person: dict, name_key) -> set[str]:
     """The keys a shown name may have to be this person's right name."""
-    keys = {name_key(person["key"])}
+    keys = {name_key(QUALIFIER.sub("", person["key"]))}
     for form in person["forms"]:
         words = form.split()
-        if len(words) >= 2 and words[0].rstrip(".").lower() not in COURTESY:
-            keys.add(name_key(form))
+        while words and words[0].rstrip(".").lower() in COURTESY:
+            words = words[1:]  # "Sir Peter Blake": "Peter Blake"
+        if len(words) >= 2:
+            keys.add(name_key(" ".join(words)))
     return keys
 
 
