@@ -369,7 +369,16 @@ def _plural_group(lowered: list[str], text: str, start: int) -> bool:
     return len(lowered) > 1 and last.endswith(PLURAL_ENDINGS)
 
 
-def _candidates(text: str, known: KnownNames | None = None):
+DESCRIPTIVE_ENDINGS = ("aire", "er", "ist", "ian", "ant", "ent", "or", "ee", "ive", "ic")
+
+
+def _descriptive(word: str, vocabulary) -> bool:
+    """A capitalised word that describes rather than names: the story writes it in lower
+    case elsewhere, or it ends like a noun of occupation (billionaire, challenger)."""
+    return word in vocabulary or word.endswith(DESCRIPTIVE_ENDINGS)
+
+
+def _candidates(text: str, vocabulary=frozenset()):
     """Capitalised runs in ``text`` trimmed to name words, with the evidence found for each."""
     for m in RUN.finditer(text):
         raw = m.group(0)
@@ -423,11 +432,16 @@ def _candidates(text: str, known: KnownNames | None = None):
                 role = [*role, *words[: i + 1]]
                 words = words[i + 1 :]
                 break
-        # Words before a given name that are not names themselves ("Billionaire Sheldon
-        # Adelson", "McCain Challenger Kelli Ward"): a description, not the name.
+        # Words before a given name that read as a description ("Billionaire Sheldon
+        # Adelson", "McCain Challenger Kelli Ward"), not a first given name of the person
+        # ("Michaela Angela Davis"): the description goes to the role.
         if len(words) > 2 and not _is_given(words[0]):
             for i in range(1, len(words) - 1):
-                if _is_given(words[i]) and _word(words[i - 1]) not in PARTICLE_WORDS:
+                if (
+                    _is_given(words[i])
+                    and _word(words[i - 1]) not in PARTICLE_WORDS
+                    and _descriptive(_word(words[i - 1]), vocabulary)
+                ):
                     role = [*role, *words[:i]]
                     words = words[i:]
                     break
@@ -579,7 +593,7 @@ def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[
         (titled if is_title_case(text, vocabulary) else plain).append(text)
     cands = []
     for text in plain:
-        cands.extend(_candidates(text))
+        cands.extend(_candidates(text, vocabulary))
     # A sentence's first word before a surname ("Absent Trump derides ...") is a name's
     # only when a given name, a title or the same full name elsewhere says so.
     inside = {name_key(" ".join(c.words)) for c in cands if not c.sentence_start}
