@@ -378,6 +378,16 @@ def _descriptive(word: str, vocabulary) -> bool:
     return word in vocabulary or word.endswith(DESCRIPTIVE_ENDINGS)
 
 
+# Chinese and Korean surnames that are also English words a sentence starts with.
+SURNAMES_LIKE_WORDS = frozenset({"He", "Xi", "Yu", "Ma", "Wang", "Hu", "Lee", "Moon", "Park"})
+
+
+def sentence_start_word(word: str) -> bool:
+    """A word that is not a name: a stop word, title or role word."""
+    w = _word(word)
+    return w in STOP or w in HONORIFICS or w in ROLE_WORDS or w in ORG_WORDS
+
+
 def _candidates(text: str, vocabulary=frozenset()):
     """Capitalised runs in ``text`` trimmed to name words, with the evidence found for each."""
     for m in RUN.finditer(text):
@@ -392,6 +402,15 @@ def _candidates(text: str, vocabulary=frozenset()):
         sentence_start = not before or before[-1] in SENTENCE_END_MARKS
         evidence = False
         role = []
+        if (
+            len(words) == 2
+            and words[0] in SURNAMES_LIKE_WORDS
+            and not sentence_start_word(words[1])
+            and SPEECH_AFTER.match(text[m.end() : m.end() + 40])
+        ):
+            # "He Jianxiong said": a surname that is also an English word, not a pronoun.
+            yield _Candidate(words, start, True, "", False)
+            continue
         while words:
             w = _word(words[0])
             if w in HONORIFICS and len(words) > 1:
@@ -722,10 +741,24 @@ def _by_initial(surnames) -> dict[str, list[str]]:
 
 
 def surface_forms(people: list[PersonMention]) -> dict[str, str]:
-    """Every form a story uses for its people (name, aliases, surname) mapped to the name."""
-    forms: dict[str, str] = {}
-    for person in sorted(people, key=lambda p: p.count):
+    """Every form a story uses for its people (name, aliases, surname) mapped to the name.
+
+    A surname two people of the story share (Bill and Hillary Clinton) maps to itself, a
+    name that is none of the story's people: a speaker named by it stays a label.
+    """
+    owners: dict[str, set[str]] = {}
+    surnames: dict[str, set[str]] = {}
+    spelt: dict[str, str] = {}
+    for person in people:
         for form in [person.name, *person.aliases]:
-            forms[name_key(form)] = person.name
-            forms[name_key(form.split()[-1])] = person.name
+            owners.setdefault(name_key(form), set()).add(person.name)
+            if " " in form.strip():
+                surname = _surname(form)
+                surnames.setdefault(name_key(surname), set()).add(person.name)
+                spelt.setdefault(name_key(surname), surname)
+    forms = {key: min(names) for key, names in owners.items() if len(names) == 1}
+    for key, names in surnames.items():
+        if key not in owners:
+            forms[key] = next(iter(names)) if len(names) == 1 else spelt[key]
+    forms.pop("", None)
     return forms
