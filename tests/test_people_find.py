@@ -131,3 +131,19 @@ def test_family_members_and_suffixes_are_different_people():
         "George H.W. Bush",
         "George W. Bush",
     ]
+
+
+def test_middle_initials_regnal_numbers_and_place_words_that_are_given_names():
+    found = people(
+        [
+            "Then George W Bush met her. Later he met Pope John Paul II in Rome.",
+            "The prince met 17-year-old Virginia Giuffre, the court heard.",
+            "Illinois Sen. Barack Obama said so.",
+        ]
+    )
+    assert [name for name, _aliases, _count in found] == [
+        "Barack Obama",
+        "George W Bush",
+        "Pope John Paul II",
+        "Virginia Giuffre",
+    ]

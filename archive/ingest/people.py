@@ -51,9 +51,10 @@ NAME_WORD = (
     rf"|(?:al|el|bin|ibn|abu|abd|ul|ud)-[{_UP}][{_LOW}]+"  # al-Assad
     rf"|[{_UP}]\.(?:[{_UP}]\.)*|[{_UP}]{{2,4}}\b)"
 )
+MIDDLE_INITIAL = rf"[{_UP}](?=\s+[{_UP}][{_LOW}])"  # "George W Bush", inside a run only
 PARTICLE = r"(?:von der|van der|van den|de la|von|van|de|del|della|di|da|du|bin|ibn|al-|el-)"
 RUN = re.compile(
-    rf"(?<![\w’'-])(?:{NAME_WORD})(?:\s+(?:{PARTICLE}\s+)?(?:{NAME_WORD}))*"
+    rf"(?<![\w’'-])(?:{NAME_WORD})(?:\s+(?:{PARTICLE}\s+)?(?:{NAME_WORD}|{MIDDLE_INITIAL}))*"
     rf"(?P<poss>[’']s?(?![\w]))?"
 )
 SPEECH_AFTER = re.compile(
@@ -424,7 +425,11 @@ def _candidates(text: str, vocabulary=frozenset()):
             elif w in HONORIFICS or w in ROLE_WORDS:
                 evidence = True
                 role.append(words.pop(0))
-            elif (w in DEMONYMS or w in PLACES) and len(words) > 1:
+            elif (w in DEMONYMS and len(words) > 1) or (
+                w in PLACES and (len(words) > 2 or (len(words) > 1 and _is_title(words[1])))
+            ):
+                # "French President ...", "Illinois Sen. ...", "Kyiv Mayor Vitali
+                # Klitschko"; not "Virginia Giuffre", "Paris Hilton"
                 role.append(words.pop(0))
             elif w == "of" and role:
                 words.pop(0)
@@ -435,7 +440,7 @@ def _candidates(text: str, vocabulary=frozenset()):
         if (
             role
             and _word(role[-1]) in STYLED
-            and (len(words) == 1 or (len(words) == 2 and name_key(words[1]) in SUFFIXES))
+            and (len(words) == 1 or (1 < len(words) <= 3 and name_key(words[-1]) in SUFFIXES))
         ):
             words = [role.pop(), *words]
         # "Secretary of State Antony Blinken": a role phrase split by "of" ends up in the run.
@@ -489,7 +494,10 @@ def _candidates(text: str, vocabulary=frozenset()):
             continue
         if len(words) > 1 and lowered[-1] in PLACES and lowered[0] not in GIVEN_NAMES:
             continue
-        if any(len(w) <= 4 and w.isupper() and "." not in w for w in words):
+        if any(
+            1 < len(w) <= 4 and w.isupper() and "." not in w and w.lower() not in SUFFIXES
+            for w in words
+        ):
             continue  # acronyms: NATO, OSCE, RAF
         if lowered[0] not in GIVEN_NAMES and _plural_group(lowered, text, start):
             continue
@@ -507,7 +515,7 @@ def _candidates(text: str, vocabulary=frozenset()):
 # description before it ("said economist Milton Berg") or an apposition after it ("Hala
 # Agha, 31,", "Adriaan Schout, who").
 DESCRIBED_BEFORE = re.compile(
-    r"(?:\b(?:said|says|told|according to|spokesman|spokeswoman|spokesperson|director|"
+    r"(?:[0-9]+-year-old|\b(?:said|says|told|according to|spokesman|spokeswoman|spokesperson|director|"
     r"president|chairman|chairwoman|professor|secretary|senator|minister|leader|coach|manager|"
     r"striker|midfielder|defender|goalkeeper|player|actor|actress|singer|author|writer|artist|"
     r"economist|analyst|expert|official|lawyer|attorney|founder|executive|chief|head|"
