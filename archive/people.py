@@ -225,6 +225,14 @@ class PersonResolver:
             ALIAS_ROWS.insert(new)
         return person
 
+    def uncount(self, person_id: int, name: str) -> None:
+        """One story fewer giving the person ``name`` (its mentions are about to be
+        replaced): the name shown is chosen again when the story's people are resolved."""
+        self._load()
+        counts = self._counts.get(person_id, {})
+        if counts.get(name, 0) > 0:
+            counts[name] -= 1
+
     def count(self, person: Person, name: str) -> None:
         """One more story giving ``person`` the name ``name``: the name shown becomes the
         most common one (unless a curator set it)."""

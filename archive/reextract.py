@@ -103,6 +103,8 @@ def reextract_article(article: Article, resolver: PersonResolver) -> tuple[str, 
             if keep_quotes
             else None
         )
+        for person_id, name in article.mentions.values_list("person_id", "name"):
+            resolver.uncount(person_id, name)  # replaced below: counted once, not twice
         save_people_and_quotes(article, story, resolver)
         if saved_mentions is not None:
             article.mentions.all().delete()

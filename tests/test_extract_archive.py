@@ -148,3 +148,30 @@ def test_reextract_command_reports_counts(seeded):
         call_command("reextract")
     with pytest.raises(CommandError, match="no article with id 99999"):
         call_command("reextract", "99999")
+
+
+def test_reextract_resolves_old_links_again_and_keeps_a_curators_merge():
+    from archive.curation import merge_people
+    from archive.importer import import_uploads
+
+    texts = {
+        "a.txt": "Blinken visits Kyiv\n\nAnthony Blinken said the talks went well.\n",
+        "b.txt": "Talks go on\n\nTony Blinken said the talks would go on. Blinken left.\n",
+    }
+    import_uploads([(name, text.encode()) for name, text in texts.items()])
+    anthony = Person.objects.get(name="Anthony Blinken")
+    tony = Person.objects.get(name="Tony Blinken")
+    merge_people(anthony, [tony])  # a curator: Tony is Anthony
+    # an old import's wrong person: a story's mention linked by a surname alone
+    surname = Person.objects.create(name="Blinken", slug="blinken")
+    Mention.objects.filter(article__source="b.txt").update(person=surname)
+    reextract_articles(Article.objects.all())
+    people = sorted(
+        (m.article.source, m.person.name, m.name)
+        for m in Mention.objects.select_related("article", "person")
+    )
+    assert people == [
+        ("a.txt", "Anthony Blinken", "Anthony Blinken"),
+        ("b.txt", "Anthony Blinken", "Tony Blinken"),
+    ]
+    assert not surname.mentions.exists()
