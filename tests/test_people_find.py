@@ -147,3 +147,14 @@ def test_middle_initials_regnal_numbers_and_place_words_that_are_given_names():
         "Pope John Paul II",
         "Virginia Giuffre",
     ]
+
+
+def test_a_name_listed_beside_names_is_a_name():
+    found = people(
+        ["Rafael Nadal, Novak Djokovic and Andy Murray won. The New York-based fund lost."]
+    )
+    assert [name for name, _aliases, _count in found] == [
+        "Andy Murray",
+        "Novak Djokovic",
+        "Rafael Nadal",
+    ]

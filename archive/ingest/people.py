@@ -302,6 +302,30 @@ class _Candidate:
     evidence: bool
     role: str
     sentence_start: bool
+    end: int = 0  # offset just past the run in its text
+
+
+COMPOUND_ENDINGS = ("-based", "-born", "-led", "-backed", "-style", "-era", "-made", "-owned")
+# What joins the names of a list ("Rafael Nadal, Novak Djokovic and Andy Murray").
+LIST_JOIN = re.compile(r"^(?:,\s+(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)$")
+
+
+def _listed_with_names(found: list[_Candidate], text: str) -> None:
+    """A two- or three-word run listed right beside a full name with evidence is a name
+    too: the given names the lists lack (Novak Djokovic) are found in such lists."""
+    for i, c in enumerate(found):
+        if c.evidence or not 1 < len(c.words) <= 3:
+            continue
+        for j in (i - 1, i + 1):
+            if not 0 <= j < len(found):
+                continue
+            other = found[j]
+            if not (other.evidence and len(other.words) > 1):
+                continue
+            gap = text[other.end : c.start] if j < i else text[c.end : other.start]
+            if LIST_JOIN.match(gap):
+                c.evidence = True
+                break
 
 
 def _is_given(word: str) -> bool:
@@ -410,7 +434,7 @@ def _candidates(text: str, vocabulary=frozenset()):
             and SPEECH_AFTER.match(text[m.end() : m.end() + 40])
         ):
             # "He Jianxiong said": a surname that is also an English word, not a pronoun.
-            yield _Candidate(words, start, True, "", False)
+            yield _Candidate(words, start, True, "", False, m.end())
             continue
         while words:
             w = _word(words[0])
@@ -479,6 +503,8 @@ def _candidates(text: str, vocabulary=frozenset()):
         if len(words) > 4:
             continue
         lowered = [_word(w) for w in words]
+        if any(w.endswith(COMPOUND_ENDINGS) for w in lowered):
+            continue  # "New York City-based": a description
         if any(w in STOP for w in lowered[1:]):
             continue  # "Neocons For Hillary": a title, not a name
         if len(words) > 1 and lowered[-1] in ROLE_WORDS and not _is_given(words[0]):
@@ -508,7 +534,8 @@ def _candidates(text: str, vocabulary=frozenset()):
             evidence = True
         if 1 < len(words) <= 3 and not evidence and _described(text, start, m.end()):
             evidence = True
-        yield _Candidate(words, start, evidence, " ".join(role), sentence_start and not role)
+        end = m.start("poss") if m.group("poss") else m.end()
+        yield _Candidate(words, start, evidence, " ".join(role), sentence_start and not role, end)
 
 
 # A name's evidence from its context, for given names the lists do not know: a lower-case
@@ -620,7 +647,9 @@ def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[
         (titled if is_title_case(text, vocabulary) else plain).append(text)
     cands = []
     for text in plain:
-        cands.extend(_candidates(text, vocabulary))
+        found = list(_candidates(text, vocabulary))
+        _listed_with_names(found, text)
+        cands.extend(found)
     # A sentence's first word before a surname ("Absent Trump derides ...") is a name's
     # only when a given name, a title or the same full name elsewhere says so.
     inside = {name_key(" ".join(c.words)) for c in cands if not c.sentence_start}
