@@ -61,6 +61,8 @@ def article_record(article: Article) -> dict:
                 "text": q.text,
                 "speaker": q.speaker.name if q.speaker_id else None,
                 "speaker_label": q.speaker_label,
+                # a quotation of fewer than six words: a phrase quoted, not a statement
+                "fragment": q.is_fragment,
             }
             for q in article.quotes.all()
         ],

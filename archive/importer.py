@@ -160,7 +160,8 @@ ARTICLE_ROW = RowInserter(Article)
 # Mentions and quotes carry copies of their story's date, state (and outlet): see
 # ``models.sync_story_fields``.
 MENTION_ROWS = RowInserter(
-    Mention, ("article_id", "person_id", "count", "published", "is_published", "outlet_id")
+    Mention,
+    ("article_id", "person_id", "count", "name", "published", "is_published", "outlet_id"),
 )
 QUOTE_ROWS = RowInserter(
     Quote,
@@ -197,9 +198,12 @@ def save_people_and_quotes(
         article.quotes.all().delete()
     persons = {}
     counts: dict[int, int] = {}  # person id -> mentions, in order of first mention
+    names: dict[int, str] = {}  # person id -> the name this story gives them
     new = Rows()
     for mention in story.people:
         person = resolver.resolve(mention, new.aliases)
+        if person is None:
+            continue  # named by a surname only: not linked to anybody
         persons[mention.name] = person
         for alias in mention.aliases:
             persons.setdefault(alias, person)
@@ -207,9 +211,10 @@ def save_people_and_quotes(
             counts[person.pk] += mention.count
         else:
             counts[person.pk] = max(mention.count, 1)
+            names[person.pk] = mention.name[:200]
     published, shown = article.published, article.is_published
     new.mentions = [
-        (article.pk, person_id, n, published, shown, article.outlet_id)
+        (article.pk, person_id, n, names[person_id], published, shown, article.outlet_id)
         for person_id, n in counts.items()
     ]
     new.quotes = [

@@ -468,6 +468,9 @@ class Mention(models.Model):
         Person, on_delete=models.CASCADE, related_name="mentions", db_index=False
     )
     count = models.PositiveIntegerField(default=1)
+    # The person's full name as this story gives it ("" when unknown): the name a person
+    # is shown under is the most common of these (see ``people.PersonResolver``).
+    name = models.CharField(max_length=200, blank=True, default="")
     # Copies of the article's date, published state and outlet, kept by ``sync_story_fields``:
     # a person's page then reads their stories newest first from one index on the mentions,
     # however large the archive, instead of joining every published story.

@@ -1,26 +1,45 @@
 """Resolving the names a story uses to the archive's Person records.
 
-One person however the stories spell them. A name is matched, in order, by:
+A wrong link is worse than a missing one. A story's person is linked to a person of the
+archive only by a full name (given name and surname):
 
-1. its normalised key among the names and aliases already in the archive;
-2. for a full name, a person with the same surname and a similar given name
-   (Antony / Anthony), or the same given name and a surname one or two letters off
-   (Zelensky / Zelenskyy, Macon / Macron) — see ``ingest.people.same_person``;
-3. for a surname alone, the one person in the archive with that surname.
+1. its normalised key among the full names and full-name aliases already in the archive;
+2. a close spelling of it: the same surname and a similar given name (Antony / Anthony),
+   or the same given name and a surname one or two letters off (Zelensky / Zelenskyy,
+   Macon / Macron), with the same suffix (Jr., III) and no different middle name (see
+   ``ingest.people.same_person``); when two people of the archive fit, neither is taken.
 
-Otherwise a new Person is made. A person first seen under a surname alone takes the
-full name when a story gives it. Every new spelling becomes an Alias, so a curator's
-merges and aliases steer later imports. The archive's names are loaded once per
-resolver (one query), so resolving costs no query per name on the hot path, and the
+Never by a surname alone, never across different given names (Eric / Erica Garner). A
+person a story names only by a surname ("Obama") is not linked to anybody: the story's
+quotes keep the name as a label. Otherwise a new Person is made.
+
+The name shown is the most common full name among the person's mentions (``Mention.name``,
+the name each story gives them; the shorter, then the first alphabetically, on a tie), so
+it does not depend on the order stories arrive in, and one story never renames a person
+others have named. A name a curator set (one that is not the most common name when the
+archive is loaded) is left alone.
+
+Every new spelling becomes an Alias, so a curator's merges and aliases steer later
+imports. The archive's names are loaded once per resolver (one query each for people,
+aliases and name counts), so resolving costs no query per name on the hot path, and the
 near-spelling look-up goes through a deletion index (the surnames left after deleting
 one or two letters), so it costs the same with 100 people or 100,000.
 """
 
 from __future__ import annotations
 
+from django.db.models import Count
+
 from .bulk import RowInserter
-from .ingest.people import KnownNames, PersonMention, name_key, same_person, similar_surname
-from .models import Alias, Person, free_slug
+from .ingest.people import (
+    KnownNames,
+    PersonMention,
+    name_key,
+    name_parts,
+    same_person,
+    similar_surname,
+)
+from .models import Alias, Mention, Person, free_slug
 
 MIN_FUZZY = 5  # shorter surnames only match exactly (see ``similar_surname``)
 # new spellings, as (person id, name, key): a spelling already saved is skipped
@@ -39,6 +58,19 @@ def _deletions(word: str, depth: int) -> set[str]:
     return out
 
 
+def best_name(counts: dict[str, int]) -> str | None:
+    """The most common full name of ``counts`` (name -> stories), the one with fewer
+    words, then the first alphabetically, on a tie."""
+    full = [name for name in counts if len(name.split()) > 1]
+    if not full:
+        return None
+    return min(full, key=lambda name: (-counts[name], len(name.split()), name))
+
+
+def _full(form: str) -> bool:
+    return len(name_key(form).split()) > 1
+
+
 class PersonResolver:
     """Finds or creates people for a batch, with the archive's names held in memory."""
 
@@ -50,6 +82,9 @@ class PersonResolver:
         self._known = KnownNames()
         # deletion variant -> the surname (or tuple of surnames) it comes from
         self._near: dict[str, str | tuple[str, ...]] = {}
+        # person id -> {name a story gave them: stories}
+        self._counts: dict[int, dict[str, int]] = {}
+        self._curated: set[int] = set()  # people whose name a curator set
 
     def forget(self):
         """Drop what is held in memory (after a rollback): the next use reloads it."""
@@ -67,18 +102,32 @@ class PersonResolver:
             person = self._people.get(alias.person_id)
             if person is not None:
                 self._add(person, alias.name, alias.key)
+        rows = (
+            Mention.objects.exclude(name="")
+            .values_list("person_id", "name")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for person_id, name, n in rows:
+            self._counts.setdefault(person_id, {})[name] = n
+        for pk, person in self._people.items():
+            best = best_name(self._counts.get(pk, {}))
+            if best is not None and best != person.name:
+                self._curated.add(pk)
 
     def _add(self, person: Person, form: str, key: str | None = None):
         key = key or name_key(form)
         if not key:
             return
         self._people[person.pk] = person
-        self._by_key.setdefault(key, person)
         forms = self._forms.setdefault(person.pk, set())
         if form not in forms:
             forms.add(form)
             self._known.add(form)
-        surname = key.rsplit(" ", 1)[-1]
+        if " " not in key:
+            return  # a surname alone links nobody
+        self._by_key.setdefault(key, person)
+        surname = name_parts(form)[2] or key.rsplit(" ", 1)[-1]
         if surname not in self._by_surname:
             self._by_surname[surname] = set()
             if len(surname) >= MIN_FUZZY:
@@ -112,31 +161,25 @@ class PersonResolver:
         return {other for other in found if similar_surname(other, surname)}
 
     def _match(self, form: str) -> Person | None:
+        """The one person of the archive ``form`` (a full name) names, or None."""
         key = name_key(form)
         person = self._by_key.get(key)
         if person is not None:
             return person
-        words = key.split()
-        if not words:
+        surname = name_parts(form)[2]
+        if not surname:
             return None
-        surname = words[-1]
         candidates = set(self._by_surname.get(surname, set()))
-        if len(words) == 1:
-            return self._people[next(iter(candidates))] if len(candidates) == 1 else None
         for other in self._similar_surnames(surname):
             candidates |= self._by_surname[other]
         matches = [
-            self._people[pk]
+            pk
             for pk in sorted(candidates)
-            if any(len(f.split()) > 1 and same_person(form, f) for f in self._forms[pk])
+            if any(_full(f) and same_person(form, f, initials=False) for f in self._forms[pk])
         ]
-        if matches:
-            return matches[0]
-        # A person known only by this surname so far.
-        alone = [pk for pk in candidates if all(len(f.split()) == 1 for f in self._forms[pk])]
-        if len(alone) == 1 and name_key(self._people[alone[0]].name) == surname:
-            return self._people[alone[0]]
-        return None
+        if len(matches) == 1:
+            return self._people[matches[0]]
+        return None  # nobody, or two people it could be
 
     def _create(self, name: str) -> Person:
         """A new Person, its slug chosen from the slugs held in memory (no look-up query)."""
@@ -147,15 +190,18 @@ class PersonResolver:
         self._slugs.add(person.slug)
         return person
 
-    def resolve(self, mention: PersonMention, new_aliases: list | None = None) -> Person:
-        """The Person for ``mention``, created with its aliases when the archive has none.
+    def resolve(self, mention: PersonMention, new_aliases: list | None = None) -> Person | None:
+        """The Person for ``mention``, created with its aliases when the archive has none;
+        None when the story gives no full name for them.
 
         New aliases are saved at once, or appended to ``new_aliases`` as (person id, name,
         key) for the caller to save with ``ALIAS_ROWS`` in one query with the rest of its
         story's.
         """
         self._load()
-        forms = [mention.name, *sorted(mention.aliases)]
+        if not _full(mention.name):
+            return None
+        forms = [mention.name, *sorted(f for f in mention.aliases if _full(f))]
         person = None
         for form in forms:
             person = self._match(form)
@@ -163,12 +209,9 @@ class PersonResolver:
                 break
         if person is None:
             person = self._create(mention.name)
-        elif len(mention.name.split()) > len(person.name.split()):
-            # First seen as a bare surname ("Putin"); the story gives the full name.
-            person.name = mention.name
-            person.save(update_fields=["name"])
+        self.count(person, mention.name)
         new = []
-        for form in forms:
+        for form in [mention.name, *sorted(mention.aliases)]:
             key = name_key(form)
             if key and form not in self._forms.get(person.pk, set()):
                 if key not in {name_key(f) for f in self._forms.get(person.pk, set())}:
@@ -181,3 +224,23 @@ class PersonResolver:
         elif new:
             ALIAS_ROWS.insert(new)
         return person
+
+    def uncount(self, person_id: int, name: str) -> None:
+        """One story fewer giving the person ``name`` (its mentions are about to be
+        replaced): the name shown is chosen again when the story's people are resolved."""
+        self._load()
+        counts = self._counts.get(person_id, {})
+        if counts.get(name, 0) > 0:
+            counts[name] -= 1
+
+    def count(self, person: Person, name: str) -> None:
+        """One more story giving ``person`` the name ``name``: the name shown becomes the
+        most common one (unless a curator set it)."""
+        counts = self._counts.setdefault(person.pk, {})
+        counts[name] = counts.get(name, 0) + 1
+        if person.pk in self._curated:
+            return
+        best = best_name(counts)
+        if best is not None and best != person.name:
+            person.name = best
+            person.save(update_fields=["name"])

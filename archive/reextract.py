@@ -95,7 +95,7 @@ def reextract_article(article: Article, resolver: PersonResolver) -> tuple[str, 
     keep_quotes = "quotes" in curated
     if not (keep_mentions and keep_quotes):
         saved_mentions = (
-            list(article.mentions.values("person_id", "count")) if keep_mentions else None
+            list(article.mentions.values("person_id", "count", "name")) if keep_mentions else None
         )
         saved_quotes = (
             list(
@@ -106,6 +106,8 @@ def reextract_article(article: Article, resolver: PersonResolver) -> tuple[str, 
             if keep_quotes
             else None
         )
+        for person_id, name in article.mentions.values_list("person_id", "name"):
+            resolver.uncount(person_id, name)  # replaced below: counted once, not twice
         save_people_and_quotes(article, story, resolver)
         if saved_mentions is not None:
             article.mentions.all().delete()

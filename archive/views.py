@@ -574,7 +574,7 @@ def person_detail(request, slug):
         mentions, totals["dated"], totals["all"] - totals["dated"], key="article_id"
     )
     page = paginate(request, stories, count=totals["all"])
-    quotes = list(quotes_with_articles().filter(speaker=person)[:11])
+    quotes = list(quotes_with_articles().filter(speaker=person, is_fragment=False)[:11])
     latest_ids = mentions.order_by(F("published").desc(nulls_last=True), "-article_id").values(
         "article_id"
     )[:RELATED_SAMPLE]
@@ -619,6 +619,10 @@ def quote_list(request):
     quotes = quotes_with_articles()
     speaker = request.GET.get("speaker", "").strip()[:100]
     outlet_slug = request.GET.get("outlet", "").strip()[:80]
+    fragments = request.GET.get("fragments") == "1"
+    if not fragments:
+        # one- and two-word quoted phrases are not quotations a reader looks for
+        quotes = quotes.filter(is_fragment=False)
     if speaker:
         quotes = quotes.filter(
             Q(speaker__slug=speaker)
@@ -628,7 +632,7 @@ def quote_list(request):
     if outlet_slug:
         quotes = quotes.filter(article__outlet__slug=outlet_slug)
     count = None
-    if not (speaker or outlet_slug):
+    if not (speaker or outlet_slug or fragments):
         # Counting every quote of the archive costs more than the page: cached like the
         # other archive-wide figures. Filtered lists are counted as they are.
         seconds = getattr(settings, "ARCHIVE_STATS_CACHE_SECONDS", 300)

@@ -42,7 +42,7 @@ def test_export_of_the_seeds_has_five_lines_in_the_documented_shape(seeded, tmp_
         for person in record["people"]:
             assert set(person) == {"name", "aliases", "mentions"}
         for quote in record["quotes"]:
-            assert set(quote) == {"text", "speaker", "speaker_label"}
+            assert set(quote) == {"text", "speaker", "speaker_label", "fragment"}
     assert [r["id"] for r in records] == sorted(r["id"] for r in records)
 
 
@@ -68,7 +68,11 @@ def test_export_record_values():
         article=article, speaker=person, speaker_label="Mr Putin", text="We share concerns."
     )
     Quote.objects.create(
-        article=article, speaker_label="the Kremlin", text="This is wrong.", position=1
+        article=article,
+        speaker_label="the Kremlin",
+        text="This is wrong.",
+        position=1,
+        is_fragment=True,
     )
     out = io.StringIO()
     call_command("export_articles", stdout=out)
@@ -91,8 +95,14 @@ def test_export_record_values():
                 "text": "We share concerns.",
                 "speaker": "Vladimir Putin",
                 "speaker_label": "Mr Putin",
+                "fragment": False,
             },
-            {"text": "This is wrong.", "speaker": None, "speaker_label": "the Kremlin"},
+            {
+                "text": "This is wrong.",
+                "speaker": None,
+                "speaker_label": "the Kremlin",
+                "fragment": True,
+            },
         ],
         "cluster": None,
         "first_published_copy": None,

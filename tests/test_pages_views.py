@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 
 from archive import views
-from archive.models import Article, Outlet, Person, SlugRedirect
+from archive.models import Article, Outlet, Person, Quote, SlugRedirect
 from tests.pages_data import make_archive, make_story, person
 
 pytestmark = pytest.mark.django_db
@@ -339,6 +339,25 @@ def test_quotes_newest_first_and_filtered_by_speaker_and_outlet(client):
     ]
     assert '<option value="daily-gen" selected>Daily Gen</option>' in daily
     assert "No quotes match." in get(client, "/quotes/?outlet=nope")
+
+
+def test_quotes_and_person_pages_leave_fragments_out_unless_asked(client):
+    alice = person("Alice Example")
+    make_story(
+        title="A story",
+        people=[alice],
+        quotes=[(alice, "We will keep going whatever happens next"), (alice, "dangerous")],
+    )
+    Quote.objects.filter(text="dangerous").update(is_fragment=True)
+    quoted = re.compile(r"<blockquote><p>“([^”]+)”")
+    assert quoted.findall(get(client, "/quotes/")) == ["We will keep going whatever happens next"]
+    assert quoted.findall(get(client, "/quotes/?fragments=1")) == [
+        "We will keep going whatever happens next",
+        "dangerous",
+    ]
+    page = get(client, alice.get_absolute_url())
+    assert "We will keep going whatever happens next" in page
+    assert "dangerous" not in page
 
 
 def test_quotes_from_undated_stories_come_last_on_every_database(client):

@@ -437,3 +437,21 @@ def test_abbreviation_stops_are_hidden_and_sentence_stops_kept(text, hidden):
 @settings(max_examples=300, deadline=None, database=None)
 def test_hiding_abbreviation_stops_matches_its_pattern(text):
     assert quotes._hide_abbreviation_dots(text) == _hidden_by_pattern(text)
+
+
+def test_a_surname_two_people_of_the_story_share_stays_a_label():
+    found = find(
+        "Bill Clinton spoke first. Hillary Clinton spoke next. Chelsea Clinton spoke too.",
+        "“This is the best campaign we have ever run in this state,” Clinton gushed.",
+    )
+    q = quote_starting(found, "This is the best campaign")
+    assert (q.speaker, q.speaker_label) == (None, "Clinton")
+
+
+def test_a_surname_that_is_also_a_pronoun_is_a_name():
+    found = find(
+        "Experts doubt the plan.",
+        "He Jianxiong said: “The virus will not spread far beyond the region this winter.”",
+    )
+    q = quote_starting(found, "The virus will not")
+    assert (q.speaker, q.speaker_label) == ("He Jianxiong", "He Jianxiong")

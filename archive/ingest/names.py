@@ -686,3 +686,149 @@ FEMALE_TITLES = {
 MALE_TITLES = {
     "mr", "sir", "lord", "congressman", "spokesman", "king", "prince", "duke", "businessman",
 }  # fmt: skip
+
+
+def _words(text: str) -> set[str]:
+    return set(text.split())
+
+
+# More given names common in English-language news (men's, women's and both), so that a
+# full name is recognised by its given name wherever it stands.
+GIVEN_NAMES |= _words(
+    """
+    abraham ada adam adrian agnes ahmed aidan al alain alan albert alberto alec alejandro
+    aleksandr alex alexander alexei alfred alfredo ali alicia allan allen allison alma alonzo
+    alton alvin amelia amir amos andre andrea andres andrew andy angel angelo angus anil
+    anthony antoine anton antonio april archie arlene armando arnold arthur arturo asa ashton
+    audrey august austin avery axel barry bart basil beatriz ben benjamin bennett bernard
+    bernie bert bill billy blake bob bobby bonnie boris brad bradley brandon brendan brent
+    brett brian brianne brigitte britney brooke bruce bruno bryan bryce buck bud buddy byron
+    caleb calvin cameron carl carlos carlton carmen carrie carter casey cecil cedric chad
+    charles charlie chase chester chris christian christopher chuck clarence claude claudia
+    clay clayton clifford clint clinton clyde cody colin conor connor cory craig curtis cyrus
+    dale dallas damian damon dan daniel danielle danny darius darrell darren daryl dave david
+    dean debra dennis derek desmond devin dewayne dexter diego dmitri dmitry dolores dominic
+    don donald doris doug douglas drew duane dustin dwayne dwight earl ed eddie edgar edith
+    eduardo edward edwin eileen elias elijah eliot elliot elliott ellis elmer elon elton emil
+    emilio emmanuel enrique eric erik erin ernest ernesto esther ethan eugene evan everett
+    ezra fabian felipe felix fernando floyd forrest frances francesco francis francisco
+    frank frankie franklin fred freddie frederick gabriel gail gareth garrett gary gavin gene
+    geoffrey george gerald gerard gilbert gladys glen glenn gloria gordon graham grant greg
+    gregory guido gus guy hal hamid hank hans harold harris harry harvey hector henry herbert
+    herman homer horace howard hugh hugo hunter ian ibrahim igor irene iris irving isaac
+    isaiah ivan jack jackson jacob jacqueline jake james jared jason javier jay jeb jeff
+    jeffrey jenna jeremy jerome jerry jesse jesus jim jimmy joachim joaquin joe joel johan
+    john johnny jon jonah jonathan jorge jose joseph josh joshua juan jules julian julius
+    junichiro justin kai karl keith kelli ken kendall kenneth kent kerry kevin kirk kurt kyle
+    lamar lance larry lawrence leo leon leonard leroy lewis liam lily lindsay lionel lloyd
+    logan lorenzo lou louis lucas luis luke luther lyndon mack malcolm manuel marc marco
+    marcus marian mario mark marshall martin marty marvin mason matt matthew maurice max
+    maxwell mel melvin michael micheal miguel mike miles millard milton mitch mitt mitchell
+    mohamed mohammed monica morgan morris morton muhammad murray nathan nathaniel neil nelson
+    newt nicholas nick nigel noah noel norman oliver omar orlando oscar otis owen pablo
+    patrick paul pedro pete peter phil philando philip phillip pierre preston quentin rafael
+    ralph ramon randall randy raul ray raymond reed reggie reginald rex ricardo richard rick
+    ricky rob robert roberto rod rodney roger roland rolf roman ron ronald ronnie ross roy
+    ruben rudolph rudy rupert russ russell ryan salvador sam samuel scott sean sebastian
+    sergei sergey seth shane shaun shawn sheldon sidney simon spencer stanley stefan stephen
+    steve steven stuart sydney ted teddy terrence theodore thomas tim timothy toby todd tom
+    tommy tony travis trevor troy tyler tyrone vernon victor vince vincent virgil vladimir
+    wade wallace walter warren wayne wesley wilbur will willard william willie wilson
+    winston wolfgang xavier yuri zach zachary
+    abigail adele adriana agatha aileen alana alexis alisha allegra alyssa amelie anastasia
+    andrea angie annette antonia arianna ava barbra belinda bernadette bethany beverly
+    bianca blanche brianna bridget brittany camila candace cara carolyn cassandra cathy
+    celeste celine chantal charlene chloe christa ciara claudette colleen connie constance
+    courtney crystal daisy dakota daphne darlene dawn delia denise diane dina dominique
+    dora doreen dorothy edna elisa eliza ella elsa emilia erica erika estelle eugenia faith
+    felicity florence frida gabriela gabrielle genevieve geraldine gillian ginger giselle
+    gwen gwendolyn hailey hannah hazel holly imogen irina isabella jacquelyn jade jana
+    janelle jasmine jeanette jenny jillian joanne jocelyn josephine joy juanita judi
+    juliana juliet justine karina kathryn kaye kelli kendra kerri kristina kylie lana leah
+    leila lena lila lillian lorraine lucia lucille lydia lynn mabel mackenzie madison
+    mallory mandy marcia margaret margarita marian marianne marilyn marjorie marlene
+    maya meg megan meghan melanie mercedes meredith mia mildred miranda molly monique
+    myra nadine natasha nell nora norma octavia olga paige pauline pearl peggy phyllis
+    polly rachael ramona regina renee rhonda rita roberta robyn rosalind rosemary rosie
+    roxanne sabrina sadie selena serena shelby sheryl shirley simone sofia sonya stella
+    summer sylvia tamara tara tess thelma tracey trisha vera veronica vicki viola violet
+    virginia vivian wanda whitney yolanda yvonne zelda
+    """
+)
+FEMALE_GIVEN_NAMES |= _words(
+    """
+    ada agnes alma amelia arlene audrey beatriz bonnie brianne brigitte britney brooke carrie
+    claudia danielle debra dolores doris edith eileen esther frances gail gladys gloria irene
+    iris jacqueline jenna kelli lily marian monica abigail adele adriana agatha aileen alana
+    alexis alisha allegra alyssa amelie anastasia angie annette antonia arianna ava barbra
+    belinda bernadette bethany beverly bianca blanche brianna bridget brittany camila candace
+    cara carolyn cassandra cathy celeste celine chantal charlene chloe christa ciara claudette
+    colleen connie constance courtney crystal daisy daphne darlene dawn delia denise dina
+    dominique dora doreen dorothy edna elisa eliza ella elsa emilia erica erika estelle
+    eugenia faith felicity florence frida gabriela gabrielle genevieve geraldine gillian ginger
+    giselle gwen gwendolyn hailey hannah hazel holly imogen irina isabella jacquelyn jade jana
+    janelle jasmine jeanette jenny jillian joanne jocelyn josephine joy juanita judi juliana
+    juliet justine karina kathryn kaye kendra kerri kristina kylie lana leah leila lena lila
+    lillian lorraine lucia lucille lydia lynn mabel mallory mandy marcia margaret margarita
+    marianne marilyn marjorie marlene maya meg megan meghan melanie mercedes meredith mia
+    mildred miranda molly monique myra nadine natasha nell nora norma octavia olga paige
+    pauline pearl peggy phyllis polly rachael ramona regina renee rhonda rita roberta robyn
+    rosalind rosemary rosie roxanne sabrina sadie selena serena shelby sheryl shirley simone
+    sofia sonya stella sylvia tamara tara tess thelma tracey trisha vera veronica vicki viola
+    violet virginia vivian wanda whitney yolanda yvonne zelda
+    """
+)
+# Given names that are as often a word, a place or a surname standing first ("Will Trump
+# win", "Virginia Gov.", "Clinton Foundation"): never evidence of a name on their own.
+NOT_GIVEN_NAMES = {
+    "will", "summer", "faith", "joy", "dawn", "dallas", "sydney", "virginia", "grant", "chase",
+    "pearl", "august", "clinton", "carter", "mason", "wilson", "nelson", "harris", "jackson",
+    "morgan", "logan", "kendall", "ginger", "daisy", "crystal", "hazel", "holly", "jade",
+    "christian", "angel", "miles", "homer", "max", "rex", "trump", "georgia", "april",
+    "may", "china", "india", "jordan", "israel", "paris", "lincoln", "madison",
+}  # fmt: skip
+
+# Organisations, things and events named like people ("Census Bureau", "Marshall Plan",
+# "Dick Clark Productions", "Aston Villa").
+ORG_WORDS |= _words(
+    """
+    bureau plan plans productions production directorate laboratory laboratories lab labs
+    convention coalition board research rights edition pro register pavilion design
+    train award awards prize prizes festival trust society authority federation records
+    studio studios pictures entertainment films orchestra band choir ensemble show tour
+    series album system systems technologies technology solutions software industries
+    ventures airways railways rail pharmaceuticals clinic medical academy arena plaza mall
+    market markets exchange reserve budget amendment constitution code directive regulation
+    mission movement revolution crisis scandal report survey poll census talks pact protocol
+    declaration doctrine strategy policy reform qaeda villa united city rovers wanderers
+    athletic hotspur albion wednesday dynamo sporting olympique galaxy lakers celtics
+    warriors bulls knicks yankees mets browns steelers patriots cowboys giants jets eagles
+    raiders packers bears lions saints chiefs rams seahawks broncos
+    """
+)
+PLACES |= _words(
+    """
+    jersey dakota manhattan midtown brooklyn bronx harlem moines vegas orleans maryland
+    colorado utah oregon connecticut illinois indiana missouri minnesota louisiana oklahoma
+    kansas nebraska arkansas mississippi montana idaho wyoming alaska hawaii maine vermont
+    delaware rhode westchester mongolia tibet hong kong singapore thailand malaysia
+    philippines bangladesh nepal sri lanka myanmar peru ecuador bolivia uruguay paraguay
+    cuba haiti jamaica ghana uganda tanzania zimbabwe zambia angola senegal mali niger
+    congo rwanda yorkshire lancashire essex surrey sussex devon cornwall
+    glasgow manchester liverpool birmingham leeds bristol cardiff oxford cambridge
+    boston seattle atlanta miami houston dallas denver phoenix detroit philadelphia
+    baltimore cleveland pittsburgh tampa sacramento albuquerque nashville
+    memphis milwaukee louisville portland
+    """
+)
+DEMONYMS |= _words(
+    """
+    islamic olympic jewish filipino muslim catholic hispanic latino latina asian african
+    arab kurdish christian evangelical protestant sunni shia shiite mexican-american
+    african-american
+    """
+)
+STOP |= _words("besides instead absent meanwhile nonetheless nevertheless whether")
+ROLE_WORDS |= _words("staff coordinator assemblywoman assemblyman businessman businesswoman")
+GIVEN_NAMES -= NOT_GIVEN_NAMES
+FEMALE_GIVEN_NAMES -= NOT_GIVEN_NAMES

@@ -27,19 +27,34 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .names import DEMONYMS, GIVEN_NAMES, HONORIFICS, ORG_WORDS, PLACES, ROLE_WORDS, STOP
+from .names import (
+    DEMONYMS,
+    FEMALE_GIVEN_NAMES,
+    FEMALE_TITLES,
+    GIVEN_NAMES,
+    HONORIFICS,
+    MALE_TITLES,
+    ORG_WORDS,
+    PLACES,
+    ROLE_WORDS,
+    STOP,
+    UNISEX_GIVEN_NAMES,
+)
 
 _UP = "A-ZÀ-ÖØ-Þ"
 _LOW = "a-zà-öø-ÿ"
 NAME_WORD = (
     r"(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Capt|Prof|Rev|St|Jr|Sr|Pres|Adm|Sgt)\.(?=\s)"
     rf"|[{_UP}][{_LOW}]?[{_UP}][{_LOW}]+"  # McCrory, DeMoro, LeBron: before the plain form
+    rf"|[{_UP}][’'][{_UP}][{_LOW}]+"  # O’Donnell, D'Angelo
     rf"|[{_UP}][{_LOW}]+(?:-[{_UP}]?[{_LOW}]+|[’'][{_UP}][{_LOW}]+)*"
+    rf"|(?:al|el|bin|ibn|abu|abd|ul|ud)-[{_UP}][{_LOW}]+"  # al-Assad
     rf"|[{_UP}]\.(?:[{_UP}]\.)*|[{_UP}]{{2,4}}\b)"
 )
+MIDDLE_INITIAL = rf"[{_UP}](?=\s+[{_UP}][{_LOW}])"  # "George W Bush", inside a run only
 PARTICLE = r"(?:von der|van der|van den|de la|von|van|de|del|della|di|da|du|bin|ibn|al-|el-)"
 RUN = re.compile(
-    rf"(?<![\w’'-])(?:{NAME_WORD})(?:\s+(?:{PARTICLE}\s+)?(?:{NAME_WORD}))*"
+    rf"(?<![\w’'-])(?:{NAME_WORD})(?:\s+(?:{PARTICLE}\s+)?(?:{NAME_WORD}|{MIDDLE_INITIAL}))*"
     rf"(?P<poss>[’']s?(?![\w]))?"
 )
 SPEECH_AFTER = re.compile(
@@ -198,25 +213,82 @@ def similar_surname(a: str, b: str) -> bool:
     return _edit_distance(a, b, 2) <= (1 if min(len(a), len(b)) < 7 else 2)
 
 
-def similar_given(a: str, b: str) -> bool:
-    """Two spellings of one given name (Antony / Anthony), or an initial and a name."""
+SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "v"})
+
+
+def similar_given(a: str, b: str, initials: bool = True) -> bool:
+    """Two spellings of one given name (Antony / Anthony), or (``initials``) an initial and
+    a name. A name that is the other with letters added at its end is another name
+    (Eric / Erica, Paul / Paula)."""
     a, b = name_key(a), name_key(b)
-    if a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
+    if a == b:
         return True
-    return min(len(a), len(b)) >= 4 and a[0] == b[0] and _edit_distance(a, b, 1) <= 1
+    if len(a) == 1 or len(b) == 1:
+        return initials and (b.startswith(a) if len(a) == 1 else a.startswith(b))
+    if a.startswith(b) or b.startswith(a):
+        return False
+    if min(len(a), len(b)) < 4 or a[0] != b[0]:
+        return False
+    return _edit_distance(a, b, 1) <= 1 or _transposed(a, b)
+
+
+def _transposed(a: str, b: str) -> bool:
+    """``b`` is ``a`` with two neighbouring letters swapped (Abdulhadi / Adbulhadi)."""
+    if len(a) != len(b):
+        return False
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return (
+        len(diff) == 2
+        and diff[1] == diff[0] + 1
+        and a[diff[0]] == b[diff[1]]
+        and a[diff[1]] == b[diff[0]]
+    )
 
 
 @functools.lru_cache(maxsize=65536)
-def same_person(a: str, b: str) -> bool:
-    """Whether two full names (two words or more) are spellings of one person's name."""
-    wa, wb = a.split(), b.split()
+def name_parts(name: str) -> tuple[str, tuple[str, ...], str, str]:
+    """(given name, middle names, surname, suffix) of a full name, as keys: "Donald J. Trump
+    Jr." -> ("donald", ("j",), "trump", "jr")."""
+    words = [w for w in name_key(name).split() if w]
+    suffix = ""
+    if len(words) > 2 and words[-1] in SUFFIXES:
+        suffix = words.pop()
+    if not words:
+        return "", (), "", suffix
+    return words[0], tuple(words[1:-1]), words[-1], suffix
+
+
+def _same_middle(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Middle names agree when one side gives none, or they match word by word (an initial
+    matching a name: "W." / "Walker")."""
+    if not a or not b:
+        return True
+    if len(a) != len(b):
+        return False
+    return all(
+        x == y or (len(x) == 1 and y.startswith(x)) or (len(y) == 1 and x.startswith(y))
+        for x, y in zip(a, b, strict=True)
+    )
+
+
+@functools.lru_cache(maxsize=65536)
+def same_person(a: str, b: str, initials: bool = True) -> bool:
+    """Whether two full names (two words or more) are spellings of one person's name: the
+    same surname and a similar given name (Antony / Anthony), or the same given name and a
+    surname one or two letters off (Zelensky / Zelenskyy). Different middle names ("George
+    W." / "George H. W. Bush") or suffixes (Jr., Sr., III) make different people;
+    ``initials`` lets "G. Bush" match "George Bush" (within one story only)."""
     if name_key(a) == name_key(b):
         return True
-    if len(wa) < 2 or len(wb) < 2:
+    if len(a.split()) < 2 or len(b.split()) < 2:
         return False
-    if name_key(wa[-1]) == name_key(wb[-1]):
-        return similar_given(wa[0], wb[0])
-    return name_key(wa[0]) == name_key(wb[0]) and similar_surname(wa[-1], wb[-1])
+    ga, ma, sa, xa = name_parts(a)
+    gb, mb, sb, xb = name_parts(b)
+    if xa != xb or not _same_middle(ma, mb):
+        return False
+    if sa == sb:
+        return similar_given(ga, gb, initials)
+    return ga == gb and len(ga) > 1 and similar_surname(sa, sb)
 
 
 def _word(token: str) -> str:
@@ -230,45 +302,217 @@ class _Candidate:
     evidence: bool
     role: str
     sentence_start: bool
+    end: int = 0  # offset just past the run in its text
 
 
-def _candidates(text: str, known: KnownNames | None):
+COMPOUND_ENDINGS = ("-based", "-born", "-led", "-backed", "-style", "-era", "-made", "-owned")
+# What joins the names of a list ("Rafael Nadal, Novak Djokovic and Andy Murray").
+LIST_JOIN = re.compile(r"^(?:,\s+(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)$")
+
+
+def _listed_with_names(found: list[_Candidate], text: str) -> None:
+    """A two- or three-word run listed right beside a full name with evidence is a name
+    too: the given names the lists lack (Novak Djokovic) are found in such lists."""
+    for i, c in enumerate(found):
+        if c.evidence or not 1 < len(c.words) <= 3:
+            continue
+        for j in (i - 1, i + 1):
+            if not 0 <= j < len(found):
+                continue
+            other = found[j]
+            if not (other.evidence and len(other.words) > 1):
+                continue
+            gap = text[other.end : c.start] if j < i else text[c.end : other.start]
+            if LIST_JOIN.match(gap):
+                c.evidence = True
+                break
+
+
+def _is_given(word: str) -> bool:
+    w = _word(word).split("-")[0]
+    return w in GIVEN_NAMES or w in FEMALE_GIVEN_NAMES
+
+
+def _is_title(word: str) -> bool:
+    w = _word(word)
+    return w in HONORIFICS or w in ROLE_WORDS
+
+
+# Lower-case words that a title-case line capitalises and a sentence does not.
+TITLE_SMALL = frozenset({"a", "an", "the", "and", "or", "nor", "but", "of", "in", "on", "at",
+                         "to", "for", "by", "with", "from", "as", "vs", "via", "into", "over"})  # fmt: skip
+TITLE_WORD = re.compile(rf"[{_UP}{_LOW}][\w’'-]*")
+TITLE_CASE_SHARE = 0.75  # of a line's words (small words aside) capitalised: a title-case line
+TITLE_CASE_MIN = 4  # words (small words aside) a line needs to be judged title case
+TITLE_CASE_MAX = 30  # words: a longer line is a paragraph
+TITLE_CASE_COMMON = 2  # capitalised common words that make a line title case
+SENTENCE_END = re.compile(r"[.!?][’”\"')]*\s*$")
+
+
+def is_title_case(text: str, vocabulary: frozenset[str] | set[str] = frozenset()) -> bool:
+    """A headline or title-case line ("Poll Gives Hillary Clinton the Lead"): most of its
+    words capitalised, so capitals there say nothing about where a name ends.
+
+    A line ending like a sentence is title case only when at least two of its capitalised
+    words are words the story writes in lower case elsewhere (``vocabulary``: "Was",
+    "Headed"): a sentence full of names is not.
+    """
+    words = [w for w in TITLE_WORD.findall(text) if w.lower() not in TITLE_SMALL]
+    if not TITLE_CASE_MIN <= len(words) <= TITLE_CASE_MAX:
+        return False
+    capitals = [w for w in words if not w[0].islower()]
+    if len(capitals) < TITLE_CASE_SHARE * len(words):
+        return False
+    if not SENTENCE_END.search(text):
+        return True
+    common = sum(1 for w in capitals[1:] if w.lower() in vocabulary)
+    return common >= TITLE_CASE_COMMON
+
+
+LOWER_WORD = re.compile(rf"(?<![\w’'-])[{_LOW}][{_LOW}’'-]+")
+
+
+def lower_case_words(paragraphs) -> set[str]:
+    """The words written in lower case in ``paragraphs``."""
+    found: set[str] = set()
+    for text in paragraphs:
+        found.update(LOWER_WORD.findall(text))
+    return found
+
+
+# Last words that make a run a group of people, not one ("Native Americans", "the Tories",
+# "Iowans", "Secretaries"): checked only when no known given name starts the run.
+PLURAL_ENDINGS = ("ans", "ers", "ites", "ies", "ists", "ics", "ians", "ards", "ots", "ees")
+
+
+def _plural_group(lowered: list[str], text: str, start: int) -> bool:
+    last = lowered[-1]
+    if len(last) < 4 or not last.endswith("s") or last.endswith(("ss", "us", "is")):
+        return False
+    if text[max(0, start - 4) : start].lower() == "the ":
+        return True  # "the Lakers", "the Clintons"
+    return len(lowered) > 1 and last.endswith(PLURAL_ENDINGS)
+
+
+DESCRIPTIVE_ENDINGS = ("aire", "er", "ist", "ian", "ant", "ent", "or", "ee", "ive", "ic")
+
+
+def _descriptive(word: str, vocabulary) -> bool:
+    """A capitalised word that describes rather than names: the story writes it in lower
+    case elsewhere, or it ends like a noun of occupation (billionaire, challenger)."""
+    return word in vocabulary or word.endswith(DESCRIPTIVE_ENDINGS)
+
+
+# Chinese and Korean surnames that are also English words a sentence starts with.
+SURNAMES_LIKE_WORDS = frozenset({"He", "Xi", "Yu", "Ma", "Wang", "Hu", "Lee", "Moon", "Park"})
+
+
+def sentence_start_word(word: str) -> bool:
+    """A word that is not a name: a stop word, title or role word."""
+    w = _word(word)
+    return w in STOP or w in HONORIFICS or w in ROLE_WORDS or w in ORG_WORDS
+
+
+def _candidates(text: str, vocabulary=frozenset()):
     """Capitalised runs in ``text`` trimmed to name words, with the evidence found for each."""
     for m in RUN.finditer(text):
         raw = m.group(0)
         if m.group("poss"):
             raw = raw[: m.start("poss") - m.start()]
         words = raw.split()
+        if not m.group("poss") and text[m.end() : m.end() + 2] in ("’t", "'t"):
+            words = words[:-1]  # "Bernie Sanders Isn’t"
         start = m.start()
         before = text[max(0, start - 3) : start].rstrip()
         sentence_start = not before or before[-1] in SENTENCE_END_MARKS
         evidence = False
         role = []
+        if (
+            len(words) == 2
+            and words[0] in SURNAMES_LIKE_WORDS
+            and not sentence_start_word(words[1])
+            and SPEECH_AFTER.match(text[m.end() : m.end() + 40])
+        ):
+            # "He Jianxiong said": a surname that is also an English word, not a pronoun.
+            yield _Candidate(words, start, True, "", False, m.end())
+            continue
         while words:
             w = _word(words[0])
-            if w in STOP or (
+            if w in HONORIFICS and len(words) > 1:
+                evidence = True
+                role.append(words.pop(0))
+            elif w in STOP or (
                 sentence_start and w.endswith(("ing", "ly", "ed")) and w not in GIVEN_NAMES
             ):
                 words.pop(0)
-                start += 0
                 role = []
             elif w in HONORIFICS or w in ROLE_WORDS:
                 evidence = True
                 role.append(words.pop(0))
-            elif (w in DEMONYMS or w in PLACES) and len(words) > 1:
+            elif (w in DEMONYMS and len(words) > 1) or (
+                w in PLACES and (len(words) > 2 or (len(words) > 1 and _is_title(words[1])))
+            ):
+                # "French President ...", "Illinois Sen. ...", "Kyiv Mayor Vitali
+                # Klitschko"; not "Virginia Giuffre", "Paris Hilton"
                 role.append(words.pop(0))
             elif w == "of" and role:
                 words.pop(0)
             else:
                 break
+        # "Pope Francis", "Queen Elizabeth", "Lord Kinnock": the title is part of the name
+        # when one word (and a regnal number) follows it.
+        if (
+            role
+            and _word(role[-1]) in STYLED
+            and (len(words) == 1 or (1 < len(words) <= 3 and name_key(words[-1]) in SUFFIXES))
+        ):
+            words = [role.pop(), *words]
         # "Secretary of State Antony Blinken": a role phrase split by "of" ends up in the run.
         words = [w for w in words if _word(w) not in {"of"}]
+        # A title or role inside the run ("Vermont Sen. Bernie Sanders", "U.N. Ambassador
+        # John Bolton"): what stands before it and the title itself are the role, when a
+        # given name follows it or no given name comes before it.
+        for i in range(len(words) - 2, 0, -1):
+            if _is_title(words[i]) and (
+                _is_given(words[i + 1]) or not any(_is_given(w) for w in words[:i])
+            ):
+                evidence = True
+                role = [*role, *words[: i + 1]]
+                words = words[i + 1 :]
+                break
+        # Words before a given name that read as a description ("Billionaire Sheldon
+        # Adelson", "McCain Challenger Kelli Ward"), not a first given name of the person
+        # ("Michaela Angela Davis"): the description goes to the role.
+        if len(words) > 2 and not _is_given(words[0]):
+            for i in range(1, len(words) - 1):
+                if (
+                    _is_given(words[i])
+                    and _word(words[i - 1]) not in PARTICLE_WORDS
+                    and _descriptive(_word(words[i - 1]), vocabulary)
+                ):
+                    role = [*role, *words[:i]]
+                    words = words[i:]
+                    break
+        if len(words) > 1 and _word(words[0]) in PARTICLE_WORDS:
+            words = [w for w in words if _word(w) not in PARTICLE_WORDS]  # "Bin Laden": a surname
+            words = words[-1:]
+        if len(words) == 2 and INITIAL.match(words[0]):
+            words = words[1:]  # "W. Bush": not enough of a name to link
         if not words:
             continue
         if len(words) > 4:
             continue
         lowered = [_word(w) for w in words]
-        if any(w in ORG_WORDS for w in lowered[1:]) or (
+        if any(w.endswith(COMPOUND_ENDINGS) for w in lowered):
+            continue  # "New York City-based": a description
+        if any(w in STOP for w in lowered[1:]):
+            continue  # "Neocons For Hillary": a title, not a name
+        if len(words) > 1 and lowered[-1] in ROLE_WORDS and not _is_given(words[0]):
+            continue  # "Promotions Coordinator"
+        named = lowered[:-1] if len(words) > 1 and lowered[-1] in SUFFIXES else lowered
+        if len(named) == 2 and named[1] in SURNAME_WORDS and _is_given(words[0]):
+            named = named[:1]  # "Jennifer Green", "Jack White": a surname, not a party
+        if any(w in ORG_WORDS for w in named[1:]) or (
             lowered[0] in ORG_WORDS and lowered[0] not in GIVEN_NAMES
         ):
             continue
@@ -276,18 +520,60 @@ def _candidates(text: str, known: KnownNames | None):
             continue
         if len(words) > 1 and lowered[-1] in PLACES and lowered[0] not in GIVEN_NAMES:
             continue
-        if any(len(w) <= 4 and w.isupper() and "." not in w for w in words):
+        if any(
+            1 < len(w) <= 4 and w.isupper() and "." not in w and w.lower() not in SUFFIXES
+            for w in words
+        ):
             continue  # acronyms: NATO, OSCE, RAF
+        if lowered[0] not in GIVEN_NAMES and _plural_group(lowered, text, start):
+            continue
         after = text[m.end() : m.end() + 40]
         if SPEECH_AFTER.match(after):
             evidence = True
-        if len(words) > 1 and lowered[0].split("-")[0] in GIVEN_NAMES:
+        if len(words) > 1 and _is_given(words[0]):
             evidence = True
-        # The names known are asked last, only when nothing else is evidence: each name
-        # asked ties the result to what the archive knows (see ``KnownNames.recording``).
-        if not evidence and known and name_key(" ".join(words)) in known.full:
+        if 1 < len(words) <= 3 and not evidence and _described(text, start, m.end()):
             evidence = True
-        yield _Candidate(words, start, evidence, " ".join(role), sentence_start and not role)
+        end = m.start("poss") if m.group("poss") else m.end()
+        yield _Candidate(words, start, evidence, " ".join(role), sentence_start and not role, end)
+
+
+# A name's evidence from its context, for given names the lists do not know: a lower-case
+# description before it ("said economist Milton Berg") or an apposition after it ("Hala
+# Agha, 31,", "Adriaan Schout, who").
+DESCRIBED_BEFORE = re.compile(
+    r"(?:[0-9]+-year-old|\b(?:said|says|told|according to|spokesman|spokeswoman|spokesperson|director|"
+    r"president|chairman|chairwoman|professor|secretary|senator|minister|leader|coach|manager|"
+    r"striker|midfielder|defender|goalkeeper|player|actor|actress|singer|author|writer|artist|"
+    r"economist|analyst|expert|official|lawyer|attorney|founder|executive|chief|head|"
+    r"candidate|rival|opponent|wife|husband|son|daughter|mother|father|brother|sister|friend|"
+    r"colleague|teammate|partner|resident|student|voter|owner|researcher|scientist|"
+    r"strategist|adviser|advisor|aide|pollster|consultant|organizer|organiser|activist|"
+    r"reporter|journalist|anchor|commentator|historian|designer|"
+    r"photographer|judge|sheriff|officer|detective))\s+$"
+)
+DESCRIBED_AFTER = re.compile(r"^(?:[’']s?)?,\s+(?:who|whose|[0-9]{1,3},|aged\s+[0-9])")
+
+
+def _described(text: str, start: int, end: int) -> bool:
+    return bool(
+        DESCRIBED_BEFORE.search(text[max(0, start - 30) : start])
+        or DESCRIBED_AFTER.match(text[end : end + 20])
+    )
+
+
+STYLED = frozenset({"pope", "queen", "king", "prince", "princess", "lord", "lady", "baroness",
+                    "duke", "duchess", "emperor", "empress", "sheikh", "ayatollah"})  # fmt: skip
+# Surnames that are also organisation words (a party, a place): with a given name before
+# them, the run is a person.
+SURNAME_WORDS = frozenset({"green", "black", "white", "red", "blue", "hall", "church", "law",
+                           "day", "fox", "park", "lake", "street", "post", "house", "bridge",
+                           "river", "mountain", "bay", "coast", "brown", "young", "king",
+                           "price", "rice", "bell", "cup", "tower", "guard", "ward",
+                           "summers", "banks", "sterling", "golden", "bush"})  # fmt: skip
+PARTICLE_WORDS = frozenset({"von", "van", "de", "del", "della", "di", "da", "du", "bin", "ibn",
+                            "der", "den", "la", "le"})  # fmt: skip
+INITIAL = re.compile(rf"^(?:[{_UP}]\.)+$")
 
 
 class _Groups:
@@ -347,14 +633,35 @@ class _Groups:
 
 
 def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[PersonMention]:
-    """People named in ``paragraphs``, each once, under the fullest name used most often.
+    """People named in ``paragraphs``, each once, under their most common full name.
 
-    ``known`` (names the archive already has) lets a bare surname or an unusual name be
-    recognised as the person the archive knows.
+    Title-case lines (headlines) give no names of their own: the names found in the other
+    lines are counted where they stand whole in them. A bare surname shared by two people
+    of the story goes to the one a courtesy title points to (Mrs / Mr), else to nobody.
+    ``known`` is accepted and not read: a story's people never depend on what the archive
+    held when it arrived, so that any import order gives the same people.
     """
-    cands = []
+    vocabulary = lower_case_words(paragraphs)
+    plain, titled = [], []
     for text in paragraphs:
-        cands.extend(_candidates(text, known))
+        (titled if is_title_case(text, vocabulary) else plain).append(text)
+    cands = []
+    for text in plain:
+        found = list(_candidates(text, vocabulary))
+        _listed_with_names(found, text)
+        cands.extend(found)
+    # A sentence's first word before a surname ("Absent Trump derides ...") is a name's
+    # only when a given name, a title or the same full name elsewhere says so.
+    inside = {name_key(" ".join(c.words)) for c in cands if not c.sentence_start}
+    for c in cands:
+        if (
+            c.sentence_start
+            and len(c.words) == 2
+            and not c.role
+            and not _is_given(c.words[0])
+            and name_key(" ".join(c.words)) not in inside
+        ):
+            c.words = c.words[1:]
     singles_alone = {
         name_key(c.words[0]) for c in cands if len(c.words) == 1 and not c.sentence_start
     } | {name_key(c.words[0]) for c in cands if len(c.words) == 1 and c.evidence}
@@ -375,7 +682,7 @@ def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[
     # by the initial of their key (``similar_surname`` is false for different initials).
     surnames: dict[str, list[tuple[int, list[str]]]] = {}
     for i, seen in enumerate(groups.forms):
-        for initial, words in _by_initial(f.split()[-1] for f in seen if " " in f).items():
+        for initial, words in _by_initial(_surname(f) for f in seen if " " in f).items():
             surnames.setdefault(initial, []).append((i, words))
     surname_groups: dict[str, list[int]] = {}
     people = groups.people
@@ -391,29 +698,75 @@ def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[
                 if any(similar_surname(word, surname) for surname in words)
             ]
         match = surname_groups[word] or groups.with_key(key)
+        if len(match) > 1:
+            match = _by_title(match, groups, c.role)
+            if len(match) != 1:
+                continue  # Bill or Hillary Clinton: left unresolved
         if match:
-            i = max(match, key=lambda j: people[j].count)
-        elif c.evidence or (known and key in known.surnames):
+            i = match[0]
+        elif c.evidence:
             if key in PLACES or key in DEMONYMS or key in ORG_WORDS or key in STOP:
                 continue
-            name = known.surnames[key] if known and key in known.surnames else word
-            i = (
-                groups.group_for(name)
-                if " " in name
-                else next((j for j, g in enumerate(people) if name_key(g.name) == key), None)
-            )
+            i = next((j for j, g in enumerate(people) if name_key(g.name) == key), None)
             if i is None:
-                i = groups.new(name)
+                i = groups.new(word)
         else:
             continue
         groups.add(i, word, c.role)
+    if titled and people:
+        _count_in_titles(titled, groups)
     for group, seen in zip(groups.people, groups.forms, strict=True):
-        longest = max(len(f.split()) for f in seen) if seen else 1
-        full = [f for f in seen if len(f.split()) == longest]
-        if full:
-            group.name = max(full, key=lambda f: (seen[f], -list(seen).index(f)))
+        group.name = shown_name(seen)
         group.aliases = {f for f in seen if f != group.name}
     return sorted(groups.people, key=lambda p: (-p.count, p.name))
+
+
+def shown_name(forms: dict[str, int]) -> str:
+    """The name to show for forms used with their counts (in order of first use): the most
+    common full form (two words or more), the shorter on a tie ("Donald Trump" before
+    "Donald J. Trump"), then the first used; a single word only when no full form is."""
+    order = list(forms)
+    full = [f for f in order if len(f.split()) > 1] or order
+    return min(full, key=lambda f: (-forms[f], len(f.split()), order.index(f)))
+
+
+def _surname(form: str) -> str:
+    """The surname of a full form: its last word, or the one before a suffix (Jr.)."""
+    words = form.split()
+    if len(words) > 2 and name_key(words[-1]) in SUFFIXES:
+        return words[-2]
+    return words[-1]
+
+
+def _by_title(match: list[int], groups: _Groups, role: str) -> list[int]:
+    """Of the groups sharing a surname, those a courtesy title (Mrs, Mr) can be."""
+    title = {_word(w) for w in role.split()}
+    if title & FEMALE_TITLES:
+        wanted = True
+    elif title & MALE_TITLES:
+        wanted = False
+    else:
+        return match
+    fits = []
+    for i in match:
+        given = name_key(groups.people[i].name).split()[0]
+        female = given in FEMALE_GIVEN_NAMES
+        male = given in GIVEN_NAMES and not female and given not in UNISEX_GIVEN_NAMES
+        if (female and wanted) or (male and not wanted):
+            fits.append(i)
+    return fits
+
+
+def _count_in_titles(texts: list[str], groups: _Groups) -> None:
+    """Count the full forms found elsewhere where they stand whole in title-case lines."""
+    forms = sorted({f for seen in groups.forms for f in seen if " " in f}, key=len, reverse=True)
+    if not forms:
+        return
+    pattern = re.compile(r"(?<![\w’'-])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w-])")
+    owner = {f: i for i, seen in enumerate(groups.forms) for f in seen if " " in f}
+    for text in texts:
+        for m in pattern.finditer(text):
+            groups.add(owner[m.group(0)], m.group(0), "")
 
 
 def _by_initial(surnames) -> dict[str, list[str]]:
@@ -425,10 +778,24 @@ def _by_initial(surnames) -> dict[str, list[str]]:
 
 
 def surface_forms(people: list[PersonMention]) -> dict[str, str]:
-    """Every form a story uses for its people (name, aliases, surname) mapped to the name."""
-    forms: dict[str, str] = {}
-    for person in sorted(people, key=lambda p: p.count):
+    """Every form a story uses for its people (name, aliases, surname) mapped to the name.
+
+    A surname two people of the story share (Bill and Hillary Clinton) maps to itself, a
+    name that is none of the story's people: a speaker named by it stays a label.
+    """
+    owners: dict[str, set[str]] = {}
+    surnames: dict[str, set[str]] = {}
+    spelt: dict[str, str] = {}
+    for person in people:
         for form in [person.name, *person.aliases]:
-            forms[name_key(form)] = person.name
-            forms[name_key(form.split()[-1])] = person.name
+            owners.setdefault(name_key(form), set()).add(person.name)
+            if " " in form.strip():
+                surname = _surname(form)
+                surnames.setdefault(name_key(surname), set()).add(person.name)
+                spelt.setdefault(name_key(surname), surname)
+    forms = {key: min(names) for key, names in owners.items() if len(names) == 1}
+    for key, names in surnames.items():
+        if key not in owners:
+            forms[key] = next(iter(names)) if len(names) == 1 else spelt[key]
+    forms.pop("", None)
     return forms

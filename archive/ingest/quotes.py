@@ -51,15 +51,23 @@ import re
 from dataclasses import dataclass
 
 from .names import (
+    DEMONYMS,
     FEMALE_GIVEN_NAMES,
     FEMALE_TITLES,
     GIVEN_NAMES,
+    HONORIFICS,
     MALE_TITLES,
+    ROLE_WORDS,
+    STOP,
     UNISEX_GIVEN_NAMES,
 )
 from .people import PersonMention, name_key, surface_forms
 
 FRAGMENT_WORDS = 6
+# Capitalised words of a label that are not names ("The", "President", "Mr")
+LABEL_NOT_NAMES = frozenset(
+    {w for w in STOP | HONORIFICS | ROLE_WORDS | DEMONYMS} | {"he", "she", "they", "it", "we", "i"}
+)
 MASK = "\x00"
 NON_SPACE = re.compile(r"\S")
 
@@ -948,9 +956,31 @@ def find_quotes(paragraphs: list[str], people: list[PersonMention] | None = None
         prev_masked = masked
         prev_tail = masked[sentences[-1][0] :][-WINDOW:] if sentences else ""
         prev_text = text
+    forms = {p.name: {w for f in [p.name, *p.aliases] for w in name_key(f).split()} for p in people}
     for quote in quotes:
         quote.is_fragment = len(quote.text.split()) < FRAGMENT_WORDS
+        if quote.speaker is not None and not _agrees(quote.speaker_label, forms.get(quote.speaker)):
+            # A name that is none of the story's people (a surname two of them share), or a
+            # label naming someone else: the label stays, the link goes.
+            quote.speaker_label = quote.speaker_label or quote.speaker
+            quote.speaker = None
     return quotes
+
+
+LABEL_NAME_WORD = re.compile(r"\b[A-Z][\w’'-]+")
+
+
+def _agrees(label: str, words: set[str] | None) -> bool:
+    """Whether a speaker label can name the person whose name words are ``words``: it has
+    no name of its own ("he", "the senator") or shares a name word with theirs."""
+    if words is None:
+        return False
+    named = {
+        name_key(w)
+        for w in LABEL_NAME_WORD.findall(label or "")
+        if name_key(w) not in LABEL_NOT_NAMES
+    }
+    return not named or bool(named & words)
 
 
 def _found(who) -> bool:
