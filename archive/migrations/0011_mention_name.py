@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('archive', '0008_storyshingles'),
+        ('archive', '0010_authors_wire'),
     ]
 
     operations = [
