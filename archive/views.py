@@ -226,9 +226,22 @@ def timeline(rows, *, link_months=True):
                 "url": url if n else "",
             }
         )
+    width = len(bars) * (bar_w + gap)
+    by_year = {}
+    for (y, _), n in zip(keys, totals, strict=True):
+        by_year[y] = by_year.get(y, 0) + n
     return {
         "bars": bars,
-        "width": len(bars) * (bar_w + gap),
+        "ticks": year_ticks(keys, bars, width),
+        "years": [
+            {
+                "year": y,
+                "count": n,
+                "url": reverse("archive:dates_year", args=[f"{y:04d}"]) if n else "",
+            }
+            for y, n in by_year.items()
+        ],
+        "width": width,
         "height": chart_h,
         "bar_width": bar_w,
         "max": top,
@@ -236,6 +249,31 @@ def timeline(rows, *, link_months=True):
         "last": bars[-1]["label"],
         "per": "year" if months > 120 else "month",
     }
+
+
+TIMELINE_MAX_LABELS = 12  # year labels under the chart; more years label every n-th one
+TIMELINE_MIN_MONTHS = 2  # a first year of one month drawn is not labelled (it would cover the next)
+
+
+def year_ticks(keys, bars, width):
+    """Year marks under a timeline: ``[{"label", "pct", "anchor"}]``.
+
+    A mark stands where each year starts (its January, or its bar when drawn per year), as a
+    percentage of the chart's width so the labels stay crisp however the bars stretch; the
+    first year is marked at the first bar even when the chart starts mid-year. With more than
+    ``TIMELINE_MAX_LABELS`` years only every n-th year is labelled (from the first).
+    """
+    starts = [(i, y) for i, (y, m) in enumerate(keys) if m is None or m == 1 or i == 0]
+    step = -(-len(starts) // TIMELINE_MAX_LABELS)
+    ticks = []
+    for n, (i, y) in enumerate(starts):
+        if n % step:
+            continue
+        pct = round(100 * bars[i]["x"] / width, 2)
+        ticks.append({"label": str(y), "pct": pct, "anchor": "end" if pct > 94 else "start"})
+    if len(starts) > 1 and step == 1 and starts[1][0] < TIMELINE_MIN_MONTHS:
+        del ticks[0]  # a first year of a month or two: its label would cover the next one
+    return ticks
 
 
 def archive_stats():
