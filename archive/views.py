@@ -13,13 +13,14 @@ import datetime
 import logging
 import re
 import string
+import unicodedata
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Lower, TruncMonth
 from django.http import Http404, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -49,6 +50,7 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 20
 HOME_UNDATED = 5
 PEOPLE_PAGE_SIZE = 60
+OUTLETS_PAGE_SIZE = 50
 QUOTES_PAGE_SIZE = 25
 RELATED_SAMPLE = 500  # co-mentions are counted over a person's latest stories: a fixed cost
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -506,10 +508,39 @@ def article_detail(request, pk, slug):
 # -- Outlets ------------------------------------------------------------------------------
 
 
+def name_key(name):
+    """A sort key for a name that ignores case and accents: "Ben Shapiro" sorts before
+    "BET", "Élysée" with the Es; names alike once folded keep their exact spelling's order."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return (folded, name)
+
+
 def outlet_list(request):
-    """All outlets with their number of stories and the dates they span (their counters)."""
-    outlets = Outlet.objects.order_by("name")
-    return render(request, "archive/outlet_list.html", {"page": paginate(request, outlets, 50)})
+    """All outlets A–Z (case and accents ignored) with their number of stories and the dates
+    they span (their counters), and an "Unknown outlet" entry with the published stories no
+    outlet is known for.
+
+    Two queries: the outlets, sorted here (an archive holds a few hundred outlets at most;
+    SQLite cannot order by a folded name), and the count of stories without an outlet.
+    """
+    outlets = sorted(Outlet.objects.all(), key=lambda o: name_key(o.name))
+    unknown = Article.objects.published().filter(outlet__isnull=True).count()
+    return render(
+        request,
+        "archive/outlet_list.html",
+        {"page": paginate(request, outlets, OUTLETS_PAGE_SIZE), "unknown_count": unknown},
+    )
+
+
+def outlet_unknown(request):
+    """``/unknown-outlet/``: published stories no outlet is known for, newest first, undated
+    ones last. Two queries: the counts, the page (three where the dated stories end)."""
+    articles = published_articles().filter(outlet__isnull=True)
+    totals = articles.order_by().aggregate(all=Count("id"), dated=Count("published"))
+    stories = NewestFirst(articles, totals["dated"], totals["all"] - totals["dated"])
+    page = paginate(request, stories)
+    return render(request, "archive/outlet_unknown.html", {"page": page})
 
 
 def outlet_detail(request, slug):
@@ -579,7 +610,8 @@ def person_list(request):
 
     The number of stories beside each name is the person's counter (``mention_count``).
     """
-    people = Person.objects.filter(mention_count__gt=0).order_by("name", "id")
+    # Case-insensitive in the database (the list can be long): "de Gaulle" among the Ds.
+    people = Person.objects.filter(mention_count__gt=0).order_by(Lower("name"), "name", "id")
     letter = request.GET.get("letter", "")
     if letter:
         if len(letter) != 1 or letter.upper() not in string.ascii_uppercase:

@@ -3,8 +3,8 @@
  * A tabular inline labels its fields by the column headers only, and a search-as-you-type
  * box (select2) is named after its current choice, so an empty one has no name. Each field
  * here gets the name of its column and its row ("Count, row 2"), and each search box the
- * name of its field. Runs once the page and Django's own scripts are ready, and again for
- * every row added with "Add another". No inline script: loaded from a file under the CSP.
+ * name of its field. Runs when the page is read, and again whenever a search box or a row
+ * is added ("Add another"). No inline script: loaded from a file under the CSP.
  */
 (function () {
   "use strict";
@@ -65,8 +65,21 @@
     labelSearchBoxes(document);
   }
 
-  window.addEventListener("load", run);
-  document.addEventListener("formset:added", function () {
-    window.setTimeout(run, 0);
-  });
+  // Django's own scripts build the search boxes when jQuery is ready, which may come after
+  // this file runs: the names are given again whenever a search box or a row appears.
+  function watch() {
+    run();
+    new MutationObserver(function (changes) {
+      var added = changes.some(function (change) {
+        return change.addedNodes.length > 0;
+      });
+      if (added) run();
+    }).observe(document.body, { childList: true, subtree: true });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", watch);
+  } else {
+    watch();
+  }
 })();
