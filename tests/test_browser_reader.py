@@ -78,3 +78,29 @@ def test_unknown_outlet_is_reachable_from_the_outlets_and_feeds_explained(site, 
     shoot(page, "unknown-outlet")
     page.goto(site["url"] + "/outlets/daily-gen/")
     expect(page.locator("main .feed-note")).to_contain_text("copy the link's address")
+
+
+def test_every_link_and_control_on_the_home_page_shows_its_focus(site, page):  # noqa: F811
+    page.goto(site["url"] + "/")
+    focusable = page.evaluate(
+        "document.querySelectorAll('a[href], button, input, select, summary').length"
+    )
+    seen = set()
+    for _ in range(focusable):
+        page.keyboard.press("Tab")
+        element = page.evaluate(
+            """() => {
+                const el = document.activeElement;
+                const style = getComputedStyle(el);
+                return [el.outerHTML.slice(0, 80), style.outlineStyle, style.outlineWidth];
+            }"""
+        )
+        html, style, width = element
+        if html.startswith("<body"):
+            break  # past the last control (the links in the closed table are skipped)
+        assert style == "solid" and width == "3px", f"no visible focus on {html}"
+        seen.add(html)
+    # the skip link, the header, the search, the timeline's bars and table, the stories
+    assert len(seen) >= 30
+    assert any("Stories per year, as a table" in h for h in seen)
+    assert any(h.startswith('<a href="/dates/2021/03/">') for h in seen)
