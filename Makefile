@@ -42,7 +42,12 @@ run: seed
 	trap 'exit 130' INT TERM; \
 	$(BIN)/gunicorn archive.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --graceful-timeout 10
 
-test: $(STAMP)
+# axe-core for the accessibility checks of the browser tests (package.json, pinned by the
+# lock file); without npm those checks are skipped with the reason.
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error; else echo "NOTE: npm not found: the accessibility checks (axe-core) will be SKIPPED. Install it with: apt-get install nodejs npm"; fi
+
+test: $(STAMP) node_modules/.package-lock.json
 	@test -x /usr/bin/chromium || echo "NOTE: /usr/bin/chromium not found: the browser tests (-m browser) will be SKIPPED. Install it with: apt-get install chromium chromium-driver"
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -58,4 +63,4 @@ bench: $(STAMP)
 	$(BIN)/python -m tests.bench.run --n $(N)
 
 clean:
-	rm -rf $(VENV) var/index var/static .pytest_cache
+	rm -rf $(VENV) var/index var/static .pytest_cache node_modules

@@ -41,6 +41,7 @@ archive_patterns = [
         "articles/<int:pk>/<slug:slug>/", cached_page(views.article_detail), name="article_detail"
     ),
     path("outlets/", cached_page(views.outlet_list), name="outlet_list"),
+    path("unknown-outlet/", cached_page(views.outlet_unknown), name="outlet_unknown"),
     path("outlets/<slug:slug>/", cached_page(views.outlet_detail), name="outlet_detail"),
     path("people/", cached_page(views.person_list), name="person_list"),
     path("people/<slug:slug>/", cached_page(views.person_detail), name="person_detail"),

@@ -13,13 +13,14 @@ import datetime
 import logging
 import re
 import string
+import unicodedata
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Lower, TruncMonth
 from django.http import Http404, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -49,6 +50,7 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 20
 HOME_UNDATED = 5
 PEOPLE_PAGE_SIZE = 60
+OUTLETS_PAGE_SIZE = 50
 QUOTES_PAGE_SIZE = 25
 RELATED_SAMPLE = 500  # co-mentions are counted over a person's latest stories: a fixed cost
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -226,9 +228,22 @@ def timeline(rows, *, link_months=True):
                 "url": url if n else "",
             }
         )
+    width = len(bars) * (bar_w + gap)
+    by_year = {}
+    for (y, _), n in zip(keys, totals, strict=True):
+        by_year[y] = by_year.get(y, 0) + n
     return {
         "bars": bars,
-        "width": len(bars) * (bar_w + gap),
+        "ticks": year_ticks(keys, bars, width),
+        "years": [
+            {
+                "year": y,
+                "count": n,
+                "url": reverse("archive:dates_year", args=[f"{y:04d}"]) if n else "",
+            }
+            for y, n in by_year.items()
+        ],
+        "width": width,
         "height": chart_h,
         "bar_width": bar_w,
         "max": top,
@@ -236,6 +251,31 @@ def timeline(rows, *, link_months=True):
         "last": bars[-1]["label"],
         "per": "year" if months > 120 else "month",
     }
+
+
+TIMELINE_MAX_LABELS = 12  # year labels under the chart; more years label every n-th one
+TIMELINE_MIN_MONTHS = 2  # a first year of one month drawn is not labelled (it would cover the next)
+
+
+def year_ticks(keys, bars, width):
+    """Year marks under a timeline: ``[{"label", "pct", "anchor"}]``.
+
+    A mark stands where each year starts (its January, or its bar when drawn per year), as a
+    percentage of the chart's width so the labels stay crisp however the bars stretch; the
+    first year is marked at the first bar even when the chart starts mid-year. With more than
+    ``TIMELINE_MAX_LABELS`` years only every n-th year is labelled (from the first).
+    """
+    starts = [(i, y) for i, (y, m) in enumerate(keys) if m is None or m == 1 or i == 0]
+    step = -(-len(starts) // TIMELINE_MAX_LABELS)
+    ticks = []
+    for n, (i, y) in enumerate(starts):
+        if n % step:
+            continue
+        pct = round(100 * bars[i]["x"] / width, 2)
+        ticks.append({"label": str(y), "pct": pct, "anchor": "end" if pct > 94 else "start"})
+    if len(starts) > 1 and step == 1 and starts[1][0] < TIMELINE_MIN_MONTHS:
+        del ticks[0]  # a first year of a month or two: its label would cover the next one
+    return ticks
 
 
 def archive_stats():
@@ -468,10 +508,39 @@ def article_detail(request, pk, slug):
 # -- Outlets ------------------------------------------------------------------------------
 
 
+def name_key(name):
+    """A sort key for a name that ignores case and accents: "Ben Shapiro" sorts before
+    "BET", "Élysée" with the Es; names alike once folded keep their exact spelling's order."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return (folded, name)
+
+
 def outlet_list(request):
-    """All outlets with their number of stories and the dates they span (their counters)."""
-    outlets = Outlet.objects.order_by("name")
-    return render(request, "archive/outlet_list.html", {"page": paginate(request, outlets, 50)})
+    """All outlets A–Z (case and accents ignored) with their number of stories and the dates
+    they span (their counters), and an "Unknown outlet" entry with the published stories no
+    outlet is known for.
+
+    Two queries: the outlets, sorted here (an archive holds a few hundred outlets at most;
+    SQLite cannot order by a folded name), and the count of stories without an outlet.
+    """
+    outlets = sorted(Outlet.objects.all(), key=lambda o: name_key(o.name))
+    unknown = Article.objects.published().filter(outlet__isnull=True).count()
+    return render(
+        request,
+        "archive/outlet_list.html",
+        {"page": paginate(request, outlets, OUTLETS_PAGE_SIZE), "unknown_count": unknown},
+    )
+
+
+def outlet_unknown(request):
+    """``/unknown-outlet/``: published stories no outlet is known for, newest first, undated
+    ones last. Two queries: the counts, the page (three where the dated stories end)."""
+    articles = published_articles().filter(outlet__isnull=True)
+    totals = articles.order_by().aggregate(all=Count("id"), dated=Count("published"))
+    stories = NewestFirst(articles, totals["dated"], totals["all"] - totals["dated"])
+    page = paginate(request, stories)
+    return render(request, "archive/outlet_unknown.html", {"page": page})
 
 
 def outlet_detail(request, slug):
@@ -541,7 +610,8 @@ def person_list(request):
 
     The number of stories beside each name is the person's counter (``mention_count``).
     """
-    people = Person.objects.filter(mention_count__gt=0).order_by("name", "id")
+    # Case-insensitive in the database (the list can be long): "de Gaulle" among the Ds.
+    people = Person.objects.filter(mention_count__gt=0).order_by(Lower("name"), "name", "id")
     letter = request.GET.get("letter", "")
     if letter:
         if len(letter) != 1 or letter.upper() not in string.ascii_uppercase:

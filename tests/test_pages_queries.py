@@ -24,8 +24,10 @@ PAGES = {
     "/": 6,
     # article, mentions, quotes, older and newer in the outlet (one query), more like this
     "ARTICLE": 5,
-    # count, list
+    # the outlets (sorted in Python, folded names), stories without an outlet
     "/outlets/": 2,
+    # counts, dated stories, undated stories (the seeds have both without an outlet)
+    "/unknown-outlet/": 3,
     # outlet, by-month (with the undated count), list
     "/outlets/daily-gen/": 3,
     "/outlets/daily-gen/?month=2021-03": 3,

@@ -527,3 +527,70 @@ def test_single_standfirst_is_one_escaped_paragraph(client):
     html = client.get(story.get_absolute_url()).content.decode()
     assert '<p class="standfirst" dir="auto">Talks &lt;b&gt;resume&lt;/b&gt; in Geneva</p>' in html
     assert '<ul class="standfirst">' not in html
+
+
+# -- Names A-Z, the unknown outlet, one search box, feed notes ---------------------------
+
+
+def test_outlet_list_sorts_names_ignoring_case_and_accents(client):
+    for name, slug in [
+        ("BET", "bet"),
+        ("Ben Shapiro", "ben-shapiro"),
+        ("Élysée Daily", "elysee-daily"),
+        ("Zeta", "zeta"),
+        ("apple Times", "apple-times"),
+        ("Ebony", "ebony"),
+        ("Eve", "eve"),
+    ]:
+        Outlet.objects.create(name=name, slug=slug)
+    html = get(client, "/outlets/")
+    names = re.findall(r'<th scope="row"><a href="/outlets/[^"]+/">([^<]+)</a></th>', html)
+    assert names == ["apple Times", "Ben Shapiro", "BET", "Ebony", "Élysée Daily", "Eve", "Zeta"]
+
+
+def test_outlet_list_has_an_unknown_outlet_entry_with_its_count(client, django_assert_num_queries):
+    make_archive(2)
+    make_story(title="No outlet, dated", published=D(2021, 5, 1))
+    make_story(title="No outlet, undated")
+    make_story(title="No outlet, hidden", status="hidden")
+    with django_assert_num_queries(2):
+        html = get(client, "/outlets/")
+    assert (
+        '<tr><th scope="row"><a href="/unknown-outlet/">Unknown outlet</a></th>\n'
+        '        <td class="num">2</td>'
+    ) in html
+    assert html.index("Unknown outlet") < html.index("Daily Gen")
+    page = get(client, "/unknown-outlet/")
+    assert titles(page) == ["No outlet, dated", "No outlet, undated"]
+    assert "2 published stories whose outlet is not known yet" in page
+    # the meta line of a story without an outlet or a date links to these lists
+    assert '<a href="/unknown-outlet/">Unknown outlet</a>' in page
+    assert '<a href="/dates/undated/">undated</a>' in page
+    assert "Unknown outlet" not in get(client, "/outlets/?page=1").split("<tbody>")[1]
+    get(client, "/unknown-outlet/?page=2", 404)
+
+
+def test_outlet_list_without_unknown_stories_has_no_unknown_entry(client):
+    make_archive(2)
+    assert "Unknown outlet" not in get(client, "/outlets/")
+
+
+def test_people_list_sorts_names_ignoring_case(client):
+    for name in ["de Gaulle", "Dan Brown", "Zoe Ball", "DJ Shadow", "alan Key"]:
+        make_story(people=[person(name)], published=D(2021, 1, 1))
+    html = get(client, "/people/")
+    names = re.findall(r'<li><a href="/people/[^"]+/">([^<]+)</a> <span class="count"', html)
+    assert names == ["alan Key", "Dan Brown", "de Gaulle", "DJ Shadow", "Zoe Ball"]
+
+
+def test_search_page_has_one_search_box(client):
+    html = get(client, "/search/?q=anything")
+    assert html.count('type="search"') == 1
+    assert 'id="site-search-q"' not in html
+
+
+def test_feed_links_say_what_they_are_for(client):
+    make_archive(2)
+    note = "(for a feed reader: copy the link's address into one to follow new stories)"
+    for url in ("/", "/outlets/daily-gen/", "/people/alice-example/"):
+        assert note in get(client, url), url
