@@ -464,7 +464,7 @@ class ArticleAdmin(HistoryMixin, admin.ModelAdmin):
             labels.append(f"{obj.n_unattributed} unattributed")  # quotes without a speaker
         held = clean.not_an_article(obj.paragraphs, extracted=obj.raw_format in ("html", "warc"))
         if held:  # why the importer held the story back for review
-            labels.append(f"not an article: {held}")
+            labels.append(held)
         return format_html_join(" ", '<span class="flag">{}</span>', ((lab,) for lab in labels))
 
     @admin.display(description="duplicate", empty_value="")

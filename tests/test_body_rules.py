@@ -123,6 +123,9 @@ def test_a_stub_page_is_imported_for_review_with_the_reason_in_the_queue(db, cur
     response = curator_client.get("/admin/archive/article/?attention=not_article")
     assert changelist_titles(response) == ["Markets rally"]
     assert (
-        '<td class="field-attention">not an article: a reprint notice</td>'
+        '<td class="field-attention"><span class="flag">no outlet</span> '
+        '<span class="flag">no date</span> '
+        '<span class="flag">no people</span> '
+        '<span class="flag">not an article: a reprint notice</span></td>'
         in response.content.decode()
     )
