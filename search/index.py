@@ -29,7 +29,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -312,27 +312,122 @@ def db_signatures(ids: Iterable[int] | None = None) -> dict[int, str]:
 _write_lock = threading.Lock()  # threads of one process queue here before the file lock
 
 
-def _add_pending(ids: Iterable[int]) -> None:
-    with _file_lock(PENDING) as handle:
-        handle.write("".join(f"{i}\n" for i in sorted(set(ids))))
+PENDING_TAKEN = 2000  # pending articles a write takes along at most
 
 
-def pending_ids() -> set[int]:
-    """Ids whose index write failed and is still to be retried."""
-    path = index_root() / PENDING
+@contextmanager
+def _pending_table():
+    """The ``PendingWrite`` table, in a savepoint inside a caller's transaction (a failed
+    statement must not break it); database errors are logged, never raised: the index
+    must not fail what the database did."""
+    from django.db import DatabaseError, transaction
+
     try:
-        text = path.read_text()
-    except FileNotFoundError:
+        with transaction.atomic():
+            yield _pending_model()
+    except DatabaseError as exc:
+        log.error("search index: the pending articles could not be read or written: %s", exc)
+
+
+def _pending_model():
+    from .models import PendingWrite
+
+    return PendingWrite
+
+
+def add_pending(ids: Iterable[int], reason: str = "") -> None:
+    """Record ``ids`` as owed to the index (``reason``: why their write failed)."""
+    from archive.bulk import RowInserter
+
+    ids = sorted({int(i) for i in ids})
+    if not ids:
+        return
+    with _pending_table() as pending:
+        inserter = _PENDING_ROWS.get("rows")
+        if inserter is None:
+            inserter = _PENDING_ROWS["rows"] = RowInserter(
+                pending, ("article_id", "reason"), ignore_conflicts=True
+            )
+        for start in range(0, len(ids), PENDING_TAKEN):
+            part = ids[start : start + PENDING_TAKEN]
+            if reason:
+                pending.objects.filter(article_id__in=part).update(reason=reason[:300])
+            inserter.insert((i, reason[:300]) for i in part)
+
+
+_PENDING_ROWS: dict = {}
+
+
+def _legacy_pending() -> set[int]:
+    """Ids of the ``pending-ids`` file an older version kept in the index directory
+    (moved into the table on the first write that reads them)."""
+    try:
+        text = (index_root() / PENDING).read_text()
+    except OSError:
         return set()
     return {int(line) for line in text.split() if line.strip().isdigit()}
 
 
-def _take_pending() -> set[int]:
-    with _file_lock(PENDING) as handle:
-        handle.seek(0)
-        ids = {int(line) for line in handle.read().split() if line.strip().isdigit()}
-        handle.truncate(0)
-    return ids
+def pending_ids() -> set[int]:
+    """Ids owed to the index: recorded by a chunk not yet written, or whose write failed."""
+    ids: set[int] = set()
+    with _pending_table() as pending:
+        ids = set(pending.objects.values_list("article_id", flat=True))
+    return ids | _legacy_pending()
+
+
+def pending_reasons(ids: Iterable[int]) -> dict[int, str]:
+    """{id: why its write failed} for those of ``ids`` still owed to the index."""
+    ids = sorted({int(i) for i in ids})
+    found: dict[int, str] = {}
+    with _pending_table() as pending:
+        for start in range(0, len(ids), PENDING_TAKEN):
+            part = ids[start : start + PENDING_TAKEN]
+            found.update(
+                pending.objects.filter(article_id__in=part).values_list("article_id", "reason")
+            )
+    return found
+
+
+def _take_pending(limit: int = PENDING_TAKEN) -> tuple[set[int], int]:
+    """Up to ``limit`` pending ids (the oldest), and the highest row id at the time: rows
+    recorded after it stay for a later write (the database may have changed since)."""
+    ids: set[int] = set()
+    top = 0
+    with _pending_table() as pending:
+        top = pending.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        if top:
+            rows = pending.objects.order_by("id").values_list("article_id", flat=True)
+            ids = set(rows[:limit])
+    legacy = _legacy_pending()
+    if legacy:
+        add_pending(legacy)
+        with suppress(OSError):
+            (index_root() / PENDING).unlink()
+    return ids | legacy, top
+
+
+def clear_pending(ids: Iterable[int] | None, upto: int | None = None) -> None:
+    """``ids`` are written (None: every article, by a rebuild): drop their records, those
+    up to row ``upto`` (later ones were recorded after the write read the database)."""
+    with _pending_table() as pending:
+        rows = pending.objects.all()
+        if upto is not None:
+            rows = rows.filter(id__lte=upto)
+        if ids is None:
+            rows.delete()
+            return
+        ids = sorted({int(i) for i in ids})
+        for start in range(0, len(ids), PENDING_TAKEN):
+            rows.filter(article_id__in=ids[start : start + PENDING_TAKEN]).delete()
+
+
+def pending_top() -> int:
+    """The highest pending row id now (for ``clear_pending(None, upto=...)``)."""
+    top = 0
+    with _pending_table() as pending:
+        top = pending.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    return top
 
 
 def _writer():
@@ -505,13 +600,50 @@ def merge_tiers(writer, segments):
     return [seg for seg in segments if id(seg) not in merged]
 
 
+# Failures of the index itself, not of this program: logged in one line, no traceback.
+EXPECTED_FAILURES = (IndexWriteError, LockError, OSError)
+
+
+def _failed(what: str, ids: set[int], exc: Exception) -> None:
+    """Log a failed write of ``ids`` as an error and keep them for a later write."""
+    reason = f"{type(exc).__name__}: {exc}" if not isinstance(exc, IndexWriteError) else str(exc)
+    add_pending(ids, reason)
+    _failures.reasons.append(reason)
+    log.error(
+        "SEARCH INDEX %s FAILED for %d article(s) %s: %s — kept to write later; "
+        "run `manage.py check_index --repair`",
+        what,
+        len(ids),
+        sorted(ids)[:20],
+        reason,
+        exc_info=not isinstance(exc, EXPECTED_FAILURES),
+    )
+
+
+class _Failures(threading.local):
+    def __init__(self):
+        self.reasons: list[str] = []
+
+
+_failures = _Failures()
+
+
+def take_failures() -> list[str]:
+    """Why this thread's index writes failed since the last call (and forget them): a
+    view tells its user that the change is saved but not yet searchable."""
+    reasons, _failures.reasons = _failures.reasons, []
+    return reasons
+
+
 def update_articles(ids: Iterable[int]) -> int:
     """Bring the index in line with the database for ``ids``, in one commit.
 
     Published articles are (re)indexed with their quotes; ids that are not published
-    (new, hidden, deleted) are removed. Returns the number of articles indexed. A
-    failure is logged as an error and the ids are kept for ``check_index --repair``;
-    it raises nothing, so that a save in the admin never fails because of the index.
+    (new, hidden, deleted) are removed. Up to ``PENDING_TAKEN`` articles still owed to
+    the index (``PendingWrite``) are written along, and their records dropped. Returns
+    the number of articles indexed. A failure is logged as an error and the ids are kept
+    for a later write or ``check_index --repair``; it raises nothing, so that a save in
+    the admin never fails because of the index.
     """
     ids = {int(i) for i in ids}
     if not ids:
@@ -520,26 +652,34 @@ def update_articles(ids: Iterable[int]) -> int:
         writer = None
         taken: set[int] = set()
         try:
+            taken, upto = _take_pending()
             writer = _writer()
-            taken = _take_pending()
             added, segment = _write_docs(writer, ids | taken)
             writer.commit(mergetype=_listing(segment, merge_tiers))
             writer = None
-            return added
         except Exception as exc:
             if writer is not None:
-                writer.cancel()
-            _add_pending(ids | taken)
-            log.error(
-                "SEARCH INDEX WRITE FAILED for %d article(s) %s: %s — kept in %s; "
-                "run `manage.py check_index --repair`",
-                len(ids | taken),
-                sorted(ids | taken)[:20],
-                exc,
-                index_root() / PENDING,
-                exc_info=not isinstance(exc, IndexWriteError),
-            )
+                with suppress(Exception):  # the write's own error is the one to tell
+                    writer.cancel()
+            _failed("WRITE", ids | taken, exc)
             return 0
+    clear_pending(ids | taken, upto)
+    return added
+
+
+def write_pending() -> int:
+    """Write every article still owed to the index (left by a killed import, a failed
+    write); returns how many were written. Stops at the first failure."""
+    written = 0
+    while True:
+        owed, _top = _take_pending()
+        if not owed:
+            return written
+        failures = len(_failures.reasons)
+        update_articles(owed)
+        if len(_failures.reasons) > failures:
+            return written
+        written += len(owed)
 
 
 def delete_articles(ids: Iterable[int]) -> None:
@@ -557,8 +697,7 @@ def delete_articles(ids: Iterable[int]) -> None:
         except Exception as exc:
             if writer is not None:
                 writer.cancel()
-            _add_pending(ids)
-            log.error("SEARCH INDEX DELETE FAILED for %s: %s", sorted(ids)[:20], exc)
+            _failed("DELETE", ids, exc)
 
 
 # --- Rebuild and check -------------------------------------------------------------------
@@ -602,6 +741,7 @@ def rebuild(
         procs = int(_setting("ARCHIVE_INDEX_REBUILD_PROCS", 2))
     started_at = timezone.now()
     started = time.perf_counter()
+    owed = pending_top()  # articles owed to the index until now: the rebuild writes them
     path = create_generation()
     ix = whoosh_index.open_dir(str(path))
     # ``write_documents`` writes one segment directly (no merging of segments) with
@@ -619,6 +759,7 @@ def rebuild(
     seconds = time.perf_counter() - started
     old_dir = live_dir()
     _swap_waiting_for_writers(path)
+    clear_pending(None, upto=owed)
     # Writes that went to the old generation while we built: articles saved since we
     # started, and the difference between the database and what we indexed.
     db_ids = set(Article.objects.published().values_list("id", flat=True))
