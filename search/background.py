@@ -320,8 +320,9 @@ def heal() -> int:
 
 
 def unwritten(ids) -> dict[int, str]:
-    """{id: why} for those of ``ids`` the index still lacks after a run."""
-    return index.pending_reasons(ids)
+    """{id: why} for those of ``ids`` whose index write failed (those recorded without a
+    reason are on their way to the index, by another process's write)."""
+    return {aid: why for aid, why in index.pending_reasons(ids).items() if why}
 
 
 def _shareable() -> bool:

@@ -54,7 +54,7 @@ class Command(BaseCommand):
         created = [o.article_id for o in result.outcomes if o.status == "created"]
         owed = background.unwritten(created)
         if owed:
-            reason = next((r for r in owed.values() if r), "the index write did not finish")
+            reason = next(iter(owed.values()))
             message = (
                 f"the search index could not be written ({reason}): {len(owed)} of the "
                 f"{len(created)} stories saved are kept to index later; fix the index "
