@@ -81,8 +81,8 @@ def open_index():
         return None
     try:
         return whoosh_index.open_dir(str(path))
-    except (whoosh_index.EmptyIndexError, OSError):
-        log.exception("search index in %s cannot be opened", path)
+    except (whoosh_index.EmptyIndexError, OSError) as exc:
+        log.error("search index in %s cannot be opened: %s", path, exc)
         return None
 
 
@@ -787,6 +787,83 @@ def _swap_waiting_for_writers(path: Path) -> None:
             lock.release()
 
 
+def _segment_problem(storage, schema, leaf) -> str:
+    """What is wrong with one segment (a missing file, a file shorter than its table
+    says, one that cannot be read), or "" when every part of it reads. Reads its whole
+    term table, checks each term's postings lie inside the postings file, reads every
+    stored document, column and field length. Whoosh's own codec only (``W3``, whose
+    files are named here); another is read the public way."""
+    segment = getattr(leaf, "_segment", None)
+    terms = getattr(leaf, "_terms", None)
+    name = f"{segment.indexname}_{segment.segid}" if segment is not None else "segment"
+    storage = getattr(leaf, "_storage", storage)  # a compound segment's own files
+    for ext in (".trm", ".pst", "._stored.col"):
+        if segment is not None and not storage.file_exists(name + ext):
+            return f"file {name}{ext} is missing"
+    count = leaf.doc_count_all()
+
+    def read_terms():
+        if terms is None or not hasattr(terms, "items"):
+            for fieldname, text in leaf.all_terms():
+                leaf.postings(fieldname, text).all_ids()
+            return ""
+        postings = storage.file_length(name + ".pst")
+        for (fieldname, _text), info in terms.items():
+            if info.is_inlined():
+                continue
+            offset, length = info.extent()
+            if isinstance(length, tuple):  # Whoosh 2.7.4 reads it as a 1-tuple
+                (length,) = length
+            if offset + length > postings:
+                return f"file {name}.pst is cut short ({postings} bytes; {fieldname} needs more)"
+        return ""
+
+    def read_stored():
+        for docnum in range(count):
+            leaf.stored_fields(docnum)
+
+    parts = [(".trm", read_terms), ("._stored.col", read_stored)]
+    for fieldname, field_type in schema.items():
+        if field_type.column_type and leaf.has_column(fieldname):
+            parts.append((f".{fieldname}.col", lambda f=fieldname: list(leaf.column_reader(f))))
+        if field_type.scorable:
+            parts.append(
+                (
+                    f"._{fieldname}_len.col",
+                    lambda f=fieldname: [leaf.doc_field_length(d, f) for d in range(count)],
+                )
+            )
+    for ext, read in parts:
+        try:
+            problem = read()
+        except Exception as exc:  # any failure to read it is the damage to report
+            return f"file {name}{ext} cannot be read ({type(exc).__name__}: {exc})"
+        if isinstance(problem, str) and problem:
+            return problem
+    return ""
+
+
+def damage() -> str:
+    """Open every segment of the live index and read it: "" when it is whole, else one
+    line saying what is wrong (a missing or truncated file)."""
+    path = live_dir()
+    if path is None:
+        return ""
+    where = path.name
+    try:
+        ix = whoosh_index.open_dir(str(path))
+        with ix.reader() as reader:
+            for leaf, _base in reader.leaf_readers():
+                problem = _segment_problem(ix.storage, ix.schema, leaf)
+                if problem:
+                    return f"{where}: {problem}"
+    except FileNotFoundError as exc:
+        return f"{where}: file {Path(exc.filename or '?').name} is missing"
+    except Exception as exc:  # any failure to read it is damage to report, not a crash
+        return f"{where}: {type(exc).__name__}: {exc}"
+    return ""
+
+
 @dataclass
 class CheckReport:
     """Differences between the index and the database."""
@@ -798,12 +875,20 @@ class CheckReport:
     indexed: int = 0
     published: int = 0
     index_missing: bool = False
+    damaged: str = ""  # what is broken (a segment file missing or cut short)
     repaired: bool = False
     outdated: str = ""  # why the index must be rebuilt (built with another schema)
 
     @property
     def ok(self) -> bool:
-        return not (self.missing or self.stale or self.extra or self.pending or self.outdated)
+        return not (
+            self.missing
+            or self.stale
+            or self.extra
+            or self.pending
+            or self.outdated
+            or self.damaged
+        )
 
     def to_fix(self) -> set[int]:
         return self.missing | self.stale | self.extra | self.pending
@@ -812,8 +897,9 @@ class CheckReport:
 def check(repair: bool = False) -> CheckReport:
     """Compare the index with the database; with ``repair``, fix what differs.
 
-    An index built with another schema version is reported as outdated; ``repair``
-    rebuilds it (aside, then swapped in) instead of patching it.
+    An index built with another schema version is reported as outdated, one that cannot
+    be read whole (``damage``) as damaged; ``repair`` rebuilds them (aside, then swapped
+    in) instead of patching them.
     """
     version = schema_version()
     if version is not None and version != SCHEMA_VERSION:
@@ -831,6 +917,13 @@ def check(repair: bool = False) -> CheckReport:
             report.repaired = True
         return report
     report = CheckReport(pending=pending_ids())
+    report.damaged = damage()
+    if report.damaged:
+        report.published = len(db_signatures())
+        if repair:
+            rebuild()
+            report.repaired = True
+        return report
     signatures = db_signatures()
     report.published = len(signatures)
     ix = open_index()
