@@ -199,3 +199,34 @@ def test_a_write_after_a_failed_one_takes_the_kept_ids_along(seeded, tmp_path, s
     assert index.update_articles([second.pk]) == 2
     assert search_article_ids('"while the disk was away"') == [first.pk]
     assert index.pending_ids() == set()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("action, status", [("hide", "hidden"), ("publish", "published")])
+def test_an_admin_action_the_index_cannot_follow_is_saved_with_a_warning(
+    admin_client, tmp_path, settings, action, status
+):
+    from tests.curation_helpers import make_article
+
+    story = make_article("Harbour talks end", status="new" if action == "publish" else "published")
+    blocker = tmp_path / "blocker"
+    blocker.write_text("")
+    settings.ARCHIVE_INDEX_DIR = blocker / "index"  # cannot be written
+    response = admin_client.post(
+        "/admin/archive/article/",
+        {"action": action, "index": "0", "_selected_action": [story.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    story.refresh_from_db()
+    assert story.status == status
+    shown = [(m.level_tag, str(m)) for m in response.context["messages"]]
+    assert shown[0][0] == "success"
+    assert shown[1][0] == "warning"
+    assert shown[1][1].startswith(
+        "Saved. The search index could not be written (NotADirectoryError: "
+    )
+    assert shown[1][1].endswith(
+        "search shows the change once the index is repaired (manage.py check_index --repair)."
+    )
+    assert index.pending_ids() == {story.pk}
