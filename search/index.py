@@ -131,12 +131,25 @@ def swap_in(path: Path) -> None:
     os.replace(tmp, root / CURRENT)
 
 
+BUILDING = "building"  # in a generation a rebuild is still writing
+BUILDING_HOURS = 24  # past this, a generation still marked so was left by a killed rebuild
+
+
+def _being_built(path: Path) -> bool:
+    try:
+        age = time.time() - (path / BUILDING).stat().st_mtime
+    except OSError:
+        return False
+    return age < BUILDING_HOURS * 3600
+
+
 def prune_generations(keep: Iterable[Path]) -> list[Path]:
-    """Delete index generations other than ``keep``; returns what was deleted."""
+    """Delete index generations other than ``keep`` and those another rebuild (a second
+    import's, beside this one) is still writing; returns what was deleted."""
     keep = {Path(p).resolve() for p in keep if p}
     removed = []
     for path in index_root().glob("gen-*"):
-        if path.resolve() not in keep:
+        if path.resolve() not in keep and not _being_built(path):
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path)
     return removed
@@ -743,6 +756,7 @@ def rebuild(
     started = time.perf_counter()
     owed = pending_top()  # articles owed to the index until now: the rebuild writes them
     path = create_generation()
+    (path / BUILDING).write_text(f"{os.getpid()}\n")
     ix = whoosh_index.open_dir(str(path))
     # ``write_documents`` writes one segment directly (no merging of segments) with
     # separate files, not one compound file: Whoosh copies a compound segment's
@@ -758,6 +772,7 @@ def rebuild(
         raise
     seconds = time.perf_counter() - started
     old_dir = live_dir()
+    (path / BUILDING).unlink()
     _swap_waiting_for_writers(path)
     clear_pending(None, upto=owed)
     # Writes that went to the old generation while we built: articles saved since we

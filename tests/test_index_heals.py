@@ -230,3 +230,20 @@ def test_an_admin_action_the_index_cannot_follow_is_saved_with_a_warning(
         "search shows the change once the index is repaired (manage.py check_index --repair)."
     )
     assert index.pending_ids() == {story.pk}
+
+
+def test_a_rebuild_leaves_alone_a_generation_another_rebuild_is_still_writing(seeded):
+    import os
+    import time
+
+    other = index.create_generation()  # a second import's rebuild, beside this one
+    (other / index.BUILDING).write_text("1\n")
+    killed = index.create_generation()  # a rebuild killed a day ago
+    (killed / index.BUILDING).write_text("1\n")
+    day_ago = time.time() - 25 * 3600
+    os.utime(killed / index.BUILDING, (day_ago, day_ago))
+    done = index.create_generation()  # an older generation, finished
+    report = index.rebuild()
+    assert other.exists() and not killed.exists() and not done.exists()
+    assert not (report.path / index.BUILDING).exists()
+    assert index.live_dir() == report.path
