@@ -280,6 +280,7 @@ class Importer:
         self.bands = clusters.Bands()
         self.moved: list[int] = []
         # people, aliases and outlets as they were when this run's last chunk committed
+        # (or before the people were first read): None, unknown
         self.names_state: tuple | None = None
         # what the chunk's published stories add to their outlets' figures
         self.outlet_figures = OutletFigures()
@@ -294,7 +295,7 @@ class Importer:
         self.moved = []  # older articles the chunk's stories put in another cluster
         self.rows = Rows()
         self.outlet_figures = OutletFigures()
-        if self.names_state is not None and _names_state() != self.names_state:
+        if self.names_state is None or _names_state() != self.names_state:
             self.drop_caches()
 
     def end_chunk(self) -> None:
@@ -452,6 +453,9 @@ def run_import(
     chunk_seconds = float(getattr(settings, "ARCHIVE_IMPORT_CHUNK_SECONDS", CHUNK_SECONDS))
     batch = ImportBatch.objects.create(origin=origin, user=user, label=label[:300])
     importer = Importer(outlet=outlet, review=review, batch=batch)
+    # Read before the people are (for the extraction ahead, outside a chunk): the first
+    # chunk reads them again if another import added some meanwhile.
+    importer.names_state = _names_state()
     result = ImportResult(batch=batch)
     workers = pool_workers(len(items))
     # Stories the archive already has need no extraction ahead (a re-run reads, hashes and

@@ -155,8 +155,12 @@ class PersonResolver:
             if held is not None and name_key(held.name) == name_key(name):
                 self._slugs.add(slug)
                 return held
-            self._slugs.update(Person.objects.values_list("slug", flat=True))
-            person = PERSON_ROW.save_new(Person(name=name, slug=free_slug(name, self._slugs)))
+            # (only those slugs: the others' people are not held here, and a slug held
+            # without its person would give that person's name a second one)
+            taken = set(Person.objects.filter(slug__startswith=slug).values_list("slug", flat=True))
+            person = PERSON_ROW.save_new(
+                Person(name=name, slug=free_slug(name, self._slugs | taken))
+            )
         self._slugs.add(person.slug)
         return person
 

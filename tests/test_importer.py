@@ -358,8 +358,35 @@ def test_a_person_another_process_made_meanwhile_is_used_not_made_twice():
     resolver.known_names()  # the archive's names, read before the other process saved
     Person.objects.create(name="Anna Hartmann", slug="anna-hartmann")
     Person.objects.create(name="Boris Novak", slug="clara-lindqvist")  # (a curator's slug)
+    elena = Person.objects.create(name="Elena Ferreira", slug="elena-ferreira")
     anna = resolver.resolve(PersonMention("Anna Hartmann", {"Hartmann"}, 2))
     clara = resolver.resolve(PersonMention("Clara Lindqvist", set(), 1))
     assert Person.objects.get(slug="anna-hartmann") == anna
     assert (clara.name, clara.slug) == ("Clara Lindqvist", "clara-lindqvist-2")
-    assert Person.objects.count() == 3
+    # (the slugs read for Clara are not taken for people held here)
+    assert resolver.resolve(PersonMention("Elena Ferreira", set(), 1)) == elena
+    assert Person.objects.count() == 4
+
+
+def test_the_first_chunk_reads_again_the_people_another_import_added_since_they_were_read(
+    tmp_path, settings, monkeypatch
+):
+    from archive import importer
+    from archive.models import Mention, Person
+
+    settings.ARCHIVE_IMPORT_WORKERS = 1  # the people are read for the extraction ahead,
+    settings.ARCHIVE_IMPORT_POOL_MIN = 0  # before the first chunk waits for its turn
+    folder = _stories(tmp_path, [15])  # quotes Anna Hartmann
+    real = importer._lock_chunk
+    made = []
+
+    def lock_chunk():
+        if not made:  # another import's chunk commits while this one waits
+            made.append(Person.objects.create(name="Anna Hartmann", slug="hartmann"))
+        real()
+
+    monkeypatch.setattr(importer, "_lock_chunk", lock_chunk)
+    result = import_paths([str(folder)])
+    assert result.summary_line() == "1 created, 0 unchanged, 0 failed"
+    assert list(Person.objects.filter(name="Anna Hartmann")) == made
+    assert Mention.objects.filter(person=made[0]).count() == 1
