@@ -144,9 +144,10 @@ def _being_built(path: Path) -> bool:
 
 
 def prune_generations(keep: Iterable[Path]) -> list[Path]:
-    """Delete index generations other than ``keep`` and those another rebuild (a second
-    import's, beside this one) is still writing; returns what was deleted."""
-    keep = {Path(p).resolve() for p in keep if p}
+    """Delete index generations other than ``keep``, the live one and those another
+    rebuild (a second import's, beside this one) is still writing; returns what was
+    deleted."""
+    keep = {Path(p).resolve() for p in [*keep, live_dir()] if p}
     removed = []
     for path in index_root().glob("gen-*"):
         if path.resolve() not in keep and not _being_built(path):
@@ -772,8 +773,8 @@ def rebuild(
         raise
     seconds = time.perf_counter() - started
     old_dir = live_dir()
-    (path / BUILDING).unlink()
     _swap_waiting_for_writers(path)
+    (path / BUILDING).unlink()  # (only once live: another rebuild's prune keeps it so far)
     clear_pending(None, upto=owed)
     # Writes that went to the old generation while we built: articles saved since we
     # started, and the difference between the database and what we indexed.

@@ -232,7 +232,7 @@ def test_an_admin_action_the_index_cannot_follow_is_saved_with_a_warning(
     assert index.pending_ids() == {story.pk}
 
 
-def test_a_rebuild_leaves_alone_a_generation_another_rebuild_is_still_writing(seeded):
+def test_a_rebuild_leaves_alone_a_generation_another_rebuild_is_still_writing(seeded, monkeypatch):
     import os
     import time
 
@@ -243,7 +243,17 @@ def test_a_rebuild_leaves_alone_a_generation_another_rebuild_is_still_writing(se
     day_ago = time.time() - 25 * 3600
     os.utime(killed / index.BUILDING, (day_ago, day_ago))
     done = index.create_generation()  # an older generation, finished
+    real_swap = index._swap_waiting_for_writers
+
+    def swap(path):
+        real_swap(path)
+        # the other rebuild finishes and swaps its generation in meanwhile: it stays
+        assert (path / index.BUILDING).exists()
+        index.swap_in(other)
+        (other / index.BUILDING).unlink()
+
+    monkeypatch.setattr(index, "_swap_waiting_for_writers", swap)
     report = index.rebuild()
     assert other.exists() and not killed.exists() and not done.exists()
+    assert index.live_dir() == other and report.path.exists()
     assert not (report.path / index.BUILDING).exists()
-    assert index.live_dir() == report.path
