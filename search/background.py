@@ -308,7 +308,7 @@ def record(ids, copies=()) -> None:
     write (``heal``)."""
     from .signals import _pending
 
-    index.add_pending({*ids, *copies, *_pending()})
+    index.add_pending({*ids, *copies, *_pending()}, renew=True)
 
 
 def heal() -> int:

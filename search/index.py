@@ -349,8 +349,12 @@ def _pending_model():
     return PendingWrite
 
 
-def add_pending(ids: Iterable[int], reason: str = "") -> None:
-    """Record ``ids`` as owed to the index (``reason``: why their write failed)."""
+def add_pending(ids: Iterable[int], reason: str = "", *, renew: bool = False) -> None:
+    """Record ``ids`` as owed to the index (``reason``: why their write failed).
+
+    ``renew``: a change about to commit; records of the same ids are made anew, later
+    than a write running meanwhile has read (``clear_pending`` drops records up to the
+    last it read: it may have read the articles before this change)."""
     from archive.bulk import RowInserter
 
     ids = sorted({int(i) for i in ids})
@@ -364,7 +368,9 @@ def add_pending(ids: Iterable[int], reason: str = "") -> None:
             )
         for start in range(0, len(ids), PENDING_TAKEN):
             part = ids[start : start + PENDING_TAKEN]
-            if reason:
+            if renew:
+                pending.objects.filter(article_id__in=part).delete()
+            elif reason:
                 pending.objects.filter(article_id__in=part).update(reason=reason[:300])
             inserter.insert((i, reason[:300]) for i in part)
 

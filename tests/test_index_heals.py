@@ -257,3 +257,14 @@ def test_a_rebuild_leaves_alone_a_generation_another_rebuild_is_still_writing(se
     assert other.exists() and not killed.exists() and not done.exists()
     assert index.live_dir() == other and report.path.exists()
     assert not (report.path / index.BUILDING).exists()
+
+
+def test_a_change_recorded_while_a_write_runs_stays_owed(seeded):
+    from search import background
+
+    story = Article.objects.order_by("id").first()
+    index.add_pending([story.pk])  # recorded by a chunk, its write under way (the worker)
+    taken, top = index._take_pending()  # the write reads the records and the article...
+    background.record([story.pk])  # ...the next chunk changes the article meanwhile
+    index.clear_pending(taken, top)  # the write ends: the records it read go
+    assert index.pending_ids() == {story.pk}  # the second change is still owed
