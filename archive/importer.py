@@ -445,7 +445,6 @@ def run_import(
 
     items = list(items)
     background.expect(len(items))  # a large run indexes in bulk (inside ``writing_beside``)
-    background.heal()  # what a killed or failed earlier run left out of the index
     if not transaction.get_connection().in_atomic_block:
         restore_indexes()  # left out by an earlier bulk run that was stopped
     max_bytes = settings.ARCHIVE_MAX_FILE_BYTES if max_bytes is None else max_bytes

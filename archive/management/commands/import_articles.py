@@ -32,6 +32,7 @@ class Command(BaseCommand):
         try:
             # A long import writes the search index in a second process (second core).
             with writing_beside():
+                background.heal()  # what a killed or failed earlier run left out of the index
                 result = import_paths(
                     paths,
                     outlet=options["outlet"],
