@@ -7,6 +7,7 @@ The admin only presents; every correction goes through a service in ``archive.cu
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from pathlib import Path
 
 from django import forms
@@ -93,8 +94,37 @@ class WebURLField(forms.URLField):
 # --- history -------------------------------------------------------------------------------
 
 
+INDEX_WARNING = (
+    "Saved. The search index could not be written ({reason}): search shows the change "
+    "once the index is repaired (manage.py check_index --repair)."
+)
+
+
+@contextmanager
+def index_warnings(model_admin, request):
+    """A change saved whose search index write failed (kept to write later) is said in a
+    warning message, not a 500: the database holds the change."""
+    from search import index
+
+    index.take_failures()  # (left by an earlier request of this thread)
+    yield
+    failures = index.take_failures()
+    if failures:
+        model_admin.message_user(
+            request, INDEX_WARNING.format(reason=failures[-1]), messages.WARNING
+        )
+
+
 class HistoryMixin:
     """Records admin edits in ``ChangeRecord`` and shows them on the object's history page."""
+
+    def changeform_view(self, request, *args, **kwargs):
+        with index_warnings(self, request):
+            return super().changeform_view(request, *args, **kwargs)
+
+    def response_action(self, request, queryset):
+        with index_warnings(self, request):
+            return super().response_action(request, queryset)
 
     object_history_template = "admin/archive/object_history.html"
     formfield_overrides = {models.URLField: {"form_class": WebURLField, "assume_scheme": "https"}}

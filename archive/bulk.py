@@ -201,12 +201,15 @@ def _alter(using: str, create: Iterable[str] = (), drop: Iterable[str] = ()) -> 
     named = create | drop
     editor = connection.schema_editor()
     editor.deferred_sql = []  # what entering it would set up; the statements are only built
+    qn = connection.ops.quote_name
+    # IF (NOT) EXISTS: another import (a bulk run beside this one) may have dropped or
+    # built the same index since this one looked.
     statements = [
-        str(
-            index.create_sql(model, editor)
-            if index.name in create
-            else index.remove_sql(model, editor)
+        str(index.create_sql(model, editor)).replace(
+            "CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1
         )
+        if index.name in create
+        else f"DROP INDEX IF EXISTS {qn(index.name)}"
         for model, index in _deferred()
         if index.name in named
     ]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 
 from . import clusters
 from .bulk import RowInserter, indexes_deferred, restore_indexes
@@ -51,6 +51,16 @@ CHUNK_SECONDS = 5.0
 LOOK_AHEAD = 20  # stories whose archive look-ups are made together, inside a chunk
 POOL_MIN = 400  # inputs from which reading and extraction go to worker processes
 GC_YOUNG = 50_000  # objects allocated between two collections of the youngest generation
+# A chunk that meets a deadlock, a serialisation failure, a lock timeout (an admin edit
+# beside the import) or fails at commit is rolled back and saved again, this many times
+# in all, waiting a little longer each time; then its stories are reported failed.
+CHUNK_ATTEMPTS = 4
+RETRY_WAIT = 0.5  # seconds before the second attempt, doubled for each next one
+# Key of the PostgreSQL advisory lock an import's chunk holds until it commits: chunks of
+# imports running at once are saved one after the other (SQLite's one writer does the
+# same), so each sees the people and outlets the other created and none waits for rows
+# another holds (which deadlocked on people's slugs).
+CHUNK_LOCK = 0x61726368  # "arch"
 
 
 @dataclass
@@ -126,13 +136,46 @@ class ImportResult:
 
 
 def _outlet_for(name: str | None, cache: dict) -> Outlet | None:
+    """The outlet named ``name``, created when the archive has none. Another process
+    creating it meanwhile fails the INSERT (in a savepoint of its own): it is read again.
+    ``cache`` holds outlets of the current transaction only (``Importer.forget``)."""
     if not name:
         return None
-    key = name.strip().lower()
+    name = name.strip()
+    key = name.lower()
     if key not in cache:
-        outlet = Outlet.objects.filter(name__iexact=name.strip()).first()
-        cache[key] = outlet or Outlet.objects.create(name=name.strip())
+        outlet = Outlet.objects.filter(name__iexact=name).first()
+        if outlet is None:
+            try:
+                with transaction.atomic():
+                    outlet = Outlet.objects.create(name=name)
+            except IntegrityError:
+                outlet = Outlet.objects.filter(name__iexact=name).first()
+                if outlet is None:
+                    raise
+        cache[key] = outlet
     return cache[key]
+
+
+def _lock_chunk() -> None:
+    """Wait for the chunks of other imports to commit (see ``CHUNK_LOCK``). SQLite needs
+    nothing: its transactions begin IMMEDIATE (settings), taking the one write lock."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHUNK_LOCK])
+
+
+def _names_state() -> tuple:
+    """What changes when anyone adds, merges or deletes people, aliases or outlets."""
+    from django.db.models import Count, Max
+
+    from .models import Alias, Person
+
+    return tuple(
+        tuple(model.objects.aggregate(n=Count("id"), top=Max("id")).values())
+        for model in (Person, Alias, Outlet)
+    )
 
 
 @dataclass
@@ -253,15 +296,42 @@ class Importer:
         # band keys of the chunk's stories (see ``clusters.Bands``), saved with the rows
         self.bands = clusters.Bands()
         self.moved: list[int] = []
+        # people, aliases and outlets as they were when this run's last chunk committed
+        # (or before the people were first read): None, unknown
+        self.names_state: tuple | None = None
         # what the chunk's published stories add to their outlets' figures
         self.outlet_figures = OutletFigures()
         # stories extracted here, and those extracted ahead whose people were found again
         self.extracted = self.refreshed = 0
 
     def begin_chunk(self) -> None:
-        """A new transaction: its band keys are looked up and saved with it."""
+        """A new transaction: its band keys are looked up and saved with it. The people and
+        outlets held in memory are read again when another process (a second import, a
+        curator) changed them since this run's last chunk."""
         self.bands = clusters.Bands()
         self.moved = []  # older articles the chunk's stories put in another cluster
+        self.rows = Rows()
+        self.outlet_figures = OutletFigures()
+        if self.names_state is None or _names_state() != self.names_state:
+            self.drop_caches()
+
+    def end_chunk(self) -> None:
+        """Before the chunk commits: save its rows; remember the names' state."""
+        self.save_rows()
+        self.names_state = _names_state()
+
+    def drop_caches(self) -> None:
+        """Drop the people and outlets held in memory: the next use reads them again."""
+        self.resolver.forget()
+        self.outlets.clear()
+
+    def rolled_back(self, digests: Iterable[str]) -> None:
+        """The chunk's transaction was rolled back: forget what it saved (the stories of
+        ``digests`` are looked up again, the people and outlets read again)."""
+        for digest in digests:
+            self.seen.pop(digest, None)
+        self.drop_caches()
+        self.names_state = None
 
     def look_ahead(self, entries: list) -> None:
         """Look up what the next stories (source, raw, prepared) of the chunk need from
@@ -291,10 +361,10 @@ class Importer:
         self.outlet_figures.save()
 
     def forget(self) -> None:
-        """After a story failed: save the earlier stories' rows, then drop the people held
-        in memory (some may have been rolled back) so they are read again."""
+        """After a story failed: save the earlier stories' rows, then drop the people and
+        outlets held in memory (some may have been rolled back) so they are read again."""
         self.save_rows()
-        self.resolver.forget()
+        self.drop_caches()
 
     def save(self, raw: RawStory, prepared: Prepared | None = None) -> Outcome:
         """Extract and save one story inside the caller's transaction. ``prepared``: its
@@ -405,6 +475,9 @@ def run_import(
     if batch is None:
         batch = ImportBatch.objects.create(origin=origin, user=user, label=label[:300])
     importer = Importer(outlet=outlet, review=review, batch=batch)
+    # Read before the people are (for the extraction ahead, outside a chunk): the first
+    # chunk reads them again if another import added some meanwhile.
+    importer.names_state = _names_state()
     result = ImportResult(batch=batch)
     workers = pool_workers(len(items))
     # Stories the archive already has need no extraction ahead (a re-run reads, hashes and
@@ -434,13 +507,46 @@ def run_import(
                 return importer.save(raw, prepared)
         except (pipeline.ExtractionError, ReadError) as exc:
             return Outcome(source, FAILED, str(exc))
+        except OperationalError:
+            raise  # a deadlock, a lock timeout: the whole chunk is saved again
         except IntegrityError as exc:
-            importer.forget()  # it may hold people rolled back
+            importer.forget()  # it may hold people or an outlet rolled back
+            held = Article.objects.filter(content_hash=raw.content_hash).values_list("id")
+            held = held.first()
+            if held is not None:  # saved by another import meanwhile
+                importer.seen[raw.content_hash] = held[0]
+                return Outcome(source, UNCHANGED, "already in the archive", held[0])
             return Outcome(source, FAILED, f"could not be saved: {exc}")
         except Exception as exc:
             log.exception("import failed on %s", source)
             importer.forget()
             return Outcome(source, FAILED, f"{type(exc).__name__}: {exc}")
+
+    reported = 0  # stories passed to ``progress`` (a chunk saved again reports none twice)
+
+    def save_chunk(groups: Iterable[list], changed: list, outcomes: list) -> None:
+        """Save the stories of ``groups`` in one transaction (the caller's retry loop)."""
+        nonlocal reported
+        with transaction.atomic():
+            _lock_chunk()
+            importer.begin_chunk()
+            # (both lists are filled below, and read when the chunk commits)
+            send_after_commit(changed, created=True, copies=importer.moved)
+            for group in groups:
+                importer.look_ahead(group)
+                for source, raw, prepared in group:
+                    outcome = save(source, raw, prepared)
+                    if outcome.status == CREATED:
+                        changed.append(outcome.article_id)
+                    outcomes.append(outcome)
+                    if progress and len(result.outcomes) + len(outcomes) > reported:
+                        reported += 1
+                        progress(outcome)
+                    pool.feed()  # the workers go on with the next files meanwhile
+            importer.end_chunk()
+            # kept until the index has them: a process killed after the commit leaves
+            # them for the next index write (see ``search.background.record``)
+            background.record(changed, importer.moved)
 
     # A bulk run (a large import into a smaller archive) writes its rows without the
     # indexes it does not read, and builds them once at the end.
@@ -449,28 +555,51 @@ def run_import(
         while group := list(islice(entries, min(LOOK_AHEAD, chunk))):
             # One transaction per chunk. Its stories are saved as the workers deliver
             # them, a few at a time, so that neither side waits for a whole chunk.
-            changed = []
+            taken = [group]  # the chunk's groups, to save again after a rollback
             deadline = time.monotonic() + chunk_seconds
-            with transaction.atomic():
-                importer.begin_chunk()
-                # (both lists are filled below, and read when the chunk commits)
-                send_after_commit(changed, created=True, copies=importer.moved)
-                saved = 0
-                while group:
-                    importer.look_ahead(group)
-                    for source, raw, prepared in group:
-                        outcome = save(source, raw, prepared)
-                        if outcome.status == CREATED:
-                            changed.append(outcome.article_id)
-                        result.outcomes.append(outcome)
-                        if progress:
-                            progress(outcome)
-                        pool.feed()  # the workers go on with the next files meanwhile
-                    saved += len(group)
-                    if time.monotonic() >= deadline:
-                        break
+
+            def delivered(group=group, taken=taken, deadline=deadline):
+                yield group
+                saved = len(group)
+                while time.monotonic() < deadline:
                     group = list(islice(entries, min(LOOK_AHEAD, chunk - saved)))
-                importer.save_rows()
+                    if not group:
+                        return
+                    taken.append(group)
+                    saved += len(group)
+                    yield group
+
+            groups = delivered()
+            for attempt in range(1, CHUNK_ATTEMPTS + 1):
+                changed: list[int] = []
+                outcomes: list[Outcome] = []
+                try:
+                    save_chunk(groups, changed, outcomes)
+                    break
+                except (OperationalError, IntegrityError) as exc:
+                    digests = [
+                        r.content_hash
+                        for g in taken
+                        for _s, r, _p in g
+                        if hasattr(r, "content_hash")
+                    ]
+                    importer.rolled_back(digests)
+                    if attempt == CHUNK_ATTEMPTS:
+                        log.error("import chunk failed %d times, last: %s", attempt, exc)
+                        outcomes = [
+                            Outcome(source, FAILED, f"could not be saved: {exc}")
+                            for g in taken
+                            for source, _raw, _p in g
+                        ]
+                        for outcome in outcomes[reported - len(result.outcomes) :]:
+                            if progress:
+                                progress(outcome)
+                        reported = len(result.outcomes) + len(outcomes)
+                        break
+                    log.warning("import chunk rolled back (%s); saving it again", exc)
+                    time.sleep(RETRY_WAIT * 2 ** (attempt - 1))
+                    groups = list(taken)  # (a generator stopped by the error ends there)
+            result.outcomes.extend(outcomes)
     log.debug(
         "%d workers; %d stories extracted here, %d people found again",
         workers,

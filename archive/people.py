@@ -28,6 +28,7 @@ one or two letters), so it costs the same with 100 people or 100,000.
 
 from __future__ import annotations
 
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 
 from .bulk import RowInserter
@@ -182,11 +183,26 @@ class PersonResolver:
         return None  # nobody, or two people it could be
 
     def _create(self, name: str) -> Person:
-        """A new Person, its slug chosen from the slugs held in memory (no look-up query)."""
+        """A new Person, its slug chosen from the slugs held in memory (no look-up query).
+
+        Another process may have taken the slug meanwhile (its INSERT fails, in a savepoint
+        of its own): the person holding it is this one when the names agree (made by the
+        other process from the same name), else the slugs are read again for a free one."""
         slug = free_slug(name, self._slugs)
-        # Another process taking the same slug meanwhile fails this story's savepoint with
-        # an IntegrityError; the importer reports it and a re-run imports the story.
-        person = PERSON_ROW.save_new(Person(name=name, slug=slug))
+        try:
+            with transaction.atomic():
+                person = PERSON_ROW.save_new(Person(name=name, slug=slug))
+        except IntegrityError:
+            held = Person.objects.filter(slug=slug).first()
+            if held is not None and name_key(held.name) == name_key(name):
+                self._slugs.add(slug)
+                return held
+            # (only those slugs: the others' people are not held here, and a slug held
+            # without its person would give that person's name a second one)
+            taken = set(Person.objects.filter(slug__startswith=slug).values_list("slug", flat=True))
+            person = PERSON_ROW.save_new(
+                Person(name=name, slug=free_slug(name, self._slugs | taken))
+            )
         self._slugs.add(person.slug)
         return person
 

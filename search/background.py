@@ -131,10 +131,13 @@ class _Feeder:
 
     def _go_bulk(self) -> None:
         if not self.bulk:
-            root = index.index_root()
-            root.mkdir(parents=True, exist_ok=True)
-            _marker().write_text(f"{os.getpid()}\n")
             self.bulk = True
+            try:
+                index.index_root().mkdir(parents=True, exist_ok=True)
+                _marker().write_text(f"{os.getpid()}\n")
+            except OSError as exc:
+                # The run's articles are recorded as owed to the index all the same.
+                log.error("search index: cannot write %s: %s", _marker(), exc)
 
     def expect(self, stories: int) -> None:
         """The run announces (a lower bound of) the stories it is about to import."""
@@ -241,11 +244,15 @@ class _Feeder:
             )
         try:
             index.rebuild()
-        except Exception:
-            log.exception(
-                "SEARCH INDEX REBUILD FAILED after a bulk import: the next import run "
-                "rebuilds it; or run `manage.py rebuild_index`"
+        except Exception as exc:
+            reason = f"{type(exc).__name__}: {exc}"
+            log.error(
+                "SEARCH INDEX REBUILD FAILED after a bulk import (%s): the next import run "
+                "rebuilds it; or run `manage.py rebuild_index`",
+                reason,
+                exc_info=not isinstance(exc, index.EXPECTED_FAILURES),
             )
+            index.add_pending(index.pending_ids(), reason)
             return
         _marker().unlink(missing_ok=True)
 
@@ -291,6 +298,31 @@ def submit(ids) -> None:
     """Hand ``ids`` to the worker (the ``articles_changed`` listener calls this)."""
     assert _active is not None
     _active.submit(ids)
+
+
+def record(ids, copies=()) -> None:
+    """Inside an import's transaction, before it commits: record ``ids`` (its new
+    articles), ``copies`` (older ones it changed) and whatever else the transaction queued
+    for the index as owed to it, in the same transaction. The index write that follows
+    the commit drops the records; a process killed in between leaves them to the next
+    write (``heal``)."""
+    from .signals import _pending
+
+    index.add_pending({*ids, *copies, *_pending()}, renew=True)
+
+
+def heal() -> int:
+    """Write what earlier runs left owed to the index (killed after a commit, or their
+    write failed); a bulk run leaves it to its rebuild. Returns the articles written."""
+    if bulk():
+        return 0
+    return index.write_pending()
+
+
+def unwritten(ids) -> dict[int, str]:
+    """{id: why} for those of ``ids`` whose index write failed (those recorded without a
+    reason are on their way to the index, by another process's write)."""
+    return {aid: why for aid, why in index.pending_reasons(ids).items() if why}
 
 
 def _shareable() -> bool:

@@ -29,7 +29,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,8 +81,8 @@ def open_index():
         return None
     try:
         return whoosh_index.open_dir(str(path))
-    except (whoosh_index.EmptyIndexError, OSError):
-        log.exception("search index in %s cannot be opened", path)
+    except (whoosh_index.EmptyIndexError, OSError) as exc:
+        log.error("search index in %s cannot be opened: %s", path, exc)
         return None
 
 
@@ -131,12 +131,26 @@ def swap_in(path: Path) -> None:
     os.replace(tmp, root / CURRENT)
 
 
+BUILDING = "building"  # in a generation a rebuild is still writing
+BUILDING_HOURS = 24  # past this, a generation still marked so was left by a killed rebuild
+
+
+def _being_built(path: Path) -> bool:
+    try:
+        age = time.time() - (path / BUILDING).stat().st_mtime
+    except OSError:
+        return False
+    return age < BUILDING_HOURS * 3600
+
+
 def prune_generations(keep: Iterable[Path]) -> list[Path]:
-    """Delete index generations other than ``keep``; returns what was deleted."""
-    keep = {Path(p).resolve() for p in keep if p}
+    """Delete index generations other than ``keep``, the live one and those another
+    rebuild (a second import's, beside this one) is still writing; returns what was
+    deleted."""
+    keep = {Path(p).resolve() for p in [*keep, live_dir()] if p}
     removed = []
     for path in index_root().glob("gen-*"):
-        if path.resolve() not in keep:
+        if path.resolve() not in keep and not _being_built(path):
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path)
     return removed
@@ -324,27 +338,128 @@ def db_signatures(ids: Iterable[int] | None = None) -> dict[int, str]:
 _write_lock = threading.Lock()  # threads of one process queue here before the file lock
 
 
-def _add_pending(ids: Iterable[int]) -> None:
-    with _file_lock(PENDING) as handle:
-        handle.write("".join(f"{i}\n" for i in sorted(set(ids))))
+PENDING_TAKEN = 2000  # pending articles a write takes along at most
 
 
-def pending_ids() -> set[int]:
-    """Ids whose index write failed and is still to be retried."""
-    path = index_root() / PENDING
+@contextmanager
+def _pending_table():
+    """The ``PendingWrite`` table, in a savepoint inside a caller's transaction (a failed
+    statement must not break it); database errors are logged, never raised: the index
+    must not fail what the database did."""
+    from django.db import DatabaseError, transaction
+
     try:
-        text = path.read_text()
-    except FileNotFoundError:
+        with transaction.atomic():
+            yield _pending_model()
+    except DatabaseError as exc:
+        log.error("search index: the pending articles could not be read or written: %s", exc)
+
+
+def _pending_model():
+    from .models import PendingWrite
+
+    return PendingWrite
+
+
+def add_pending(ids: Iterable[int], reason: str = "", *, renew: bool = False) -> None:
+    """Record ``ids`` as owed to the index (``reason``: why their write failed).
+
+    ``renew``: a change about to commit; records of the same ids are made anew, later
+    than a write running meanwhile has read (``clear_pending`` drops records up to the
+    last it read: it may have read the articles before this change)."""
+    from archive.bulk import RowInserter
+
+    ids = sorted({int(i) for i in ids})
+    if not ids:
+        return
+    with _pending_table() as pending:
+        inserter = _PENDING_ROWS.get("rows")
+        if inserter is None:
+            inserter = _PENDING_ROWS["rows"] = RowInserter(
+                pending, ("article_id", "reason"), ignore_conflicts=True
+            )
+        for start in range(0, len(ids), PENDING_TAKEN):
+            part = ids[start : start + PENDING_TAKEN]
+            if renew:
+                pending.objects.filter(article_id__in=part).delete()
+            elif reason:
+                pending.objects.filter(article_id__in=part).update(reason=reason[:300])
+            inserter.insert((i, reason[:300]) for i in part)
+
+
+_PENDING_ROWS: dict = {}
+
+
+def _legacy_pending() -> set[int]:
+    """Ids of the ``pending-ids`` file an older version kept in the index directory
+    (moved into the table on the first write that reads them)."""
+    try:
+        text = (index_root() / PENDING).read_text()
+    except OSError:
         return set()
     return {int(line) for line in text.split() if line.strip().isdigit()}
 
 
-def _take_pending() -> set[int]:
-    with _file_lock(PENDING) as handle:
-        handle.seek(0)
-        ids = {int(line) for line in handle.read().split() if line.strip().isdigit()}
-        handle.truncate(0)
-    return ids
+def pending_ids() -> set[int]:
+    """Ids owed to the index: recorded by a chunk not yet written, or whose write failed."""
+    ids: set[int] = set()
+    with _pending_table() as pending:
+        ids = set(pending.objects.values_list("article_id", flat=True))
+    return ids | _legacy_pending()
+
+
+def pending_reasons(ids: Iterable[int]) -> dict[int, str]:
+    """{id: why its write failed} for those of ``ids`` still owed to the index."""
+    ids = sorted({int(i) for i in ids})
+    found: dict[int, str] = {}
+    with _pending_table() as pending:
+        for start in range(0, len(ids), PENDING_TAKEN):
+            part = ids[start : start + PENDING_TAKEN]
+            found.update(
+                pending.objects.filter(article_id__in=part).values_list("article_id", "reason")
+            )
+    return found
+
+
+def _take_pending(limit: int = PENDING_TAKEN) -> tuple[set[int], int]:
+    """Up to ``limit`` pending ids (the oldest), and the highest row id at the time: rows
+    recorded after it stay for a later write (the database may have changed since)."""
+    ids: set[int] = set()
+    top = 0
+    with _pending_table() as pending:
+        top = pending.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        if top:
+            rows = pending.objects.order_by("id").values_list("article_id", flat=True)
+            ids = set(rows[:limit])
+    legacy = _legacy_pending()
+    if legacy:
+        add_pending(legacy)
+        with suppress(OSError):
+            (index_root() / PENDING).unlink()
+    return ids | legacy, top
+
+
+def clear_pending(ids: Iterable[int] | None, upto: int | None = None) -> None:
+    """``ids`` are written (None: every article, by a rebuild): drop their records, those
+    up to row ``upto`` (later ones were recorded after the write read the database)."""
+    with _pending_table() as pending:
+        rows = pending.objects.all()
+        if upto is not None:
+            rows = rows.filter(id__lte=upto)
+        if ids is None:
+            rows.delete()
+            return
+        ids = sorted({int(i) for i in ids})
+        for start in range(0, len(ids), PENDING_TAKEN):
+            rows.filter(article_id__in=ids[start : start + PENDING_TAKEN]).delete()
+
+
+def pending_top() -> int:
+    """The highest pending row id now (for ``clear_pending(None, upto=...)``)."""
+    top = 0
+    with _pending_table() as pending:
+        top = pending.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    return top
 
 
 def _writer():
@@ -517,13 +632,50 @@ def merge_tiers(writer, segments):
     return [seg for seg in segments if id(seg) not in merged]
 
 
+# Failures of the index itself, not of this program: logged in one line, no traceback.
+EXPECTED_FAILURES = (IndexWriteError, LockError, OSError)
+
+
+def _failed(what: str, ids: set[int], exc: Exception) -> None:
+    """Log a failed write of ``ids`` as an error and keep them for a later write."""
+    reason = f"{type(exc).__name__}: {exc}" if not isinstance(exc, IndexWriteError) else str(exc)
+    add_pending(ids, reason)
+    _failures.reasons.append(reason)
+    log.error(
+        "SEARCH INDEX %s FAILED for %d article(s) %s: %s — kept to write later; "
+        "run `manage.py check_index --repair`",
+        what,
+        len(ids),
+        sorted(ids)[:20],
+        reason,
+        exc_info=not isinstance(exc, EXPECTED_FAILURES),
+    )
+
+
+class _Failures(threading.local):
+    def __init__(self):
+        self.reasons: list[str] = []
+
+
+_failures = _Failures()
+
+
+def take_failures() -> list[str]:
+    """Why this thread's index writes failed since the last call (and forget them): a
+    view tells its user that the change is saved but not yet searchable."""
+    reasons, _failures.reasons = _failures.reasons, []
+    return reasons
+
+
 def update_articles(ids: Iterable[int]) -> int:
     """Bring the index in line with the database for ``ids``, in one commit.
 
     Published articles are (re)indexed with their quotes; ids that are not published
-    (new, hidden, deleted) are removed. Returns the number of articles indexed. A
-    failure is logged as an error and the ids are kept for ``check_index --repair``;
-    it raises nothing, so that a save in the admin never fails because of the index.
+    (new, hidden, deleted) are removed. Up to ``PENDING_TAKEN`` articles still owed to
+    the index (``PendingWrite``) are written along, and their records dropped. Returns
+    the number of articles indexed. A failure is logged as an error and the ids are kept
+    for a later write or ``check_index --repair``; it raises nothing, so that a save in
+    the admin never fails because of the index.
     """
     ids = {int(i) for i in ids}
     if not ids:
@@ -532,26 +684,34 @@ def update_articles(ids: Iterable[int]) -> int:
         writer = None
         taken: set[int] = set()
         try:
+            taken, upto = _take_pending()
             writer = _writer()
-            taken = _take_pending()
             added, segment = _write_docs(writer, ids | taken)
             writer.commit(mergetype=_listing(segment, merge_tiers))
             writer = None
-            return added
         except Exception as exc:
             if writer is not None:
-                writer.cancel()
-            _add_pending(ids | taken)
-            log.error(
-                "SEARCH INDEX WRITE FAILED for %d article(s) %s: %s — kept in %s; "
-                "run `manage.py check_index --repair`",
-                len(ids | taken),
-                sorted(ids | taken)[:20],
-                exc,
-                index_root() / PENDING,
-                exc_info=not isinstance(exc, IndexWriteError),
-            )
+                with suppress(Exception):  # the write's own error is the one to tell
+                    writer.cancel()
+            _failed("WRITE", ids | taken, exc)
             return 0
+    clear_pending(ids | taken, upto)
+    return added
+
+
+def write_pending() -> int:
+    """Write every article still owed to the index (left by a killed import, a failed
+    write); returns how many were written. Stops at the first failure."""
+    written = 0
+    while True:
+        owed, _top = _take_pending()
+        if not owed:
+            return written
+        failures = len(_failures.reasons)
+        update_articles(owed)
+        if len(_failures.reasons) > failures:
+            return written
+        written += len(owed)
 
 
 def delete_articles(ids: Iterable[int]) -> None:
@@ -569,8 +729,7 @@ def delete_articles(ids: Iterable[int]) -> None:
         except Exception as exc:
             if writer is not None:
                 writer.cancel()
-            _add_pending(ids)
-            log.error("SEARCH INDEX DELETE FAILED for %s: %s", sorted(ids)[:20], exc)
+            _failed("DELETE", ids, exc)
 
 
 # --- Rebuild and check -------------------------------------------------------------------
@@ -614,7 +773,9 @@ def rebuild(
         procs = int(_setting("ARCHIVE_INDEX_REBUILD_PROCS", 2))
     started_at = timezone.now()
     started = time.perf_counter()
+    owed = pending_top()  # articles owed to the index until now: the rebuild writes them
     path = create_generation()
+    (path / BUILDING).write_text(f"{os.getpid()}\n")
     ix = whoosh_index.open_dir(str(path))
     # ``write_documents`` writes one segment directly (no merging of segments) with
     # separate files, not one compound file: Whoosh copies a compound segment's
@@ -631,6 +792,8 @@ def rebuild(
     seconds = time.perf_counter() - started
     old_dir = live_dir()
     _swap_waiting_for_writers(path)
+    (path / BUILDING).unlink()  # (only once live: another rebuild's prune keeps it so far)
+    clear_pending(None, upto=owed)
     # Writes that went to the old generation while we built: articles saved since we
     # started, and the difference between the database and what we indexed.
     db_ids = set(Article.objects.published().values_list("id", flat=True))
@@ -658,6 +821,83 @@ def _swap_waiting_for_writers(path: Path) -> None:
             lock.release()
 
 
+def _segment_problem(storage, schema, leaf) -> str:
+    """What is wrong with one segment (a missing file, a file shorter than its table
+    says, one that cannot be read), or "" when every part of it reads. Reads its whole
+    term table, checks each term's postings lie inside the postings file, reads every
+    stored document, column and field length. Whoosh's own codec only (``W3``, whose
+    files are named here); another is read the public way."""
+    segment = getattr(leaf, "_segment", None)
+    terms = getattr(leaf, "_terms", None)
+    name = f"{segment.indexname}_{segment.segid}" if segment is not None else "segment"
+    storage = getattr(leaf, "_storage", storage)  # a compound segment's own files
+    for ext in (".trm", ".pst", "._stored.col"):
+        if segment is not None and not storage.file_exists(name + ext):
+            return f"file {name}{ext} is missing"
+    count = leaf.doc_count_all()
+
+    def read_terms():
+        if terms is None or not hasattr(terms, "items"):
+            for fieldname, text in leaf.all_terms():
+                leaf.postings(fieldname, text).all_ids()
+            return ""
+        postings = storage.file_length(name + ".pst")
+        for (fieldname, _text), info in terms.items():
+            if info.is_inlined():
+                continue
+            offset, length = info.extent()
+            if isinstance(length, tuple):  # Whoosh 2.7.4 reads it as a 1-tuple
+                (length,) = length
+            if offset + length > postings:
+                return f"file {name}.pst is cut short ({postings} bytes; {fieldname} needs more)"
+        return ""
+
+    def read_stored():
+        for docnum in range(count):
+            leaf.stored_fields(docnum)
+
+    parts = [(".trm", read_terms), ("._stored.col", read_stored)]
+    for fieldname, field_type in schema.items():
+        if field_type.column_type and leaf.has_column(fieldname):
+            parts.append((f".{fieldname}.col", lambda f=fieldname: list(leaf.column_reader(f))))
+        if field_type.scorable:
+            parts.append(
+                (
+                    f"._{fieldname}_len.col",
+                    lambda f=fieldname: [leaf.doc_field_length(d, f) for d in range(count)],
+                )
+            )
+    for ext, read in parts:
+        try:
+            problem = read()
+        except Exception as exc:  # any failure to read it is the damage to report
+            return f"file {name}{ext} cannot be read ({type(exc).__name__}: {exc})"
+        if isinstance(problem, str) and problem:
+            return problem
+    return ""
+
+
+def damage() -> str:
+    """Open every segment of the live index and read it: "" when it is whole, else one
+    line saying what is wrong (a missing or truncated file)."""
+    path = live_dir()
+    if path is None:
+        return ""
+    where = path.name
+    try:
+        ix = whoosh_index.open_dir(str(path))
+        with ix.reader() as reader:
+            for leaf, _base in reader.leaf_readers():
+                problem = _segment_problem(ix.storage, ix.schema, leaf)
+                if problem:
+                    return f"{where}: {problem}"
+    except FileNotFoundError as exc:
+        return f"{where}: file {Path(exc.filename or '?').name} is missing"
+    except Exception as exc:  # any failure to read it is damage to report, not a crash
+        return f"{where}: {type(exc).__name__}: {exc}"
+    return ""
+
+
 @dataclass
 class CheckReport:
     """Differences between the index and the database."""
@@ -669,12 +909,20 @@ class CheckReport:
     indexed: int = 0
     published: int = 0
     index_missing: bool = False
+    damaged: str = ""  # what is broken (a segment file missing or cut short)
     repaired: bool = False
     outdated: str = ""  # why the index must be rebuilt (built with another schema)
 
     @property
     def ok(self) -> bool:
-        return not (self.missing or self.stale or self.extra or self.pending or self.outdated)
+        return not (
+            self.missing
+            or self.stale
+            or self.extra
+            or self.pending
+            or self.outdated
+            or self.damaged
+        )
 
     def to_fix(self) -> set[int]:
         return self.missing | self.stale | self.extra | self.pending
@@ -683,8 +931,9 @@ class CheckReport:
 def check(repair: bool = False) -> CheckReport:
     """Compare the index with the database; with ``repair``, fix what differs.
 
-    An index built with another schema version is reported as outdated; ``repair``
-    rebuilds it (aside, then swapped in) instead of patching it.
+    An index built with another schema version is reported as outdated, one that cannot
+    be read whole (``damage``) as damaged; ``repair`` rebuilds them (aside, then swapped
+    in) instead of patching them.
     """
     version = schema_version()
     if version is not None and version != SCHEMA_VERSION:
@@ -702,6 +951,13 @@ def check(repair: bool = False) -> CheckReport:
             report.repaired = True
         return report
     report = CheckReport(pending=pending_ids())
+    report.damaged = damage()
+    if report.damaged:
+        report.published = len(db_signatures())
+        if repair:
+            rebuild()
+            report.repaired = True
+        return report
     signatures = db_signatures()
     report.published = len(signatures)
     ix = open_index()

@@ -2,6 +2,7 @@
 
 import calendar
 import contextlib
+import logging
 from urllib.parse import urlencode
 
 from django.db.models import F
@@ -14,6 +15,12 @@ from . import query
 from .query import FILTER_NAMES, PAGE_SIZE, TOKEN_RE, parse_date
 
 MAX_FILTER_VALUES = 5
+UNAVAILABLE = (
+    "Search is unavailable at the moment: the search index cannot be read. "
+    "The stories themselves are unaffected; please try again later."
+)
+
+log = logging.getLogger(__name__)
 
 
 class Params:
@@ -158,17 +165,22 @@ def search(request):
         context.update(latest=latest, notices=notices)
         return render(request, "search/search.html", context)
 
-    result = query.run_search(
-        text,
-        page=_page_number(get.get("page")),
-        sort=get.get("sort", "relevance"),
-        scope=scope,
-        outlet_slugs=outlets,
-        person_slugs=people,
-        date_from=date_from,
-        date_to=date_to,
-        more=get.get("more", ""),
-    )
+    try:
+        result = query.run_search(
+            text,
+            page=_page_number(get.get("page")),
+            sort=get.get("sort", "relevance"),
+            scope=scope,
+            outlet_slugs=outlets,
+            person_slugs=people,
+            date_from=date_from,
+            date_to=date_to,
+            more=get.get("more", ""),
+        )
+    except Exception:  # a damaged index (a segment file cut short or missing)
+        log.exception("search failed for %r: the index cannot be read", text)
+        context.update(notices=[*notices, UNAVAILABLE])
+        return render(request, "search/search.html", context, status=503)
     result.notices[:0] = notices
     facets = []
     for name, label in (

@@ -243,3 +243,150 @@ def test_a_chunk_ends_at_its_story_count_or_its_time_limit(
         articles_changed.disconnect(dispatch_uid="chunks")
     assert result.created == 5
     assert sent == commits
+
+
+def _stories(tmp_path, numbers):
+    from .test_import_concurrent import write_folder
+
+    return write_folder(tmp_path / "stories", numbers)
+
+
+def test_an_outlet_made_by_a_story_rolled_back_is_made_again(tmp_path, settings, monkeypatch):
+    from archive import clusters
+
+    settings.ARCHIVE_IMPORT_CHUNK = 10
+    folder = _stories(tmp_path, [1, 5])  # both of the Harbour Times, a new outlet
+    real = clusters.file_article
+
+    def file_article(article, *args):
+        if "Talks number 1 " in article.raw:
+            raise RuntimeError("disk trouble")  # after the outlet was made, in its savepoint
+        return real(article, *args)
+
+    monkeypatch.setattr(clusters, "file_article", file_article)
+    result = import_paths([str(folder)])
+    assert result.summary_line() == "1 created, 0 unchanged, 1 failed"
+    article = Article.objects.get()
+    assert "Talks number 5 " in article.raw
+    assert Outlet.objects.get(pk=article.outlet_id).name == "Harbour Times"
+
+
+def test_a_chunk_rolled_back_by_a_deadlock_is_saved_again(tmp_path, settings, monkeypatch):
+    from django.db import OperationalError
+
+    from archive import importer
+    from archive.models import Mention, Person
+
+    settings.ARCHIVE_IMPORT_CHUNK = 3
+    monkeypatch.setattr(importer, "RETRY_WAIT", 0)
+    folder = _stories(tmp_path, range(7))
+    real = importer.Importer.end_chunk
+    calls = []
+
+    def end_chunk(self):
+        calls.append(len(calls))
+        if len(calls) == 2:  # the second chunk, once
+            raise OperationalError("deadlock detected")
+        real(self)
+
+    monkeypatch.setattr(importer.Importer, "end_chunk", end_chunk)
+    seen = []
+    result = import_paths([str(folder)], progress=lambda o: seen.append(o.source))
+    assert result.summary_line() == "7 created, 0 unchanged, 0 failed"
+    assert len(calls) == 4  # three chunks, the second twice
+    assert seen == [o.source for o in result.outcomes] and len(set(seen)) == 7
+    assert Article.objects.count() == 7
+    assert sorted(Article.objects.values_list("id", flat=True)) == sorted(
+        o.article_id for o in result.outcomes
+    )
+    assert Mention.objects.count() == 14
+    names = list(Person.objects.values_list("name", flat=True))
+    assert len(names) == len(set(names))
+    for person in Person.objects.all():
+        assert person.mention_count == Mention.objects.filter(person=person).count()
+
+
+def test_a_chunk_failing_every_time_fails_its_stories_and_the_run_goes_on(
+    tmp_path, settings, monkeypatch
+):
+    from django.db import OperationalError
+
+    from archive import importer
+
+    settings.ARCHIVE_IMPORT_CHUNK = 3
+    monkeypatch.setattr(importer, "RETRY_WAIT", 0)
+    folder = _stories(tmp_path, range(7))
+    real = importer.Importer.end_chunk
+
+    def end_chunk(self):
+        if any("Talks number 0 " in raw for raw in Article.objects.values_list("raw", flat=True)):
+            raise OperationalError("could not serialize access")
+        real(self)
+
+    monkeypatch.setattr(importer.Importer, "end_chunk", end_chunk)
+    result = import_paths([str(folder)])
+    assert result.summary_line() == "4 created, 0 unchanged, 3 failed"
+    assert [o.status for o in result.outcomes] == ["failed"] * 3 + ["created"] * 4
+    assert result.failures[0].reason == "could not be saved: could not serialize access"
+    assert Article.objects.count() == 4
+
+
+def test_a_story_another_import_saved_meanwhile_is_unchanged(tmp_path, monkeypatch):
+    from archive import importer
+    from archive.ingest.readers import read_path
+
+    folder = _stories(tmp_path, [3])
+    first = import_paths([str(folder)])
+    # The other import's row was not there when this one looked: its INSERT fails.
+    monkeypatch.setattr(importer.Importer, "look_up", lambda self, raws: None)
+    raw = read_path(next(folder.iterdir()))[0]
+    again = importer.Importer()
+    again.seen[raw.content_hash] = None
+    monkeypatch.setattr(importer, "Importer", lambda **kw: again)
+    second = import_paths([str(folder)])
+    assert second.summary_line() == "0 created, 1 unchanged, 0 failed"
+    assert second.outcomes[0].article_id == first.outcomes[0].article_id
+    assert Article.objects.count() == 1
+
+
+def test_a_person_another_process_made_meanwhile_is_used_not_made_twice():
+    from archive.ingest.people import PersonMention
+    from archive.models import Person
+    from archive.people import PersonResolver
+
+    resolver = PersonResolver()
+    resolver.known_names()  # the archive's names, read before the other process saved
+    Person.objects.create(name="Anna Hartmann", slug="anna-hartmann")
+    Person.objects.create(name="Boris Novak", slug="clara-lindqvist")  # (a curator's slug)
+    elena = Person.objects.create(name="Elena Ferreira", slug="elena-ferreira")
+    anna = resolver.resolve(PersonMention("Anna Hartmann", {"Hartmann"}, 2))
+    clara = resolver.resolve(PersonMention("Clara Lindqvist", set(), 1))
+    assert Person.objects.get(slug="anna-hartmann") == anna
+    assert (clara.name, clara.slug) == ("Clara Lindqvist", "clara-lindqvist-2")
+    # (the slugs read for Clara are not taken for people held here)
+    assert resolver.resolve(PersonMention("Elena Ferreira", set(), 1)) == elena
+    assert Person.objects.count() == 4
+
+
+def test_the_first_chunk_reads_again_the_people_another_import_added_since_they_were_read(
+    tmp_path, settings, monkeypatch
+):
+    from archive import importer
+    from archive.models import Mention, Person
+
+    settings.ARCHIVE_IMPORT_WORKERS = 1  # the people are read for the extraction ahead,
+    settings.ARCHIVE_IMPORT_POOL_MIN = 0  # before the first chunk waits for its turn
+    folder = _stories(tmp_path, [15])  # quotes Anna Hartmann
+    real = importer._lock_chunk
+    made = []
+
+    def lock_chunk():
+        if not made:  # another import's chunk commits while this one waits
+            made.append(Person.objects.create(name="Anna Hartmann", slug="hartmann"))
+        real()
+
+    monkeypatch.setattr(importer, "_lock_chunk", lock_chunk)
+    result = import_paths([str(folder)])
+    assert result.summary_line() == "1 created, 0 unchanged, 0 failed"
+    assert list(Person.objects.filter(name="Anna Hartmann")) == made
+    assert Mention.objects.filter(person=made[0]).count() == 1

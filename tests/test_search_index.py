@@ -183,6 +183,7 @@ def test_a_write_that_times_out_is_logged_kept_and_repaired(settings, seeded, ca
     assert search_article_ids('"long lock"') == []
 
     report = index.check(repair=True)
+    assert report.damaged == ""
     assert report.pending == {a.pk}
     assert report.extra == {999999}
     assert index.pending_ids() == set()

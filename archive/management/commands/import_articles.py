@@ -32,6 +32,7 @@ class Command(BaseCommand):
         try:
             # A long import writes the search index in a second process (second core).
             with writing_beside():
+                background.heal()  # what a killed or failed earlier run left out of the index
                 result = import_paths(
                     paths,
                     outlet=options["outlet"],
@@ -50,5 +51,18 @@ class Command(BaseCommand):
             bar.close()
         for line in result.report_lines():
             self.stdout.write(line)
+        # The stories are saved; those the search index could not take are kept for it.
+        created = [o.article_id for o in result.outcomes if o.status == "created"]
+        owed = background.unwritten(created)
+        if owed:
+            reason = next(iter(owed.values()))
+            message = (
+                f"the search index could not be written ({reason}): {len(owed)} of the "
+                f"{len(created)} stories saved are kept to index later; fix the index "
+                "directory and run `manage.py check_index --repair`"
+            )
+            if result.ok:
+                raise CommandError(message, returncode=1)
+            self.stderr.write(f"Error: {message}")
         if not result.ok:
             raise CommandError(f"{result.failed} file(s) failed", returncode=1)

@@ -19,6 +19,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         report = check(repair=options["repair"])
+        if report.damaged:
+            self.stdout.write(f"The index is damaged: {report.damaged}.")
+            if report.repaired:
+                self.stdout.write(f"Rebuilt the index ({report.published} published articles).")
+                return
+            raise CommandError("The index is damaged; run check_index --repair to rebuild it.")
         if report.index_missing:
             self.stdout.write("No search index yet.")
         if report.outdated:
