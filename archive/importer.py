@@ -33,6 +33,7 @@ from .models import (
     Outlet,
     OutletFigures,
     Quote,
+    UnresolvedName,
     add_mention_counts,
 )
 from .people import ALIAS_ROWS, PersonResolver
@@ -142,18 +143,21 @@ class Rows:
     aliases: list[tuple] = field(default_factory=list)
     mentions: list[tuple] = field(default_factory=list)
     quotes: list[tuple] = field(default_factory=list)
+    unresolved: list[tuple] = field(default_factory=list)
 
     def extend(self, other: Rows) -> None:
         self.aliases += other.aliases
         self.mentions += other.mentions
         self.quotes += other.quotes
+        self.unresolved += other.unresolved
 
     def save(self) -> None:
         """One INSERT per model and per 500 rows; then empty."""
         ALIAS_ROWS.insert(self.aliases)
         MENTION_ROWS.insert(self.mentions)
         QUOTE_ROWS.insert(self.quotes)
-        self.aliases, self.mentions, self.quotes = [], [], []
+        UNRESOLVED_ROWS.insert(self.unresolved)
+        self.aliases, self.mentions, self.quotes, self.unresolved = [], [], [], []
 
 
 ARTICLE_ROW = RowInserter(Article)
@@ -163,6 +167,8 @@ MENTION_ROWS = RowInserter(
     Mention,
     ("article_id", "person_id", "count", "name", "published", "is_published", "outlet_id"),
 )
+# names linked to nobody, for the curators' queue (``UnresolvedName``)
+UNRESOLVED_ROWS = RowInserter(UnresolvedName, ("article_id", "name", "count"))
 QUOTE_ROWS = RowInserter(
     Quote,
     (
@@ -196,14 +202,18 @@ def save_people_and_quotes(
     if not fresh:
         article.mentions.all().delete()
         article.quotes.all().delete()
+        article.unresolved_names.all().delete()
     persons = {}
     counts: dict[int, int] = {}  # person id -> mentions, in order of first mention
     names: dict[int, str] = {}  # person id -> the name this story gives them
+    unresolved: dict[str, int] = {}  # names linked to nobody -> mentions
     new = Rows()
     for mention in story.people:
         person = resolver.resolve(mention, new.aliases)
-        if person is None:
-            continue  # named by a surname only: not linked to anybody
+        if person is None:  # named by a surname only: not linked to anybody
+            name = mention.name[:200]
+            unresolved[name] = unresolved.get(name, 0) + max(mention.count, 1)
+            continue
         persons[mention.name] = person
         for alias in mention.aliases:
             persons.setdefault(alias, person)
@@ -212,6 +222,7 @@ def save_people_and_quotes(
         else:
             counts[person.pk] = max(mention.count, 1)
             names[person.pk] = mention.name[:200]
+    new.unresolved = [(article.pk, name, n) for name, n in unresolved.items()]
     published, shown = article.published, article.is_published
     new.mentions = [
         (article.pk, person_id, n, names[person_id], published, shown, article.outlet_id)

@@ -500,6 +500,28 @@ class Mention(models.Model):
         return self.article.get_absolute_url()
 
 
+class UnresolvedName(models.Model):
+    """A name a story uses for somebody that the importer linked to nobody (a surname
+    alone, "Mr. Trump" in a story that gives no full name): the curators' queue."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="unresolved_names")
+    name = models.CharField(max_length=200)
+    count = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-count", "name", "article_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "name"], name="unresolved_unique")
+        ]
+        indexes = [models.Index(fields=["name"], name="unresolved_name_idx")]
+
+    def __str__(self):
+        return f"{self.name} in {self.article} ({self.count})"
+
+    def get_absolute_url(self):
+        return self.article.get_absolute_url()
+
+
 class Quote(models.Model):
     """A direct quotation in an article, with who said it."""
 
