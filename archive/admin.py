@@ -948,7 +948,7 @@ class UnresolvedNameAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        queryset = UnresolvedName.objects.select_related("article")
+        queryset = UnresolvedName.objects.select_related("article", "person")
         term = request.GET.get("q", "").strip()
         if term:
             queryset = queryset.filter(name__icontains=term)

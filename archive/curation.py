@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from . import history
@@ -26,6 +27,7 @@ from .models import (
     UnresolvedName,
     refresh_person_counts,
 )
+from .people import best_name
 from .signals import send_after_commit
 
 # What a curator can mark as curated: the extracted fields plus the people and quotes.
@@ -320,6 +322,7 @@ def merge_people(keep: Person, others, *, user=None, name: str = "") -> MergeRes
     quotes = Quote.objects.filter(speaker_id__in=ids)
     touched.update(quotes.values_list("article_id", flat=True))
     result.quotes_moved = quotes.update(speaker=keep)
+    UnresolvedName.objects.filter(person_id__in=ids).update(person=keep)
 
     keys = set(Alias.objects.filter(person=keep).values_list("key", flat=True))
     keys.add(name_key(keep.name))
@@ -475,8 +478,6 @@ def split_alias(alias: Alias, *, user=None) -> SplitResult:
 def name_form_counts(person: Person) -> list[tuple[str, int]]:
     """Every name ``person`` goes by with the number of stories giving it (``Mention.name``),
     most stories first, then the aliases no story gives them (0), by name."""
-    from django.db.models import Count
-
     counts = dict(
         Mention.objects.filter(person=person)
         .exclude(name="")
@@ -555,7 +556,8 @@ def unresolved_candidates(unresolved: UnresolvedName) -> list[Person]:
             if p.pk not in chosen
         ]
     rest = [p for p in in_story if p.pk not in chosen]
-    return (first + archive + rest)[:MAX_CANDIDATES]
+    found = [p for p in first + archive + rest if p.pk != unresolved.person_id]
+    return found[:MAX_CANDIDATES]
 
 
 @dataclass
@@ -567,8 +569,11 @@ class LinkResult:
     article: Article
     created: bool = False
     quotes_linked: int = 0
+    confirmed: bool = False  # the importer's link by a close spelling stands
 
     def summary(self):
+        if self.confirmed:
+            return f"Confirmed “{self.name}” in “{self.article.title}” as {self.person.name}."
         made = " (new person)" if self.created else ""
         return (
             f"Linked “{self.name}” in “{self.article.title}” to {self.person.name}{made}: "
@@ -591,36 +596,73 @@ def _lock_unresolved(unresolved) -> UnresolvedName:
 def _link(unresolved: UnresolvedName, person: Person, *, user, created: bool) -> LinkResult:
     article = unresolved.article
     result = LinkResult(person, unresolved.name, article, created=created)
+    key = name_key(unresolved.name)
+    count, quotes, touched_people = unresolved.count, [], [person.pk]
+    previous = unresolved.person  # linked by a close spelling: the story's mention moves
+    if previous is not None and previous.pk != person.pk:
+        touched_people.append(previous.pk)
+        old = Mention.objects.filter(article=article, person=previous).first()
+        if old is not None:
+            count = old.count
+            old.delete()
+        quotes = list(article.quotes.filter(speaker=previous).values_list("pk", flat=True))
+        if name_key(previous.name) == key:
+            # shown under the spelling that was not theirs: back to their most common name
+            counts = dict(
+                Mention.objects.filter(person=previous)
+                .exclude(name="")
+                .order_by()
+                .values_list("name")
+                .annotate(n=Count("id"))
+            )
+            best = best_name(counts)
+            if best and name_key(best) != key:
+                history.record(
+                    previous, user=user, action="change", changes={"name": [previous.name, best]}
+                )
+                previous.name = best
+                Person.objects.filter(pk=previous.pk).update(name=best)
+        # the spelling is not the previous person's any more: later imports follow
+        spelling = Alias.objects.filter(person=previous, key=key).first()
+        if spelling is not None and key != name_key(previous.name):
+            if Alias.objects.filter(person=person, key=key).exists():
+                spelling.delete()
+            else:
+                Alias.objects.filter(pk=spelling.pk).update(person=person)
     mention = Mention.objects.filter(article=article, person=person).first()
-    if mention is None:
+    if previous is not None and previous.pk == person.pk:
+        result.confirmed = True  # the link stands as the importer made it
+    elif mention is None:
         Mention.objects.create(
             article=article,
             person=person,
-            count=unresolved.count,
+            count=count,
             name=unresolved.name,
             published=article.published,
             is_published=article.is_published,
             outlet_id=article.outlet_id,
         )
     else:
-        Mention.objects.filter(pk=mention.pk).update(count=mention.count + unresolved.count)
-    key = name_key(unresolved.name)
-    quotes = [
-        q.pk
-        for q in article.quotes.filter(speaker__isnull=True).only("pk", "speaker_label")
-        if name_key(q.speaker_label or "") == key
-    ]
+        Mention.objects.filter(pk=mention.pk).update(count=mention.count + count)
+    if previous is None:
+        quotes = [
+            q.pk
+            for q in article.quotes.filter(speaker__isnull=True).only("pk", "speaker_label")
+            if name_key(q.speaker_label or "") == key
+        ]
     result.quotes_linked = Quote.objects.filter(pk__in=quotes).update(speaker=person)
     UnresolvedName.objects.filter(pk=unresolved.pk).delete()
     # a curator's link: re-extraction keeps the story's people (and quotes) as they are now
     before = list(article.curated_fields or [])
     after = curated_after_edit(before, ["mentions", *(["quotes"] if quotes else [])])
-    changes = {"mentions": [None, f"{unresolved.name} → {person.name}"]}
+    changes = {
+        "mentions": [previous.name if previous else None, f"{unresolved.name} → {person.name}"]
+    }
     if after != before:
         Article.objects.filter(pk=article.pk).update(curated_fields=after)
         article.curated_fields = after
         changes["curated_fields"] = [before, after]
-    refresh_person_counts([person.pk])
+    refresh_person_counts(touched_people)
     history.record(article, user=user, action="link", changes=changes, message=result.summary())
     send_after_commit([article.pk])
     return result
@@ -648,8 +690,18 @@ def new_person_for_unresolved(unresolved: UnresolvedName, name: str, *, user=Non
     if not key:
         raise CurationError("A name needs at least one letter or digit.")
     unresolved = _lock_unresolved(unresolved)
-    existing = Alias.objects.filter(key=key).select_related("person").first()
-    existing = existing.person if existing else Person.objects.filter(name__iexact=name).first()
+    # the close spelling the importer gave the person it linked is theirs no longer
+    aliases = Alias.objects.filter(key=key).select_related("person")
+    if unresolved.person_id is not None and key == name_key(unresolved.name):
+        aliases = aliases.exclude(person_id=unresolved.person_id)
+    existing = aliases.first()
+    existing = existing.person if existing else None
+    if existing is None:
+        existing = (
+            Person.objects.filter(name__iexact=name)
+            .exclude(pk=unresolved.person_id if key == name_key(unresolved.name) else None)
+            .first()
+        )
     if existing is not None:
         raise CurationError(f"{existing.name} is already in the archive; link to them instead.")
     person = Person.objects.create(name=name)

@@ -501,12 +501,22 @@ class Mention(models.Model):
 
 
 class UnresolvedName(models.Model):
-    """A name a story uses for somebody that the importer linked to nobody (a surname
-    alone, "Mr. Trump" in a story that gives no full name): the curators' queue."""
+    """A name the curators should look at: one a story uses for somebody that the importer
+    linked to nobody (a surname alone, "Mr. Trump" in a story that gives no full name), or,
+    with ``person``, a full name linked to that person only by a close spelling of theirs
+    (Anthony / Antony Blinken): the curators' queue."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="unresolved_names")
     name = models.CharField(max_length=200)
     count = models.PositiveIntegerField(default=1)
+    person = models.ForeignKey(
+        "Person",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The person the name was linked to by a close spelling (low confidence).",
+    )
 
     class Meta:
         ordering = ["-count", "name", "article_id"]

@@ -99,7 +99,9 @@ def reextract_article(article: Article, resolver: PersonResolver) -> tuple[str, 
         )
         # a curator's people keep the names the curator has not linked yet
         saved_unresolved = (
-            list(article.unresolved_names.values("name", "count")) if keep_mentions else None
+            list(article.unresolved_names.values("name", "count", "person_id"))
+            if keep_mentions
+            else None
         )
         saved_quotes = (
             list(

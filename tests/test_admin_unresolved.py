@@ -240,3 +240,73 @@ def test_curators_may(curator_client):
     html = curator_client.get("/admin/").content.decode()
     assert '<a href="/admin/archive/unresolvedname/">Unresolved names</a>' in html
     assert curator_client.get(QUEUE).status_code == 200
+
+
+BLINKEN_ONE = (
+    "Talks in Geneva\n\n"
+    "Secretary of State Antony Blinken said on Monday that the talks had been useful. "
+    "“We will keep talking as long as there is a chance,” Antony Blinken said.\n"
+)
+BLINKEN_TWO = (
+    "Talks resume\n\n"
+    "Anthony Blinken said on Tuesday that the talks would resume next week in Vienna. "
+    "“There is still a chance for peace here,” Anthony Blinken said.\n"
+)
+
+
+def test_a_link_by_a_close_spelling_is_queued_for_a_curator(curator_client, curator):
+    import_story(BLINKEN_ONE, "one.txt")
+    assert queue() == []
+    two = import_story(BLINKEN_TWO, "two.txt")
+    antony = Person.objects.get()
+    assert list(UnresolvedName.objects.values_list("name", "count", "person")) == [
+        ("Anthony Blinken", 2, antony.pk)
+    ]
+    # re-extraction keeps it while the link stands
+    reextract_articles(Article.objects.order_by("pk"))
+    assert list(UnresolvedName.objects.values_list("name", "person")) == [
+        ("Anthony Blinken", antony.pk)
+    ]
+    html = curator_client.get(QUEUE).content.decode()
+    assert (
+        f'Linked to <a href="/admin/archive/person/{antony.pk}/change/">{antony.name}</a> '
+        "by a close spelling."
+    ) in html
+    assert f"Confirm {antony.name}</button>" in html
+    assert "Leave unlinked" not in html
+    assert f"Link to {antony.name}<" not in html
+    # a new person: the story's mention, quotes and the spelling move to them
+    item = UnresolvedName.objects.get()
+    curator_client.post(resolve_url(item), {"new_name": "Anthony Blinken"})
+    anthony = Person.objects.get(name="Anthony Blinken")
+    assert messages_of(curator_client.get(QUEUE)) == [
+        "Linked “Anthony Blinken” in “Talks resume” to Anthony Blinken (new person): "
+        "1 quotes linked."
+    ]
+    assert list(two.mentions.values_list("person__name", "count")) == [("Anthony Blinken", 2)]
+    assert list(two.quotes.values_list("speaker__name", flat=True)) == ["Anthony Blinken"]
+    assert list(antony.mentions.values_list("article__title", flat=True)) == ["Talks in Geneva"]
+    assert list(antony.aliases.values_list("name", flat=True)) == ["Antony Blinken"]
+    antony.refresh_from_db()
+    assert antony.name == "Antony Blinken"
+    assert records_for(antony).get().changes == {"name": ["Anthony Blinken", "Antony Blinken"]}
+    assert list(anthony.aliases.values_list("name", flat=True)) == ["Anthony Blinken"]
+    two.refresh_from_db()
+    assert two.curated_fields == ["mentions", "quotes"]
+    assert records_for(two).get().changes["mentions"] == [
+        "Antony Blinken",
+        "Anthony Blinken → Anthony Blinken",
+    ]
+
+
+def test_confirming_a_close_spelling_changes_nothing_but_the_queue():
+    import_story(BLINKEN_ONE, "one.txt")
+    two = import_story(BLINKEN_TWO, "two.txt")
+    antony = Person.objects.get()
+    before = list(Mention.objects.order_by("pk").values_list("article", "person", "count"))
+    result = curation.link_unresolved(UnresolvedName.objects.get(), antony)
+    assert result.summary() == f"Confirmed “Anthony Blinken” in “Talks resume” as {antony.name}."
+    assert list(Mention.objects.order_by("pk").values_list("article", "person", "count")) == before
+    assert queue() == []
+    assert Person.objects.count() == 1
+    assert list(two.quotes.values_list("speaker", flat=True)) == [antony.pk]
