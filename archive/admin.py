@@ -57,6 +57,7 @@ from .models import (
     Quote,
     SlugRedirect,
     StoryCluster,
+    UnresolvedName,
     UploadJob,
 )
 from .reextract import reextract_articles
@@ -222,15 +223,29 @@ class MergeForm(forms.Form):
         queryset=None, widget=forms.RadioSelect, label="Keep", empty_label=None
     )
 
-    def __init__(self, *args, queryset, **kwargs):
+    def __init__(self, *args, queryset, label=None, rename=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["keep"].queryset = queryset
+        if label is not None:
+            self.fields["keep"].label_from_instance = label
+        if rename:
+            self.fields["name"] = forms.CharField(
+                required=False,
+                max_length=200,
+                label="Final name",
+                help_text="The kept person's name after the merge; leave empty to keep "
+                "the name of the one chosen above.",
+            )
 
 
 class MergeActionMixin:
     """A "merge" action: pick the record to keep among the selected ones."""
 
     merge_service = None
+    merge_renames = False  # the form asks for the kept record's final name
+
+    def merge_label(self, obj):
+        return str(obj)
 
     def merge_selected(self, request, queryset):
         queryset = queryset.order_by("pk")
@@ -242,13 +257,17 @@ class MergeActionMixin:
             )
             return None
         form = MergeForm(
-            request.POST if "apply" in request.POST else None, queryset=queryset.order_by("pk")
+            request.POST if "apply" in request.POST else None,
+            queryset=queryset.order_by("pk"),
+            label=self.merge_label,
+            rename=self.merge_renames,
         )
         if form.is_bound and form.is_valid():
             keep = form.cleaned_data["keep"]
+            extra = {"name": form.cleaned_data["name"]} if self.merge_renames else {}
             try:
                 result = self.merge_service(
-                    keep, list(queryset.exclude(pk=keep.pk)), user=request.user
+                    keep, list(queryset.exclude(pk=keep.pk)), user=request.user, **extra
                 )
             except curation.CurationError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
@@ -799,7 +818,32 @@ class PersonAdmin(HistoryMixin, MergeActionMixin, admin.ModelAdmin):
     search_fields = ["name", "aliases__name"]
     inlines = [AliasInline]
     actions = ["merge_selected"]
+    readonly_fields = ["name_forms"]
     merge_service = staticmethod(curation.merge_people)
+    merge_renames = True
+
+    def merge_label(self, obj):
+        return (
+            f"{obj.name} ({obj.slug}): {obj.n_mentions} "
+            f"{'story' if obj.n_mentions == 1 else 'stories'}, {obj.n_quotes} "
+            f"{'quote' if obj.n_quotes == 1 else 'quotes'}"
+        )
+
+    @admin.display(description="name forms")
+    def name_forms(self, obj):
+        """Every name the person goes by: the names stories give them, with how many
+        stories, then the aliases no story gives (0)."""
+        if not obj or not obj.pk:
+            return "—"
+        forms = curation.name_form_counts(obj)
+        return format_html(
+            '<ul class="name-forms">{}</ul>',
+            format_html_join(
+                "",
+                "<li>{}: {} {}</li>",
+                ((name, n, "story" if n == 1 else "stories") for name, n in forms),
+            ),
+        )
 
     def get_queryset(self, request):
         return (
@@ -930,6 +974,130 @@ class QuoteAdmin(HistoryMixin, admin.ModelAdmin):
     list_filter = [("speaker", admin.EmptyFieldListFilter)]
     search_fields = ["text", "speaker_label", "speaker__name"]
     autocomplete_fields = ["speaker", "article"]
+
+
+# --- names left unresolved ----------------------------------------------------------------
+
+QUEUE_PAGE = 25  # names per page of the queue
+
+
+def _marked(sentence: str, name: str):
+    """``sentence`` escaped, with ``name`` in ``<mark>``."""
+    pattern = curation._name_pattern(name)
+    parts, last = [], 0
+    for found in pattern.finditer(sentence):
+        parts.append(format_html("{}<mark>{}</mark>", sentence[last : found.start()], found[0]))
+        last = found.end()
+    parts.append(format_html("{}", sentence[last:]))
+    return format_html_join("", "{}", ((part,) for part in parts))
+
+
+@admin.register(UnresolvedName)
+class UnresolvedNameAdmin(admin.ModelAdmin):
+    """The queue of names a story uses that the importer linked to nobody: link each one to
+    a person of its story or of the archive with that surname, to a new person, or leave it."""
+
+    list_display = ["name", "count", "article"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/resolve/",
+                self.admin_site.admin_view(self.resolve_view),
+                name="archive_unresolvedname_resolve",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return HttpResponseRedirect(reverse("admin:archive_unresolvedname_changelist"))
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        queryset = UnresolvedName.objects.select_related("article", "person")
+        term = request.GET.get("q", "").strip()
+        if term:
+            queryset = queryset.filter(name__icontains=term)
+        page = Paginator(queryset, QUEUE_PAGE).get_page(request.GET.get("p"))
+        can_link = self._can_link(request)
+        can_create = can_link and request.user.has_perm("archive.add_person")
+        rows = []
+        for unresolved in page.object_list:
+            article = unresolved.article
+            rows.append(
+                {
+                    "item": unresolved,
+                    "article_url": reverse("admin:archive_article_change", args=[article.pk]),
+                    "context": _marked(
+                        curation.context_sentence(article, unresolved.name), unresolved.name
+                    ),
+                    "candidates": curation.unresolved_candidates(unresolved) if can_link else [],
+                }
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Names to resolve",
+            "opts": self.model._meta,
+            "rows": rows,
+            "page": page,
+            "term": term,
+            "can_link": can_link,
+            "can_create": can_create,
+            "can_dismiss": self.has_delete_permission(request),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/archive/unresolvedname/queue.html", context)
+
+    def _can_link(self, request):
+        return all(
+            request.user.has_perm(f"archive.{codename}")
+            for codename in ("change_unresolvedname", "add_mention", "change_quote")
+        )
+
+    def resolve_view(self, request, pk):
+        """POST only: link the name to ``person``, to a new person named ``new_name``, or
+        (``dismiss``) leave it unlinked; then back to the queue with what was done."""
+        back = HttpResponseRedirect(
+            reverse("admin:archive_unresolvedname_changelist")
+            + (f"?{request.GET.urlencode()}" if request.GET else "")
+        )
+        if request.method != "POST":
+            return back
+        unresolved = UnresolvedName.objects.filter(pk=pk).first()
+        try:
+            if unresolved is None:
+                raise curation.CurationError("That name has already been dealt with.")
+            if "dismiss" in request.POST:
+                if not self.has_delete_permission(request):
+                    raise PermissionDenied
+                name = curation.dismiss_unresolved(unresolved, user=request.user)
+                self.message_user(request, f"“{name}” left unlinked.", messages.SUCCESS)
+                return back
+            if not self._can_link(request):
+                raise PermissionDenied
+            if "new_name" in request.POST:
+                if not request.user.has_perm("archive.add_person"):
+                    raise PermissionDenied
+                result = curation.new_person_for_unresolved(
+                    unresolved, request.POST["new_name"], user=request.user
+                )
+            else:
+                person_id = request.POST.get("person", "")
+                person = (
+                    Person.objects.filter(pk=person_id).first() if person_id.isdigit() else None
+                )
+                if person is None:
+                    raise curation.CurationError("That person no longer exists.")
+                result = curation.link_unresolved(unresolved, person, user=request.user)
+        except curation.CurationError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return back
+        self.message_user(request, result.summary(), messages.SUCCESS)
+        return back
 
 
 # --- upload --------------------------------------------------------------------------------

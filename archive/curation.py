@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from . import history
@@ -23,8 +24,10 @@ from .models import (
     Person,
     Quote,
     SlugRedirect,
+    UnresolvedName,
     refresh_person_counts,
 )
+from .people import best_name
 from .signals import send_after_commit
 
 # What a curator can mark as curated: the extracted fields plus the people and quotes.
@@ -41,6 +44,9 @@ CURATOR_PERMISSIONS = (
     "archive.view_importbatch",
     "archive.add_importbatch",
     "archive.view_changerecord",
+    "archive.view_unresolvedname",
+    "archive.change_unresolvedname",
+    "archive.delete_unresolvedname",
 )
 
 
@@ -273,14 +279,26 @@ def _others(model, keep, others):
 
 
 @transaction.atomic
-def merge_people(keep: Person, others, *, user=None) -> MergeResult:
+def merge_people(keep: Person, others, *, user=None, name: str = "") -> MergeResult:
     """Move every mention, quote and alias of ``others`` onto ``keep`` and delete them.
 
     The merged names stay as aliases of ``keep`` (so the importer finds ``keep`` for them)
-    and the merged people's URLs redirect to ``keep``'s.
+    and the merged people's URLs redirect to ``keep``'s. ``name``, when given, becomes the
+    kept person's name (a name a curator set, which imports leave alone); the name it
+    replaces stays an alias.
     """
+    name = " ".join((name or "").split())[:200]
+    if name and not name_key(name):
+        raise CurationError("A name needs at least one letter or digit.")
     others, ids = _others(Person, keep, others)
     result = MergeResult(keep, [o.name for o in others])
+    renamed = None
+    if name and name != keep.name:
+        renamed = [keep.name, name]
+        if not Alias.objects.filter(person=keep, key=name_key(keep.name)).exists():
+            Alias.objects.create(person=keep, name=keep.name, key=name_key(keep.name))
+        keep.name = name
+        Person.objects.filter(pk=keep.pk).update(name=name)
     touched = set()
 
     by_article = {m.article_id: m for m in Mention.objects.filter(person=keep)}
@@ -304,6 +322,7 @@ def merge_people(keep: Person, others, *, user=None) -> MergeResult:
     quotes = Quote.objects.filter(speaker_id__in=ids)
     touched.update(quotes.values_list("article_id", flat=True))
     result.quotes_moved = quotes.update(speaker=keep)
+    UnresolvedName.objects.filter(person_id__in=ids).update(person=keep)
 
     keys = set(Alias.objects.filter(person=keep).values_list("key", flat=True))
     keys.add(name_key(keep.name))
@@ -327,13 +346,10 @@ def merge_people(keep: Person, others, *, user=None) -> MergeResult:
     Person.objects.filter(pk__in=ids).delete()
     _redirect("person", slugs, keep.slug)
     result.article_ids = sorted(touched)
-    history.record(
-        keep,
-        user=user,
-        action="merge",
-        changes={"merged": [[f"{o.name} ({o.slug})" for o in others], None]},
-        message=result.summary(),
-    )
+    changes = {"merged": [[f"{o.name} ({o.slug})" for o in others], None]}
+    if renamed:
+        changes["name"] = renamed
+    history.record(keep, user=user, action="merge", changes=changes, message=result.summary())
     send_after_commit(result.article_ids)
     return result
 
@@ -457,6 +473,258 @@ def split_alias(alias: Alias, *, user=None) -> SplitResult:
     )
     send_after_commit(result.article_ids)
     return result
+
+
+def name_form_counts(person: Person) -> list[tuple[str, int]]:
+    """Every name ``person`` goes by with the number of stories giving it (``Mention.name``),
+    most stories first, then the aliases no story gives them (0), by name."""
+    counts = dict(
+        Mention.objects.filter(person=person)
+        .exclude(name="")
+        .order_by()
+        .values_list("name")
+        .annotate(n=Count("id"))
+    )
+    for alias in person.aliases.values_list("name", flat=True):
+        counts.setdefault(alias, 0)
+    counts.setdefault(person.name, 0)
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+# --- names left unresolved ------------------------------------------------------------------
+
+CONTEXT_CHARS = 300  # longest context sentence shown in the queue
+MAX_CANDIDATES = 8  # people offered for one name
+# a sentence ends after . ! ? … ” and spaces, but not after a title or an initial ("Mr. Trump")
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?…”])"
+    + "".join(
+        rf"(?<!\b{abbr}\.)"
+        for abbr in ("Mr", "Mrs", "Ms", "Dr", "St", "Jr", "Sr", "Sen", "Rep", "Gov", "Gen", "Pres")
+    )
+    + r"(?<!\b[A-Z]\.)\s+|\n+"
+)
+
+
+def context_sentence(article: Article, name: str) -> str:
+    """The first sentence of ``article`` (headline, standfirst, body) using ``name``, or ""."""
+    pattern = _name_pattern(name)
+    for text in (article.title, article.standfirst, article.body):
+        for sentence in _SENTENCE_END.split(text or ""):
+            found = pattern.search(sentence)
+            if found:
+                sentence = sentence.strip()
+                if len(sentence) <= CONTEXT_CHARS:
+                    return sentence
+                start = max(
+                    0, min(found.start() - CONTEXT_CHARS // 2, len(sentence) - CONTEXT_CHARS)
+                )
+                return "…" + sentence[start : start + CONTEXT_CHARS].strip() + "…"
+    return ""
+
+
+def unresolved_candidates(unresolved: UnresolvedName) -> list[Person]:
+    """The people ``unresolved`` may name: the people of its story whose surname it is
+    (most mentioned first), then the people of the archive with that surname (by name),
+    at most ``MAX_CANDIDATES``; the people of the story named otherwise come last."""
+    key = name_key(unresolved.name)
+    surname = key.rsplit(" ", 1)[-1] if key else ""
+    in_story = list(
+        Person.objects.filter(mentions__article_id=unresolved.article_id).order_by(
+            "-mentions__count", "name", "pk"
+        )
+    )
+
+    def has_surname(person, keys):
+        return bool(surname) and any(k.endswith(" " + surname) for k in keys)
+
+    story_keys = {}
+    for person_id, alias_key in Alias.objects.filter(person__in=in_story).values_list(
+        "person_id", "key"
+    ):
+        story_keys.setdefault(person_id, set()).add(alias_key)
+    first = [p for p in in_story if has_surname(p, {name_key(p.name), *story_keys.get(p.pk, ())})]
+    chosen = {p.pk for p in first}
+    archive = []
+    if surname:
+        ids = set(
+            Alias.objects.filter(key__endswith=" " + surname).values_list("person_id", flat=True)
+        )
+        archive = [
+            p
+            for p in Person.objects.filter(pk__in=ids).order_by("name", "pk")[:MAX_CANDIDATES]
+            if p.pk not in chosen
+        ]
+    rest = [p for p in in_story if p.pk not in chosen]
+    found = [p for p in first + archive + rest if p.pk != unresolved.person_id]
+    return found[:MAX_CANDIDATES]
+
+
+@dataclass
+class LinkResult:
+    """An unresolved name linked to a person: who, in which story, and what moved."""
+
+    person: Person
+    name: str
+    article: Article
+    created: bool = False
+    quotes_linked: int = 0
+    confirmed: bool = False  # the importer's link by a close spelling stands
+
+    def summary(self):
+        if self.confirmed:
+            return f"Confirmed “{self.name}” in “{self.article.title}” as {self.person.name}."
+        made = " (new person)" if self.created else ""
+        return (
+            f"Linked “{self.name}” in “{self.article.title}” to {self.person.name}{made}: "
+            f"{self.quotes_linked} quotes linked."
+        )
+
+
+def _lock_unresolved(unresolved) -> UnresolvedName:
+    locked = (
+        UnresolvedName.objects.select_related("article")
+        .select_for_update(of=("self",))
+        .filter(pk=unresolved.pk)
+        .first()
+    )
+    if locked is None:
+        raise CurationError("That name has already been dealt with.")
+    return locked
+
+
+def _link(unresolved: UnresolvedName, person: Person, *, user, created: bool) -> LinkResult:
+    article = unresolved.article
+    result = LinkResult(person, unresolved.name, article, created=created)
+    key = name_key(unresolved.name)
+    count, quotes, touched_people = unresolved.count, [], [person.pk]
+    previous = unresolved.person  # linked by a close spelling: the story's mention moves
+    if previous is not None and previous.pk != person.pk:
+        touched_people.append(previous.pk)
+        old = Mention.objects.filter(article=article, person=previous).first()
+        if old is not None:
+            count = old.count
+            old.delete()
+        quotes = list(article.quotes.filter(speaker=previous).values_list("pk", flat=True))
+        if name_key(previous.name) == key:
+            # shown under the spelling that was not theirs: back to their most common name
+            counts = dict(
+                Mention.objects.filter(person=previous)
+                .exclude(name="")
+                .order_by()
+                .values_list("name")
+                .annotate(n=Count("id"))
+            )
+            best = best_name(counts)
+            if best and name_key(best) != key:
+                history.record(
+                    previous, user=user, action="change", changes={"name": [previous.name, best]}
+                )
+                previous.name = best
+                Person.objects.filter(pk=previous.pk).update(name=best)
+        # the spelling is not the previous person's any more: later imports follow
+        spelling = Alias.objects.filter(person=previous, key=key).first()
+        if spelling is not None and key != name_key(previous.name):
+            if Alias.objects.filter(person=person, key=key).exists():
+                spelling.delete()
+            else:
+                Alias.objects.filter(pk=spelling.pk).update(person=person)
+    mention = Mention.objects.filter(article=article, person=person).first()
+    if previous is not None and previous.pk == person.pk:
+        result.confirmed = True  # the link stands as the importer made it
+    elif mention is None:
+        Mention.objects.create(
+            article=article,
+            person=person,
+            count=count,
+            name=unresolved.name,
+            published=article.published,
+            is_published=article.is_published,
+            outlet_id=article.outlet_id,
+        )
+    else:
+        Mention.objects.filter(pk=mention.pk).update(count=mention.count + count)
+    if previous is None:
+        quotes = [
+            q.pk
+            for q in article.quotes.filter(speaker__isnull=True).only("pk", "speaker_label")
+            if name_key(q.speaker_label or "") == key
+        ]
+    result.quotes_linked = Quote.objects.filter(pk__in=quotes).update(speaker=person)
+    UnresolvedName.objects.filter(pk=unresolved.pk).delete()
+    # a curator's link: re-extraction keeps the story's people (and quotes) as they are now
+    before = list(article.curated_fields or [])
+    after = curated_after_edit(before, ["mentions", *(["quotes"] if quotes else [])])
+    changes = {
+        "mentions": [previous.name if previous else None, f"{unresolved.name} → {person.name}"]
+    }
+    if after != before:
+        Article.objects.filter(pk=article.pk).update(curated_fields=after)
+        article.curated_fields = after
+        changes["curated_fields"] = [before, after]
+    refresh_person_counts(touched_people)
+    history.record(article, user=user, action="link", changes=changes, message=result.summary())
+    send_after_commit([article.pk])
+    return result
+
+
+@transaction.atomic
+def link_unresolved(unresolved: UnresolvedName, person: Person, *, user=None) -> LinkResult:
+    """Link the name ``unresolved`` to ``person`` in its story: the story mentions them
+    (as often as the name occurs), its quotes whose speaker is that name and nobody get
+    them as speaker, the name leaves the queue, and the story's people (and quotes, when
+    some were linked) are marked as curated so that re-extraction keeps the link."""
+    unresolved = _lock_unresolved(unresolved)
+    locked = Person.objects.select_for_update().filter(pk=person.pk).first()
+    if locked is None:
+        raise CurationError("That person no longer exists.")
+    return _link(unresolved, locked, user=user, created=False)
+
+
+@transaction.atomic
+def new_person_for_unresolved(unresolved: UnresolvedName, name: str, *, user=None) -> LinkResult:
+    """A new person named ``name`` (their full name), linked to ``unresolved`` as by
+    ``link_unresolved``. A name the archive already has is refused: link to them instead."""
+    name = " ".join((name or "").split())[:200]
+    key = name_key(name)
+    if not key:
+        raise CurationError("A name needs at least one letter or digit.")
+    unresolved = _lock_unresolved(unresolved)
+    # the close spelling the importer gave the person it linked is theirs no longer
+    aliases = Alias.objects.filter(key=key).select_related("person")
+    if unresolved.person_id is not None and key == name_key(unresolved.name):
+        aliases = aliases.exclude(person_id=unresolved.person_id)
+    existing = aliases.first()
+    existing = existing.person if existing else None
+    if existing is None:
+        existing = (
+            Person.objects.filter(name__iexact=name)
+            .exclude(pk=unresolved.person_id if key == name_key(unresolved.name) else None)
+            .first()
+        )
+    if existing is not None:
+        raise CurationError(f"{existing.name} is already in the archive; link to them instead.")
+    person = Person.objects.create(name=name)
+    Alias.objects.create(person=person, name=name, key=key)
+    SlugRedirect.objects.filter(kind="person", old_slug=person.slug).delete()
+    history.record(person, user=user, action="add", changes={"name": [None, name]})
+    return _link(unresolved, person, user=user, created=True)
+
+
+@transaction.atomic
+def dismiss_unresolved(unresolved: UnresolvedName, *, user=None) -> str:
+    """Take ``unresolved`` off the queue without linking it (not a person, or nobody the
+    archive should know); recorded on its story. Returns the name."""
+    unresolved = _lock_unresolved(unresolved)
+    UnresolvedName.objects.filter(pk=unresolved.pk).delete()
+    history.record(
+        unresolved.article,
+        user=user,
+        action="dismiss",
+        changes={"unresolved": [unresolved.name, None]},
+        message=f"“{unresolved.name}” left unlinked.",
+    )
+    return unresolved.name
 
 
 # --- the Curators group --------------------------------------------------------------------

@@ -33,6 +33,7 @@ from .models import (
     Outlet,
     OutletFigures,
     Quote,
+    UnresolvedName,
     add_mention_counts,
 )
 from .people import ALIAS_ROWS, PersonResolver
@@ -185,18 +186,21 @@ class Rows:
     aliases: list[tuple] = field(default_factory=list)
     mentions: list[tuple] = field(default_factory=list)
     quotes: list[tuple] = field(default_factory=list)
+    unresolved: list[tuple] = field(default_factory=list)
 
     def extend(self, other: Rows) -> None:
         self.aliases += other.aliases
         self.mentions += other.mentions
         self.quotes += other.quotes
+        self.unresolved += other.unresolved
 
     def save(self) -> None:
         """One INSERT per model and per 500 rows; then empty."""
         ALIAS_ROWS.insert(self.aliases)
         MENTION_ROWS.insert(self.mentions)
         QUOTE_ROWS.insert(self.quotes)
-        self.aliases, self.mentions, self.quotes = [], [], []
+        UNRESOLVED_ROWS.insert(self.unresolved)
+        self.aliases, self.mentions, self.quotes, self.unresolved = [], [], [], []
 
 
 ARTICLE_ROW = RowInserter(Article)
@@ -205,6 +209,11 @@ ARTICLE_ROW = RowInserter(Article)
 MENTION_ROWS = RowInserter(
     Mention,
     ("article_id", "person_id", "count", "name", "published", "is_published", "outlet_id"),
+)
+# names linked to nobody, for the curators' queue (``UnresolvedName``)
+# (one kept across re-extraction, with its person, until a curator deals with it)
+UNRESOLVED_ROWS = RowInserter(
+    UnresolvedName, ("article_id", "name", "count", "person_id"), ignore_conflicts=True
 )
 QUOTE_ROWS = RowInserter(
     Quote,
@@ -239,14 +248,20 @@ def save_people_and_quotes(
     if not fresh:
         article.mentions.all().delete()
         article.quotes.all().delete()
+        article.unresolved_names.filter(person__isnull=True).delete()
     persons = {}
     counts: dict[int, int] = {}  # person id -> mentions, in order of first mention
     names: dict[int, str] = {}  # person id -> the name this story gives them
+    unresolved: dict[str, tuple] = {}  # names for the curators -> (mentions, person id)
     new = Rows()
     for mention in story.people:
         person = resolver.resolve(mention, new.aliases)
-        if person is None:
-            continue  # named by a surname only: not linked to anybody
+        if person is None:  # named by a surname only: not linked to anybody
+            name = mention.name[:200]
+            unresolved[name] = (unresolved.get(name, (0, None))[0] + max(mention.count, 1), None)
+            continue
+        if resolver.last_near:  # linked by a close spelling only: for a curator to confirm
+            unresolved[mention.name[:200]] = (max(mention.count, 1), person.pk)
         persons[mention.name] = person
         for alias in mention.aliases:
             persons.setdefault(alias, person)
@@ -255,6 +270,11 @@ def save_people_and_quotes(
         else:
             counts[person.pk] = max(mention.count, 1)
             names[person.pk] = mention.name[:200]
+    new.unresolved = [(article.pk, name, n, pk) for name, (n, pk) in unresolved.items()]
+    if not fresh:  # a close spelling kept from before: only while it is still the link
+        article.unresolved_names.filter(person__isnull=False).exclude(
+            person_id__in=list(counts)
+        ).delete()
     published, shown = article.published, article.is_published
     new.mentions = [
         (article.pk, person_id, n, names[person_id], published, shown, article.outlet_id)

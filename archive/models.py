@@ -500,6 +500,38 @@ class Mention(models.Model):
         return self.article.get_absolute_url()
 
 
+class UnresolvedName(models.Model):
+    """A name the curators should look at: one a story uses for somebody that the importer
+    linked to nobody (a surname alone, "Mr. Trump" in a story that gives no full name), or,
+    with ``person``, a full name linked to that person only by a close spelling of theirs
+    (Anthony / Antony Blinken): the curators' queue."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="unresolved_names")
+    name = models.CharField(max_length=200)
+    count = models.PositiveIntegerField(default=1)
+    person = models.ForeignKey(
+        "Person",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The person the name was linked to by a close spelling (low confidence).",
+    )
+
+    class Meta:
+        ordering = ["-count", "name", "article_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "name"], name="unresolved_unique")
+        ]
+        indexes = [models.Index(fields=["name"], name="unresolved_name_idx")]
+
+    def __str__(self):
+        return f"{self.name} in {self.article} ({self.count})"
+
+    def get_absolute_url(self):
+        return self.article.get_absolute_url()
+
+
 class Quote(models.Model):
     """A direct quotation in an article, with who said it."""
 

@@ -86,6 +86,8 @@ class PersonResolver:
         # person id -> {name a story gave them: stories}
         self._counts: dict[int, dict[str, int]] = {}
         self._curated: set[int] = set()  # people whose name a curator set
+        # whether the last ``resolve`` found its person by a close spelling only
+        self.last_near = False
 
     def forget(self):
         """Drop what is held in memory (after a rollback): the next use reloads it."""
@@ -215,6 +217,7 @@ class PersonResolver:
         story's.
         """
         self._load()
+        self.last_near = False
         if not _full(mention.name):
             return None
         forms = [mention.name, *sorted(f for f in mention.aliases if _full(f))]
@@ -223,6 +226,7 @@ class PersonResolver:
             person = self._match(form)
             if person:
                 break
+        self.last_near = person is not None and self._by_key.get(name_key(form)) is not person
         if person is None:
             person = self._create(mention.name)
         self.count(person, mention.name)

@@ -17,7 +17,7 @@ from .importer import _outlet_for, save_people_and_quotes
 from .ingest import pipeline
 from .ingest.readers import RawStory
 from .ingest.urls import web_url
-from .models import Article, Mention, Quote
+from .models import Article, Mention, Quote, UnresolvedName
 from .people import PersonResolver
 from .signals import send_after_commit
 
@@ -97,6 +97,12 @@ def reextract_article(article: Article, resolver: PersonResolver) -> tuple[str, 
         saved_mentions = (
             list(article.mentions.values("person_id", "count", "name")) if keep_mentions else None
         )
+        # a curator's people keep the names the curator has not linked yet
+        saved_unresolved = (
+            list(article.unresolved_names.values("name", "count", "person_id"))
+            if keep_mentions
+            else None
+        )
         saved_quotes = (
             list(
                 article.quotes.values(
@@ -112,6 +118,10 @@ def reextract_article(article: Article, resolver: PersonResolver) -> tuple[str, 
         if saved_mentions is not None:
             article.mentions.all().delete()
             Mention.objects.bulk_create(Mention(article=article, **m) for m in saved_mentions)
+            article.unresolved_names.all().delete()
+            UnresolvedName.objects.bulk_create(
+                UnresolvedName(article=article, **u) for u in saved_unresolved
+            )
         if saved_quotes is not None:
             article.quotes.all().delete()
             Quote.objects.bulk_create(Quote(article=article, **q) for q in saved_quotes)

@@ -142,3 +142,101 @@ def test_outlet_merge_action(curator_client):
     assert list(Outlet.objects.values_list("name", flat=True)) == ["Daily Post"]
     assert redirect_for("outlet", "the-daily-post") == "daily-post"
     assert Article.objects.count() == 1
+
+
+def test_merge_form_shows_counts_and_sets_the_final_name(curator_client, curator):
+    keep = make_person("Emmanuel Macron")
+    typo = make_person("Emanuel Macron")
+    one, two = make_article("one"), make_article("two")
+    Mention.objects.create(article=one, person=keep, count=3)
+    Mention.objects.create(article=two, person=keep)
+    Mention.objects.create(article=one, person=typo)
+    Quote.objects.create(article=one, speaker=typo, text="Peace.")
+    ids = [str(keep.pk), str(typo.pk)]
+    html = curator_client.post(
+        PEOPLE, {"action": "merge_selected", "_selected_action": ids}
+    ).content.decode()
+    assert html.index("Emmanuel Macron (emmanuel-macron): 2 stories, 0 quotes") < html.index(
+        "Emanuel Macron (emanuel-macron): 1 story, 1 quote"
+    )
+    assert (
+        '<label for="id_name">Final name:</label> <input type="text" name="name" '
+        'maxlength="200" aria-describedby="id_name_helptext" id="id_name">'
+    ) in html
+    assert "style=" not in html
+    response = curator_client.post(
+        PEOPLE,
+        {
+            "action": "merge_selected",
+            "_selected_action": ids,
+            "apply": "1",
+            "keep": str(typo.pk),
+            "name": "  Emmanuel   Jean-Michel Macron ",
+        },
+    )
+    assert response.status_code == 302
+    person = Person.objects.get()
+    assert (person.pk, person.name, person.slug) == (
+        typo.pk,
+        "Emmanuel Jean-Michel Macron",
+        typo.slug,
+    )
+    assert sorted(person.aliases.values_list("name", flat=True)) == [
+        "Emanuel Macron",
+        "Emmanuel Jean-Michel Macron",
+        "Emmanuel Macron",
+    ]
+    assert sorted(Mention.objects.values_list("article__title", "count")) == [
+        ("one", 4),
+        ("two", 1),
+    ]
+    assert messages_of(curator_client.get(PEOPLE)) == [
+        "Merged Emmanuel Macron into Emmanuel Jean-Michel Macron: "
+        "2 mentions, 0 quotes and 1 aliases moved."
+    ]
+    record = records_for(person).get()
+    assert (record.user, record.action) == (curator, "merge")
+    assert record.changes == {
+        "merged": [["Emmanuel Macron (emmanuel-macron)"], None],
+        "name": ["Emanuel Macron", "Emmanuel Jean-Michel Macron"],
+    }
+
+
+def test_merge_without_a_final_name_keeps_the_chosen_name(curator_client):
+    keep = make_person("Ann Lee")
+    other = make_person("Anne Lee")
+    curator_client.post(
+        PEOPLE,
+        {
+            "action": "merge_selected",
+            "_selected_action": [keep.pk, other.pk],
+            "apply": "1",
+            "keep": str(keep.pk),
+            "name": "",
+        },
+    )
+    assert list(Person.objects.values_list("name", flat=True)) == ["Ann Lee"]
+    assert "name" not in records_for(keep).get().changes
+
+
+def test_merge_refuses_a_name_without_letters():
+    from archive import curation
+
+    keep, other = make_person("Ann Lee"), make_person("Anne Lee")
+    with pytest.raises(
+        curation.CurationError, match="^A name needs at least one letter or digit.$"
+    ):
+        curation.merge_people(keep, [other], name="?!")
+    assert Person.objects.count() == 2
+
+
+def test_person_page_lists_every_name_form_with_its_count(curator_client):
+    person = make_person("Barack Obama", "Barack H. Obama", "Obama")
+    for n, name in enumerate(["Barack Obama", "Barack Obama", "President Barack Obama", ""]):
+        Mention.objects.create(article=make_article(f"s{n}"), person=person, name=name)
+    html = curator_client.get(f"/admin/archive/person/{person.pk}/change/").content.decode()
+    assert (
+        '<ul class="name-forms"><li>Barack Obama: 2 stories</li>'
+        "<li>President Barack Obama: 1 story</li><li>Barack H. Obama: 0 stories</li>"
+        "<li>Obama: 0 stories</li></ul>"
+    ) in html
