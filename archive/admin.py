@@ -35,6 +35,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -44,7 +45,7 @@ from . import curation, history
 from .admin_site import ThrottledAuthenticationForm
 from .ingest import clean
 from .ingest.people import name_key
-from .ingest.readers import PathProblem, normalise_text
+from .ingest.readers import PathProblem
 from .models import (
     Alias,
     Article,
@@ -509,52 +510,30 @@ class ArticleAdmin(HistoryMixin, admin.ModelAdmin):
 
     @admin.display(description="Raw input and clean text")
     def raw_and_clean(self, obj, buttons=True):
-        """The raw lines (removed ones marked, with a restore button) beside the clean text."""
+        """The input as its reader read it (removed lines struck through, with a restore
+        button; a JSON Lines record field by field) beside the clean text."""
         if not obj or not obj.pk:
             return "—"
+        read = curation.read_input(obj)
         removed = {r.get("index"): r for r in (obj.removed or [])}
-        lines = [line.strip() for line in normalise_text(obj.raw or "").split("\n")]
-        lines = [line for line in lines if line]
-        rows = []
-        for index, line in enumerate(lines):
-            entry = removed.get(index)
-            if entry:
-                button = (
-                    format_html(
-                        ' <button type="submit" name="_restore_line" value="{}" '
-                        'class="button">Restore</button>',
-                        index,
-                    )
-                    if buttons
-                    else ""
-                )
-                rows.append(
-                    format_html(
-                        '<li value="{}" class="removed"><del>{}</del> '
-                        '<span class="reason">removed: {}</span>{}</li>',
-                        index + 1,
-                        line,
-                        entry.get("reason", ""),
-                        button,
-                    )
-                )
-            else:
-                rows.append(format_html('<li value="{}">{}</li>', index + 1, line))
-        clean = format_html_join("", "<p>{}</p>", ((p,) for p in obj.paragraphs))
-        return format_html(
-            '<div class="raw-and-clean">'
-            '<section><h3>Raw input ({} lines, {} removed)</h3><ol class="raw">{}</ol></section>'
-            '<section><h3>Clean text</h3><p class="headline"><strong>{}</strong></p>'
-            '<p class="standfirst"><em>{}</em></p>{}</section></div>'
-            '<p class="help">Restore saves the form, then puts the line back into the body '
-            "where it stood.</p>",
-            len(lines),
-            len(removed),
-            format_html_join("", "{}", ((row,) for row in rows)),
-            obj.title,
-            obj.standfirst,
-            clean,
-        )
+        rows = [
+            {
+                "number": index + 1,
+                "index": index,
+                "text": line,
+                "reason": removed[index].get("reason", "") if index in removed else None,
+            }
+            for index, line in enumerate(read.lines)
+        ]
+        context = {
+            "article": obj,
+            "read": read,
+            "rows": rows,
+            "text_rows": rows[read.text_start :],
+            "removed_count": len(removed),
+            "buttons": buttons,
+        }
+        return render_to_string("admin/archive/article/_raw_and_clean.html", context)
 
     def add_view(self, request, form_url="", extra_context=None):
         # Stories come in through the importer (raw input, hash, extraction), never by hand.

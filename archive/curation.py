@@ -6,6 +6,7 @@ and tells the search index about the articles it touched (``send_after_commit``)
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -13,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import history
+from .ingest import readers
 from .ingest.people import name_key
 from .ingest.readers import normalise_text
 from .models import (
@@ -196,8 +198,7 @@ def restore_removed_line(article: Article, index: int, *, user=None) -> RestoreR
     entry = next((r for r in removed if r.get("index") == index), None)
     if entry is None:
         raise CurationError(f"No removed line {index} in this story.")
-    raw_lines = [line.strip() for line in normalise_text(article.raw).split("\n")]
-    raw_lines = [line for line in raw_lines if line]
+    raw_lines = read_input(article).lines
     paragraphs = article.paragraphs
     positions = _paragraph_positions(raw_lines, paragraphs)
     at = next((i for i, pos in enumerate(positions) if pos > index), len(paragraphs))
@@ -473,3 +474,59 @@ def ensure_curators_group():
     )
     group.permissions.set(perms)
     return group
+
+
+# --- the raw input as the reader read it ---------------------------------------------------
+
+
+@dataclass
+class ReadInput:
+    """A story's raw input as its reader read it.
+
+    ``lines`` are the lines the pipeline numbered (``Article.removed`` indexes them): the
+    input's own lines for plain text; the headline and then the extracted text, one paragraph
+    a line, for HTML, WARC and JSON Lines. For JSON Lines, ``fields`` are the record's other
+    fields as read (name, value), ``text_field`` the field the text came from and
+    ``text_start`` the index in ``lines`` of the text's first line. ``problem`` says why the
+    reader could not read the input again (its lines are then the raw input's own).
+    """
+
+    format: str
+    lines: list[str]
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    text_field: str = ""
+    text_start: int = 0
+    problem: str = ""
+
+
+def _nonblank_lines(text: str) -> list[str]:
+    lines = (line.strip() for line in normalise_text(text or "").split("\n"))
+    return [line for line in lines if line]
+
+
+def _json_value(value) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def read_input(article: Article) -> ReadInput:
+    """Re-read ``article.raw`` with the reader of its format (``raw_story_from_article``)."""
+    fmt = article.raw_format or "text"
+    if fmt == "text":
+        return ReadInput(fmt, _nonblank_lines(article.raw))
+    try:
+        story = readers.raw_story_from_article(article.raw, fmt, article.source, article.url)
+    except readers.ReadError as exc:
+        return ReadInput(fmt, _nonblank_lines(article.raw), problem=str(exc))
+    result = ReadInput(fmt, _nonblank_lines(story.text))
+    if fmt == "jsonl":
+        record = json.loads(article.raw)  # the reader has just read it
+        result.text_field = next(
+            key
+            for key in readers.JSONL_FIELDS["text"]
+            if readers._field({key: record.get(key)}, "text")
+        )
+        result.fields = [
+            (key, _json_value(value)) for key, value in record.items() if key != result.text_field
+        ]
+        result.text_start = 1 if story.meta.get("title") else 0
+    return result
