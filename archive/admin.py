@@ -38,6 +38,7 @@ from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import smart_split, unescape_string_literal
 
@@ -644,12 +645,16 @@ class ArticleAdmin(HistoryMixin, admin.ModelAdmin):
     @admin.action(description="Publish selected stories", permissions=["change"])
     def publish(self, request, queryset):
         result = curation.set_articles(queryset, user=request.user, status=Article.Status.PUBLISHED)
-        self.message_user(request, f"Published {result.changed} stories.", messages.SUCCESS)
+        self.message_user(
+            request, undo_message(f"Published {result.changed} stories.", result), messages.SUCCESS
+        )
 
     @admin.action(description="Hide selected stories", permissions=["change"])
     def hide(self, request, queryset):
         result = curation.set_articles(queryset, user=request.user, status=Article.Status.HIDDEN)
-        self.message_user(request, f"Hid {result.changed} stories.", messages.SUCCESS)
+        self.message_user(
+            request, undo_message(f"Hid {result.changed} stories.", result), messages.SUCCESS
+        )
 
     @admin.action(description="Set the outlet of selected stories…", permissions=["change"])
     def set_outlet(self, request, queryset):
@@ -659,7 +664,9 @@ class ArticleAdmin(HistoryMixin, admin.ModelAdmin):
             result = curation.set_articles(queryset, user=request.user, outlet=outlet)
             self.message_user(
                 request,
-                f"Set the outlet of {result.changed} stories to {outlet or 'none'}.",
+                undo_message(
+                    f"Set the outlet of {result.changed} stories to {outlet or 'none'}.", result
+                ),
                 messages.SUCCESS,
             )
             return None
@@ -675,7 +682,9 @@ class ArticleAdmin(HistoryMixin, admin.ModelAdmin):
             result = curation.set_articles(queryset, user=request.user, published=published)
             self.message_user(
                 request,
-                f"Set the date of {result.changed} stories to {published or 'none'}.",
+                undo_message(
+                    f"Set the date of {result.changed} stories to {published or 'none'}.", result
+                ),
                 messages.SUCCESS,
             )
             return None
@@ -1155,7 +1164,15 @@ def report_page(request, batch):
 
 @admin.register(ChangeRecord)
 class ChangeRecordAdmin(admin.ModelAdmin):
-    list_display = ["created", "user", "action", "content_type", "object_repr", "message"]
+    list_display = [
+        "created",
+        "user",
+        "action",
+        "content_type",
+        "object_repr",
+        "message",
+        "undo_link",
+    ]
     list_select_related = ["user", "content_type"]
     list_filter = ["action", "content_type"]
     search_fields = ["object_repr", "message"]
@@ -1169,6 +1186,71 @@ class ChangeRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    # undo of bulk actions and merges (``curation.undo_operation``)
+
+    @admin.display(description="undo", empty_value="")
+    def undo_link(self, obj):
+        """An Undo link on a bulk change or merge made today (the undo page checks the rest)."""
+        if obj.action not in curation.UNDOABLE_ACTIONS or not obj.operation:
+            return ""
+        if timezone.localdate(obj.created) != timezone.localdate():
+            return ""
+        return format_html('<a href="{}">Undo</a>', undo_url(obj.operation))
+
+    def get_urls(self):
+        undo = self.admin_site.admin_view(self.undo_view)
+        return [
+            path("undo/<str:operation>/", undo, name="archive_changerecord_undo"),
+            *super().get_urls(),
+        ]
+
+    def undo_view(self, request, operation):
+        """Confirm (GET) and undo (POST) the bulk change or merge ``operation``."""
+        records = list(
+            ChangeRecord.objects.filter(operation=operation)
+            .exclude(operation="")
+            .select_related("content_type")
+            .order_by("id")
+        )
+        changelist = reverse("admin:archive_changerecord_changelist")
+        if not records:
+            self.message_user(request, "There is no such change to undo.", messages.ERROR)
+            return HttpResponseRedirect(changelist)
+        model = records[0].content_type.model_class()
+        if not request.user.has_perm(f"archive.change_{model._meta.model_name}"):
+            raise PermissionDenied
+        try:
+            curation.undo_records(operation)
+            if request.method == "POST":
+                result = curation.undo_operation(operation, user=request.user)
+        except curation.CurationError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return HttpResponseRedirect(changelist)
+        if request.method == "POST":
+            self.message_user(request, result.summary(), messages.SUCCESS)
+            return HttpResponseRedirect(
+                reverse(f"admin:archive_{model._meta.model_name}_changelist")
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Undo a change",
+            "opts": self.model._meta,
+            "records": records,
+            "first": records[0],
+        }
+        return TemplateResponse(request, "admin/archive/changerecord/undo.html", context)
+
+
+def undo_url(operation):
+    return reverse("admin:archive_changerecord_undo", args=[operation])
+
+
+def undo_message(text, result):
+    """A bulk action's message, with a link to undo it when anything changed."""
+    if not result.operation:
+        return text
+    return format_html('{} <a href="{}">Undo</a>', text, undo_url(result.operation))
 
 
 admin.site.register(StoryCluster)
