@@ -1236,7 +1236,7 @@ class ChangeRecordAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "title": "Undo a change",
             "opts": self.model._meta,
-            "records": records,
+            "records": sorted(records, key=lambda r: (r.object_repr.casefold(), r.pk)),
             "first": records[0],
         }
         return TemplateResponse(request, "admin/archive/changerecord/undo.html", context)
