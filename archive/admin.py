@@ -322,6 +322,15 @@ class BatchFilter(admin.SimpleListFilter):
         return queryset.filter(batch_id=int(value))
 
 
+class PlainLinesField(forms.CharField):
+    """Text with one kind of line break: browsers post a textarea's breaks as CRLF, which
+    would join a body's paragraphs (split on blank lines) and mark an unedited body changed."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+
 class ArticleForm(forms.ModelForm):
     url = WebURLField(required=False, max_length=1000, assume_scheme="https", label="URL")
     curated_fields = forms.MultipleChoiceField(
@@ -346,6 +355,7 @@ class ArticleForm(forms.ModelForm):
             "url",
             "curated_fields",
         ]
+        field_classes = {"body": PlainLinesField, "standfirst": PlainLinesField}
 
 
 class QuoteInline(admin.StackedInline):

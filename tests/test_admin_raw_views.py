@@ -6,6 +6,7 @@ import json
 import pytest
 
 from archive import curation
+from archive.history import records_for
 from archive.importer import import_uploads
 from archive.models import Article
 from tests import curation_helpers
@@ -153,3 +154,24 @@ def test_a_view_only_user_sees_the_record_without_restore_buttons(client, jsonl_
     assert "<h3>JSON Lines record (6 fields, 2 lines removed)</h3>" in html
     assert '<li value="6" class="removed"><del>Source link</del>' in html
     assert 'name="_restore_line"' not in html
+
+
+def test_a_body_posted_by_a_browser_keeps_its_paragraphs(curator_client, jsonl_story):
+    """Browsers send a textarea's line breaks as CRLF: the body keeps one kind of break, an
+    unedited body is not marked curated, and a restore still finds its place."""
+    data = form_data(curator_client.get(change_url(jsonl_story)))
+    data["body"] = data["body"].replace("\n", "\r\n")
+    data["_restore_line"] = "5"
+    curator_client.post(change_url(jsonl_story), data)
+    jsonl_story.refresh_from_db()
+    assert "\r" not in jsonl_story.body
+    assert jsonl_story.paragraphs == [
+        "The budget includes money for roads and schools across the district.",
+        "Opposition members said the plan did not go far enough.",
+        "Source link",
+    ]
+    assert messages_of(curator_client.get(change_url(jsonl_story))) == [
+        "Restored “Source link” as paragraph 3."
+    ]
+    entry = [r for r in records_for(jsonl_story) if r.action == "change"]
+    assert entry == []  # nothing but the restore changed
