@@ -36,8 +36,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import smart_split, unescape_string_literal
 
@@ -45,7 +47,7 @@ from . import curation, history
 from .admin_site import ThrottledAuthenticationForm
 from .ingest import clean
 from .ingest.people import name_key
-from .ingest.readers import PathProblem, normalise_text
+from .ingest.readers import PathProblem
 from .models import (
     Alias,
     Article,
@@ -369,6 +371,15 @@ class BatchFilter(admin.SimpleListFilter):
         return queryset.filter(batch_id=int(value))
 
 
+class PlainLinesField(forms.CharField):
+    """Text with one kind of line break: browsers post a textarea's breaks as CRLF, which
+    would join a body's paragraphs (split on blank lines) and mark an unedited body changed."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+
 class ArticleForm(forms.ModelForm):
     url = WebURLField(required=False, max_length=1000, assume_scheme="https", label="URL")
     curated_fields = forms.MultipleChoiceField(
@@ -393,6 +404,7 @@ class ArticleForm(forms.ModelForm):
             "url",
             "curated_fields",
         ]
+        field_classes = {"body": PlainLinesField, "standfirst": PlainLinesField}
 
 
 class QuoteInline(admin.StackedInline):
@@ -558,52 +570,30 @@ class ArticleAdmin(HistoryMixin, admin.ModelAdmin):
 
     @admin.display(description="Raw input and clean text")
     def raw_and_clean(self, obj, buttons=True):
-        """The raw lines (removed ones marked, with a restore button) beside the clean text."""
+        """The input as its reader read it (removed lines struck through, with a restore
+        button; a JSON Lines record field by field) beside the clean text."""
         if not obj or not obj.pk:
             return "—"
+        read = curation.read_input(obj)
         removed = {r.get("index"): r for r in (obj.removed or [])}
-        lines = [line.strip() for line in normalise_text(obj.raw or "").split("\n")]
-        lines = [line for line in lines if line]
-        rows = []
-        for index, line in enumerate(lines):
-            entry = removed.get(index)
-            if entry:
-                button = (
-                    format_html(
-                        ' <button type="submit" name="_restore_line" value="{}" '
-                        'class="button">Restore</button>',
-                        index,
-                    )
-                    if buttons
-                    else ""
-                )
-                rows.append(
-                    format_html(
-                        '<li value="{}" class="removed"><del>{}</del> '
-                        '<span class="reason">removed: {}</span>{}</li>',
-                        index + 1,
-                        line,
-                        entry.get("reason", ""),
-                        button,
-                    )
-                )
-            else:
-                rows.append(format_html('<li value="{}">{}</li>', index + 1, line))
-        clean = format_html_join("", "<p>{}</p>", ((p,) for p in obj.paragraphs))
-        return format_html(
-            '<div class="raw-and-clean">'
-            '<section><h3>Raw input ({} lines, {} removed)</h3><ol class="raw">{}</ol></section>'
-            '<section><h3>Clean text</h3><p class="headline"><strong>{}</strong></p>'
-            '<p class="standfirst"><em>{}</em></p>{}</section></div>'
-            '<p class="help">Restore saves the form, then puts the line back into the body '
-            "where it stood.</p>",
-            len(lines),
-            len(removed),
-            format_html_join("", "{}", ((row,) for row in rows)),
-            obj.title,
-            obj.standfirst,
-            clean,
-        )
+        rows = [
+            {
+                "number": index + 1,
+                "index": index,
+                "text": line,
+                "reason": removed[index].get("reason", "") if index in removed else None,
+            }
+            for index, line in enumerate(read.lines)
+        ]
+        context = {
+            "article": obj,
+            "read": read,
+            "rows": rows,
+            "text_rows": rows[read.text_start :],
+            "removed_count": len(removed),
+            "buttons": buttons,
+        }
+        return render_to_string("admin/archive/article/_raw_and_clean.html", context)
 
     def add_view(self, request, form_url="", extra_context=None):
         # Stories come in through the importer (raw input, hash, extraction), never by hand.
@@ -714,12 +704,16 @@ class ArticleAdmin(HistoryMixin, admin.ModelAdmin):
     @admin.action(description="Publish selected stories", permissions=["change"])
     def publish(self, request, queryset):
         result = curation.set_articles(queryset, user=request.user, status=Article.Status.PUBLISHED)
-        self.message_user(request, f"Published {result.changed} stories.", messages.SUCCESS)
+        self.message_user(
+            request, undo_message(f"Published {result.changed} stories.", result), messages.SUCCESS
+        )
 
     @admin.action(description="Hide selected stories", permissions=["change"])
     def hide(self, request, queryset):
         result = curation.set_articles(queryset, user=request.user, status=Article.Status.HIDDEN)
-        self.message_user(request, f"Hid {result.changed} stories.", messages.SUCCESS)
+        self.message_user(
+            request, undo_message(f"Hid {result.changed} stories.", result), messages.SUCCESS
+        )
 
     @admin.action(description="Set the outlet of selected stories…", permissions=["change"])
     def set_outlet(self, request, queryset):
@@ -729,7 +723,9 @@ class ArticleAdmin(HistoryMixin, admin.ModelAdmin):
             result = curation.set_articles(queryset, user=request.user, outlet=outlet)
             self.message_user(
                 request,
-                f"Set the outlet of {result.changed} stories to {outlet or 'none'}.",
+                undo_message(
+                    f"Set the outlet of {result.changed} stories to {outlet or 'none'}.", result
+                ),
                 messages.SUCCESS,
             )
             return None
@@ -745,7 +741,9 @@ class ArticleAdmin(HistoryMixin, admin.ModelAdmin):
             result = curation.set_articles(queryset, user=request.user, published=published)
             self.message_user(
                 request,
-                f"Set the date of {result.changed} stories to {published or 'none'}.",
+                undo_message(
+                    f"Set the date of {result.changed} stories to {published or 'none'}.", result
+                ),
                 messages.SUCCESS,
             )
             return None
@@ -1374,7 +1372,15 @@ def report_page(request, batch):
 
 @admin.register(ChangeRecord)
 class ChangeRecordAdmin(admin.ModelAdmin):
-    list_display = ["created", "user", "action", "content_type", "object_repr", "message"]
+    list_display = [
+        "created",
+        "user",
+        "action",
+        "content_type",
+        "object_repr",
+        "message",
+        "undo_link",
+    ]
     list_select_related = ["user", "content_type"]
     list_filter = ["action", "content_type"]
     search_fields = ["object_repr", "message"]
@@ -1388,6 +1394,71 @@ class ChangeRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    # undo of bulk actions and merges (``curation.undo_operation``)
+
+    @admin.display(description="undo", empty_value="")
+    def undo_link(self, obj):
+        """An Undo link on a bulk change or merge made today (the undo page checks the rest)."""
+        if obj.action not in curation.UNDOABLE_ACTIONS or not obj.operation:
+            return ""
+        if timezone.localdate(obj.created) != timezone.localdate():
+            return ""
+        return format_html('<a href="{}">Undo</a>', undo_url(obj.operation))
+
+    def get_urls(self):
+        undo = self.admin_site.admin_view(self.undo_view)
+        return [
+            path("undo/<str:operation>/", undo, name="archive_changerecord_undo"),
+            *super().get_urls(),
+        ]
+
+    def undo_view(self, request, operation):
+        """Confirm (GET) and undo (POST) the bulk change or merge ``operation``."""
+        records = list(
+            ChangeRecord.objects.filter(operation=operation)
+            .exclude(operation="")
+            .select_related("content_type")
+            .order_by("id")
+        )
+        changelist = reverse("admin:archive_changerecord_changelist")
+        if not records:
+            self.message_user(request, "There is no such change to undo.", messages.ERROR)
+            return HttpResponseRedirect(changelist)
+        model = records[0].content_type.model_class()
+        if not request.user.has_perm(f"archive.change_{model._meta.model_name}"):
+            raise PermissionDenied
+        try:
+            curation.undo_records(operation)
+            if request.method == "POST":
+                result = curation.undo_operation(operation, user=request.user)
+        except curation.CurationError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return HttpResponseRedirect(changelist)
+        if request.method == "POST":
+            self.message_user(request, result.summary(), messages.SUCCESS)
+            return HttpResponseRedirect(
+                reverse(f"admin:archive_{model._meta.model_name}_changelist")
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Undo a change",
+            "opts": self.model._meta,
+            "records": sorted(records, key=lambda r: (r.object_repr.casefold(), r.pk)),
+            "first": records[0],
+        }
+        return TemplateResponse(request, "admin/archive/changerecord/undo.html", context)
+
+
+def undo_url(operation):
+    return reverse("admin:archive_changerecord_undo", args=[operation])
+
+
+def undo_message(text, result):
+    """A bulk action's message, with a link to undo it when anything changed."""
+    if not result.operation:
+        return text
+    return format_html('{} <a href="{}">Undo</a>', text, undo_url(result.operation))
 
 
 admin.site.register(StoryCluster)

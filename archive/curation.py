@@ -6,19 +6,23 @@ and tells the search index about the articles it touched (``send_after_commit``)
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from . import history
+from .ingest import readers
 from .ingest.people import name_key
 from .ingest.readers import normalise_text
 from .models import (
     Alias,
     Article,
+    ChangeRecord,
     Mention,
     Outlet,
     Person,
@@ -107,6 +111,7 @@ class BulkResult:
 
     changed: int
     article_ids: list[int] = field(default_factory=list)
+    operation: str = ""  # the change records' token, for ``undo_operation``
 
 
 _UNSET = object()
@@ -137,6 +142,7 @@ def set_articles(articles, *, user=None, status=None, outlet=_UNSET, published=_
     changed, entries = [], []
     for article in targets:
         changes = {}
+        before_outlet = article.outlet_id
         for name, value in values.items():
             old = history.field_value(article, name)
             new = history.display_value(value)
@@ -154,15 +160,17 @@ def set_articles(articles, *, user=None, status=None, outlet=_UNSET, published=_
             changes["curated_fields"] = [article.curated_fields or [], curated]
             article.curated_fields = curated
         changed.append(article)
-        entries.append((article, changes))
+        undo = {"outlet_id": before_outlet} if "outlet" in changes else {}
+        entries.append((article, changes, undo))
     Article.objects.bulk_update(changed, [*values, "curated_fields"], batch_size=500)
     ids = [article.pk for article in changed]
     if ids:
         # bulk_update does not touch auto_now fields.
         Article.objects.filter(pk__in=ids).update(updated=timezone.now())
-    history.record_many(entries, user=user, action="bulk")
+    operation = history.new_operation() if entries else ""
+    history.record_many(entries, user=user, action="bulk", operation=operation)
     send_after_commit(ids)
-    return BulkResult(len(changed), ids)
+    return BulkResult(len(changed), ids, operation)
 
 
 # --- removed lines -------------------------------------------------------------------------
@@ -202,8 +210,7 @@ def restore_removed_line(article: Article, index: int, *, user=None) -> RestoreR
     entry = next((r for r in removed if r.get("index") == index), None)
     if entry is None:
         raise CurationError(f"No removed line {index} in this story.")
-    raw_lines = [line.strip() for line in normalise_text(article.raw).split("\n")]
-    raw_lines = [line for line in raw_lines if line]
+    raw_lines = read_input(article).lines
     paragraphs = article.paragraphs
     positions = _paragraph_positions(raw_lines, paragraphs)
     at = next((i for i, pos in enumerate(positions) if pos > index), len(paragraphs))
@@ -243,6 +250,7 @@ class MergeResult:
     aliases_moved: int = 0
     articles_moved: int = 0
     article_ids: list[int] = field(default_factory=list)
+    operation: str = ""  # the change record's token, for ``undo_operation``
 
     def summary(self):
         parts = [f"Merged {', '.join(self.merged)} into {self.kept}"]
@@ -264,6 +272,15 @@ def _redirect(kind, old_slugs, new_slug):
         SlugRedirect.objects.update_or_create(
             kind=kind, old_slug=old, defaults={"new_slug": new_slug}
         )
+
+
+def _redirects_before(kind, old_slugs, new_slug):
+    """The redirects ``_redirect`` is about to change, as they are (for undo)."""
+    return list(
+        SlugRedirect.objects.filter(kind=kind)
+        .filter(Q(new_slug__in=old_slugs) | Q(old_slug__in=[*old_slugs, new_slug]))
+        .values("id", "old_slug", "new_slug")
+    )
 
 
 def _others(model, keep, others):
@@ -293,13 +310,26 @@ def merge_people(keep: Person, others, *, user=None, name: str = "") -> MergeRes
     others, ids = _others(Person, keep, others)
     result = MergeResult(keep, [o.name for o in others])
     renamed = None
+    alias_for_old_name = None
     if name and name != keep.name:
         renamed = [keep.name, name]
         if not Alias.objects.filter(person=keep, key=name_key(keep.name)).exists():
-            Alias.objects.create(person=keep, name=keep.name, key=name_key(keep.name))
+            alias_for_old_name = Alias.objects.create(
+                person=keep, name=keep.name, key=name_key(keep.name)
+            ).pk
         keep.name = name
         Person.objects.filter(pk=keep.pk).update(name=name)
     touched = set()
+    undo = {
+        "people": [{"id": o.pk, "name": o.name, "slug": o.slug} for o in others],
+        "redirects": _redirects_before("person", [o.slug for o in others], keep.slug),
+        "mentions_moved": [],
+        "mentions_merged": [],
+        "quotes": list(Quote.objects.filter(speaker_id__in=ids).values_list("id", "speaker_id")),
+        "aliases_moved": [],
+        "aliases_deleted": [],
+        "aliases_created": [],
+    }
 
     by_article = {m.article_id: m for m in Mention.objects.filter(person=keep)}
     duplicates, moved = [], []
@@ -307,11 +337,22 @@ def merge_people(keep: Person, others, *, user=None, name: str = "") -> MergeRes
         touched.add(mention.article_id)
         if mention.article_id in by_article:
             target = by_article[mention.article_id]
+            undo["mentions_merged"].append(
+                {
+                    "id": mention.pk,
+                    "article": mention.article_id,
+                    "person": mention.person_id,
+                    "count": mention.count,
+                    "name": mention.name,
+                    "into": target.pk,
+                }
+            )
             target.count += mention.count
             if target not in moved:
                 moved.append(target)
             duplicates.append(mention.pk)
         else:
+            undo["mentions_moved"].append([mention.pk, mention.person_id])
             mention.person = keep
             by_article[mention.article_id] = mention
             moved.append(mention)
@@ -328,28 +369,46 @@ def merge_people(keep: Person, others, *, user=None, name: str = "") -> MergeRes
     keys.add(name_key(keep.name))
     for alias in Alias.objects.filter(person_id__in=ids).order_by("id"):
         if alias.key in keys:
+            undo["aliases_deleted"].append(
+                {"id": alias.pk, "person": alias.person_id, "name": alias.name, "key": alias.key}
+            )
             alias.delete()
         else:
+            undo["aliases_moved"].append([alias.pk, alias.person_id])
             Alias.objects.filter(pk=alias.pk).update(person=keep)
             keys.add(alias.key)
             result.aliases_moved += 1
     for other in others:
         key = name_key(other.name)
         if key and key not in keys:
-            Alias.objects.create(person=keep, name=other.name, key=key)
+            created = Alias.objects.create(person=keep, name=other.name, key=key)
+            undo["aliases_created"].append(created.pk)
             keys.add(key)
             result.aliases_moved += 1
     if not Alias.objects.filter(person=keep, key=name_key(keep.name)).exists():
-        Alias.objects.create(person=keep, name=keep.name, key=name_key(keep.name))
+        created = Alias.objects.create(person=keep, name=keep.name, key=name_key(keep.name))
+        undo["aliases_created"].append(created.pk)
 
     slugs = [o.slug for o in others]
     Person.objects.filter(pk__in=ids).delete()
     _redirect("person", slugs, keep.slug)
     result.article_ids = sorted(touched)
+    undo["article_ids"] = result.article_ids
+    if renamed:  # what undoing the merge gives back: the kept person's name before it
+        undo["renamed"] = {"name": renamed, "alias": alias_for_old_name}
     changes = {"merged": [[f"{o.name} ({o.slug})" for o in others], None]}
     if renamed:
         changes["name"] = renamed
-    history.record(keep, user=user, action="merge", changes=changes, message=result.summary())
+    result.operation = history.new_operation()
+    history.record(
+        keep,
+        user=user,
+        action="merge",
+        changes=changes,
+        message=result.summary(),
+        operation=result.operation,
+        undo=undo,
+    )
     send_after_commit(result.article_ids)
     return result
 
@@ -363,7 +422,16 @@ def merge_outlets(keep: Outlet, others, *, user=None) -> MergeResult:
     """
     others, ids = _others(Outlet, keep, others)
     result = MergeResult(keep, [o.name for o in others])
-    articles = list(Article.objects.filter(outlet_id__in=ids).only("id", "curated_fields"))
+    articles = list(
+        Article.objects.filter(outlet_id__in=ids).only("id", "outlet_id", "curated_fields")
+    )
+    undo = {
+        "outlets": [
+            {"id": o.pk, "name": o.name, "slug": o.slug, "homepage": o.homepage} for o in others
+        ],
+        "redirects": _redirects_before("outlet", [o.slug for o in others], keep.slug),
+        "articles": [[a.pk, a.outlet_id, list(a.curated_fields or [])] for a in articles],
+    }
     for article in articles:
         article.outlet = keep
         article.curated_fields = curated_after_edit(article.curated_fields or [], ["outlet"])
@@ -373,12 +441,15 @@ def merge_outlets(keep: Outlet, others, *, user=None) -> MergeResult:
     slugs = [o.slug for o in others]
     Outlet.objects.filter(pk__in=ids).delete()
     _redirect("outlet", slugs, keep.slug)
+    result.operation = history.new_operation()
     history.record(
         keep,
         user=user,
         action="merge",
         changes={"merged": [[f"{o.name} ({o.slug})" for o in others], None]},
         message=result.summary(),
+        operation=result.operation,
+        undo=undo,
     )
     send_after_commit(result.article_ids)
     return result
@@ -741,3 +812,278 @@ def ensure_curators_group():
     )
     group.permissions.set(perms)
     return group
+
+
+# --- the raw input as the reader read it ---------------------------------------------------
+
+
+@dataclass
+class ReadInput:
+    """A story's raw input as its reader read it.
+
+    ``lines`` are the lines the pipeline numbered (``Article.removed`` indexes them): the
+    input's own lines for plain text; the headline and then the extracted text, one paragraph
+    a line, for HTML, WARC and JSON Lines. For JSON Lines, ``fields`` are the record's other
+    fields as read (name, value), ``text_field`` the field the text came from and
+    ``text_start`` the index in ``lines`` of the text's first line. ``problem`` says why the
+    reader could not read the input again (its lines are then the raw input's own).
+    """
+
+    format: str
+    lines: list[str]
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    text_field: str = ""
+    text_start: int = 0
+    problem: str = ""
+
+
+def _nonblank_lines(text: str) -> list[str]:
+    lines = (line.strip() for line in normalise_text(text or "").split("\n"))
+    return [line for line in lines if line]
+
+
+def _json_value(value) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def read_input(article: Article) -> ReadInput:
+    """Re-read ``article.raw`` with the reader of its format (``raw_story_from_article``)."""
+    fmt = article.raw_format or "text"
+    if fmt == "text":
+        return ReadInput(fmt, _nonblank_lines(article.raw))
+    try:
+        story = readers.raw_story_from_article(article.raw, fmt, article.source, article.url)
+    except readers.ReadError as exc:
+        return ReadInput(fmt, _nonblank_lines(article.raw), problem=str(exc))
+    result = ReadInput(fmt, _nonblank_lines(story.text))
+    if fmt == "jsonl":
+        record = json.loads(article.raw)  # the reader has just read it
+        result.text_field = next(
+            key
+            for key in readers.JSONL_FIELDS["text"]
+            if readers._field({key: record.get(key)}, "text")
+        )
+        result.fields = [
+            (key, _json_value(value)) for key, value in record.items() if key != result.text_field
+        ]
+        result.text_start = 1 if story.meta.get("title") else 0
+    return result
+
+
+# --- undo ----------------------------------------------------------------------------------
+
+UNDOABLE_ACTIONS = ("bulk", "merge")
+UNDO_PREFIX = "undo:"  # the operation of an undo's own records: "undo:<the undone operation>"
+
+
+@dataclass
+class UndoResult:
+    """An undone operation: what it was and the articles it touched again."""
+
+    action: str
+    names: list[str]
+    article_ids: list[int] = field(default_factory=list)
+
+    def summary(self):
+        if self.action == "bulk":
+            return f"Undid the bulk change of {len(self.names)} stories."
+        return f"Undid the merge: {', '.join(self.names)} split back out."
+
+
+def undo_records(operation: str) -> list[ChangeRecord]:
+    """The change records of ``operation`` if it can be undone now; else ``CurationError``.
+
+    Only a bulk action or a merge, only on the day it was made, only once, and only while
+    nothing it touched has changed since.
+    """
+    records = list(
+        ChangeRecord.objects.filter(operation=operation)
+        .exclude(operation="")
+        .select_related("content_type")
+        .order_by("id")
+    )
+    if not records or operation.startswith(UNDO_PREFIX):
+        raise CurationError("There is no such change to undo.")
+    if records[0].action not in UNDOABLE_ACTIONS:
+        raise CurationError("Only bulk actions and merges can be undone.")
+    if ChangeRecord.objects.filter(operation=UNDO_PREFIX + operation).exists():
+        raise CurationError("This change has already been undone.")
+    made = timezone.localdate(records[0].created)
+    if made != timezone.localdate():
+        raise CurationError(
+            f"Only changes made today can be undone; this one was made on {made.isoformat()}."
+        )
+    last = max(r.pk for r in records)
+    for entry in records:
+        later = ChangeRecord.objects.filter(
+            content_type_id=entry.content_type_id, object_id=entry.object_id, pk__gt=last
+        )
+        if later.exists():
+            raise _changed_since(entry.object_repr)
+    return records
+
+
+@transaction.atomic
+def undo_operation(operation: str, *, user=None) -> UndoResult:
+    """Undo a bulk action or a merge (see ``undo_records``) in one transaction, recorded."""
+    records = undo_records(operation)
+    # Lock the operation's records: two curators undoing at once undo it once.
+    list(ChangeRecord.objects.select_for_update().filter(pk__in=[r.pk for r in records]))
+    if ChangeRecord.objects.filter(operation=UNDO_PREFIX + operation).exists():
+        raise CurationError("This change has already been undone.")
+    if records[0].action == "bulk":
+        return _undo_bulk(records, operation, user)
+    if records[0].content_type.model == "person":
+        return _undo_merge_people(records[0], operation, user)
+    return _undo_merge_outlets(records[0], operation, user)
+
+
+def _changed_since(name):
+    return CurationError(f"“{name}” has changed since; the change cannot be undone.")
+
+
+def _undo_bulk(records, operation, user):
+    by_id = {int(r.object_id): r for r in records}
+    articles = list(
+        Article.objects.filter(pk__in=by_id)
+        .select_related("outlet")
+        .select_for_update(of=("self",))
+    )
+    if len(articles) != len(by_id):
+        raise CurationError("Some of the stories no longer exist; the change cannot be undone.")
+    entries = []
+    for article in sorted(articles, key=lambda a: a.pk):
+        entry = by_id[article.pk]
+        changes = {}
+        for name, (before, after) in entry.changes.items():
+            if history.field_value(article, name) != after:
+                raise _changed_since(article.title)
+            changes[name] = [after, before]
+            if name == "outlet":
+                article.outlet_id = entry.undo.get("outlet_id")
+            elif name == "published":
+                article.published = dt.date.fromisoformat(before) if before else None
+            else:
+                setattr(article, name, before)
+        entries.append((article, changes))
+    fields = sorted({name for r in records for name in r.changes})
+    Article.objects.bulk_update(articles, fields, batch_size=500)
+    ids = sorted(by_id)
+    Article.objects.filter(pk__in=ids).update(updated=timezone.now())
+    history.record_many(
+        entries, user=user, action="undo", operation=UNDO_PREFIX + operation, message="Undo"
+    )
+    send_after_commit(ids)
+    return UndoResult("bulk", [a.title for a in articles], ids)
+
+
+def _restore_redirects(kind, slugs, before):
+    SlugRedirect.objects.filter(kind=kind).filter(
+        Q(old_slug__in=slugs) | Q(pk__in=[r["id"] for r in before])
+    ).delete()
+    SlugRedirect.objects.bulk_create(SlugRedirect(kind=kind, **row) for row in before)
+
+
+def _undo_merge_people(entry, operation, user):
+    undo = entry.undo
+    keep = Person.objects.select_for_update().filter(pk=entry.object_id).first()
+    if keep is None or not undo.get("people"):
+        raise CurationError("This merge cannot be undone: the kept person no longer exists.")
+    people = undo["people"]
+    ids = [p["id"] for p in people]
+    if Person.objects.filter(Q(pk__in=ids) | Q(slug__in=[p["slug"] for p in people])).exists():
+        raise _changed_since(keep.name)
+    moved_mentions = dict(undo["mentions_moved"])
+    merged = undo["mentions_merged"]
+    quotes = dict(undo["quotes"])
+    moved_aliases = dict(undo["aliases_moved"])
+    stays = [
+        (Mention, [*moved_mentions, *(m["into"] for m in merged)], "person_id"),
+        (Quote, list(quotes), "speaker_id"),
+        (Alias, [*moved_aliases, *undo["aliases_created"]], "person_id"),
+    ]
+    for model, pks, column in stays:
+        if model.objects.filter(pk__in=pks, **{column: keep.pk}).count() != len(set(pks)):
+            raise _changed_since(keep.name)
+    renamed = undo.get("renamed")
+    if renamed:  # the merge set the kept person's name: it gets its name before back
+        before, after = renamed["name"]
+        if keep.name != after:
+            raise _changed_since(keep.name)
+        if renamed["alias"]:
+            Alias.objects.filter(pk=renamed["alias"], person=keep).delete()
+        Person.objects.filter(pk=keep.pk).update(name=before)
+        keep.name = before
+    Person.objects.bulk_create(Person(id=p["id"], name=p["name"], slug=p["slug"]) for p in people)
+    Alias.objects.filter(pk__in=undo["aliases_created"]).delete()
+    for pk, person_id in moved_aliases.items():
+        Alias.objects.filter(pk=pk).update(person_id=person_id)
+    Alias.objects.bulk_create(
+        Alias(id=a["id"], person_id=a["person"], name=a["name"], key=a["key"])
+        for a in undo["aliases_deleted"]
+    )
+    for pk, person_id in moved_mentions.items():
+        Mention.objects.filter(pk=pk).update(person_id=person_id)
+    for m in merged:
+        Mention.objects.filter(pk=m["into"]).update(count=F("count") - m["count"])
+    Mention.objects.bulk_create(
+        Mention(
+            id=m["id"],
+            article_id=m["article"],
+            person_id=m["person"],
+            count=m["count"],
+            name=m["name"],
+        )
+        for m in merged
+    )
+    for pk, person_id in quotes.items():
+        Quote.objects.filter(pk=pk).update(speaker_id=person_id)
+    _restore_redirects("person", [p["slug"] for p in people], undo["redirects"])
+    return _record_undone_merge(keep, Person, people, undo["article_ids"], operation, user)
+
+
+def _undo_merge_outlets(entry, operation, user):
+    undo = entry.undo
+    keep = Outlet.objects.select_for_update().filter(pk=entry.object_id).first()
+    if keep is None or not undo.get("outlets"):
+        raise CurationError("This merge cannot be undone: the kept outlet no longer exists.")
+    outlets = undo["outlets"]
+    taken = Q(pk__in=[o["id"] for o in outlets]) | Q(slug__in=[o["slug"] for o in outlets])
+    if Outlet.objects.filter(taken | Q(name__in=[o["name"] for o in outlets])).exists():
+        raise _changed_since(keep.name)
+    rows = {pk: (outlet_id, curated) for pk, outlet_id, curated in undo["articles"]}
+    articles = list(Article.objects.select_for_update().filter(pk__in=rows, outlet=keep))
+    if len(articles) != len(rows):
+        raise _changed_since(keep.name)
+    Outlet.objects.bulk_create(
+        Outlet(id=o["id"], name=o["name"], slug=o["slug"], homepage=o["homepage"]) for o in outlets
+    )
+    for article in articles:
+        article.outlet_id, article.curated_fields = rows[article.pk]
+    Article.objects.bulk_update(articles, ["outlet", "curated_fields"], batch_size=500)
+    _restore_redirects("outlet", [o["slug"] for o in outlets], undo["redirects"])
+    return _record_undone_merge(keep, Outlet, outlets, sorted(rows), operation, user)
+
+
+def _record_undone_merge(keep, model, rows, article_ids, operation, user):
+    result = UndoResult("merge", [row["name"] for row in rows], article_ids)
+    message = result.summary()
+    history.record(
+        keep,
+        user=user,
+        action="undo",
+        changes={"merged": [None, [f"{r['name']} ({r['slug']})" for r in rows]]},
+        message=message,
+        operation=UNDO_PREFIX + operation,
+    )
+    for obj in model.objects.filter(pk__in=[row["id"] for row in rows]).order_by("pk"):
+        history.record(
+            obj,
+            user=user,
+            action="undo",
+            changes={"name": [None, obj.name]},
+            message=message,
+            operation=UNDO_PREFIX + operation,
+        )
+    send_after_commit(article_ids)
+    return result

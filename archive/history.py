@@ -7,6 +7,7 @@ the admin's history page of each object shows them.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
@@ -46,7 +47,12 @@ def diff(before, after, fields: Iterable[str]) -> dict:
     return changes
 
 
-def _record(obj, *, user, action, changes=None, message=""):
+def new_operation() -> str:
+    """A token shared by the change records of one operation (see ``ChangeRecord.operation``)."""
+    return uuid.uuid4().hex
+
+
+def _record(obj, *, user, action, changes=None, message="", operation="", undo=None):
     return ChangeRecord(
         user=user if getattr(user, "pk", None) else None,
         content_type=ContentType.objects.get_for_model(type(obj)),
@@ -55,21 +61,40 @@ def _record(obj, *, user, action, changes=None, message=""):
         action=action[:20],
         changes=changes or {},
         message=message[:500],
+        operation=operation,
+        undo=undo or {},
     )
 
 
-def record(obj, *, user=None, action="change", changes=None, message=""):
+def record(obj, *, user=None, action="change", changes=None, message="", operation="", undo=None):
     """Record one change of ``obj``; returns the saved ``ChangeRecord``."""
-    entry = _record(obj, user=user, action=action, changes=changes, message=message)
+    entry = _record(
+        obj,
+        user=user,
+        action=action,
+        changes=changes,
+        message=message,
+        operation=operation,
+        undo=undo,
+    )
     entry.save()
     return entry
 
 
-def record_many(entries: Iterable[tuple], *, user=None, action="bulk", message=""):
-    """Record changes of many objects at once: ``entries`` are (obj, changes) pairs."""
+def record_many(entries: Iterable[tuple], *, user=None, action="bulk", message="", operation=""):
+    """Record changes of many objects at once: ``entries`` are (obj, changes) pairs, or
+    (obj, changes, undo) triples when undoing needs more than the changes."""
     rows = [
-        _record(obj, user=user, action=action, changes=changes, message=message)
-        for obj, changes in entries
+        _record(
+            obj,
+            user=user,
+            action=action,
+            changes=changes,
+            message=message,
+            operation=operation,
+            undo=extra[0] if extra else None,
+        )
+        for obj, changes, *extra in entries
     ]
     return ChangeRecord.objects.bulk_create(rows)
 

@@ -589,13 +589,19 @@ class ChangeRecord(models.Model):
     action = models.CharField(max_length=20)  # change | add | bulk | merge | split | restore ...
     changes = models.JSONField(default=dict, blank=True)  # {field: [before, after]}
     message = models.CharField(max_length=500, blank=True)
+    # The records of one curator operation (a bulk action, a merge) share a token, so that
+    # the operation can be undone as a whole; an undo's records carry "undo:<token>".
+    operation = models.CharField(max_length=40, blank=True, default="")
+    # What undoing the operation needs beyond ``changes`` (the rows a merge moved or removed).
+    undo = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created", "-id"]
         indexes = [
             models.Index(
                 fields=["content_type", "object_id", "-created"], name="changerecord_object_idx"
-            )
+            ),
+            models.Index(fields=["operation"], name="changerecord_operation_idx"),
         ]
 
     def __str__(self):

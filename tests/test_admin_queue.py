@@ -148,7 +148,10 @@ def test_bulk_publish_and_hide(
     response = post_action(curator_client, "hide", ids, index="0")
     assert set(Article.objects.filter(pk__in=ids).values_list("status", flat=True)) == {"hidden"}
     response = curator_client.get(URL)
-    assert "Hid 2 stories." in messages_of(response)
+    undo = records_for(queue["no outlet"]).first().operation  # the bulk change offers its undo
+    assert f'Hid 2 stories. <a href="/admin/archive/changerecord/undo/{undo}/">Undo</a>' in (
+        messages_of(response)
+    )
 
 
 def test_bulk_set_outlet_asks_then_applies_and_marks_curated(curator_client, queue):
@@ -166,7 +169,11 @@ def test_bulk_set_outlet_asks_then_applies_and_marks_curated(curator_client, que
     for article in Article.objects.filter(pk__in=ids):
         assert article.outlet == other
         assert "outlet" in article.curated_fields
-    assert messages_of(curator_client.get(URL)) == ["Set the outlet of 2 stories to Daily Post."]
+    undo = records_for(queue["no outlet"]).first().operation
+    assert messages_of(curator_client.get(URL)) == [
+        "Set the outlet of 2 stories to Daily Post. "
+        f'<a href="/admin/archive/changerecord/undo/{undo}/">Undo</a>'
+    ]
 
 
 def test_bulk_set_date_rejects_a_bad_date(curator_client, queue):
