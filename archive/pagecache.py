@@ -42,7 +42,7 @@ STORED_HEADERS = ("Content-Type", "Content-Language", "Vary", "Last-Modified")
 
 
 def cache_seconds():
-    return getattr(settings, "ARCHIVE_PAGE_CACHE_SECONDS", 3600)
+    return settings.ARCHIVE_PAGE_CACHE_SECONDS
 
 
 def _stamp_path():

@@ -1,8 +1,19 @@
 """Settings for the news archive, read from the environment.
 
-Safe defaults for local use: SQLite in ``var/`` and DEBUG off. Production sets
-``DJANGO_SECRET_KEY``, ``DJANGO_ALLOWED_HOSTS``, ``DATABASE_URL`` and, behind TLS,
-``DJANGO_SECURE=1``.
+This module is the only place that reads the environment. Safe defaults for local use:
+SQLite in ``var/`` and DEBUG off. Production sets ``DJANGO_SECRET_KEY``,
+``DJANGO_ALLOWED_HOSTS``, ``DATABASE_URL`` and, behind TLS, ``DJANGO_SECURE=1``.
+
+Two kinds of variables are read:
+
+- operator settings (README.md, Configuration), each with its default here;
+- tuning overrides (``TUNING_VARIABLES``): constants that live beside their code with
+  their default (``archive.importer.CHUNK``, ``search.background.BULK_MIN`` ...), which
+  the benchmarks and tests may override. A tuning variable becomes a setting only when
+  it is set; the module reads ``getattr(settings, NAME, CONSTANT)``.
+
+Every name read is listed in ``ARCHIVE_ENVIRONMENT_VARIABLES``; ``manage.py check``
+warns about any other ``ARCHIVE_*`` or ``DJANGO_*`` variable (``archive.checks``).
 """
 
 import os
@@ -12,22 +23,38 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("ARCHIVE_VAR_DIR", BASE_DIR / "var"))
+_READ = set()  # every environment variable this module reads
+
+
+def env(name, default=None):
+    _READ.add(name)
+    return os.environ.get(name, default)
 
 
 def env_bool(name, default=False):
-    value = os.environ.get(name)
+    value = env(name)
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
 def env_list(name, default):
-    value = os.environ.get(name)
+    value = env(name)
     if value is None:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_int(name, default):
+    return int(env(name, str(default)))
+
+
+def env_float(name, default):
+    return float(env(name, str(default)))
+
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env("ARCHIVE_VAR_DIR", BASE_DIR / "var"))
 
 
 def _local_secret_key():
@@ -44,7 +71,7 @@ def _local_secret_key():
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or _local_secret_key()
+SECRET_KEY = env("DJANGO_SECRET_KEY") or _local_secret_key()
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
@@ -93,9 +120,9 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'archive.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+    "default": dj_database_url.parse(
+        env("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'archive.sqlite3'}",
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
@@ -119,7 +146,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
-TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
+TIME_ZONE = env("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
@@ -138,7 +165,7 @@ SECURE = env_bool("DJANGO_SECURE", False)
 if SECURE:
     # A production deployment must say who it is and carry its own key.
     for required in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"):
-        if not os.environ.get(required):
+        if not env(required):
             raise ImproperlyConfigured(f"{required} must be set when DJANGO_SECURE=1")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -146,15 +173,16 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
-SECURE_SSL_REDIRECT = SECURE and env_bool("DJANGO_SSL_REDIRECT", True)
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", True) and SECURE
 # Load balancers check health over plain HTTP: the check answers there, never a redirect.
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
-SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000")) if SECURE else 0
+_hsts_seconds = env_int("DJANGO_HSTS_SECONDS", 31536000)
+SECURE_HSTS_SECONDS = _hsts_seconds if SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
 # Every response: scripts, styles, images and fonts from the site itself only, no inline
 # script or style, forms post only to the site, no framing, no <base>, no plugins.
-ARCHIVE_CONTENT_SECURITY_POLICY = os.environ.get(
+ARCHIVE_CONTENT_SECURITY_POLICY = env(
     "ARCHIVE_CONTENT_SECURITY_POLICY",
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "font-src 'self'; connect-src 'self'; manifest-src 'self'; form-action 'self'; "
@@ -164,53 +192,38 @@ if env_bool("DJANGO_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # The archive's own settings.
-ARCHIVE_MAX_FILE_BYTES = int(os.environ.get("ARCHIVE_MAX_FILE_BYTES", str(5 * 1024 * 1024)))
-# Stories saved per transaction (and per search-index write) by an import run, at most,
-# and seconds a transaction stays open at most (another writer waits that long).
-ARCHIVE_IMPORT_CHUNK = int(os.environ.get("ARCHIVE_IMPORT_CHUNK", "1000"))
-ARCHIVE_IMPORT_CHUNK_SECONDS = float(os.environ.get("ARCHIVE_IMPORT_CHUNK_SECONDS", "5"))
-# Worker processes that read and extract stories ahead of the database work (0 or unset:
-# one per core), for an import of at least ARCHIVE_IMPORT_POOL_MIN inputs.
-ARCHIVE_IMPORT_WORKERS = int(os.environ.get("ARCHIVE_IMPORT_WORKERS", "0"))
-ARCHIVE_IMPORT_POOL_MIN = int(os.environ.get("ARCHIVE_IMPORT_POOL_MIN", "400"))
-ARCHIVE_INDEX_DIR = Path(os.environ.get("ARCHIVE_INDEX_DIR", VAR_DIR / "index"))
-# An import_articles run of at least this many stories (and at least as many as the
-# archive holds) rebuilds the search index once at the end instead of writing per chunk.
-ARCHIVE_INDEX_BULK_MIN = int(os.environ.get("ARCHIVE_INDEX_BULK_MIN", "2000"))
-# A search index of at least this many documents (articles and quotes) is searched through
-# warmed searchers: a fresh one is loaded in the background when the index changes, and
-# kept at least ARCHIVE_SEARCH_REFRESH_SECONDS (how far searches may lag the index).
-ARCHIVE_SEARCH_WARM_DOCS = int(os.environ.get("ARCHIVE_SEARCH_WARM_DOCS", "20000"))
-ARCHIVE_SEARCH_REFRESH_SECONDS = float(os.environ.get("ARCHIVE_SEARCH_REFRESH_SECONDS", "5"))
-# Postings of the most common words scored as a searcher is warmed (12 bytes each).
-ARCHIVE_SEARCH_WARM_POSTINGS = int(os.environ.get("ARCHIVE_SEARCH_WARM_POSTINGS", "1500000"))
+ARCHIVE_MAX_FILE_BYTES = env_int("ARCHIVE_MAX_FILE_BYTES", 5 * 1024 * 1024)
+# Worker processes that read and extract stories ahead of an import's database work
+# (0 or unset: one per core).
+ARCHIVE_IMPORT_WORKERS = env_int("ARCHIVE_IMPORT_WORKERS", 0)
+ARCHIVE_INDEX_DIR = Path(env("ARCHIVE_INDEX_DIR", VAR_DIR / "index"))
+# `import_articles` writes the search index in a second process; set, in its own.
+ARCHIVE_INDEX_INLINE = env_bool("ARCHIVE_INDEX_INLINE", False)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "WARNING")},
     "loggers": {
-        "archive": {"level": os.environ.get("ARCHIVE_LOG_LEVEL", "INFO")},
-        "search": {"level": os.environ.get("ARCHIVE_LOG_LEVEL", "INFO")},
+        "archive": {"level": env("ARCHIVE_LOG_LEVEL", "INFO")},
+        "search": {"level": env("ARCHIVE_LOG_LEVEL", "INFO")},
     },
 }
 
 # Curation in the admin: upload limits and sign-in protection.
-ARCHIVE_MAX_UPLOAD_FILES = int(os.environ.get("ARCHIVE_MAX_UPLOAD_FILES", "200"))
-ARCHIVE_MAX_UPLOAD_BYTES = int(os.environ.get("ARCHIVE_MAX_UPLOAD_BYTES", str(100 * 1024 * 1024)))
+ARCHIVE_MAX_UPLOAD_FILES = env_int("ARCHIVE_MAX_UPLOAD_FILES", 200)
+ARCHIVE_MAX_UPLOAD_BYTES = env_int("ARCHIVE_MAX_UPLOAD_BYTES", 100 * 1024 * 1024)
 # An uploaded file is refused (reported failed, kept in the upload) when it unpacks to more
 # than this (a .gz file) or, as JSON Lines, holds more lines than ARCHIVE_MAX_FILE_RECORDS.
-ARCHIVE_MAX_UNPACKED_BYTES = int(
-    os.environ.get("ARCHIVE_MAX_UNPACKED_BYTES", str(16 * 1024 * 1024))
-)
-ARCHIVE_MAX_FILE_RECORDS = int(os.environ.get("ARCHIVE_MAX_FILE_RECORDS", "10000"))
+ARCHIVE_MAX_UNPACKED_BYTES = env_int("ARCHIVE_MAX_UNPACKED_BYTES", 16 * 1024 * 1024)
+ARCHIVE_MAX_FILE_RECORDS = env_int("ARCHIVE_MAX_FILE_RECORDS", 10000)
 # Uploads are imported by `manage.py import_worker`: it looks for queued uploads every
 # ARCHIVE_UPLOAD_POLL_SECONDS, and takes back a running upload whose worker has given no
 # sign of life for ARCHIVE_UPLOAD_JOB_TIMEOUT seconds (queued again once, then failed).
-ARCHIVE_UPLOAD_POLL_SECONDS = float(os.environ.get("ARCHIVE_UPLOAD_POLL_SECONDS", "2"))
-ARCHIVE_UPLOAD_JOB_TIMEOUT = float(os.environ.get("ARCHIVE_UPLOAD_JOB_TIMEOUT", "600"))
+ARCHIVE_UPLOAD_POLL_SECONDS = env_float("ARCHIVE_UPLOAD_POLL_SECONDS", 2)
+ARCHIVE_UPLOAD_JOB_TIMEOUT = env_float("ARCHIVE_UPLOAD_JOB_TIMEOUT", 600)
 # Django refuses a request with more files than this outright (400); the upload form gives a
 # clear message up to this many.
 DATA_UPLOAD_MAX_NUMBER_FILES = ARCHIVE_MAX_UPLOAD_FILES * 5
@@ -218,26 +231,51 @@ DATA_UPLOAD_MAX_NUMBER_FILES = ARCHIVE_MAX_UPLOAD_FILES * 5
 # refused as pointing off the site) they land on the admin's index, a page that exists.
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"
-ARCHIVE_LOGIN_MAX_FAILURES = int(os.environ.get("ARCHIVE_LOGIN_MAX_FAILURES", "5"))
-ARCHIVE_LOGIN_LOCK_MINUTES = int(os.environ.get("ARCHIVE_LOGIN_LOCK_MINUTES", "15"))
+ARCHIVE_LOGIN_MAX_FAILURES = env_int("ARCHIVE_LOGIN_MAX_FAILURES", 5)
+ARCHIVE_LOGIN_LOCK_MINUTES = env_int("ARCHIVE_LOGIN_LOCK_MINUTES", 15)
 # Failed sign-ins are counted in a cache every gunicorn worker shares: a file-based cache in
 # var/ (a per-process memory cache would let each worker count on its own).
 ARCHIVE_LOGIN_CACHE = "shared"
 # Readers' pages are kept whole (``archive.pagecache``) and dropped when the archive
 # changes: the stamp file tells every worker which generation is current.
-ARCHIVE_PAGE_CACHE_SECONDS = int(os.environ.get("ARCHIVE_PAGE_CACHE_SECONDS", "3600"))
-ARCHIVE_PAGE_CACHE_STAMP = Path(os.environ.get("ARCHIVE_PAGE_CACHE_STAMP", VAR_DIR / "pages.stamp"))
-ARCHIVE_PAGE_CACHE_BATCH_SECONDS = float(os.environ.get("ARCHIVE_PAGE_CACHE_BATCH_SECONDS", "10"))
+ARCHIVE_PAGE_CACHE_SECONDS = env_int("ARCHIVE_PAGE_CACHE_SECONDS", 3600)
+ARCHIVE_PAGE_CACHE_STAMP = Path(env("ARCHIVE_PAGE_CACHE_STAMP", VAR_DIR / "pages.stamp"))
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # Files, so that one worker's rendering serves every worker (a hit costs a file read).
     "pages": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("ARCHIVE_PAGE_CACHE_DIR", str(VAR_DIR / "pages")),
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("ARCHIVE_PAGE_CACHE_ENTRIES", "5000"))},
+        "LOCATION": env("ARCHIVE_PAGE_CACHE_DIR", str(VAR_DIR / "pages")),
+        "OPTIONS": {"MAX_ENTRIES": env_int("ARCHIVE_PAGE_CACHE_ENTRIES", 5000)},
     },
     "shared": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("ARCHIVE_SHARED_CACHE_DIR", str(VAR_DIR / "cache")),
+        "LOCATION": env("ARCHIVE_SHARED_CACHE_DIR", str(VAR_DIR / "cache")),
     },
 }
+
+# Tuning overrides: constants kept beside their code, with their default there; a
+# variable set in the environment overrides its constant (benchmarks and tests use them;
+# an operator does not need them). The constant each one overrides:
+TUNING_VARIABLES = {
+    "ARCHIVE_IMPORT_CHUNK": int,  # archive.importer.CHUNK: stories per transaction
+    "ARCHIVE_IMPORT_CHUNK_SECONDS": float,  # archive.importer.CHUNK_SECONDS
+    "ARCHIVE_IMPORT_POOL_MIN": int,  # archive.importer.POOL_MIN: inputs for the workers
+    "ARCHIVE_INDEX_BULK_MIN": int,  # search.background.BULK_MIN: a bulk import's size
+    "ARCHIVE_INDEX_REBUILD_PROCS": int,  # search.index.rebuild: analysing processes
+    "ARCHIVE_INDEX_LOCK_TIMEOUT": float,  # search.index: seconds a writer waits
+    "ARCHIVE_INDEX_LOCK_ATTEMPTS": int,  # search.index: tries before a write fails
+    "ARCHIVE_INDEX_WRITER_MB": int,  # search.index: an index writer's memory
+    "ARCHIVE_SEARCH_WARM_DOCS": int,  # search.query: index size searched when warmed
+    "ARCHIVE_SEARCH_REFRESH_SECONDS": float,  # search.query: a warmed searcher's life
+    "ARCHIVE_SEARCH_WARM_POSTINGS": int,  # search.query: postings scored as it warms
+    "ARCHIVE_SEARCH_WARM_WAIT_SECONDS": float,  # search.query: wait for a warm searcher
+    "ARCHIVE_PAGE_CACHE_BATCH_SECONDS": float,  # archive.pagecache: generations per import
+    "ARCHIVE_STATS_CACHE_SECONDS": int,  # archive.views: archive-wide figures kept
+}
+for _name, _type in TUNING_VARIABLES.items():
+    if env(_name) is not None:
+        globals()[_name] = _type(env(_name))
+
+# Every environment variable read above (``manage.py check`` warns about others).
+ARCHIVE_ENVIRONMENT_VARIABLES = frozenset(_READ)

@@ -344,7 +344,7 @@ def writing_beside():
         # Nested, or inside a caller's transaction: the ids are announced at its commit.
         yield False
         return
-    beside = _shareable() and not os.environ.get("ARCHIVE_INDEX_INLINE")
+    beside = _shareable() and not settings.ARCHIVE_INDEX_INLINE
     _active = _Feeder(beside)
     finished = False
     try:

@@ -224,7 +224,7 @@ def test_a_bulk_run_that_changed_nothing_does_not_rebuild(settings, monkeypatch)
 @pytest.mark.django_db(transaction=True)
 def test_a_bulk_run_stopped_by_an_error_leaves_the_rebuild_to_the_next_run(settings, monkeypatch):
     settings.ARCHIVE_INDEX_BULK_MIN = 2
-    monkeypatch.setenv("ARCHIVE_INDEX_INLINE", "1")  # the rebuild in this process
+    settings.ARCHIVE_INDEX_INLINE = True  # the rebuild in this process
     rebuilt = []
     monkeypatch.setattr(index, "rebuild", lambda: rebuilt.append(True))
     with pytest.raises(KeyboardInterrupt), background.writing_beside():
