@@ -290,3 +290,13 @@ def write_results(results: dict, path: Path | None = None):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(results, indent=2, sort_keys=True))
     return path
+
+
+def shared_data() -> Path:
+    """``shared/data`` beside the checkout (``../shared/data``), or beside its parent folder
+    for a checkout one level deeper (a git worktree); the first that exists."""
+    for base in (ROOT.parent, ROOT.parent.parent):
+        path = base / "shared" / "data"
+        if path.exists():
+            return path
+    return ROOT.parent / "shared" / "data"

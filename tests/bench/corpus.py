@@ -26,8 +26,10 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from tests.bench.common import shared_data
+
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_SOURCE = ROOT.parent.parent / "shared" / "data" / "news-corpus" / "articles.jsonl.gz"
+DEFAULT_SOURCE = shared_data() / "news-corpus" / "articles.jsonl.gz"
 SOURCE_CANDIDATES = (DEFAULT_SOURCE, Path("/work/shared/data/news-corpus/articles.jsonl.gz"))
 
 TAGLINES = ["", "", "Breaking news, analysis and opinion", "Independent journalism since 1995"]

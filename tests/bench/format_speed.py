@@ -26,8 +26,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.bench.common import shared_data
+
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent.parent / "shared" / "data"
+SHARED = shared_data()
 
 
 def corpus_lines(n: int) -> list[str]:

@@ -39,8 +39,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from tests.bench.common import shared_data
+
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent.parent / "shared" / "data"
+SHARED = shared_data()
 DATA = SHARED / "article-extraction-benchmark"
 BBC = SHARED / "bbc"
 _TOKEN = re.compile(r"\w+")

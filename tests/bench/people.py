@@ -46,6 +46,8 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
+from tests.bench.common import shared_data
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
@@ -55,10 +57,7 @@ QUALIFIER = re.compile(r"\s*\([^)]*\)")  # "Peter Blake (artist)"
 
 
 def default_data() -> Path:
-    for path in (ROOT.parent / "shared" / "data", Path("/work/shared/data")):
-        if path.exists():
-            return path
-    return ROOT.parent / "shared" / "data"
+    return shared_data()
 
 
 def story_file_name(story: dict) -> str:

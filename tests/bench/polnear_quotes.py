@@ -32,6 +32,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from tests.bench.common import shared_data
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
@@ -168,7 +170,7 @@ def main(data_dir: Path, flag_only: bool = False):
 if __name__ == "__main__":
     import argparse
 
-    default = ROOT.parent / "shared" / "data" / "polnear"
+    default = shared_data() / "polnear"
     if not default.exists():
         default = Path("/work/shared/data/polnear")
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
