@@ -914,7 +914,8 @@ def undo_records(operation: str) -> list[ChangeRecord]:
             f"Only changes made today can be undone; this one was made on {made.isoformat()}."
         )
     last = max(r.pk for r in records)
-    for entry in records:
+    # In the objects' order, so that the one named is the same on every database.
+    for entry in sorted(records, key=lambda r: (r.content_type_id, _as_number(r.object_id))):
         later = ChangeRecord.objects.filter(
             content_type_id=entry.content_type_id, object_id=entry.object_id, pk__gt=last
         )
@@ -936,6 +937,11 @@ def undo_operation(operation: str, *, user=None) -> UndoResult:
     if records[0].content_type.model == "person":
         return _undo_merge_people(records[0], operation, user)
     return _undo_merge_outlets(records[0], operation, user)
+
+
+def _as_number(object_id: str):
+    """An object id for sorting: a number when it is one (ids are text in change records)."""
+    return (0, int(object_id), "") if object_id.isdigit() else (1, 0, object_id)
 
 
 def _changed_since(name):
