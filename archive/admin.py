@@ -220,16 +220,31 @@ class SetDateForm(forms.Form):
     )
 
 
+# Up to this many selected records, the merge form lists them all (with their counts) to
+# choose the one to keep; beyond, the choice is a search-as-you-type box.
+MERGE_LISTED = 12
+
+
 class MergeForm(forms.Form):
     keep = forms.ModelChoiceField(
         queryset=None, widget=forms.RadioSelect, label="Keep", empty_label=None
     )
 
-    def __init__(self, *args, queryset, label=None, rename=False, **kwargs):
+    def __init__(self, *args, queryset, label=None, rename=False, search_field=None, **kwargs):
+        """``search_field``: a foreign key to the merged model, whose admin search gives a
+        search-as-you-type choice when more than ``MERGE_LISTED`` records are selected."""
         super().__init__(*args, **kwargs)
-        self.fields["keep"].queryset = queryset
+        keep = self.fields["keep"]
+        keep.queryset = queryset
         if label is not None:
-            self.fields["keep"].label_from_instance = label
+            keep.label_from_instance = label
+        if search_field is not None and queryset.count() > MERGE_LISTED:
+            keep.widget = AutocompleteSelect(search_field, admin.site)
+            keep.queryset = queryset  # (gives the new widget its choices)
+            keep.help_text = "Type part of the name of one of the selected ones."
+            keep.error_messages["invalid_choice"] = (
+                f"Choose one of the selected {queryset.model._meta.verbose_name_plural}."
+            )
         if rename:
             self.fields["name"] = forms.CharField(
                 required=False,
@@ -245,6 +260,7 @@ class MergeActionMixin:
 
     merge_service = None
     merge_renames = False  # the form asks for the kept record's final name
+    merge_search_field = None  # (model, field): a foreign key for the autocomplete choice
 
     def merge_label(self, obj):
         return str(obj)
@@ -263,6 +279,11 @@ class MergeActionMixin:
             queryset=queryset.order_by("pk"),
             label=self.merge_label,
             rename=self.merge_renames,
+            search_field=(
+                self.merge_search_field[0]._meta.get_field(self.merge_search_field[1])
+                if self.merge_search_field
+                else None
+            ),
         )
         if form.is_bound and form.is_valid():
             keep = form.cleaned_data["keep"]
@@ -819,6 +840,7 @@ class PersonAdmin(HistoryMixin, MergeActionMixin, admin.ModelAdmin):
     readonly_fields = ["name_forms"]
     merge_service = staticmethod(curation.merge_people)
     merge_renames = True
+    merge_search_field = (Mention, "person")
 
     def merge_label(self, obj):
         return (
@@ -940,6 +962,7 @@ class OutletAdmin(HistoryMixin, MergeActionMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     actions = ["merge_selected"]
     merge_service = staticmethod(curation.merge_outlets)
+    merge_search_field = (Article, "outlet")
 
     def get_queryset(self, request):
         return (
