@@ -428,11 +428,14 @@ class ArticleForm(forms.ModelForm):
         field_classes = {"body": PlainLinesField, "standfirst": PlainLinesField}
 
 
-class QuoteInline(admin.StackedInline):
+class QuoteInline(admin.TabularInline):
+    """One compact row a quote: its words, speaker (search-as-you-type) and place."""
+
     model = Quote
     extra = 0
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
     autocomplete_fields = ["speaker"]
-    fields = [("text",), ("speaker", "speaker_label"), ("paragraph", "position", "is_fragment")]
+    fields = ["text", "speaker", "speaker_label", "paragraph", "position", "is_fragment"]
 
 
 class MentionInline(admin.TabularInline):
@@ -472,8 +475,12 @@ class ArticleAdmin(HistoryMixin, admin.ModelAdmin):
         "word_count",
     ]
     fieldsets = [
-        (None, {"fields": ["title", "standfirst", "outlet", "published", "status", "body"]}),
-        ("Raw input, removed lines and clean text", {"fields": ["raw_and_clean"]}),
+        (None, {"fields": ["title", "standfirst", ("outlet", "published", "status")]}),
+        # the body beside the input it was cleaned from (one column on a narrow screen)
+        (
+            "Text, raw input and removed lines",
+            {"classes": ["body-and-raw"], "fields": ["body", "raw_and_clean"]},
+        ),
         ("Curation", {"fields": ["curated_fields"]}),
         (
             "Source",
