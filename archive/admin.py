@@ -842,6 +842,8 @@ class AliasInline(admin.TabularInline):
 class PersonAdmin(HistoryMixin, MergeActionMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "alias_names", "mention_count", "quote_count"]
     search_fields = ["name", "aliases__name"]
+    # A–Z with case and accents ignored, in the list and the search-as-you-type choices
+    ordering = ["sort_name", "name", "pk"]
     inlines = [AliasInline]
     actions = ["merge_selected"]
     readonly_fields = ["name_forms"]

@@ -98,3 +98,17 @@ def test_person_autocomplete_finds_people_for_the_merge_and_the_inlines(curator_
         )
         assert response.status_code == 200
         assert [r["text"] for r in response.json()["results"]] == ["Émile Zola"]
+
+
+def test_people_in_the_admin_sort_ignoring_case_and_accents(curator_client):
+    for name in ["Otto Dix", "Émile Zola", "eve Arden", "Emma Stone", "Zoe Ball"]:
+        make_person(name)
+    response = curator_client.get(
+        "/admin/autocomplete/",
+        {"term": "", "app_label": "archive", "model_name": "mention", "field_name": "person"},
+    )
+    shown = [r["text"] for r in response.json()["results"]]
+    assert shown == ["Émile Zola", "Emma Stone", "eve Arden", "Otto Dix", "Zoe Ball"]
+    html = curator_client.get(PEOPLE).content.decode()
+    listed = re.findall(r'<th class="field-name"><a href="[^"]+">([^<]+)</a>', html)
+    assert listed == ["Émile Zola", "Emma Stone", "eve Arden", "Otto Dix", "Zoe Ball"]
