@@ -43,6 +43,10 @@ class Migration(migrations.Migration):
         migrations.RunPython(fill, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name="person",
-            index=models.Index(fields=["sort_name", "name"], name="person_sort_idx"),
+            index=models.Index(
+                condition=models.Q(("mention_count__gt", 0)),
+                fields=["sort_name", "name"],
+                name="person_sort_idx",
+            ),
         ),
     ]
