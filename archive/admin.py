@@ -220,16 +220,31 @@ class SetDateForm(forms.Form):
     )
 
 
+# Up to this many selected records, the merge form lists them all (with their counts) to
+# choose the one to keep; beyond, the choice is a search-as-you-type box.
+MERGE_LISTED = 12
+
+
 class MergeForm(forms.Form):
     keep = forms.ModelChoiceField(
         queryset=None, widget=forms.RadioSelect, label="Keep", empty_label=None
     )
 
-    def __init__(self, *args, queryset, label=None, rename=False, **kwargs):
+    def __init__(self, *args, queryset, label=None, rename=False, search_field=None, **kwargs):
+        """``search_field``: a foreign key to the merged model, whose admin search gives a
+        search-as-you-type choice when more than ``MERGE_LISTED`` records are selected."""
         super().__init__(*args, **kwargs)
-        self.fields["keep"].queryset = queryset
+        keep = self.fields["keep"]
+        keep.queryset = queryset
         if label is not None:
-            self.fields["keep"].label_from_instance = label
+            keep.label_from_instance = label
+        if search_field is not None and queryset.count() > MERGE_LISTED:
+            keep.widget = AutocompleteSelect(search_field, admin.site)
+            keep.queryset = queryset  # (gives the new widget its choices)
+            keep.help_text = "Type part of the name of one of the selected ones."
+            keep.error_messages["invalid_choice"] = (
+                f"Choose one of the selected {queryset.model._meta.verbose_name_plural}."
+            )
         if rename:
             self.fields["name"] = forms.CharField(
                 required=False,
@@ -245,6 +260,7 @@ class MergeActionMixin:
 
     merge_service = None
     merge_renames = False  # the form asks for the kept record's final name
+    merge_search_field = None  # (model, field): a foreign key for the autocomplete choice
 
     def merge_label(self, obj):
         return str(obj)
@@ -263,6 +279,11 @@ class MergeActionMixin:
             queryset=queryset.order_by("pk"),
             label=self.merge_label,
             rename=self.merge_renames,
+            search_field=(
+                self.merge_search_field[0]._meta.get_field(self.merge_search_field[1])
+                if self.merge_search_field
+                else None
+            ),
         )
         if form.is_bound and form.is_valid():
             keep = form.cleaned_data["keep"]
@@ -407,11 +428,14 @@ class ArticleForm(forms.ModelForm):
         field_classes = {"body": PlainLinesField, "standfirst": PlainLinesField}
 
 
-class QuoteInline(admin.StackedInline):
+class QuoteInline(admin.TabularInline):
+    """One compact row a quote: its words, speaker (search-as-you-type) and place."""
+
     model = Quote
     extra = 0
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
     autocomplete_fields = ["speaker"]
-    fields = [("text",), ("speaker", "speaker_label"), ("paragraph", "position", "is_fragment")]
+    fields = ["text", "speaker", "speaker_label", "paragraph", "position", "is_fragment"]
 
 
 class MentionInline(admin.TabularInline):
@@ -451,8 +475,12 @@ class ArticleAdmin(HistoryMixin, admin.ModelAdmin):
         "word_count",
     ]
     fieldsets = [
-        (None, {"fields": ["title", "standfirst", "outlet", "published", "status", "body"]}),
-        ("Raw input, removed lines and clean text", {"fields": ["raw_and_clean"]}),
+        (None, {"fields": ["title", "standfirst", ("outlet", "published", "status")]}),
+        # the body beside the input it was cleaned from (one column on a narrow screen)
+        (
+            "Text, raw input and removed lines",
+            {"classes": ["body-and-raw"], "fields": ["body", "raw_and_clean"]},
+        ),
         ("Curation", {"fields": ["curated_fields"]}),
         (
             "Source",
@@ -814,11 +842,14 @@ class AliasInline(admin.TabularInline):
 class PersonAdmin(HistoryMixin, MergeActionMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "alias_names", "mention_count", "quote_count"]
     search_fields = ["name", "aliases__name"]
+    # A–Z with case and accents ignored, in the list and the search-as-you-type choices
+    ordering = ["sort_name", "name", "pk"]
     inlines = [AliasInline]
     actions = ["merge_selected"]
     readonly_fields = ["name_forms"]
     merge_service = staticmethod(curation.merge_people)
     merge_renames = True
+    merge_search_field = (Mention, "person")
 
     def merge_label(self, obj):
         return (
@@ -940,6 +971,7 @@ class OutletAdmin(HistoryMixin, MergeActionMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     actions = ["merge_selected"]
     merge_service = staticmethod(curation.merge_outlets)
+    merge_search_field = (Article, "outlet")
 
     def get_queryset(self, request):
         return (

@@ -30,6 +30,7 @@ from .models import (
     SlugRedirect,
     UnresolvedName,
     refresh_person_counts,
+    sort_key,
 )
 from .people import best_name
 from .signals import send_after_commit
@@ -318,7 +319,7 @@ def merge_people(keep: Person, others, *, user=None, name: str = "") -> MergeRes
                 person=keep, name=keep.name, key=name_key(keep.name)
             ).pk
         keep.name = name
-        Person.objects.filter(pk=keep.pk).update(name=name)
+        Person.objects.filter(pk=keep.pk).update(name=name, sort_name=sort_key(name))
     touched = set()
     undo = {
         "people": [{"id": o.pk, "name": o.name, "slug": o.slug} for o in others],
@@ -692,7 +693,7 @@ def _link(unresolved: UnresolvedName, person: Person, *, user, created: bool) ->
                     previous, user=user, action="change", changes={"name": [previous.name, best]}
                 )
                 previous.name = best
-                Person.objects.filter(pk=previous.pk).update(name=best)
+                Person.objects.filter(pk=previous.pk).update(name=best, sort_name=sort_key(best))
         # the spelling is not the previous person's any more: later imports follow
         spelling = Alias.objects.filter(person=previous, key=key).first()
         if spelling is not None and key != name_key(previous.name):
@@ -1018,9 +1019,12 @@ def _undo_merge_people(entry, operation, user):
             raise _changed_since(keep.name)
         if renamed["alias"]:
             Alias.objects.filter(pk=renamed["alias"], person=keep).delete()
-        Person.objects.filter(pk=keep.pk).update(name=before)
+        Person.objects.filter(pk=keep.pk).update(name=before, sort_name=sort_key(before))
         keep.name = before
-    Person.objects.bulk_create(Person(id=p["id"], name=p["name"], slug=p["slug"]) for p in people)
+    Person.objects.bulk_create(
+        Person(id=p["id"], name=p["name"], slug=p["slug"], sort_name=sort_key(p["name"]))
+        for p in people
+    )
     Alias.objects.filter(pk__in=undo["aliases_created"]).delete()
     for pk, person_id in moved_aliases.items():
         Alias.objects.filter(pk=pk).update(person_id=person_id)

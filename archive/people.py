@@ -40,7 +40,7 @@ from .ingest.people import (
     same_person,
     similar_surname,
 )
-from .models import Alias, Mention, Person, free_slug
+from .models import Alias, Mention, Person, free_slug, sort_key
 
 MIN_FUZZY = 5  # shorter surnames only match exactly (see ``similar_surname``)
 # new spellings, as (person id, name, key): a spelling already saved is skipped
@@ -193,7 +193,7 @@ class PersonResolver:
         slug = free_slug(name, self._slugs)
         try:
             with transaction.atomic():
-                person = PERSON_ROW.save_new(Person(name=name, slug=slug))
+                person = PERSON_ROW.save_new(Person(name=name, slug=slug, sort_name=sort_key(name)))
         except IntegrityError:
             held = Person.objects.filter(slug=slug).first()
             if held is not None and name_key(held.name) == name_key(name):
@@ -203,7 +203,11 @@ class PersonResolver:
             # without its person would give that person's name a second one)
             taken = set(Person.objects.filter(slug__startswith=slug).values_list("slug", flat=True))
             person = PERSON_ROW.save_new(
-                Person(name=name, slug=free_slug(name, self._slugs | taken))
+                Person(
+                    name=name,
+                    slug=free_slug(name, self._slugs | taken),
+                    sort_name=sort_key(name),
+                )
             )
         self._slugs.add(person.slug)
         return person

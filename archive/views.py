@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
-from django.db.models.functions import Lower, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -610,14 +610,15 @@ def person_list(request):
 
     The number of stories beside each name is the person's counter (``mention_count``).
     """
-    # Case-insensitive in the database (the list can be long): "de Gaulle" among the Ds.
-    people = Person.objects.filter(mention_count__gt=0).order_by(Lower("name"), "name", "id")
+    # By the folded name kept beside each person (the list can be long, and SQLite cannot
+    # fold accents): "de Gaulle" among the Ds, "Émile Zola" among the Es.
+    people = Person.objects.filter(mention_count__gt=0).order_by("sort_name", "name", "id")
     letter = request.GET.get("letter", "")
     if letter:
         if len(letter) != 1 or letter.upper() not in string.ascii_uppercase:
             raise Http404("Bad letter: use A to Z")
         letter = letter.upper()
-        people = people.filter(name__istartswith=letter)
+        people = people.filter(sort_name__startswith=letter.lower())
     q = request.GET.get("q", "").strip()[:100]
     if q:
         alias_match = Alias.objects.filter(person=OuterRef("pk"), name__icontains=q)
@@ -708,11 +709,12 @@ def quote_list(request):
         seconds = getattr(settings, "ARCHIVE_STATS_CACHE_SECONDS", 300)
         count = cache.get_or_set(page_stats_keys()[1], quotes.count, seconds)
     page = paginate(request, quotes, QUOTES_PAGE_SIZE, count=count)
-    outlets = Outlet.objects.order_by("name")
+    # the outlet filter A–Z as on /outlets/ (case and accents ignored; a few hundred at most)
+    outlets = sorted(Outlet.objects.all(), key=lambda o: name_key(o.name))
     return render(
         request,
         "archive/quote_list.html",
-        {"page": page, "speaker": speaker, "outlet": outlet_slug, "outlets": list(outlets)},
+        {"page": page, "speaker": speaker, "outlet": outlet_slug, "outlets": outlets},
     )
 
 

@@ -105,3 +105,53 @@ def test_set_the_outlet_is_a_search_as_you_type_choice(site, curator):  # noqa: 
     expect(tab.locator(".messagelist")).to_contain_text("Set the outlet of 1 stories")
     target.refresh_from_db()
     assert target.outlet.name == "Zebra Times"
+
+
+def test_edit_page_body_beside_raw_input_compact_inlines(site, browser):  # noqa: F811
+    """At 1,280 px the body and the raw input sit side by side, quotes and people are one
+    row each; at 390 px everything is one column. Screenshots at both widths; axe finds no
+    serious or critical violation at either."""
+    from tests.test_browser_a11y import AXE, axe_violations
+
+    User.objects.create_superuser("curator", password="pw-Curator-1")
+    # (the context lets axe's script in; the pages' policy is checked elsewhere)
+    context = browser.new_context(viewport=VIEWPORTS["desktop"], bypass_csp=True)
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    tab.goto(site["url"] + "/admin/login/")
+    tab.get_by_label("Username").fill("curator")
+    tab.get_by_label("Password").fill("pw-Curator-1")
+    tab.get_by_role("button", name="Log in").click()
+    expect(tab).to_have_url(re.compile(r"/admin/$"))
+    article = Article.objects.filter(mentions__isnull=False, quotes__isnull=False).first()
+    tab.goto(site["url"] + f"/admin/archive/article/{article.pk}/change/")
+    tab.wait_for_function(
+        "() => !document.querySelector("
+        "'select.admin-autocomplete:not([name*=__prefix__]):not(.select2-hidden-accessible)')"
+    )
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    tab.get_by_label("Body:").scroll_into_view_if_needed()
+    tab.screenshot(path=str(SHOTS / "admin-article-body-desktop.png"))
+    body = tab.get_by_label("Body:").bounding_box()
+    raw = tab.locator(".raw-and-clean").bounding_box()
+    assert raw["x"] >= body["x"] + body["width"], (body, raw)
+    assert raw["y"] < body["y"] + body["height"], (body, raw)
+    assert body["width"] >= 500 and raw["width"] >= 500, (body, raw)
+    for group in ("#quotes-group", "#mentions-group"):
+        expect(tab.locator(f"{group} .tabular")).to_have_count(1)
+        row = tab.locator(f"{group} tr.form-row.has_original").first.bounding_box()
+        assert row["height"] <= 120, f"{group}: a row {row['height']} px high"
+    tab.locator("#quotes-group").screenshot(path=str(SHOTS / "admin-article-quotes-desktop.png"))
+    checks = AXE.exists()
+    found = []
+    for label in ("desktop", "phone"):
+        tab.set_viewport_size(VIEWPORTS[label])
+        if label == "phone":
+            body = tab.get_by_label("Body:").bounding_box()
+            raw = tab.locator(".raw-and-clean").bounding_box()
+            assert raw["y"] >= body["y"] + body["height"], (body, raw)
+        tab.screenshot(path=str(SHOTS / f"admin-article-edit-{label}.png"), full_page=True)
+        if checks:
+            found += [f"{label}: {line}" for line in axe_violations(tab)]
+    context.close()
+    assert found == [], "\n".join(found)

@@ -80,27 +80,118 @@ def test_unknown_outlet_is_reachable_from_the_outlets_and_feeds_explained(site, 
     expect(page.locator("main .feed-note")).to_contain_text("copy the link's address")
 
 
-def test_every_link_and_control_on_the_home_page_shows_its_focus(site, page):  # noqa: F811
-    page.goto(site["url"] + "/")
-    focusable = page.evaluate(
-        "document.querySelectorAll('a[href], button, input, select, summary').length"
+# Every element a keyboard can reach, numbered: visible, enabled, not inside a closed
+# <details> (its <summary> excepted), not the <select> behind a search-as-you-type box.
+TABBABLE = """() => {
+    const found = [...document.querySelectorAll(
+        'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]'
+    )].filter(el => {
+        if (el.tabIndex < 0 || el.disabled || el.closest('[inert]')) return false;
+        if (el.classList.contains('select2-hidden-accessible')) return false;
+        for (let d = el.closest('details:not([open])'); d; d = d.parentElement.closest('details:not([open])')) {
+            if (!(el.tagName === 'SUMMARY' && el.parentElement === d)) return false;
+        }
+        const style = getComputedStyle(el);
+        if (style.visibility !== 'visible') return false;
+        return el.getClientRects().length > 0;
+    });
+    found.forEach((el, i) => { el.dataset.tabbable = String(i); });
+    return found.map(el => el.outerHTML.slice(0, 80));
+}"""
+
+FOCUSED = """() => {
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    return [el.dataset.tabbable ?? null, el.outerHTML.slice(0, 80),
+            style.outlineStyle, style.outlineWidth];
+}"""
+
+
+def keyboard_paths(site):  # noqa: F811
+    """The reader page types, and the admin's review queue and story edit page."""
+    from archive.models import Article
+
+    feature = site["feature"]
+    facet = (
+        Article.objects.published()
+        .filter(outlet__isnull=False, title__icontains="Macron")
+        .first()
+        .outlet.slug
     )
-    seen = set()
-    for _ in range(focusable):
+    edited = Article.objects.filter(mentions__isnull=False, quotes__isnull=False).first()
+    return {
+        "home": "/",
+        "article": feature.get_absolute_url(),
+        "outlet": "/outlets/daily-gen/",
+        "person": "/people/alice-example/",
+        "year": "/dates/2021/",
+        "month": "/dates/2021/03/",
+        "day": "/dates/2021/03/20/",
+        "quotes": "/quotes/",
+        "search": f"/search/?q=Macron&outlet={facet}",
+        "admin-queue": "/admin/archive/article/",
+        "admin-edit": f"/admin/archive/article/{edited.pk}/change/",
+    }
+
+
+PAGE_TYPES = [
+    "home",
+    "article",
+    "outlet",
+    "person",
+    "year",
+    "month",
+    "day",
+    "quotes",
+    "search",
+    "admin-queue",
+    "admin-edit",
+]
+
+
+@pytest.mark.parametrize("name", PAGE_TYPES)
+def test_every_control_is_reached_by_tab_with_a_visible_focus(site, page, name):  # noqa: F811
+    """Tab from the top of the page reaches every link and control in turn, each drawn with
+    its 3 px focus outline, and leaves the page after the last one (no keyboard trap)."""
+    from django.contrib.auth.models import User
+
+    if name == "search":
+        call_command("rebuild_index")
+    if name.startswith("admin"):
+        User.objects.create_superuser("curator", password="pw-Curator-1")
+        page.goto(site["url"] + "/admin/login/")
+        page.get_by_label("Username").fill("curator")
+        page.get_by_label("Password").fill("pw-Curator-1")
+        page.get_by_role("button", name="Log in").click()
+        expect(page).to_have_url(re.compile(r"/admin/$"))
+    page.goto(site["url"] + keyboard_paths(site)[name])
+    page.wait_for_function(  # Django's search-as-you-type boxes are built when jQuery is ready
+        "() => !document.querySelector("
+        "'select.admin-autocomplete:not([name*=__prefix__]):not(.select2-hidden-accessible)')"
+    )
+    if name == "search":
+        remove = page.get_by_role("link", name=re.compile(r"^Remove filter"))
+        expect(remove.first).to_be_visible()  # the chip of the chosen outlet
+    tabbable = page.evaluate(TABBABLE)
+    reached, unmarked, last = [], [], None
+    for _ in range(len(tabbable) + 5):
         page.keyboard.press("Tab")
-        element = page.evaluate(
-            """() => {
-                const el = document.activeElement;
-                const style = getComputedStyle(el);
-                return [el.outerHTML.slice(0, 80), style.outlineStyle, style.outlineWidth];
-            }"""
-        )
-        html, style, width = element
+        index, html, style, width = page.evaluate(FOCUSED)
         if html.startswith("<body"):
-            break  # past the last control (the links in the closed table are skipped)
-        assert style == "solid" and width == "3px", f"no visible focus on {html}"
-        seen.add(html)
-    # the skip link, the header, the search, the timeline's bars and table, the stories
-    assert len(seen) >= 30
-    assert any("Stories per year, as a table" in h for h in seen)
-    assert any(h.startswith('<a href="/dates/2021/03/">') for h in seen)
+            break  # past the last control: focus leaves the page
+        assert (index, html) != last, f"{name}: Tab does not move on from {html}"
+        last = (index, html)
+        if index is None:
+            unmarked.append(html)
+            continue
+        if int(index) in reached:
+            break  # back at the top
+        assert (style, width) == ("solid", "3px"), f"{name}: no visible focus on {html}"
+        reached.append(int(index))
+    else:
+        pytest.fail(f"{name}: focus never leaves the page (last on {last[1]})")
+    missed = [tabbable[i] for i in range(len(tabbable)) if i not in reached]
+    assert missed == [], f"{name}: not reached by Tab: {missed}"
+    assert unmarked == [], f"{name}: focus on hidden elements: {unmarked}"
+    assert reached == sorted(reached), f"{name}: Tab order differs from the page order"
+    assert len(reached) >= 5
