@@ -158,3 +158,36 @@ def test_a_name_listed_beside_names_is_a_name():
         "Novak Djokovic",
         "Rafael Nadal",
     ]
+
+
+def test_a_team_line_up_names_its_players_by_initial_and_surname():
+    found = people(
+        [
+            "Shane Williams scored twice for Wales.",
+            "Wales: G Thomas (capt); H Luscombe, T Shanklin, S Williams; D Peel; "
+            "A Lo Cicero, R McBryde, Mirco Bergamasco, W Pozzebon.",
+        ]
+    )
+    names = [name for name, _, _ in found]
+    assert names == [
+        "Shane Williams",
+        "A Lo Cicero",
+        "D Peel",
+        "G Thomas",
+        "H Luscombe",
+        "Mirco Bergamasco",
+        "R McBryde",
+        "T Shanklin",
+        "W Pozzebon",
+    ]
+    assert found[0] == ("Shane Williams", ["S Williams"], 2)
+
+
+def test_a_list_of_events_or_places_is_not_a_line_up():
+    found = people(
+        [
+            "US Open, UK Championship, EU Summit, US Masters, UN Assembly.",
+            "The calendar: Paris, Madrid, Rome, Berlin, Vienna and Prague.",
+        ]
+    )
+    assert found == []

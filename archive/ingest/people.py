@@ -328,6 +328,56 @@ def _listed_with_names(found: list[_Candidate], text: str) -> None:
                 break
 
 
+# A team line-up: a paragraph of player entries, each an initial (or two) and a surname
+# ("G Thomas (capt); H Luscombe, T Shanklin, ... D Peel; G Jenkins"), separated by commas
+# and semicolons. The entries are people, and so are the full names listed among them.
+LINEUP_ENTRY = re.compile(
+    rf"^(?:[{_UP}]{{1,2}}|[{_UP}]\.)\s+(?:(?:de|del|dal|da|di|van|von|le|la|lo)\s+)?"
+    rf"[{_UP}][{_LOW}][\w’'-]*(?:\s+[{_UP}][{_LOW}][\w’'-]*)?$"
+)
+LINEUP_HEAD = re.compile(r"^[^:;,]{1,40}:\s+")  # the team's name before its players
+LINEUP_NOTE = re.compile(r"\s*\([^)]*\)\s*$")  # "(capt)"
+LINEUP_MIN = 5  # entries a paragraph needs to be a line-up
+LINEUP_SHARE = 0.6  # of its entries that are an initial and a surname
+
+
+def _lineup_entry(entry: str) -> bool:
+    """An initial and a surname ("D Peel", "A Lo Cicero"), not "US Open", "UK Athletics"."""
+    return (
+        bool(LINEUP_ENTRY.match(entry))
+        and not any(
+            _word(w) in NOT_A_NAME or _word(w) in ORG_WORDS
+            for w in entry.split()[1:]
+            if _word(w) not in PARTICLE_WORDS
+        )
+        and _word(entry.split()[0]) not in ORG_WORDS
+    )
+
+
+def _lineup(text: str) -> list[_Candidate] | None:
+    """The players of a line-up paragraph, or None when ``text`` is not one."""
+    head = LINEUP_HEAD.match(text)
+    body = text[head.end() :] if head else text  # "Wales: G Thomas (capt); ..."
+    entries = [e.strip() for e in re.split(r"[;,]", body.strip().rstrip("."))]
+    entries = [LINEUP_NOTE.sub("", e) for e in entries if e]
+    if len(entries) < LINEUP_MIN:
+        return None
+    initialled = [e for e in entries if _lineup_entry(e)]
+    if len(initialled) < LINEUP_SHARE * len(entries):
+        return None
+    found, pos = [], head.end() if head else 0
+    for entry in entries:
+        start = text.find(entry, pos)
+        pos = start + len(entry)
+        words = entry.split()
+        full = 1 < len(words) <= 3 and all(w[:1].isupper() and not w.isupper() for w in words)
+        if _lineup_entry(entry) or (
+            full and not any(_word(w) in NOT_A_NAME | ORG_WORDS for w in words)
+        ):
+            found.append(_Candidate(words, start, True, "", False, pos))
+    return found
+
+
 def _is_given(word: str) -> bool:
     w = _word(word).split("-")[0]
     return w in GIVEN_NAMES or w in FEMALE_GIVEN_NAMES
@@ -647,6 +697,10 @@ def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[
         (titled if is_title_case(text, vocabulary) else plain).append(text)
     cands = []
     for text in plain:
+        found = _lineup(text)
+        if found is not None:
+            cands.extend(found)
+            continue
         found = list(_candidates(text, vocabulary))
         _listed_with_names(found, text)
         cands.extend(found)
