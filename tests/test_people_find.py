@@ -191,3 +191,28 @@ def test_a_list_of_events_or_places_is_not_a_line_up():
         ]
     )
     assert found == []
+
+
+def test_a_role_noun_before_or_an_apposition_after_is_evidence_of_a_name():
+    found = people(
+        [
+            "Rudolph had thrown the ball to running back Trey Edmunds.",
+            "The results pleased Strauss Zelnick, the company's chief executive.",
+            "Another actress, Annabelle Wallace, plays the lead.",
+        ]
+    )
+    assert [name for name, _, _ in found] == [
+        "Annabelle Wallace",
+        "Strauss Zelnick",
+        "Trey Edmunds",
+    ]
+
+
+def test_a_place_or_a_label_described_the_same_way_is_not_a_person():
+    found = people(
+        [
+            "The fair moved to Fort Worth, the city's center of trade.",
+            "She left the record label Big Machine, a company in Nashville.",
+        ]
+    )
+    assert found == []

@@ -591,8 +591,10 @@ def _candidates(text: str, vocabulary=frozenset()):
 # A name's evidence from its context, for given names the lists do not know: a lower-case
 # description before it ("said economist Milton Berg") or an apposition after it ("Hala
 # Agha, 31,", "Adriaan Schout, who").
-DESCRIBED_BEFORE = re.compile(
-    r"(?:[0-9]+-year-old|\b(?:said|says|told|according to|spokesman|spokeswoman|spokesperson|director|"
+# Lower-case nouns of a person's occupation or part ("said economist Milton Berg",
+# "running back Trey Edmunds", "the company's chief executive").
+PERSON_NOUNS = (
+    r"spokesman|spokeswoman|spokesperson|director|"
     r"president|chairman|chairwoman|professor|secretary|senator|minister|leader|coach|manager|"
     r"striker|midfielder|defender|goalkeeper|player|actor|actress|singer|author|writer|artist|"
     r"economist|analyst|expert|official|lawyer|attorney|founder|executive|chief|head|"
@@ -600,15 +602,30 @@ DESCRIBED_BEFORE = re.compile(
     r"colleague|teammate|partner|resident|student|voter|owner|researcher|scientist|"
     r"strategist|adviser|advisor|aide|pollster|consultant|organizer|organiser|activist|"
     r"reporter|journalist|anchor|commentator|historian|designer|"
-    r"photographer|judge|sheriff|officer|detective))\s+$"
+    r"photographer|judge|sheriff|officer|detective|"
+    r"teacher|nurse|doctor|surgeon|farmer|pastor|priest|chef|presenter|producer|filmmaker|"
+    r"comedian|musician|rapper|guitarist|drummer|novelist|poet|playwright|broadcaster|"
+    r"editor|columnist|publisher|entrepreneur|investor|banker|engineer|diplomat|"
+    r"quarterback|linebacker|receiver|cornerback|running back|tight end|center|centre|"
+    r"winger|flanker|scrum-half|fly-half|pitcher|outfielder|shortstop|jockey|trainer|"
+    r"captain|skipper|rookie|veteran|legend|sweetheart|star|widow|widower|cousin|"
+    r"grandmother|grandfather|niece|nephew|uncle|aunt|girlfriend|boyfriend|fiancée|fiance"
 )
-DESCRIBED_AFTER = re.compile(r"^(?:[’']s?)?,\s+(?:who|whose|[0-9]{1,3},|aged\s+[0-9])")
+# After a name, "center" is a place ("Fort Worth, the city's center").
+APPOSITION_NOUNS = PERSON_NOUNS.replace("|center|centre|", "|")
+DESCRIBED_BEFORE = re.compile(
+    rf"(?:[0-9]+-year-old|\b(?:said|says|told|according to|{PERSON_NOUNS}),?)\s+$"
+)
+DESCRIBED_AFTER = re.compile(
+    r"^(?:[’']s?)?,\s+(?:who|whose|[0-9]{1,3},|aged\s+[0-9]"
+    rf"|(?:a|an|the|his|her|their|its)\s+(?:[\w’'-]+\s+){{0,3}}?(?:{APPOSITION_NOUNS})\b)"
+)
 
 
 def _described(text: str, start: int, end: int) -> bool:
     return bool(
         DESCRIBED_BEFORE.search(text[max(0, start - 30) : start])
-        or DESCRIBED_AFTER.match(text[end : end + 20])
+        or DESCRIBED_AFTER.match(text[end : end + 60])
     )
 
 
