@@ -216,3 +216,26 @@ def test_a_place_or_a_label_described_the_same_way_is_not_a_person():
         ]
     )
     assert found == []
+
+
+def test_an_organisation_or_acronym_before_a_given_name_is_the_role():
+    found = find_people(
+        [
+            "Virgin Radio DJ Pete Mitchell said it was a fine year.",
+            "He met the European Union Gordon Sondland there.",
+        ]
+    )
+    assert [(p.name, sorted(p.roles)) for p in found] == [
+        ("Gordon Sondland", ["European Union"]),
+        ("Pete Mitchell", ["Virgin Radio DJ"]),
+    ]
+
+
+def test_an_organisation_ending_in_a_word_that_is_a_given_name_stays_out():
+    found = people(
+        [
+            "The Clinton Foundation gave money to the NFL Network.",
+            "Fans of the BBC Young Musician went to Royal Albert Hall.",
+        ]
+    )
+    assert found == []

@@ -378,6 +378,16 @@ def _lineup(text: str) -> list[_Candidate] | None:
     return found
 
 
+def _ends_affiliation(word: str) -> bool:
+    """An organisation or place word, or an acronym (DJ, NFL), ending a name's role."""
+    w = _word(word)
+    return (
+        w in ORG_WORDS
+        or w in PLACES
+        or (2 <= len(word) <= 4 and word.isupper() and w not in SUFFIXES)
+    )
+
+
 def _is_given(word: str) -> bool:
     w = _word(word).split("-")[0]
     return w in GIVEN_NAMES or w in FEMALE_GIVEN_NAMES
@@ -519,6 +529,18 @@ def _candidates(text: str, vocabulary=frozenset()):
             words = [role.pop(), *words]
         # "Secretary of State Antony Blinken": a role phrase split by "of" ends up in the run.
         words = [w for w in words if _word(w) not in {"of"}]
+        # "Virgin Radio DJ Pete Mitchell", "European Union Gordon Sondland": an
+        # organisation, a place or an acronym running straight into a given name and a
+        # surname; the name is what follows, the rest is the role.
+        for i in range(1, len(words) - 1):
+            if _ends_affiliation(words[i - 1]) and _is_given(words[i]):
+                tail = [_word(w) for w in words[i:]]
+                if len(tail) <= 3 and not any(
+                    w in ORG_WORDS or w in STOP or w in PLACES for w in tail
+                ):
+                    role = [*role, *words[:i]]
+                    words = words[i:]
+                break
         # A title or role inside the run ("Vermont Sen. Bernie Sanders", "U.N. Ambassador
         # John Bolton"): what stands before it and the title itself are the role, when a
         # given name follows it or no given name comes before it.
