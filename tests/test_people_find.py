@@ -239,3 +239,29 @@ def test_an_organisation_ending_in_a_word_that_is_a_given_name_stays_out():
         ]
     )
     assert found == []
+
+
+def test_the_players_of_a_result_in_sets_are_people():
+    found = people(
+        [
+            "In the Davis Cup, Vasek Pospisil edged Reilly Opelka 7-6 (5), 7-6 (7) and "
+            "Denis Shapovalov "
+            "defeated Taylor Fritz 7-6 (6), 6-3.",
+        ]
+    )
+    assert [name for name, _, _ in found] == [
+        "Denis Shapovalov",
+        "Reilly Opelka",
+        "Taylor Fritz",
+        "Vasek Pospisil",
+    ]
+
+
+def test_teams_beside_a_match_score_are_not_people():
+    found = people(["Aston Villa beat Crystal Palace 2-1 and Leeds United drew 0-0."])
+    assert found == []
+
+
+def test_a_list_passes_its_evidence_along_in_both_directions():
+    found = people(["It was decided when Maximo Gonzalez, Vasek Pospisil and Andy Murray met."])
+    assert [name for name, _, _ in found] == ["Andy Murray", "Maximo Gonzalez", "Vasek Pospisil"]

@@ -312,7 +312,14 @@ LIST_JOIN = re.compile(r"^(?:,\s+(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)$")
 
 def _listed_with_names(found: list[_Candidate], text: str) -> None:
     """A two- or three-word run listed right beside a full name with evidence is a name
-    too: the given names the lists lack (Novak Djokovic) are found in such lists."""
+    too: the given names the lists lack (Novak Djokovic) are found in such lists. The
+    evidence runs both ways along a list ("A B, C D and E F" with E F known)."""
+    while _listed_once(found, text):
+        pass
+
+
+def _listed_once(found: list[_Candidate], text: str) -> bool:
+    changed = False
     for i, c in enumerate(found):
         if c.evidence or not 1 < len(c.words) <= 3:
             continue
@@ -324,8 +331,9 @@ def _listed_with_names(found: list[_Candidate], text: str) -> None:
                 continue
             gap = text[other.end : c.start] if j < i else text[c.end : other.start]
             if LIST_JOIN.match(gap):
-                c.evidence = True
+                c.evidence = changed = True
                 break
+    return changed
 
 
 # A team line-up: a paragraph of player entries, each an initial (or two) and a surname
@@ -386,6 +394,21 @@ def _ends_affiliation(word: str) -> bool:
         or w in PLACES
         or (2 <= len(word) <= 4 and word.isupper() and w not in SUFFIXES)
     )
+
+
+# A match result of sets ("defeated Taylor Fritz 7-6 (6), 6-3"): the players beside it.
+SET_SCORE = r"\d{1,2}-\d{1,2}(?:\s*\(\d+\))?,\s*\d{1,2}-\d{1,2}"
+SCORED = re.compile(rf"^\s+{SET_SCORE}")
+BEAT = re.compile(
+    r"^\s+(?:defeated|beat|edged|topped|downed|ousted|outlasted|overcame|upset|"
+    r"cruised past|eased past|swept)\s+[^.;]{1,60}?\s" + SET_SCORE
+)
+
+
+def _in_result(text: str, end: int) -> bool:
+    """A name right before a score of sets, or the subject of a win with one."""
+    after = text[end : end + 100]
+    return bool(SCORED.match(after) or BEAT.match(after))
 
 
 def _is_given(word: str) -> bool:
@@ -601,6 +624,8 @@ def _candidates(text: str, vocabulary=frozenset()):
             continue
         after = text[m.end() : m.end() + 40]
         if SPEECH_AFTER.match(after):
+            evidence = True
+        if 1 < len(words) <= 3 and _in_result(text, m.end()):
             evidence = True
         if len(words) > 1 and _is_given(words[0]):
             evidence = True
