@@ -265,3 +265,18 @@ def test_teams_beside_a_match_score_are_not_people():
 def test_a_list_passes_its_evidence_along_in_both_directions():
     found = people(["It was decided when Maximo Gonzalez, Vasek Pospisil and Andy Murray met."])
     assert [name for name, _, _ in found] == ["Andy Murray", "Maximo Gonzalez", "Vasek Pospisil"]
+
+
+def test_given_names_of_the_census_lists_mark_a_name():
+    found = people(["The award went to Dylan Nelson and the jury thanked Damien Greaves."])
+    assert [name for name, _, _ in found] == ["Damien Greaves", "Dylan Nelson"]
+
+
+def test_a_census_given_name_that_is_a_surname_or_a_word_marks_nothing():
+    found = people(["Fans of Harley Davidson met at Rocky Mountain and Sterling Bridge."])
+    assert found == []
+
+
+def test_a_character_played_is_not_a_person():
+    found = people(["Diane Guerrero is known for her roles as Mary Jones on the show."])
+    assert [name for name, _, _ in found] == ["Diane Guerrero"]

@@ -405,6 +405,9 @@ BEAT = re.compile(
 )
 
 
+CHARACTER_BEFORE = re.compile(r"\b(?:roles?|character|part)\s+(?:as|of)\s+$")
+
+
 def _in_result(text: str, end: int) -> bool:
     """A name right before a score of sets, or the subject of a win with one."""
     after = text[end : end + 100]
@@ -622,6 +625,8 @@ def _candidates(text: str, vocabulary=frozenset()):
             continue  # acronyms: NATO, OSCE, RAF
         if lowered[0] not in GIVEN_NAMES and _plural_group(lowered, text, start):
             continue
+        if CHARACTER_BEFORE.search(text[max(0, start - 30) : start]):
+            continue  # "her roles as Maritza Ramos": a character played, not a person
         after = text[m.end() : m.end() + 40]
         if SPEECH_AFTER.match(after):
             evidence = True
