@@ -280,3 +280,15 @@ def test_a_census_given_name_that_is_a_surname_or_a_word_marks_nothing():
 def test_a_character_played_is_not_a_person():
     found = people(["Diane Guerrero is known for her roles as Mary Jones on the show."])
     assert [name for name, _, _ in found] == ["Diane Guerrero"]
+
+
+def test_an_apposition_keeps_a_sentence_first_name_whole():
+    found = find_people(
+        ['"It works," Strauss Zelnick, CEO of Take-Two, adds. Luay Sami, 38, agreed.']
+    )
+    assert sorted(p.name for p in found if " " in p.name) == ["Luay Sami", "Strauss Zelnick"]
+
+
+def test_a_sentence_word_before_a_surname_with_a_clause_after_is_stripped():
+    found = people(["Absent Trump, the rally went on. Fort Worth, Texas, was hot."])
+    assert found == []

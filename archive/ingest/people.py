@@ -303,6 +303,7 @@ class _Candidate:
     role: str
     sentence_start: bool
     end: int = 0  # offset just past the run in its text
+    apposed: bool = False  # an apposition follows: the run is one name, whatever starts it
 
 
 COMPOUND_ENDINGS = ("-based", "-born", "-led", "-backed", "-style", "-era", "-made", "-owned")
@@ -637,7 +638,11 @@ def _candidates(text: str, vocabulary=frozenset()):
         if 1 < len(words) <= 3 and not evidence and _described(text, start, m.end()):
             evidence = True
         end = m.start("poss") if m.group("poss") else m.end()
-        yield _Candidate(words, start, evidence, " ".join(role), sentence_start and not role, end)
+        apposed = 1 < len(words) <= 3 and _apposed(text, m.end())
+        evidence = evidence or apposed
+        yield _Candidate(
+            words, start, evidence, " ".join(role), sentence_start and not role, end, apposed
+        )
 
 
 # A name's evidence from its context, for given names the lists do not know: a lower-case
@@ -672,6 +677,19 @@ DESCRIBED_AFTER = re.compile(
     r"^(?:[’']s?)?,\s+(?:who|whose|[0-9]{1,3},|aged\s+[0-9]"
     rf"|(?:a|an|the|his|her|their|its)\s+(?:[\w’'-]+\s+){{0,3}}?(?:{APPOSITION_NOUNS})\b)"
 )
+
+
+ROLE_OF = re.compile(r"^,\s+([\w.-]+)\s+(?:of|at)\s")  # "Strauss Zelnick, CEO of Take-Two"
+
+
+def _apposed(text: str, end: int) -> bool:
+    """An apposition naming a role follows: ", the company's chief executive", ", CEO of"."""
+    after = text[end : end + 60]
+    role_of = ROLE_OF.match(after)
+    return bool(
+        (role_of and _word(role_of.group(1)) in ROLE_WORDS)
+        or (DESCRIBED_AFTER.match(after) and not after.lstrip(",’' ").startswith("who"))
+    )
 
 
 def _described(text: str, start: int, end: int) -> bool:
@@ -781,6 +799,7 @@ def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[
             c.sentence_start
             and len(c.words) == 2
             and not c.role
+            and not c.apposed
             and not _is_given(c.words[0])
             and name_key(" ".join(c.words)) not in inside
         ):
