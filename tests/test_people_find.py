@@ -292,3 +292,14 @@ def test_an_apposition_keeps_a_sentence_first_name_whole():
 def test_a_sentence_word_before_a_surname_with_a_clause_after_is_stripped():
     found = people(["Absent Trump, the rally went on. Fort Worth, Texas, was hot."])
     assert found == []
+
+
+def test_the_signature_of_an_embedded_post_names_its_author():
+    found = people(
+        [
+            "Kristi Noem said the state would act.",
+            "— Robert Maguire (@RobertMaguire_) November 18, 2019",
+            "— Fox News Politics (@FoxNewsPolitics) November 18, 2019",
+        ]
+    )
+    assert [name for name, _, _ in found] == ["Kristi Noem", "Robert Maguire"]

@@ -415,6 +415,22 @@ def _in_result(text: str, end: int) -> bool:
     return bool(SCORED.match(after) or BEAT.match(after))
 
 
+# The signature of an embedded post: "— Robert Maguire (@RobertMaguire_) November 18, 2019".
+SIGNED = re.compile(rf"(?:^|[—–]\s*)((?:{NAME_WORD})(?:\s+(?:{NAME_WORD})){{1,2}})\s+\(@\w+\)")
+
+
+def _signed(text: str) -> list[_Candidate]:
+    """The author of an embedded post signed in a title-case line, when a given name
+    opens the name (an account of an organisation is not a person)."""
+    found = []
+    for m in SIGNED.finditer(text):
+        words = m.group(1).split()
+        lowered = [_word(w) for w in words]
+        if _is_given(words[0]) and not any(w in ORG_WORDS or w in STOP for w in lowered):
+            found.append(_Candidate(words, m.start(1), True, "", False, m.end(1)))
+    return found
+
+
 def _is_given(word: str) -> bool:
     w = _word(word).split("-")[0]
     return w in GIVEN_NAMES or w in FEMALE_GIVEN_NAMES
@@ -791,6 +807,11 @@ def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[
         found = list(_candidates(text, vocabulary))
         _listed_with_names(found, text)
         cands.extend(found)
+    signed = set()  # (line, offset) of names found in title-case lines, counted once
+    for text in titled:
+        for c in _signed(text):
+            cands.append(c)
+            signed.add((text, c.start))
     # A sentence's first word before a surname ("Absent Trump derides ...") is a name's
     # only when a given name, a title or the same full name elsewhere says so.
     inside = {name_key(" ".join(c.words)) for c in cands if not c.sentence_start}
@@ -856,7 +877,7 @@ def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[
             continue
         groups.add(i, word, c.role)
     if titled and people:
-        _count_in_titles(titled, groups)
+        _count_in_titles(titled, groups, signed)
     for group, seen in zip(groups.people, groups.forms, strict=True):
         group.name = shown_name(seen)
         group.aliases = {f for f in seen if f != group.name}
@@ -899,8 +920,9 @@ def _by_title(match: list[int], groups: _Groups, role: str) -> list[int]:
     return fits
 
 
-def _count_in_titles(texts: list[str], groups: _Groups) -> None:
-    """Count the full forms found elsewhere where they stand whole in title-case lines."""
+def _count_in_titles(texts: list[str], groups: _Groups, counted=frozenset()) -> None:
+    """Count the full forms found elsewhere where they stand whole in title-case lines
+    (not at the ``counted`` (line, offset) places, found and counted already)."""
     forms = sorted({f for seen in groups.forms for f in seen if " " in f}, key=len, reverse=True)
     if not forms:
         return
@@ -908,6 +930,8 @@ def _count_in_titles(texts: list[str], groups: _Groups) -> None:
     owner = {f: i for i, seen in enumerate(groups.forms) for f in seen if " " in f}
     for text in texts:
         for m in pattern.finditer(text):
+            if (text, m.start()) in counted:
+                continue
             groups.add(owner[m.group(0)], m.group(0), "")
 
 
