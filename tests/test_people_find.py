@@ -158,3 +158,148 @@ def test_a_name_listed_beside_names_is_a_name():
         "Novak Djokovic",
         "Rafael Nadal",
     ]
+
+
+def test_a_team_line_up_names_its_players_by_initial_and_surname():
+    found = people(
+        [
+            "Shane Williams scored twice for Wales.",
+            "Wales: G Thomas (capt); H Luscombe, T Shanklin, S Williams; D Peel; "
+            "A Lo Cicero, R McBryde, Mirco Bergamasco, W Pozzebon.",
+        ]
+    )
+    names = [name for name, _, _ in found]
+    assert names == [
+        "Shane Williams",
+        "A Lo Cicero",
+        "D Peel",
+        "G Thomas",
+        "H Luscombe",
+        "Mirco Bergamasco",
+        "R McBryde",
+        "T Shanklin",
+        "W Pozzebon",
+    ]
+    assert found[0] == ("Shane Williams", ["S Williams"], 2)
+
+
+def test_a_list_of_events_or_places_is_not_a_line_up():
+    found = people(
+        [
+            "US Open, UK Championship, EU Summit, US Masters, UN Assembly.",
+            "The calendar: Paris, Madrid, Rome, Berlin, Vienna and Prague.",
+        ]
+    )
+    assert found == []
+
+
+def test_a_role_noun_before_or_an_apposition_after_is_evidence_of_a_name():
+    found = people(
+        [
+            "Rudolph had thrown the ball to running back Trey Edmunds.",
+            "The results pleased Strauss Zelnick, the company's chief executive.",
+            "Another actress, Annabelle Wallace, plays the lead.",
+        ]
+    )
+    assert [name for name, _, _ in found] == [
+        "Annabelle Wallace",
+        "Strauss Zelnick",
+        "Trey Edmunds",
+    ]
+
+
+def test_a_place_or_a_label_described_the_same_way_is_not_a_person():
+    found = people(
+        [
+            "The fair moved to Fort Worth, the city's center of trade.",
+            "She left the record label Big Machine, a company in Nashville.",
+        ]
+    )
+    assert found == []
+
+
+def test_an_organisation_or_acronym_before_a_given_name_is_the_role():
+    found = find_people(
+        [
+            "Virgin Radio DJ Pete Mitchell said it was a fine year.",
+            "He met the European Union Gordon Sondland there.",
+        ]
+    )
+    assert [(p.name, sorted(p.roles)) for p in found] == [
+        ("Gordon Sondland", ["European Union"]),
+        ("Pete Mitchell", ["Virgin Radio DJ"]),
+    ]
+
+
+def test_an_organisation_ending_in_a_word_that_is_a_given_name_stays_out():
+    found = people(
+        [
+            "The Clinton Foundation gave money to the NFL Network.",
+            "Fans of the BBC Young Musician went to Royal Albert Hall.",
+        ]
+    )
+    assert found == []
+
+
+def test_the_players_of_a_result_in_sets_are_people():
+    found = people(
+        [
+            "In the Davis Cup, Vasek Pospisil edged Reilly Opelka 7-6 (5), 7-6 (7) and "
+            "Denis Shapovalov "
+            "defeated Taylor Fritz 7-6 (6), 6-3.",
+        ]
+    )
+    assert [name for name, _, _ in found] == [
+        "Denis Shapovalov",
+        "Reilly Opelka",
+        "Taylor Fritz",
+        "Vasek Pospisil",
+    ]
+
+
+def test_teams_beside_a_match_score_are_not_people():
+    found = people(["Aston Villa beat Crystal Palace 2-1 and Leeds United drew 0-0."])
+    assert found == []
+
+
+def test_a_list_passes_its_evidence_along_in_both_directions():
+    found = people(["It was decided when Maximo Gonzalez, Vasek Pospisil and Andy Murray met."])
+    assert [name for name, _, _ in found] == ["Andy Murray", "Maximo Gonzalez", "Vasek Pospisil"]
+
+
+def test_given_names_of_the_census_lists_mark_a_name():
+    found = people(["The award went to Dylan Nelson and the jury thanked Damien Greaves."])
+    assert [name for name, _, _ in found] == ["Damien Greaves", "Dylan Nelson"]
+
+
+def test_a_census_given_name_that_is_a_surname_or_a_word_marks_nothing():
+    found = people(["Fans of Harley Davidson met at Rocky Mountain and Sterling Bridge."])
+    assert found == []
+
+
+def test_a_character_played_is_not_a_person():
+    found = people(["Diane Guerrero is known for her roles as Mary Jones on the show."])
+    assert [name for name, _, _ in found] == ["Diane Guerrero"]
+
+
+def test_an_apposition_keeps_a_sentence_first_name_whole():
+    found = find_people(
+        ['"It works," Strauss Zelnick, CEO of Take-Two, adds. Luay Sami, 38, agreed.']
+    )
+    assert sorted(p.name for p in found if " " in p.name) == ["Luay Sami", "Strauss Zelnick"]
+
+
+def test_a_sentence_word_before_a_surname_with_a_clause_after_is_stripped():
+    found = people(["Absent Trump, the rally went on. Fort Worth, Texas, was hot."])
+    assert found == []
+
+
+def test_the_signature_of_an_embedded_post_names_its_author():
+    found = people(
+        [
+            "Kristi Noem said the state would act.",
+            "— Robert Maguire (@RobertMaguire_) November 18, 2019",
+            "— Fox News Politics (@FoxNewsPolitics) November 18, 2019",
+        ]
+    )
+    assert [name for name, _, _ in found] == ["Kristi Noem", "Robert Maguire"]

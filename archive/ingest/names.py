@@ -828,6 +828,130 @@ DEMONYMS |= _words(
     african-american
     """
 )
+# Given names of the US census of 1990 (the 1,500 most common women's names and the 800
+# most common men's, as shipped by the MIT-licensed ``names`` package 0.3.0), less the
+# ones that are also among the 3,000 most common surnames, words written in lower case
+# in news text, places and organisation words: a wider net for given names the lists
+# above lack, kept as plain data here (nothing is read at run time).
+GIVEN_NAMES |= _words(
+    """
+    adan adolfo adolph agustin alfonso alphonso alvaro armand arron aurelio beau benito
+    bernardo blaine branden bret bryon carmelo cesar charley cliff collin curt cyril
+    damien dane danial daren darin darrel darrin darryl darwin delbert delmar demetrius
+    derick derrick dion dirk domingo dominick donnell donny dylan edmund edwardo efrain
+    elbert eldon eli elvin elvis elwood emanuel emmett emory erick ernie errol esteban
+    federico fidel freddy frederic fredrick galen garry garth genaro gerardo gilberto
+    giovanni gonzalo gregorio guillermo gustavo harlan heriberto herschel hiram hubert
+    humberto ignacio ira isidro ismael issac jamal jarrod jasper jayson jeffery jeffry
+    jerald jeremiah jermaine joey johnathan johnathon jonathon josue julio kelvin kermit
+    kristopher kurtis lamont landon laurence leland leonardo leonel levi linwood louie
+    lowell marcel marcelino marcos mariano marlon mathew mauricio micah moises monty
+    myron ned nestor nickolas norbert octavio orville pasquale percy quincy quinton
+    ramiro randal raphael raymundo reuben reynaldo rickey rickie rigoberto robby rocco
+    roderick rodger rodolfo rodrigo rogelio rolando ronny roscoe royce rufus russel
+    rusty salvatore sammy saul scot scotty sergio silas sonny stan stephan stevie
+    terence terrance thaddeus theron timmy tomas trenton tristan ulysses vern vicente
+    vito wendell wilbert wilford wilfred wilfredo wilmer winfred woodrow zachery
+    """
+)
+FEMALE_GIVEN_NAMES |= _words(
+    """
+    abbie addie adela adelaida adelaide adelina adeline adell adrianne adrienne aida
+    aimee alaina alba alberta alda alecia alejandra alene aletha alexa alfreda alina
+    aline alisa alissa allene allie allyson alpha alta althea alvina alyce alyson amalia
+    amie amparo andra andria angelia angelica angeline angelique angelita anissa
+    annabelle annamarie annemarie annetta annmarie antionette antoinette antonette
+    araceli aretha ariana arleen arline ashlee ashleigh astrid athena audra augusta aura
+    aurelia aurora avis barb becky belen bella belle belva benita bernadine bernice
+    berniece berta bertha bertie beryl bessie bette bettie bettina bettye beulah
+    beverley birdie blanca bobbi bonita brandi brandie brandy breanna brenna briana
+    bridgett bridgette brittney brook caitlin callie camille candi candice candida candy
+    caren cari caridad carissa carlene carlotta carmel carmela carmelita carmella carole
+    carrol caryn casandra cassie catalina catharine cathie cathleen cathrine cathryn
+    catina catrina cecelia cecile celestine celia celina chanda chandra chanel chantel
+    charla charleen charline charmaine chasity chastity chelsey cheri cherie chiquita
+    christal christen christi christin chrystal cindi clare clarice clarissa claudine
+    clementine coleen colette collette concepcion concetta consuelo cora cordelia cori
+    corina corine corinne cornelia corrie corrine cortney cristal cristy dalia damaris
+    danelle danette daniela danita danna dara darcy darla darleen dawna dayna deana
+    deann deanna deanne debby debi debora debrah dee deena deidra deidre deirdre delfina
+    delilah della delma delois delores deloris delphine demetria dena denice desiree
+    dessie dian diann dianna dinah dionne dixie dollie dolly dominga dona dorcas dorene
+    doretha dorothea dorris dortha dorthy dottie dovie dulce earlene earline earnestine
+    ebony edwina edythe effie elba elda eleanore elia elida elinor elisabeth elisha
+    elissa elizebeth ellie elma elnora eloisa eloise elouise elsie elva elvia elvira
+    elyse emilie enid ericka erlinda erma erna ernestina ernestine esmeralda esperanza
+    essie estela estella ester ethel etta eula eulalia eunice evangelina evangeline
+    evette fabiola fannie fanny fawn faye felecia felicia felicita fern filomena flor
+    flora florine flossie floy fran francesca francine francisca freda freida frieda
+    gabriella gaye gayla gayle gena genoveva georgette georgiana georgianna georgie
+    georgina geri germaine gerri gertie gertrude gilda ginny gisela glenda glenna goldie
+    gracie graciela gregoria greta griselda guillermina gussie hallie harriett harriette
+    hattie haydee hayley helena helene helga hellen henrietta herlinda herminia hilda
+    hildegard holli hollie hortencia ida idella ila ilene ima imelda imogene ina ines
+    inez iola iona ione irma isabell isabelle iva ivette ivonne ivory jacklyn jaclyn
+    jacque jacquelin jacquline jami janeen janel janell janette janie janine janis janna
+    jannette jannie jaqueline jasmin jayme jayne jeana jeanie jeanine jeanna jeannette
+    jeannie jeannine jena jenifer jennie jeri jerri jesica jewel joann jodie joelle
+    johanna johnna jolene joni jonnie josefa josefina josette josie jovita juana juli
+    julianna julianne juliette justina kaitlin kaitlyn kami kara kari karla karol karon
+    karrie karyn kasey katelyn katharine katheryn kathi kathie kathrine katina kayla
+    keisha kellie keri kerrie kesha keshia kia kimberlee kimberley kira kisha kitty
+    krista kristal kristie kristin kristine kristy krystal krystle kyla ladonna lakeisha
+    lakesha lakisha lan laquita larissa lashawn lashonda latanya latasha latisha latonia
+    latonya latosha latoya latrice latricia laureen laurel lauretta lauri laurie lavern
+    lavonne lawanda lea leann leanna leanne leeann leigh leilani leisa lela lelia lenora
+    lenore leola leona leonor leonora leora leota lesa lessie leta letha leticia letitia
+    lettie lia lidia lilia lilian liliana lillie lina lindy linnie lisette lissette
+    lizette lizzie lola lolita lona lora loraine lorena lorene lori lorie lorine lorna
+    lorri lorrie lottie louann louella louisa lourdes luann luanne lucila lucile lucinda
+    lucretia luella luisa lula lulu lupe lura luz lyn lynda lynette lynne lynnette mable
+    madeline madelyn madge madonna mae magda magdalena magdalene mai majorie malinda
+    malissa mamie mandi manuela mara marcela marcelina marcella marcelle marci marcie
+    marcy marge margery margie margo margot margret marguerite mari mariah mariam
+    mariana mariann marianna maribel maricela marietta marilynn marisa marisela marisol
+    marissa maritza marjory marla marlena marlyn marlys marnie marquita marta martina
+    marva maryann maryanne marybeth maryellen maryjane marylou matilda matilde mattie
+    maud maude maudie maura maurine mavis mayme mayra meagan meaghan mei melba melinda
+    melisa mellisa mellissa melodie melody melva melvina micaela michaela michell
+    migdalia milagros millicent millie mimi mina mindy minerva minnie miriam mirna missy
+    misti misty mitzi mollie mona monika mozelle muriel myrna myrtis myrtle nakia nan
+    nanette nannie nathalie natividad nedra nelda nellie nelly nereida nettie neva
+    nichole nicki niki nilda nita noelle noemi nola nona noreen ofelia ola oleta olive
+    oma ona opal ophelia ora oralia pam pamala pansy patrica patrice patsy patti pattie
+    patty paulette paulina pearlie pearline penelope perla petra phillis philomena
+    phoebe pilar portia pricilla priscilla racheal rachelle rae rafaela randi raquel
+    raven reba rebeca rebekah reina rena renae renata renate renita reta retha reva rhea
+    rhoda richelle robbin rochelle rocio roma romona ronda rosalba rosalee rosalia
+    rosalie rosalina rosalinda rosalyn rosanna rosanne roseann roseanne rosella roselyn
+    rosemarie rosetta rosina rosita roslyn rowena roxana roxann roxanna roxie rubye
+    ruthann ruthie sabina sallie samatha sandi sandy santa sasha saundra savannah
+    scarlett selina selma shameka shana shanda shanna shanon shanta shante shantel shari
+    sharla sharlene sharonda sharron sharyn shauna shawna shayla sheena shelia shelli
+    shellie shelly sheree sheri sherri sherrie sherry shiela shirlene shonda silvia
+    socorro soledad sondra sonja sophia staci stacia stacie stefanie stephany stephenie
+    sunny susana susanna susanne susie suzan suzanna suzette sybil tabatha tabitha
+    tameka tamela tamera tami tamika tammi tammie tamra tana tania tanisha taryn tasha
+    tatiana tawana tena tera terese teresita teressa teri terra terri terrie tessa
+    tessie thea theda theodora therese tia tiana tiara tiffani tillie tisha tomasa toni
+    tonia tonja tonya tori tosha traci tracie trena treva tricia trina trinidad trista
+    trudy twila twyla tyra una vada valarie valentina valeria valorie veda velda velma
+    venessa venita venus verda verla verna vernell vernice vesta vickey vickie vicky
+    vida vikki vilma violeta virgie virgina viviana vonda wendi wilda wilhelmina willa
+    wilma winifred winnie winnifred winona yadira yesenia yong yvette zella zelma
+    zenaida zoila
+    """
+)
+GIVEN_NAMES |= _words(
+    """
+    alva aubrey bennie billie bobbie cleo donnie gerry guadalupe jaime jessie jimmie
+    jody johnnie kris laverne lonnie loren merle mickey ollie rene robbie sammie stacey
+    tommie
+    """
+)
+UNISEX_GIVEN_NAMES |= _words(
+    "alva aubrey bennie billie bobbie cleo donnie gerry guadalupe jaime jessie jimmie jody johnnie kris laverne lonnie loren merle mickey ollie rene robbie sammie stacey tommie"
+)
 STOP |= _words("besides instead absent meanwhile nonetheless nevertheless whether")
 ROLE_WORDS |= _words("staff coordinator assemblywoman assemblyman businessman businesswoman")
 GIVEN_NAMES -= NOT_GIVEN_NAMES

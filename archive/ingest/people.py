@@ -303,6 +303,7 @@ class _Candidate:
     role: str
     sentence_start: bool
     end: int = 0  # offset just past the run in its text
+    apposed: bool = False  # an apposition follows: the run is one name, whatever starts it
 
 
 COMPOUND_ENDINGS = ("-based", "-born", "-led", "-backed", "-style", "-era", "-made", "-owned")
@@ -312,7 +313,14 @@ LIST_JOIN = re.compile(r"^(?:,\s+(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)$")
 
 def _listed_with_names(found: list[_Candidate], text: str) -> None:
     """A two- or three-word run listed right beside a full name with evidence is a name
-    too: the given names the lists lack (Novak Djokovic) are found in such lists."""
+    too: the given names the lists lack (Novak Djokovic) are found in such lists. The
+    evidence runs both ways along a list ("A B, C D and E F" with E F known)."""
+    while _listed_once(found, text):
+        pass
+
+
+def _listed_once(found: list[_Candidate], text: str) -> bool:
+    changed = False
     for i, c in enumerate(found):
         if c.evidence or not 1 < len(c.words) <= 3:
             continue
@@ -324,8 +332,103 @@ def _listed_with_names(found: list[_Candidate], text: str) -> None:
                 continue
             gap = text[other.end : c.start] if j < i else text[c.end : other.start]
             if LIST_JOIN.match(gap):
-                c.evidence = True
+                c.evidence = changed = True
                 break
+    return changed
+
+
+# A team line-up: a paragraph of player entries, each an initial (or two) and a surname
+# ("G Thomas (capt); H Luscombe, T Shanklin, ... D Peel; G Jenkins"), separated by commas
+# and semicolons. The entries are people, and so are the full names listed among them.
+LINEUP_ENTRY = re.compile(
+    rf"^(?:[{_UP}]{{1,2}}|[{_UP}]\.)\s+(?:(?:de|del|dal|da|di|van|von|le|la|lo)\s+)?"
+    rf"[{_UP}][{_LOW}][\w’'-]*(?:\s+[{_UP}][{_LOW}][\w’'-]*)?$"
+)
+LINEUP_HEAD = re.compile(r"^[^:;,]{1,40}:\s+")  # the team's name before its players
+LINEUP_NOTE = re.compile(r"\s*\([^)]*\)\s*$")  # "(capt)"
+LINEUP_MIN = 5  # entries a paragraph needs to be a line-up
+LINEUP_SHARE = 0.6  # of its entries that are an initial and a surname
+
+
+def _lineup_entry(entry: str) -> bool:
+    """An initial and a surname ("D Peel", "A Lo Cicero"), not "US Open", "UK Athletics"."""
+    return (
+        bool(LINEUP_ENTRY.match(entry))
+        and not any(
+            _word(w) in NOT_A_NAME or _word(w) in ORG_WORDS
+            for w in entry.split()[1:]
+            if _word(w) not in PARTICLE_WORDS
+        )
+        and _word(entry.split()[0]) not in ORG_WORDS
+    )
+
+
+def _lineup(text: str) -> list[_Candidate] | None:
+    """The players of a line-up paragraph, or None when ``text`` is not one."""
+    head = LINEUP_HEAD.match(text)
+    body = text[head.end() :] if head else text  # "Wales: G Thomas (capt); ..."
+    entries = [e.strip() for e in re.split(r"[;,]", body.strip().rstrip("."))]
+    entries = [LINEUP_NOTE.sub("", e) for e in entries if e]
+    if len(entries) < LINEUP_MIN:
+        return None
+    initialled = [e for e in entries if _lineup_entry(e)]
+    if len(initialled) < LINEUP_SHARE * len(entries):
+        return None
+    found, pos = [], head.end() if head else 0
+    for entry in entries:
+        start = text.find(entry, pos)
+        pos = start + len(entry)
+        words = entry.split()
+        full = 1 < len(words) <= 3 and all(w[:1].isupper() and not w.isupper() for w in words)
+        if _lineup_entry(entry) or (
+            full and not any(_word(w) in NOT_A_NAME | ORG_WORDS for w in words)
+        ):
+            found.append(_Candidate(words, start, True, "", False, pos))
+    return found
+
+
+def _ends_affiliation(word: str) -> bool:
+    """An organisation or place word, or an acronym (DJ, NFL), ending a name's role."""
+    w = _word(word)
+    return (
+        w in ORG_WORDS
+        or w in PLACES
+        or (2 <= len(word) <= 4 and word.isupper() and w not in SUFFIXES)
+    )
+
+
+# A match result of sets ("defeated Taylor Fritz 7-6 (6), 6-3"): the players beside it.
+SET_SCORE = r"\d{1,2}-\d{1,2}(?:\s*\(\d+\))?,\s*\d{1,2}-\d{1,2}"
+SCORED = re.compile(rf"^\s+{SET_SCORE}")
+BEAT = re.compile(
+    r"^\s+(?:defeated|beat|edged|topped|downed|ousted|outlasted|overcame|upset|"
+    r"cruised past|eased past|swept)\s+[^.;]{1,60}?\s" + SET_SCORE
+)
+
+
+CHARACTER_BEFORE = re.compile(r"\b(?:roles?|character|part)\s+(?:as|of)\s+$")
+
+
+def _in_result(text: str, end: int) -> bool:
+    """A name right before a score of sets, or the subject of a win with one."""
+    after = text[end : end + 100]
+    return bool(SCORED.match(after) or BEAT.match(after))
+
+
+# The signature of an embedded post: "— Robert Maguire (@RobertMaguire_) November 18, 2019".
+SIGNED = re.compile(rf"(?:^|[—–]\s*)((?:{NAME_WORD})(?:\s+(?:{NAME_WORD})){{1,2}})\s+\(@\w+\)")
+
+
+def _signed(text: str) -> list[_Candidate]:
+    """The author of an embedded post signed in a title-case line, when a given name
+    opens the name (an account of an organisation is not a person)."""
+    found = []
+    for m in SIGNED.finditer(text):
+        words = m.group(1).split()
+        lowered = [_word(w) for w in words]
+        if _is_given(words[0]) and not any(w in ORG_WORDS or w in STOP for w in lowered):
+            found.append(_Candidate(words, m.start(1), True, "", False, m.end(1)))
+    return found
 
 
 def _is_given(word: str) -> bool:
@@ -469,6 +572,18 @@ def _candidates(text: str, vocabulary=frozenset()):
             words = [role.pop(), *words]
         # "Secretary of State Antony Blinken": a role phrase split by "of" ends up in the run.
         words = [w for w in words if _word(w) not in {"of"}]
+        # "Virgin Radio DJ Pete Mitchell", "European Union Gordon Sondland": an
+        # organisation, a place or an acronym running straight into a given name and a
+        # surname; the name is what follows, the rest is the role.
+        for i in range(1, len(words) - 1):
+            if _ends_affiliation(words[i - 1]) and _is_given(words[i]):
+                tail = [_word(w) for w in words[i:]]
+                if len(tail) <= 3 and not any(
+                    w in ORG_WORDS or w in STOP or w in PLACES for w in tail
+                ):
+                    role = [*role, *words[:i]]
+                    words = words[i:]
+                break
         # A title or role inside the run ("Vermont Sen. Bernie Sanders", "U.N. Ambassador
         # John Bolton"): what stands before it and the title itself are the role, when a
         # given name follows it or no given name comes before it.
@@ -527,22 +642,32 @@ def _candidates(text: str, vocabulary=frozenset()):
             continue  # acronyms: NATO, OSCE, RAF
         if lowered[0] not in GIVEN_NAMES and _plural_group(lowered, text, start):
             continue
+        if CHARACTER_BEFORE.search(text[max(0, start - 30) : start]):
+            continue  # "her roles as Maritza Ramos": a character played, not a person
         after = text[m.end() : m.end() + 40]
         if SPEECH_AFTER.match(after):
+            evidence = True
+        if 1 < len(words) <= 3 and _in_result(text, m.end()):
             evidence = True
         if len(words) > 1 and _is_given(words[0]):
             evidence = True
         if 1 < len(words) <= 3 and not evidence and _described(text, start, m.end()):
             evidence = True
         end = m.start("poss") if m.group("poss") else m.end()
-        yield _Candidate(words, start, evidence, " ".join(role), sentence_start and not role, end)
+        apposed = 1 < len(words) <= 3 and _apposed(text, m.end())
+        evidence = evidence or apposed
+        yield _Candidate(
+            words, start, evidence, " ".join(role), sentence_start and not role, end, apposed
+        )
 
 
 # A name's evidence from its context, for given names the lists do not know: a lower-case
 # description before it ("said economist Milton Berg") or an apposition after it ("Hala
 # Agha, 31,", "Adriaan Schout, who").
-DESCRIBED_BEFORE = re.compile(
-    r"(?:[0-9]+-year-old|\b(?:said|says|told|according to|spokesman|spokeswoman|spokesperson|director|"
+# Lower-case nouns of a person's occupation or part ("said economist Milton Berg",
+# "running back Trey Edmunds", "the company's chief executive").
+PERSON_NOUNS = (
+    r"spokesman|spokeswoman|spokesperson|director|"
     r"president|chairman|chairwoman|professor|secretary|senator|minister|leader|coach|manager|"
     r"striker|midfielder|defender|goalkeeper|player|actor|actress|singer|author|writer|artist|"
     r"economist|analyst|expert|official|lawyer|attorney|founder|executive|chief|head|"
@@ -550,15 +675,43 @@ DESCRIBED_BEFORE = re.compile(
     r"colleague|teammate|partner|resident|student|voter|owner|researcher|scientist|"
     r"strategist|adviser|advisor|aide|pollster|consultant|organizer|organiser|activist|"
     r"reporter|journalist|anchor|commentator|historian|designer|"
-    r"photographer|judge|sheriff|officer|detective))\s+$"
+    r"photographer|judge|sheriff|officer|detective|"
+    r"teacher|nurse|doctor|surgeon|farmer|pastor|priest|chef|presenter|producer|filmmaker|"
+    r"comedian|musician|rapper|guitarist|drummer|novelist|poet|playwright|broadcaster|"
+    r"editor|columnist|publisher|entrepreneur|investor|banker|engineer|diplomat|"
+    r"quarterback|linebacker|receiver|cornerback|running back|tight end|center|centre|"
+    r"winger|flanker|scrum-half|fly-half|pitcher|outfielder|shortstop|jockey|trainer|"
+    r"captain|skipper|rookie|veteran|legend|sweetheart|star|widow|widower|cousin|"
+    r"grandmother|grandfather|niece|nephew|uncle|aunt|girlfriend|boyfriend|fiancée|fiance"
 )
-DESCRIBED_AFTER = re.compile(r"^(?:[’']s?)?,\s+(?:who|whose|[0-9]{1,3},|aged\s+[0-9])")
+# After a name, "center" is a place ("Fort Worth, the city's center").
+APPOSITION_NOUNS = PERSON_NOUNS.replace("|center|centre|", "|")
+DESCRIBED_BEFORE = re.compile(
+    rf"(?:[0-9]+-year-old|\b(?:said|says|told|according to|{PERSON_NOUNS}),?)\s+$"
+)
+DESCRIBED_AFTER = re.compile(
+    r"^(?:[’']s?)?,\s+(?:who|whose|[0-9]{1,3},|aged\s+[0-9]"
+    rf"|(?:a|an|the|his|her|their|its)\s+(?:[\w’'-]+\s+){{0,3}}?(?:{APPOSITION_NOUNS})\b)"
+)
+
+
+ROLE_OF = re.compile(r"^,\s+([\w.-]+)\s+(?:of|at)\s")  # "Strauss Zelnick, CEO of Take-Two"
+
+
+def _apposed(text: str, end: int) -> bool:
+    """An apposition naming a role follows: ", the company's chief executive", ", CEO of"."""
+    after = text[end : end + 60]
+    role_of = ROLE_OF.match(after)
+    return bool(
+        (role_of and _word(role_of.group(1)) in ROLE_WORDS)
+        or (DESCRIBED_AFTER.match(after) and not after.lstrip(",’' ").startswith("who"))
+    )
 
 
 def _described(text: str, start: int, end: int) -> bool:
     return bool(
         DESCRIBED_BEFORE.search(text[max(0, start - 30) : start])
-        or DESCRIBED_AFTER.match(text[end : end + 20])
+        or DESCRIBED_AFTER.match(text[end : end + 60])
     )
 
 
@@ -647,9 +800,18 @@ def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[
         (titled if is_title_case(text, vocabulary) else plain).append(text)
     cands = []
     for text in plain:
+        found = _lineup(text)
+        if found is not None:
+            cands.extend(found)
+            continue
         found = list(_candidates(text, vocabulary))
         _listed_with_names(found, text)
         cands.extend(found)
+    signed = set()  # (line, offset) of names found in title-case lines, counted once
+    for text in titled:
+        for c in _signed(text):
+            cands.append(c)
+            signed.add((text, c.start))
     # A sentence's first word before a surname ("Absent Trump derides ...") is a name's
     # only when a given name, a title or the same full name elsewhere says so.
     inside = {name_key(" ".join(c.words)) for c in cands if not c.sentence_start}
@@ -658,6 +820,7 @@ def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[
             c.sentence_start
             and len(c.words) == 2
             and not c.role
+            and not c.apposed
             and not _is_given(c.words[0])
             and name_key(" ".join(c.words)) not in inside
         ):
@@ -714,7 +877,7 @@ def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[
             continue
         groups.add(i, word, c.role)
     if titled and people:
-        _count_in_titles(titled, groups)
+        _count_in_titles(titled, groups, signed)
     for group, seen in zip(groups.people, groups.forms, strict=True):
         group.name = shown_name(seen)
         group.aliases = {f for f in seen if f != group.name}
@@ -757,8 +920,9 @@ def _by_title(match: list[int], groups: _Groups, role: str) -> list[int]:
     return fits
 
 
-def _count_in_titles(texts: list[str], groups: _Groups) -> None:
-    """Count the full forms found elsewhere where they stand whole in title-case lines."""
+def _count_in_titles(texts: list[str], groups: _Groups, counted=frozenset()) -> None:
+    """Count the full forms found elsewhere where they stand whole in title-case lines
+    (not at the ``counted`` (line, offset) places, found and counted already)."""
     forms = sorted({f for seen in groups.forms for f in seen if " " in f}, key=len, reverse=True)
     if not forms:
         return
@@ -766,6 +930,8 @@ def _count_in_titles(texts: list[str], groups: _Groups) -> None:
     owner = {f: i for i, seen in enumerate(groups.forms) for f in seen if " " in f}
     for text in texts:
         for m in pattern.finditer(text):
+            if (text, m.start()) in counted:
+                continue
             groups.add(owner[m.group(0)], m.group(0), "")
 
 
