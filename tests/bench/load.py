@@ -439,6 +439,8 @@ def attack_archive(stories: int):
         archive.manage("import_articles", *map(str, dirs), "--no-progress", check=False)
         archive.manage("rebuild_index", "--no-progress")
         done.write_text(str(stories))
+    else:  # a kept archive is brought up to the code's schema
+        archive.manage("migrate", "--noinput")
     pages = json.loads(archive.manage("shell", "-c", TITLES_CODE).stdout.strip().splitlines()[-1])
     return archive, pages
 
