@@ -547,16 +547,21 @@ def split_alias(alias: Alias, *, user=None) -> SplitResult:
     return result
 
 
-def name_form_counts(person: Person) -> list[tuple[str, int]]:
-    """Every name ``person`` goes by with the number of stories giving it (``Mention.name``),
-    most stories first, then the aliases no story gives them (0), by name."""
-    counts = dict(
+def _mention_names(person: Person) -> dict[str, int]:
+    """The full names the stories give ``person`` (``Mention.name``), each with its stories."""
+    return dict(
         Mention.objects.filter(person=person)
         .exclude(name="")
         .order_by()
         .values_list("name")
         .annotate(n=Count("id"))
     )
+
+
+def name_form_counts(person: Person) -> list[tuple[str, int]]:
+    """Every name ``person`` goes by with the number of stories giving it (``Mention.name``),
+    most stories first, then the aliases no story gives them (0), by name."""
+    counts = _mention_names(person)
     for alias in person.aliases.values_list("name", flat=True):
         counts.setdefault(alias, 0)
     counts.setdefault(person.name, 0)
@@ -680,13 +685,7 @@ def _link(unresolved: UnresolvedName, person: Person, *, user, created: bool) ->
         quotes = list(article.quotes.filter(speaker=previous).values_list("pk", flat=True))
         if name_key(previous.name) == key:
             # shown under the spelling that was not theirs: back to their most common name
-            counts = dict(
-                Mention.objects.filter(person=previous)
-                .exclude(name="")
-                .order_by()
-                .values_list("name")
-                .annotate(n=Count("id"))
-            )
+            counts = _mention_names(previous)
             best = best_name(counts)
             if best and name_key(best) != key:
                 history.record(
