@@ -19,6 +19,7 @@ from itertools import islice
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Count, Max
 
 from . import clusters
 from .bulk import RowInserter, indexes_deferred, restore_indexes
@@ -27,11 +28,13 @@ from .ingest.pool import ExtractionPool, Prepared, hash_prefixes
 from .ingest.readers import NotAStory, RawStory, ReadError, expand_paths
 from .ingest.urls import web_url
 from .models import (
+    Alias,
     Article,
     ImportBatch,
     Mention,
     Outlet,
     OutletFigures,
+    Person,
     Quote,
     UnresolvedName,
     add_mention_counts,
@@ -169,10 +172,6 @@ def _lock_chunk() -> None:
 
 def _names_state() -> tuple:
     """What changes when anyone adds, merges or deletes people, aliases or outlets."""
-    from django.db.models import Count, Max
-
-    from .models import Alias, Person
-
     return tuple(
         tuple(model.objects.aggregate(n=Count("id"), top=Max("id")).values())
         for model in (Person, Alias, Outlet)
