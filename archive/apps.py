@@ -24,8 +24,8 @@ class ArchiveConfig(AppConfig):
     verbose_name = "News archive"
 
     def ready(self):
-        # connect the page cache to model changes, and record a redirect when a slug changes;
-        # register the system checks
-        from . import checks, pagecache, redirects  # noqa: F401
+        # connect the page cache and the counters to model changes, and record a redirect
+        # when a slug changes; register the system checks
+        from . import checks, pagecache, redirects, stats  # noqa: F401
 
         post_migrate.connect(_restore_indexes, sender=self)

@@ -137,15 +137,15 @@ def file_article(
     bands: Bands | None = None,
     moved: list[int] | None = None,
 ) -> StoryCluster | None:
-    """Store ``article``'s fingerprint and band keys and put it in the cluster of its copies.
+    """Store ``article``'s band keys and put it in the cluster of its copies.
 
     ``sig``: the signature of ``article_text(article)`` when the caller has it already.
     ``bands``: an import chunk's ``Bands``; the copies are looked for there, and the
     article's keys are left for the caller to ``keep`` there once its story is saved.
     ``moved``: the ids of the other articles whose cluster changed are added to it.
     Returns the cluster, or None when the archive has no copy of the story. Copies already in
-    different clusters are merged into the oldest one. Three queries when there is no copy (two
-    for an article created with its fingerprint).
+    different clusters are merged into the oldest one. Two queries when there is no copy (three
+    for an article that was in a cluster).
     """
     if sig is None:
         sig = dedupe.signature(article_text(article))
@@ -170,14 +170,10 @@ def file_article(
             Article.objects.filter(pk__in=unclustered).update(cluster=cluster)
             if moved is not None:
                 moved.extend(unclustered)
-    if (
-        cluster is not None
-        or article.cluster_id is not None
-        or article.fingerprint != sig.fingerprint
-    ):
-        # (a new article saved with its fingerprint and no copy needs no update)
-        Article.objects.filter(pk=article.pk).update(fingerprint=sig.fingerprint, cluster=cluster)
-    article.fingerprint, article.cluster = sig.fingerprint, cluster
+    if cluster is not None or article.cluster_id is not None:
+        # (an article without a copy, before or now, needs no update)
+        Article.objects.filter(pk=article.pk).update(cluster=cluster)
+    article.cluster = cluster
     if cluster is not None:
         refresh_first(cluster)
     return cluster

@@ -29,11 +29,11 @@ from .models import (
     Quote,
     SlugRedirect,
     UnresolvedName,
-    refresh_person_counts,
     sort_key,
 )
 from .people import best_name
 from .signals import send_after_commit
+from .stats import refresh_person_counts
 
 # What a curator can mark as curated: the extracted fields plus the people and quotes.
 CURATABLE_FIELDS = (*Article.EXTRACTED_FIELDS, "mentions", "quotes")

@@ -10,12 +10,11 @@ import datetime
 import re
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from .models import Article, Mention, Outlet, Person
+from .models import Article, Outlet, Person
 from .redirects import redirect_for
 
 FEED_SIZE = 30
@@ -144,5 +143,4 @@ class PersonStoriesFeed(SlugFeed):
         return obj.get_absolute_url()
 
     def stories(self, obj):
-        mentions = Mention.objects.filter(person=obj, article=OuterRef("pk"))
-        return super().stories(obj).filter(Exists(mentions))
+        return super().stories(obj).mentioning(obj)

@@ -33,14 +33,13 @@ from .models import (
     ImportBatch,
     Mention,
     Outlet,
-    OutletFigures,
     Person,
     Quote,
     UnresolvedName,
-    add_mention_counts,
 )
 from .people import ALIAS_ROWS, PersonResolver
 from .signals import send_after_commit
+from .stats import OutletFigures, add_mention_counts
 
 log = logging.getLogger(__name__)
 
@@ -204,7 +203,7 @@ class Rows:
 
 ARTICLE_ROW = RowInserter(Article)
 # Mentions and quotes carry copies of their story's date, state (and outlet): see
-# ``models.sync_story_fields``.
+# ``stats.sync_story_fields``.
 MENTION_ROWS = RowInserter(
     Mention,
     ("article_id", "person_id", "count", "name", "published", "is_published", "outlet_id"),
@@ -409,7 +408,6 @@ class Importer:
         if sig is None:
             sig = dedupe.signature(f"{story.standfirst}\n{story.body}")  # clusters.article_text
         article = Article(
-            fingerprint=sig.fingerprint,
             title=story.title[:500],
             standfirst=story.standfirst,
             body=story.body,

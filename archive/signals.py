@@ -10,7 +10,10 @@ stories with their copies): listeners need not look for them. The search index a
 counters listen to it so that they follow the database.
 """
 
+from django.db import transaction
 from django.dispatch import Signal
+
+from .models import Article
 
 articles_changed = Signal()
 
@@ -22,9 +25,6 @@ def send_after_commit(ids, *, created: bool = False, copies=None):
     during the transaction (registering first lets listeners handle one batch for the
     whole commit).
     """
-    from django.db import transaction
-
-    from .models import Article
 
     def send():
         changed = sorted(set(ids))

@@ -2,29 +2,25 @@
 
 Every page issues a fixed, small number of SQL queries whatever the size of the archive:
 lists are paginated, counts come from one aggregate query over the rows on the page or from
-the counters kept on outlets and people (``archive.models.refresh_counts``), and the
-archive-wide figures (timeline, years, top outlets and people) are cached for
-``ARCHIVE_STATS_CACHE_SECONDS`` under the archive's generation (``archive.pagecache``), so
-no process uses them once the archive has changed.
+the counters kept on outlets and people (``archive.stats.refresh_counts``), and the
+archive-wide figures (timeline, years, top outlets and people) are cached under the
+archive's generation (``archive.stats.archive_stats``), so no process uses them once the
+archive has changed. The queries themselves are queryset methods (``archive.querysets``),
+the pagers in ``archive.pagination``, the coverage chart's geometry in ``archive.timeline``.
 """
 
 import calendar
 import datetime
 import logging
-import re
 import string
-import unicodedata
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.generic.dates import (
     ArchiveIndexView,
     DayArchiveView,
@@ -34,129 +30,27 @@ from django.views.generic.dates import (
 
 from search.similar import more_like_this as search_more_like_this
 
-from .models import (
-    Alias,
-    Article,
-    Mention,
-    Outlet,
-    Person,
-    Quote,
-    page_stats_keys,
-)
+from .dates import parse_month
+from .models import Article, Mention, Outlet, Person, Quote
+from .pagination import PAGE_SIZE, NewestFirst, paginate
+from .querysets import LIST_DEFERRED
 from .redirects import redirect_for
+from .stats import archive_stats, quote_count
+from .templatetags.archive_tags import mark_quotes
 
 log = logging.getLogger(__name__)
 
-PAGE_SIZE = 20
 HOME_UNDATED = 5
 PEOPLE_PAGE_SIZE = 60
 OUTLETS_PAGE_SIZE = 50
 QUOTES_PAGE_SIZE = 25
 RELATED_SAMPLE = 500  # co-mentions are counted over a person's latest stories: a fixed cost
-MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 MONTH_ABBR = [""] + [datetime.date(2000, m, 1).strftime("%b") for m in range(1, 13)]
-
-
-class CountedPaginator(Paginator):
-    """A paginator told the size of its list (known from a counter or an aggregate the page
-    needs anyway) instead of running ``COUNT(*)`` over it."""
-
-    def __init__(self, object_list, per_page, count, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self._known_count = count
-
-    @property
-    def count(self):
-        return self._known_count
-
-
-class NewestFirst:
-    """Published stories newest first, undated ones last, as a sliceable list of known size.
-
-    ``keys`` is what the order is read from: rows with a ``published`` date and the story id
-    in ``key`` (the stories themselves, or a person's mentions, which copy the date). The
-    dated and the undated rows are read apart, each in the order of an index ((…, published,
-    id) and id), so a page never sorts the whole set. The page's ids are picked from that
-    index and the stories read by primary key alone in the same query (another filter there
-    can lead SQLite's planner to scan an index instead); a story found no longer published
-    is left out. One query a page, two for the page where the dated stories end.
-    """
-
-    def __init__(self, keys, dated, undated, *, key="id"):
-        self.keys, self.key, self.dated, self.total = keys, key, dated, dated + undated
-
-    def count(self):
-        return self.total
-
-    def __len__(self):
-        return self.total
-
-    def __getitem__(self, item):
-        if not isinstance(item, slice) or item.step is not None:
-            raise TypeError("NewestFirst supports plain slices only")
-        start = item.start or 0
-        stop = self.total if item.stop is None else min(item.stop, self.total)
-        rows = []
-        if start < min(stop, self.dated):
-            rows += self._rows(True, start, min(stop, self.dated))
-        if stop > self.dated:
-            rows += self._rows(False, max(start - self.dated, 0), stop - self.dated)
-        return rows
-
-    def _rows(self, dated, start, stop):
-        if dated:
-            order, story_order = ("-published", f"-{self.key}"), ("-published", "-id")
-        else:
-            order, story_order = (f"-{self.key}",), ("-id",)
-        keys = self.keys.filter(published__isnull=not dated).order_by(*order)
-        ids = keys.values(self.key)[start:stop]
-        stories = (
-            Article.objects.filter(pk__in=ids)
-            .select_related("outlet")
-            .defer(*LIST_DEFERRED)
-            .order_by(*story_order)
-        )
-        return [a for a in stories if a.status == Article.Status.PUBLISHED]
-
-
-def paginate(request, queryset, per_page=PAGE_SIZE, *, count=None):
-    """The requested page of ``queryset``; a bad or out-of-range page number is a 404.
-
-    With ``count`` the paginator uses it instead of counting the rows.
-    """
-    if count is None:
-        paginator = Paginator(queryset, per_page)
-    else:
-        paginator = CountedPaginator(queryset, per_page, count)
-    number = request.GET.get("page") or 1
-    try:
-        return paginator.page(number)
-    except (PageNotAnInteger, EmptyPage) as exc:
-        raise Http404("No such page") from exc
-
-
-LIST_DEFERRED = ("raw", "body", "removed", "curated_fields")  # large fields no list shows
 
 
 def published_articles():
     """Published stories with their outlet, ready for a list (large text fields deferred)."""
-    return Article.objects.published().select_related("outlet").defer(*LIST_DEFERRED)
-
-
-def quotes_with_articles():
-    """Quotes of published stories with speaker, story and outlet, for a list, latest first.
-
-    Filtered and ordered on the quotes' copies of their story's state and date
-    (``is_published``, ``published``), which follow an index, not a join. Quotes from
-    undated stories come last on every database (SQLite sorts NULL last in a descending
-    order by itself; PostgreSQL has its own index for the order, migration 0006).
-    """
-    return (
-        Quote.objects.filter(is_published=True)
-        .select_related("speaker", "article", "article__outlet")
-        .defer(*(f"article__{name}" for name in LIST_DEFERRED))
-        .order_by(F("published").desc(nulls_last=True), "-article_id", "position")
-    )
+    return Article.objects.published().for_list()
 
 
 def get_by_slug_or_redirect(model, kind, slug):
@@ -177,140 +71,6 @@ def get_by_slug_or_redirect(model, kind, slug):
 
 
 # -- Home ---------------------------------------------------------------------------------
-
-
-def timeline(rows, *, link_months=True):
-    """Bars for a coverage chart from ``[(month_date, count)]``, gaps filled with zeros.
-
-    Returns a dict with ``bars`` (``x``, ``height``, ``count``, ``label``, ``url``), the
-    chart ``width``/``height`` and the ``max`` count, ready for the SVG template; ``None``
-    when there are no dated stories. Long spans are drawn per year so bars stay visible.
-    """
-    rows = [(d, n) for d, n in rows if d is not None and n]
-    if not rows:
-        return None
-    first, last = rows[0][0], rows[-1][0]
-    months = (last.year - first.year) * 12 + last.month - first.month + 1
-    counts = {}
-    if months > 120:
-        for d, n in rows:
-            counts[d.year] = counts.get(d.year, 0) + n
-        keys = [(y, None) for y in range(first.year, last.year + 1)]
-        totals = [counts.get(y, 0) for y, _ in keys]
-    else:
-        for d, n in rows:
-            counts[(d.year, d.month)] = counts.get((d.year, d.month), 0) + n
-        keys, y, m = [], first.year, first.month
-        for _ in range(months):
-            keys.append((y, m))
-            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-        totals = [counts.get(k, 0) for k in keys]
-    top = max(totals)
-    # A fixed drawing width: the SVG stretches to its box, so bars share it evenly.
-    slot = max(4, 720 // len(totals))
-    bar_w, gap, chart_h = max(3, slot * 4 // 5), slot - max(3, slot * 4 // 5), 120
-    bars = []
-    for i, ((y, m), n) in enumerate(zip(keys, totals, strict=True)):
-        if m is None:
-            label = str(y)
-            url = reverse("archive:dates_year", args=[f"{y:04d}"])
-        else:
-            label = datetime.date(y, m, 1).strftime("%B %Y")
-            url = reverse("archive:dates_month", args=[f"{y:04d}", f"{m:02d}"])
-        height = round(chart_h * n / top) if n else 0
-        bars.append(
-            {
-                "x": i * (bar_w + gap),
-                "y": chart_h - max(height, 1 if n else 0),
-                "height": max(height, 1 if n else 0),
-                "count": n,
-                "label": label,
-                "url": url if n else "",
-            }
-        )
-    width = len(bars) * (bar_w + gap)
-    by_year = {}
-    for (y, _), n in zip(keys, totals, strict=True):
-        by_year[y] = by_year.get(y, 0) + n
-    return {
-        "bars": bars,
-        "ticks": year_ticks(keys, bars, width),
-        "years": [
-            {
-                "year": y,
-                "count": n,
-                "url": reverse("archive:dates_year", args=[f"{y:04d}"]) if n else "",
-            }
-            for y, n in by_year.items()
-        ],
-        "width": width,
-        "height": chart_h,
-        "bar_width": bar_w,
-        "max": top,
-        "first": bars[0]["label"],
-        "last": bars[-1]["label"],
-        "per": "year" if months > 120 else "month",
-    }
-
-
-TIMELINE_MAX_LABELS = 12  # year labels under the chart; more years label every n-th one
-TIMELINE_MIN_MONTHS = 2  # a first year of one month drawn is not labelled (it would cover the next)
-
-
-def year_ticks(keys, bars, width):
-    """Year marks under a timeline: ``[{"label", "pct", "anchor"}]``.
-
-    A mark stands where each year starts (its January, or its bar when drawn per year), as a
-    percentage of the chart's width so the labels stay crisp however the bars stretch; the
-    first year is marked at the first bar even when the chart starts mid-year. With more than
-    ``TIMELINE_MAX_LABELS`` years only every n-th year is labelled (from the first).
-    """
-    starts = [(i, y) for i, (y, m) in enumerate(keys) if m is None or m == 1 or i == 0]
-    step = -(-len(starts) // TIMELINE_MAX_LABELS)
-    ticks = []
-    for n, (i, y) in enumerate(starts):
-        if n % step:
-            continue
-        pct = round(100 * bars[i]["x"] / width, 2)
-        ticks.append({"label": str(y), "pct": pct, "anchor": "end" if pct > 94 else "start"})
-    if len(starts) > 1 and step == 1 and starts[1][0] < TIMELINE_MIN_MONTHS:
-        del ticks[0]  # a first year of a month or two: its label would cover the next one
-    return ticks
-
-
-def archive_stats():
-    """Archive-wide figures: stories per month, undated count, top outlets and people.
-
-    Cached (``ARCHIVE_STATS_CACHE_SECONDS``, default 300) and dropped whenever articles
-    change (``archive.models.forget_page_stats``): the monthly counts are the one costly
-    aggregate of the home and date index pages at a hundred thousand stories. Four
-    queries when cold; the outlets and people come from their counters.
-    """
-
-    def compute():
-        months = list(
-            Article.objects.published()
-            .dated()
-            .annotate(month=TruncMonth("published"))
-            .values_list("month")
-            .annotate(n=Count("id"))
-            .order_by("month")
-        )
-        return {
-            "months": months,
-            "timeline": timeline(months),
-            "dated": sum(n for _, n in months),
-            "undated": Article.objects.published().undated().count(),
-            "outlets": list(
-                Outlet.objects.filter(article_count__gt=0).order_by("-article_count", "name")[:12]
-            ),
-            "people": list(
-                Person.objects.filter(mention_count__gt=0).order_by("-mention_count", "name")[:12]
-            ),
-        }
-
-    seconds = getattr(settings, "ARCHIVE_STATS_CACHE_SECONDS", 300)
-    return cache.get_or_set(page_stats_keys()[0], compute, seconds)
 
 
 def home(request):
@@ -455,8 +215,6 @@ def article_detail(request, pk, slug):
     for quote in quotes:
         by_paragraph.setdefault(quote.paragraph, []).append(quote)
     paragraphs, found = [], set()
-    from .templatetags.archive_tags import mark_quotes
-
     for index, text in enumerate(article.paragraphs):
         html, marked = mark_quotes(text, by_paragraph.get(index, []))
         paragraphs.append(html)
@@ -508,14 +266,6 @@ def article_detail(request, pk, slug):
 # -- Outlets ------------------------------------------------------------------------------
 
 
-def name_key(name):
-    """A sort key for a name that ignores case and accents: "Ben Shapiro" sorts before
-    "BET", "Élysée" with the Es; names alike once folded keep their exact spelling's order."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    folded = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return (folded, name)
-
-
 def outlet_list(request):
     """All outlets A–Z (case and accents ignored) with their number of stories and the dates
     they span (their counters), and an "Unknown outlet" entry with the published stories no
@@ -524,7 +274,7 @@ def outlet_list(request):
     Two queries: the outlets, sorted here (an archive holds a few hundred outlets at most;
     SQLite cannot order by a folded name), and the count of stories without an outlet.
     """
-    outlets = sorted(Outlet.objects.all(), key=lambda o: name_key(o.name))
+    outlets = Outlet.objects.a_to_z()
     unknown = Article.objects.published().filter(outlet__isnull=True).count()
     return render(
         request,
@@ -537,7 +287,7 @@ def outlet_unknown(request):
     """``/unknown-outlet/``: published stories no outlet is known for, newest first, undated
     ones last. Two queries: the counts, the page (three where the dated stories end)."""
     articles = published_articles().filter(outlet__isnull=True)
-    totals = articles.order_by().aggregate(all=Count("id"), dated=Count("published"))
+    totals = articles.totals()
     stories = NewestFirst(articles, totals["dated"], totals["all"] - totals["dated"])
     page = paginate(request, stories)
     return render(request, "archive/outlet_unknown.html", {"page": page})
@@ -553,23 +303,15 @@ def outlet_detail(request, slug):
     if moved:
         return moved
     articles = published_articles().filter(outlet=outlet)
-    rows = list(
-        articles.order_by()
-        .annotate(month=TruncMonth("published"))
-        .values_list("month")
-        .annotate(n=Count("id"))
-    )
+    rows = articles.per_month()
     undated_total = sum(n for m, n in rows if m is None)
     months = sorted(((m, n) for m, n in rows if m is not None), reverse=True)
     month = None
     if request.GET.get("month"):
-        match = MONTH_RE.match(request.GET["month"])
         try:
-            month = datetime.date(int(match[1]), int(match[2]), 1) if match else None
+            month = parse_month(request.GET["month"])
         except ValueError:
-            month = None
-        if month is None:
-            raise Http404("Bad month: use YYYY-MM")
+            raise Http404("Bad month: use YYYY-MM") from None
         in_month = articles.filter(published__year=month.year, published__month=month.month)
         count = dict(months).get(month, 0)
         page = paginate(request, in_month.order_by("-published", "-id"), count=count)
@@ -610,19 +352,16 @@ def person_list(request):
 
     The number of stories beside each name is the person's counter (``mention_count``).
     """
-    # By the folded name kept beside each person (the list can be long, and SQLite cannot
-    # fold accents): "de Gaulle" among the Ds, "Émile Zola" among the Es.
-    people = Person.objects.filter(mention_count__gt=0).order_by("sort_name", "name", "id")
+    people = Person.objects.mentioned().a_to_z()
     letter = request.GET.get("letter", "")
     if letter:
         if len(letter) != 1 or letter.upper() not in string.ascii_uppercase:
             raise Http404("Bad letter: use A to Z")
         letter = letter.upper()
-        people = people.filter(sort_name__startswith=letter.lower())
+        people = people.initial(letter)
     q = request.GET.get("q", "").strip()[:100]
     if q:
-        alias_match = Alias.objects.filter(person=OuterRef("pk"), name__icontains=q)
-        people = people.filter(Q(name__icontains=q) | Exists(alias_match))
+        people = people.matching(q)
     page = paginate(request, people, PEOPLE_PAGE_SIZE)
     return render(
         request,
@@ -636,36 +375,18 @@ def person_detail(request, slug):
     person, moved = get_by_slug_or_redirect(Person, "person", slug)
     if moved:
         return moved
-    # Read from the person's mentions, which copy their story's date and published state
-    # (index on person, is_published, published, article): the cost follows the number of
-    # stories about this person, not the size of the archive.
-    mentions = Mention.objects.filter(person=person, is_published=True)
-    totals = mentions.aggregate(all=Count("id"), dated=Count("published"))
+    # Read from the person's mentions (``MentionQuerySet.of_person``): the cost follows the
+    # number of stories about this person, not the size of the archive.
+    mentions = Mention.objects.of_person(person)
+    totals = mentions.totals()
     stories = NewestFirst(
         mentions, totals["dated"], totals["all"] - totals["dated"], key="article_id"
     )
     page = paginate(request, stories, count=totals["all"])
-    quotes = list(quotes_with_articles().filter(speaker=person, is_fragment=False)[:11])
-    latest_ids = mentions.order_by(F("published").desc(nulls_last=True), "-article_id").values(
-        "article_id"
-    )[:RELATED_SAMPLE]
-    related = list(
-        Person.objects.filter(mentions__article_id__in=latest_ids)
-        .exclude(pk=person.pk)
-        # Counting a column of the (article, person) index keeps the join index-only.
-        .annotate(n=Count("mentions__article"))
-        .order_by("-n", "name")[:10]
-    )
-    outlets = []
-    for row in (
-        mentions.filter(outlet__isnull=False)
-        .values("outlet", "outlet__name", "outlet__slug")
-        .annotate(n=Count("id"))
-        .order_by("-n", "outlet__name")[:10]
-    ):
-        outlet = Outlet(pk=row["outlet"], name=row["outlet__name"], slug=row["outlet__slug"])
-        outlet.n = row["n"]
-        outlets.append(outlet)
+    quotes = list(Quote.objects.latest().said_by(person).complete()[:11])
+    latest_ids = mentions.latest_article_ids(RELATED_SAMPLE)
+    related = list(Person.objects.mentioned_with(person, latest_ids)[:10])
+    outlets = mentions.top_outlets(10)
     return render(
         request,
         "archive/person_detail.html",
@@ -687,30 +408,21 @@ def person_detail(request, slug):
 
 def quote_list(request):
     """Latest quotations, filterable by speaker (slug or name) and outlet (slug)."""
-    quotes = quotes_with_articles()
+    quotes = Quote.objects.latest()
     speaker = request.GET.get("speaker", "").strip()[:100]
     outlet_slug = request.GET.get("outlet", "").strip()[:80]
     fragments = request.GET.get("fragments") == "1"
     if not fragments:
-        # one- and two-word quoted phrases are not quotations a reader looks for
-        quotes = quotes.filter(is_fragment=False)
+        quotes = quotes.complete()
     if speaker:
-        quotes = quotes.filter(
-            Q(speaker__slug=speaker)
-            | Q(speaker__name__icontains=speaker)
-            | Q(speaker_label__icontains=speaker)
-        )
+        quotes = quotes.speaker_matching(speaker)
     if outlet_slug:
-        quotes = quotes.filter(article__outlet__slug=outlet_slug)
-    count = None
-    if not (speaker or outlet_slug or fragments):
-        # Counting every quote of the archive costs more than the page: cached like the
-        # other archive-wide figures. Filtered lists are counted as they are.
-        seconds = getattr(settings, "ARCHIVE_STATS_CACHE_SECONDS", 300)
-        count = cache.get_or_set(page_stats_keys()[1], quotes.count, seconds)
+        quotes = quotes.in_outlet(outlet_slug)
+    # Every quote of the archive is counted once per generation (``stats.quote_count``);
+    # filtered lists are counted as they are.
+    count = None if speaker or outlet_slug or fragments else quote_count(quotes)
     page = paginate(request, quotes, QUOTES_PAGE_SIZE, count=count)
-    # the outlet filter A–Z as on /outlets/ (case and accents ignored; a few hundred at most)
-    outlets = sorted(Outlet.objects.all(), key=lambda o: name_key(o.name))
+    outlets = Outlet.objects.a_to_z()  # the outlet filter, as on /outlets/
     return render(
         request,
         "archive/quote_list.html",
@@ -748,16 +460,9 @@ class ArticleDateMixin:
             raise Http404("No stories in this period")
         return (page.paginator, page, page.object_list, page.has_other_pages())
 
-    def counted(self, queryset, trunc):
-        """``[{"date": d, "n": count}]`` of ``queryset`` grouped by ``trunc``, oldest first;
+    def counted(self, rows):
+        """``[{"date": d, "n": count}]`` from ``[(d, count)]`` (``per_month``, ``per_day``);
         their sum becomes ``known_total``."""
-        rows = (
-            queryset.order_by()
-            .annotate(period=trunc("published"))
-            .values_list("period")
-            .annotate(n=Count("id"))
-            .order_by("period")
-        )
         counts = [{"date": d, "n": n} for d, n in rows]
         self.known_total = sum(row["n"] for row in counts)
         return counts
@@ -795,7 +500,7 @@ class DateYearView(ArticleDateMixin, YearArchiveView):
     make_object_list = False  # the year page lists months; its object list stays empty
 
     def get_date_list(self, queryset, date_type=None, ordering="ASC"):
-        return self.counted(queryset, TruncMonth)
+        return self.counted(queryset.per_month())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -820,15 +525,7 @@ class DateMonthView(ArticleDateMixin, MonthArchiveView):
     month_format = "%m"
 
     def get_date_list(self, queryset, date_type=None, ordering="ASC"):
-        rows = (
-            queryset.order_by()
-            .values_list("published")
-            .annotate(n=Count("id"))
-            .order_by("published")
-        )
-        counts = [{"date": d, "n": n} for d, n in rows]
-        self.known_total = sum(row["n"] for row in counts)
-        return counts
+        return self.counted(queryset.per_day())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

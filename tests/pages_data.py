@@ -3,7 +3,8 @@
 import datetime
 import itertools
 
-from archive.models import Alias, Article, Mention, Outlet, Person, Quote, refresh_counts
+from archive.models import Alias, Article, Mention, Outlet, Person, Quote
+from archive.stats import refresh_counts
 
 _serial = itertools.count(1)
 

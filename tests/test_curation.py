@@ -254,7 +254,7 @@ def test_redirect_for_rejects_unknown_kinds_and_stops_on_loops():
 
 
 def test_split_alias_recounts_the_person_the_mentions_left(django_capture_on_commit_callbacks):
-    from archive.models import refresh_counts
+    from archive.stats import refresh_counts
 
     person = make_person("Emmanuel Macron", "Brigitte Macron")
     stories = [

@@ -23,7 +23,6 @@ def test_seeds_import_without_any_cluster(seeded):
     assert StoryCluster.objects.count() == 0
     assert Article.objects.filter(cluster__isnull=False).count() == 0
     assert StoryBand.objects.values("article").distinct().count() == 5
-    assert all(len(a.fingerprint) == 32 for a in Article.objects.all())
 
 
 def test_republished_copy_joins_the_original_and_the_dated_copy_comes_first(seeded):
@@ -129,12 +128,12 @@ def test_export_carries_cluster_and_first_published_copy():
     assert list(records[a])[-2:] == ["cluster", "first_published_copy"]
 
 
-def test_file_article_with_no_copy_costs_three_queries(seeded, django_assert_num_queries):
+def test_file_article_with_no_copy_costs_two_queries(seeded, django_assert_num_queries):
     article = Article.objects.create(
         title="Unrelated", body=seed_text(2).replace("Macron", "Scholz"), raw="x", content_hash="u1"
     )
     StoryBand.objects.filter(article__source__endswith="002_2bc22f07f8fd66ef.txt").delete()
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):  # candidates by band key, then the bands
         assert clusters.file_article(article) is None
     assert article.bands.count() == len(set(article.bands.values_list("key", flat=True)))
     assert article.bands.count() == 20

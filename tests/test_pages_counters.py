@@ -8,7 +8,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from archive import curation
-from archive.models import Article, Mention, Outlet, OutletFigures, Person, refresh_counts
+from archive.models import Article, Mention, Outlet, Person
+from archive.stats import OutletFigures, refresh_counts
 from tests.pages_data import make_story, person
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.cache import cache
 
-from archive import views
+from archive.timeline import timeline
 from tests.pages_data import make_story
 
 D = datetime.date
@@ -13,7 +13,7 @@ D = datetime.date
 
 def test_year_ticks_mark_each_january_and_skip_a_short_first_year():
     # November 2020 to February 2022: 16 monthly bars of 45 units (36 + 9)
-    chart = views.timeline([(D(2020, 11, 1), 1), (D(2021, 6, 1), 3), (D(2022, 2, 1), 2)])
+    chart = timeline([(D(2020, 11, 1), 1), (D(2021, 6, 1), 3), (D(2022, 2, 1), 2)])
     assert len(chart["bars"]) == 16
     # two months of 2020 then 2021 at 12.5%: both labelled
     assert chart["ticks"] == [
@@ -22,13 +22,13 @@ def test_year_ticks_mark_each_january_and_skip_a_short_first_year():
         {"label": "2022", "pct": 87.5, "anchor": "start"},
     ]
     # A first year of one month (December) is not labelled: 2021 starts one bar later
-    short = views.timeline([(D(2020, 12, 1), 1), (D(2021, 12, 1), 1)])
+    short = timeline([(D(2020, 12, 1), 1), (D(2021, 12, 1), 1)])
     assert [t["label"] for t in short["ticks"]] == ["2021"]
     assert short["ticks"][0]["pct"] == round(100 / 13, 2)
 
 
 def test_year_ticks_per_year_label_every_nth_year_when_there_are_many():
-    chart = views.timeline([(D(1990, 1, 1), 1), (D(2019, 6, 1), 3)])  # 30 years, per year
+    chart = timeline([(D(1990, 1, 1), 1), (D(2019, 6, 1), 3)])  # 30 years, per year
     assert chart["per"] == "year"
     labels = [t["label"] for t in chart["ticks"]]
     assert labels == [

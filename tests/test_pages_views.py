@@ -8,6 +8,7 @@ from django.core.cache import cache
 
 from archive import views
 from archive.models import Article, Outlet, Person, Quote, SlugRedirect
+from archive.timeline import timeline
 from tests.pages_data import make_archive, make_story, person
 
 pytestmark = pytest.mark.django_db
@@ -62,17 +63,17 @@ def test_home_lists_newest_first(client):
 
 def test_timeline_fills_empty_months_and_switches_to_years_for_long_spans():
     rows = [(D(2021, 1, 1), 2), (D(2021, 3, 1), 4)]
-    chart = views.timeline(rows)
+    chart = timeline(rows)
     assert [(b["label"], b["count"], b["height"]) for b in chart["bars"]] == [
         ("January 2021", 2, 60),
         ("February 2021", 0, 0),
         ("March 2021", 4, 120),
     ]
     assert chart["bars"][1]["url"] == ""
-    long = views.timeline([(D(2000, 1, 1), 1), (D(2015, 6, 1), 3)])
+    long = timeline([(D(2000, 1, 1), 1), (D(2015, 6, 1), 3)])
     assert long["per"] == "year" and len(long["bars"]) == 16
     assert long["bars"][-1]["url"] == "/dates/2015/"
-    assert views.timeline([]) is None
+    assert timeline([]) is None
 
 
 # -- Article ------------------------------------------------------------------------------

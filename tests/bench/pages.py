@@ -19,7 +19,8 @@ import django
 
 
 def fill(n):
-    from archive.models import Article, Mention, Outlet, Person, Quote, refresh_counts
+    from archive.models import Article, Mention, Outlet, Person, Quote
+    from archive.stats import refresh_counts
 
     if Article.objects.count() >= n:
         return

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from archive import pagecache
-from archive.models import (
+from archive.stats import (
     forget_page_stats,
     refresh_outlet_counts,
     refresh_person_counts,
