@@ -32,6 +32,7 @@ from .models import (
     sort_key,
 )
 from .people import best_name
+from .reextract import ReextractResult, reextract_articles
 from .signals import send_after_commit
 from .stats import refresh_person_counts
 
@@ -101,6 +102,72 @@ def forget_curation(articles, *, user=None, fields=None) -> int:
     Article.objects.bulk_update(changed, ["curated_fields"], batch_size=500)
     history.record_many(entries, user=user, action="uncurate")
     return len(changed)
+
+
+# --- the admin's own edits and re-extraction -----------------------------------------------
+
+
+def record_edit(before, after, fields, *, user=None):
+    """Record an admin form's edit of ``after`` (``before``: the row as it was) on the
+    fields ``fields`` that differ; nothing when none does. In the admin's transaction."""
+    changes = history.diff(before, after, fields)
+    if changes:
+        history.record(after, user=user, action="change", changes=changes)
+
+
+def record_added(obj, fields, *, user=None):
+    """Record an object the admin added, with the values of ``fields``."""
+    changes = {name: [None, history.field_value(obj, name)] for name in fields}
+    history.record(obj, user=user, action="add", changes=changes)
+
+
+def record_deleted(obj, *, user=None, message=""):
+    """Record an object the admin is about to delete (the record keeps its name)."""
+    history.record(obj, user=user, action="delete", message=message)
+
+
+def record_deleted_many(objs, *, user=None, message=""):
+    """Record the objects a bulk delete is about to remove."""
+    history.record_many(((obj, {}) for obj in objs), user=user, action="delete", message=message)
+
+
+def record_inline_changes(obj, kind, *, deleted, changed, added, user=None, curated=False):
+    """Record the rows of ``kind`` ("quotes", "aliases" ...) an admin page changed under
+    ``obj``: ``deleted`` and ``added`` their names, ``changed`` (name, fields) pairs.
+    ``curated``: ``obj`` is an article whose ``kind`` a curator has now edited, marked
+    curated so that re-extraction keeps them."""
+    before = [*deleted, *(f"{name} (before)" for name, _ in changed)]
+    after = [*added, *(f"{name} ({', '.join(fields)})" for name, fields in changed)]
+    history.record(obj, user=user, action="change", changes={kind: [before, after]})
+    if curated:
+        mark_curated(obj, [kind], user=user)
+
+
+@dataclass
+class ReextractSummary:
+    """What re-extracting a curator's selection did."""
+
+    count: int
+    result: ReextractResult
+
+    def summary(self):
+        return f"Re-extracted {self.count} stories: {self.result.summary_line()}"
+
+
+def reextract(articles, *, user=None) -> ReextractSummary:
+    """Re-run extraction on ``articles`` from their raw input, keeping the fields a curator
+    edited (``reextract.reextract_articles``: a transaction per article), and record a
+    "reextract" change on each with what happened."""
+    articles = Article.objects.filter(pk__in=list(articles.values_list("pk", flat=True)))
+    count = articles.count()
+    result = reextract_articles(articles)
+    history.record_many(
+        ((article, {}) for article in articles.only("id", "title")),
+        user=user,
+        action="reextract",
+        message=f"Re-extracted: {result.summary_line()}"[:500],
+    )
+    return ReextractSummary(count, result)
 
 
 # --- bulk changes from the review queue ----------------------------------------------------
@@ -475,8 +542,18 @@ class SplitResult:
         )
 
 
-def _name_pattern(name):
+def name_pattern(name):
+    """``name`` as a whole word or words, in any case."""
     return re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)", re.I)
+
+
+def name_parts(text: str, name: str) -> list[tuple[str, bool]]:
+    """``text`` cut around each use of ``name``: ``[(part, is_the_name)]``, in order."""
+    parts, last = [], 0
+    for found in name_pattern(name).finditer(text):
+        parts += [(text[last : found.start()], False), (found[0], True)]
+        last = found.end()
+    return [*parts, (text[last:], False)]
 
 
 @transaction.atomic
@@ -499,11 +576,11 @@ def split_alias(alias: Alias, *, user=None) -> SplitResult:
     SlugRedirect.objects.filter(kind="person", old_slug=person.slug).delete()
     result = SplitResult(person, previous)
 
-    own = _name_pattern(alias.name)
+    own = name_pattern(alias.name)
     others = [
-        _name_pattern(name)
+        name_pattern(name)
         for name in {previous.name, *previous.aliases.values_list("name", flat=True)}
-        if name and not _name_pattern(name).search(alias.name)
+        if name and not name_pattern(name).search(alias.name)
     ]
 
     def uses_only_alias(text):
@@ -585,7 +662,7 @@ _SENTENCE_END = re.compile(
 
 def context_sentence(article: Article, name: str) -> str:
     """The first sentence of ``article`` (headline, standfirst, body) using ``name``, or ""."""
-    pattern = _name_pattern(name)
+    pattern = name_pattern(name)
     for text in (article.title, article.standfirst, article.body):
         for sentence in _SENTENCE_END.split(text or ""):
             found = pattern.search(sentence)

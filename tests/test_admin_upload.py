@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from archive.admin import safe_upload_name, upload_items
+from archive.admin.uploads import safe_upload_name, upload_items
 from archive.models import Article, ImportBatch
 from tests import curation_helpers
 from tests.conftest import SEEDS
