@@ -1,12 +1,12 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
+from .bulk import DEFERRED_INDEXES, restore_indexes
+
 
 def _restore_indexes(using="default", apps=None, **kwargs):
     """After ``migrate``: the indexes an unfinished bulk import left out are built (those
     the migrated state defines: a migration back to before one was added leaves it out)."""
-    from .bulk import DEFERRED_INDEXES, restore_indexes
-
     defined = None
     if apps is not None:
         defined = set()

@@ -19,7 +19,8 @@ import logging
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
-from django.db import connections
+from django.apps import apps
+from django.db import connections, transaction
 from django.db.models.constants import OnConflict
 from django.utils import timezone
 
@@ -163,8 +164,6 @@ DEFERRED_INDEXES = {
 
 def _deferred() -> Iterator[tuple]:
     """(model, ``Index``) of each of ``DEFERRED_INDEXES``."""
-    from django.apps import apps
-
     for model_name, names in DEFERRED_INDEXES.items():
         model = apps.get_model("archive", model_name)
         by_name = {index.name: index for index in model._meta.indexes}
@@ -194,8 +193,6 @@ def _alter(using: str, create: Iterable[str] = (), drop: Iterable[str] = ()) -> 
     """Create and drop deferred indexes by name, in one transaction. The statements come
     from the schema editor, not run through it: on SQLite, leaving it checks every
     foreign key of the database (seconds at 100,000 stories)."""
-    from django.db import transaction
-
     connection = connections[using]
     create, drop = set(create), set(drop)
     named = create | drop

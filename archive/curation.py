@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -880,8 +881,6 @@ def dismiss_unresolved(unresolved: UnresolvedName, *, user=None) -> str:
 
 def ensure_curators_group():
     """The "Curators" group with exactly ``CURATOR_PERMISSIONS`` (created or repaired)."""
-    from django.contrib.auth.models import Group, Permission
-
     group, _ = Group.objects.get_or_create(name=CURATORS_GROUP)
     wanted = [name.split(".", 1) for name in CURATOR_PERMISSIONS]
     perms = Permission.objects.filter(

@@ -26,10 +26,12 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import close_old_connections, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from . import importer
+from .importer import ImportResult
 from .ingest.readers import PathProblem, unpacked_problem
 from .models import ImportBatch, UploadFile, UploadJob
 
@@ -215,8 +217,6 @@ def slices(items: list, limit: int | None = None) -> Iterator[list]:
 
 def record(batch: ImportBatch, outcomes: list) -> None:
     """The whole job's report in its batch (each run of a slice wrote its own)."""
-    from .importer import ImportResult
-
     result = ImportResult(outcomes=outcomes)
     batch.created_count = result.created
     batch.unchanged_count = result.unchanged
@@ -228,8 +228,6 @@ def record(batch: ImportBatch, outcomes: list) -> None:
 def run_job(job: UploadJob, should_stop: Callable[[], bool] = lambda: False) -> str:
     """Import a claimed job's files into its batch; returns the job's new status (queued
     again when the worker was asked to stop)."""
-    from . import importer
-
     mine = UploadJob.objects.filter(pk=job.pk, worker=job.worker)
     outcomes = []
     try:
@@ -276,8 +274,6 @@ def work(
 ) -> int:
     """Claim and import queued jobs until asked to stop (``once``: until the queue is
     empty). Returns the number of jobs run."""
-    from django.db import close_old_connections
-
     worker = worker or worker_name()
     poll = float(settings.ARCHIVE_UPLOAD_POLL_SECONDS)
     ran = 0

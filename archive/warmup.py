@@ -8,6 +8,8 @@ from django.conf import settings
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.template.loader import get_template
 
+from search.query import warm_up as warm_search
+
 log = logging.getLogger(__name__)
 
 
@@ -28,7 +30,5 @@ def compile_templates() -> int:
 
 
 def warm_up() -> None:
-    from search.query import warm_up as warm_search
-
     compile_templates()
     warm_search()

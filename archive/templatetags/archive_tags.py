@@ -4,6 +4,7 @@ stored URLs that may become links."""
 import re
 
 from django import template
+from django.http import QueryDict
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -72,8 +73,6 @@ def query_with(context, **changes):
     request = context.get("request")
     params = request.GET.copy() if request is not None else None
     if params is None:
-        from django.http import QueryDict
-
         params = QueryDict(mutable=True)
     if "page" not in changes:
         params.pop("page", None)
