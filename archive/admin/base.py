@@ -130,11 +130,11 @@ class HistoryMixin:
         super().save_formset(request, form, formset, change)
 
     def delete_model(self, request, obj):
-        curation.record_deleted([obj], user=request.user, message=f"Deleted {obj}")
+        curation.record_deleted(obj, user=request.user, message=f"Deleted {obj}")
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
-        curation.record_deleted(queryset, user=request.user, message="Deleted")
+        curation.record_deleted_many(queryset, user=request.user, message="Deleted")
         super().delete_queryset(request, queryset)
 
 
