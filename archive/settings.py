@@ -271,7 +271,7 @@ TUNING_VARIABLES = {
     "ARCHIVE_SEARCH_WARM_POSTINGS": int,  # search.query: postings scored as it warms
     "ARCHIVE_SEARCH_WARM_WAIT_SECONDS": float,  # search.query: wait for a warm searcher
     "ARCHIVE_PAGE_CACHE_BATCH_SECONDS": float,  # archive.pagecache: generations per import
-    "ARCHIVE_STATS_CACHE_SECONDS": int,  # archive.views: archive-wide figures kept
+    "ARCHIVE_STATS_CACHE_SECONDS": int,  # archive.stats.STATS_CACHE_SECONDS
 }
 for _name, _type in TUNING_VARIABLES.items():
     if env(_name) is not None:
