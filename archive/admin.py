@@ -107,11 +107,11 @@ INDEX_WARNING = (
 def index_warnings(model_admin, request):
     """A change saved whose search index write failed (kept to write later) is said in a
     warning message, not a 500: the database holds the change."""
-    from search import index
+    from search import api
 
-    index.take_failures()  # (left by an earlier request of this thread)
+    api.take_failures()  # (left by an earlier request of this thread)
     yield
-    failures = index.take_failures()
+    failures = api.take_failures()
     if failures:
         model_admin.message_user(
             request, INDEX_WARNING.format(reason=failures[-1]), messages.WARNING
@@ -716,13 +716,13 @@ class ArticleAdmin(HistoryMixin, admin.ModelAdmin):
     def _index_search(self, term):
         """Article ids from the full-text index, or None when there is no usable index."""
         try:
-            from search.query import search_article_ids
+            from search.api import article_ids
         except ImportError:
             return None
         if not Path(settings.ARCHIVE_INDEX_DIR).exists():
             return None
         try:
-            return list(search_article_ids(term, SEARCH_LIMIT))
+            return list(article_ids(term, SEARCH_LIMIT))
         except Exception:
             log.warning("index search failed for %r; searching the database", term, exc_info=True)
             return None

@@ -28,7 +28,7 @@ def compile_templates() -> int:
 
 
 def warm_up() -> None:
-    from search.query import warm_up as warm_search
+    from search.api import warm_up as warm_search
 
     compile_templates()
     warm_search()

@@ -198,7 +198,7 @@ def test_search_falls_back_to_the_database(curator_client, queue, monkeypatch):
     Article.objects.filter(pk=queue["complete"].pk).update(
         body="The talks in Moscow lasted five hours."
     )
-    monkeypatch.setitem(sys.modules, "search.query", None)  # import fails: no index module
+    monkeypatch.setitem(sys.modules, "search.api", None)  # import fails: no search module
     response = curator_client.get(URL, {"q": '"talks in Moscow"'})
     assert changelist_titles(response) == ["complete"]
     response = curator_client.get(URL, {"q": '"Moscow talks"'})
@@ -210,13 +210,13 @@ def test_search_uses_the_index_when_there_is_one(
 ):
     calls = []
 
-    def search_article_ids(text, limit):
+    def article_ids(text, limit):
         calls.append((text, limit))
         return [queue["complete"].pk, queue["twin one"].pk]
 
-    fake = types.ModuleType("search.query")
-    fake.search_article_ids = search_article_ids
-    monkeypatch.setitem(sys.modules, "search.query", fake)
+    fake = types.ModuleType("search.api")
+    fake.article_ids = article_ids
+    monkeypatch.setitem(sys.modules, "search.api", fake)
     settings.ARCHIVE_INDEX_DIR = tmp_path
     Article.objects.filter(pk=queue["no date"].pk).update(body="ceasefire talks")  # new: database
     response = curator_client.get(URL, {"q": "ceasefire"})
@@ -226,7 +226,7 @@ def test_search_uses_the_index_when_there_is_one(
     def broken(text, limit):
         raise RuntimeError("index locked")
 
-    fake.search_article_ids = broken
+    fake.article_ids = broken
     response = curator_client.get(URL, {"q": "ceasefire"})
     assert changelist_titles(response) == ["no date"]
 

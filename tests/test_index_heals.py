@@ -11,9 +11,10 @@ from django.core.management import CommandError, call_command
 
 from archive.importer import import_paths
 from archive.models import Article
-from search import index, signals
+from search import signals
+from search.api import article_ids as search_article_ids
+from search.engine import index
 from search.models import PendingWrite
-from search.query import search_article_ids
 
 from .conftest import ROOT, SEEDS
 
@@ -172,7 +173,7 @@ def test_an_index_that_cannot_be_written_keeps_the_ids_and_the_summary(tmp_path)
         "run `manage.py check_index --repair`"
     )
     kept = manage(
-        "shell", "-v0", "-c", "from search import index; print(sorted(index.pending_ids()))"
+        "shell", "-v0", "-c", "from search.engine import index; print(sorted(index.pending_ids()))"
     )
     assert kept.stdout == "[1, 2, 3, 4, 5]\n"
 
@@ -260,7 +261,7 @@ def test_a_rebuild_leaves_alone_a_generation_another_rebuild_is_still_writing(se
 
 
 def test_a_change_recorded_while_a_write_runs_stays_owed(seeded):
-    from search import background
+    from search.engine import background
 
     story = Article.objects.order_by("id").first()
     index.add_pending([story.pk])  # recorded by a chunk, its write under way (the worker)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from search.similar import more_like_this
+from search.api import more_like_this
 from tests.search_helpers import article
 
 FILLER = " ".join(
@@ -72,8 +72,8 @@ def test_limit_and_text_given_by_the_caller(stories):
 
 
 def test_key_terms_are_whoosh_key_terms_from_text(stories):
-    from search.query import get_entry
-    from search.similar import key_terms
+    from search.engine.searchers import get_entry
+    from search.engine.similar import key_terms
 
     searcher = get_entry().searcher
     for made in stories.values():

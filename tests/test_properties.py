@@ -26,7 +26,7 @@ from archive.importer import import_uploads
 from archive.ingest import clean, pipeline
 from archive.ingest.readers import RawStory, normalise_text
 from archive.models import Article
-from search.query import ParsedQuery, parse
+from search.api import ParsedQuery, parse
 from tests.search_helpers import article, person
 
 settings.register_profile("default", max_examples=150, deadline=None, database=None)

@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 
 from archive.models import StoryCluster
-from search import index
-from search.query import run_search
+from search import source
+from search.api import search as run_search
+from search.engine import index
 from tests.search_helpers import article
 
 URL = reverse("search:search")
@@ -165,7 +166,7 @@ def test_the_first_ten_people_count_each_story_once_as_a_full_count_does():
     must be those of removing every repeat, on results where copies share most people."""
     import numpy as np
 
-    from search.query import _contenders, _count_once
+    from search.engine.facets import _contenders, _count_once
 
     rng = np.random.default_rng(7)
     for _ in range(200):
@@ -204,8 +205,10 @@ def test_an_import_lists_the_copies_it_moves_and_the_index_follows_them(
         lambda sender, **kw: sent.append((kw["ids"], kw["copies"])), weak=False, dispatch_uid="t"
     )
     looked_up = []
-    with_copies = index.with_copies
-    monkeypatch.setattr(index, "with_copies", lambda ids: looked_up.append(ids) or with_copies(ids))
+    with_copies = source.with_copies
+    monkeypatch.setattr(
+        source, "with_copies", lambda ids: looked_up.append(ids) or with_copies(ids)
+    )
     try:
         ids = []
         for name, body in two_clusters_and_a_link():

@@ -9,8 +9,9 @@ from django.core.management import call_command
 from django.db import transaction
 
 from archive.models import Article
-from search import index
-from search.query import run_search, search_article_ids
+from search.api import article_ids as search_article_ids
+from search.api import search as run_search
+from search.engine import index
 from tests.search_helpers import article, person
 
 pytestmark = pytest.mark.django_db
@@ -335,7 +336,7 @@ def _whoosh_and_fast_indexes(docs, **fast_options):
     """The same documents written by Whoosh's own writer and by ``FastSegmentWriter``."""
     from whoosh import index as whoosh_index
 
-    from search.build import FastSegmentWriter
+    from search.engine.build import FastSegmentWriter
 
     built = []
     for fast in (False, True):
@@ -433,7 +434,7 @@ def test_the_fast_writer_writes_what_whoosh_writes(seeded):
 
 
 def test_rebuild_in_two_processes_finds_what_one_process_finds(seeded, monkeypatch):
-    from search import build
+    from search.engine import build
 
     queries = ["putin", "macron", '"russian president"', "kremlin OR ukraine", "pu*", "putn"]
 
@@ -482,7 +483,7 @@ def test_rebuild_in_two_processes_finds_what_one_process_finds(seeded, monkeypat
 
 
 def test_term_ranges_cut_the_terms_by_cost():
-    from search.build import term_ranges
+    from search.engine.build import term_ranges
 
     costs = [(("body", b"%03d" % n), 10) for n in range(100)]
     assert term_ranges(costs, 4) == [
@@ -505,7 +506,7 @@ def test_blocks_are_deflated_only_when_that_shrinks_them():
     import random
     import zlib
 
-    from search.build import MIN_DEFLATE, deflate, deflated
+    from search.engine.build import MIN_DEFLATE, deflate, deflated
 
     short = b"\x01\x05" * 10
     assert deflated(short, 3) == (0, short)  # stored as it is, and marked so
@@ -522,7 +523,7 @@ def test_blocks_are_deflated_only_when_that_shrinks_them():
 
 
 def test_a_failed_rebuild_process_leaves_the_live_index_alone(seeded, monkeypatch):
-    from search import build
+    from search.engine import build
 
     index.rebuild(procs=1)
     live = index.live_dir()

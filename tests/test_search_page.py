@@ -6,9 +6,10 @@ import pytest
 from django.urls import reverse
 
 from archive.models import Article
-from search import index
-from search.query import run_search, search_article_ids
-from search.similar import more_like_this
+from search.api import article_ids as search_article_ids
+from search.api import more_like_this
+from search.api import search as run_search
+from search.engine import index
 from tests.search_helpers import article, person
 
 URL = reverse("search:search")
@@ -183,14 +184,14 @@ def test_an_unknown_filter_value_finds_nothing_and_says_so(client, archive):
 
 
 def test_facets_count_the_whole_result_set_and_link_to_filters(client, archive, settings):
-    from search import query
+    from search import results
 
     settings.DEBUG = False
-    query.PAGE_SIZE, old = 1, query.PAGE_SIZE
+    results.PAGE_SIZE, old = 1, results.PAGE_SIZE
     try:
         response = client.get(URL, {"q": "talks"})
     finally:
-        query.PAGE_SIZE = old
+        results.PAGE_SIZE = old
     result = response.context["result"]
     assert len(result.hits) == 1 and result.total == 3
     facets = {name: [(f.value, f.label, f.count) for f in fs] for name, fs in result.facets.items()}

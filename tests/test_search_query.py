@@ -5,7 +5,8 @@ from datetime import date
 
 import pytest
 
-from search.query import Atom, parse, snippet
+from search.api import Atom, parse
+from search.engine.highlight import snippet
 
 
 def test_words_phrases_or_exclusion_and_prefix():
@@ -134,8 +135,8 @@ def test_columns_read_in_one_piece_match_whooshs_reader(seeded, django_capture_o
     """The search page's columns, read in bulk, hold what Whoosh's own per-document reader
     gives, on one segment and on several (a write after the seeds adds a segment)."""
     from archive.models import Article
-    from search import index
-    from search.query import column_values
+    from search.engine import index
+    from search.engine.fastpaths import column_values
 
     names = ("month", "day", "cluster", "person_col", "outlet_slug", "speaker")
 
@@ -162,8 +163,9 @@ def test_columns_read_in_one_piece_match_whooshs_reader(seeded, django_capture_o
 
 
 def test_a_name_that_finds_nothing_more_than_the_words_is_not_searched(monkeypatch):
-    from search import names, query
-    from search.schema import TEXT_FIELDS, build_schema
+    from search import names
+    from search.engine import compile
+    from search.engine.schema import TEXT_FIELDS, build_schema
 
     spellings = names.build(
         [
@@ -178,7 +180,7 @@ def test_a_name_that_finds_nothing_more_than_the_words_is_not_searched(monkeypat
     schema, fields_ = build_schema(), tuple(TEXT_FIELDS)
 
     def searched(q):
-        return str(query.text_query(schema, parse(q), fields_))
+        return str(compile.text_query(schema, parse(q), fields_))
 
     # both stem to what "border" finds already
     assert spellings.expand("border") == ["Borders", "Doctors Without Borders"]
@@ -193,7 +195,7 @@ def test_a_name_that_finds_nothing_more_than_the_words_is_not_searched(monkeypat
 def test_every_word_of_a_phrase_is_highlighted():
     from types import SimpleNamespace
 
-    from search.query import highlight_terms
+    from search.engine.highlight import highlight_terms
 
     parsed = parse('"Vladimir Putin" talks -Kremlin')
     searcher = SimpleNamespace(reader=lambda: None)  # no prefix to expand

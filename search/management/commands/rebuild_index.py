@@ -3,8 +3,8 @@ import sys
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from archive.models import Article
-from search.index import rebuild
+from search import source
+from search.api import rebuild
 
 
 class Command(BaseCommand):
@@ -35,7 +35,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        total = Article.objects.published().count()
+        total = source.published_count()
         bar = tqdm(
             total=total,
             unit="article",

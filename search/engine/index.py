@@ -27,7 +27,6 @@ import secrets
 import shutil
 import threading
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -40,6 +39,8 @@ from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.util.filelock import try_for
 
+from .. import source
+from . import fastpaths
 from .schema import PERSON_SEP, SCHEMA_VERSION, build_schema
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ class IndexWriteError(Exception):
     """The index could not be written (lock held too long, disk error)."""
 
 
-def _setting(name, default):
+def setting(name, default):
     return getattr(settings, name, default)
 
 
@@ -191,54 +192,6 @@ def _signature(row, people, quotes) -> str:
     return hashlib.sha1(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
 
 
-def _related(ids: list[int]):
-    """Mentions and quotes of ``ids``, grouped by article id.
-
-    People are indexed under their canonical names; their aliases are applied to the
-    query (``search.names``), so a new alias never means rewriting the person's stories.
-    """
-    from archive.models import Mention, Quote
-
-    people = defaultdict(list)
-    for m in (
-        Mention.objects.filter(article_id__in=ids)
-        .order_by("article_id", "-count", "person__name")
-        .values("article_id", "person_id", "person__name", "person__slug")
-    ):
-        people[m["article_id"]].append(
-            {"id": m["person_id"], "name": m["person__name"], "slug": m["person__slug"]}
-        )
-    quotes = defaultdict(list)
-    for q in (
-        Quote.objects.filter(article_id__in=ids)
-        .order_by("article_id", "position", "id")
-        .values("id", "article_id", "text", "speaker_label", "speaker__slug", "speaker__name")
-    ):
-        quotes[q["article_id"]].append(q)
-    return people, quotes
-
-
-ROW_FIELDS = (
-    "id", "title", "published", "updated", "outlet__name", "outlet__slug", "cluster_id", "authors"
-)  # fmt: skip
-
-
-def _published_rows(ids: list[int], *, text: bool):
-    """The rows of the published articles among ``ids``, by id.
-
-    The rows are read by primary key and the state checked here: with ``status`` in the
-    query, SQLite walks the whole status index instead (every published story, for each
-    chunk of ids)."""
-    from archive.models import Article
-
-    fields_ = ROW_FIELDS + (("standfirst", "body") if text else ())
-    rows = Article.objects.filter(id__in=ids).order_by("id").values("status", *fields_)
-    published = Article.Status.PUBLISHED
-    for row in rows:
-        if row.pop("status") == published:
-            yield row
-
-
 def author_slugs(authors) -> str:
     """The byline names as the ``author`` field holds them: slugs, space-separated."""
     from django.utils.text import slugify
@@ -301,34 +254,21 @@ def iter_documents(ids: Iterable[int]) -> Iterator[tuple[int, list[dict]]]:
     ids = sorted(set(ids))
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        people, quotes = _related(chunk)
-        for row in _published_rows(chunk, text=True):
+        people, quotes = source.related(chunk)
+        for row in source.published_rows(chunk, text=True):
             yield row["id"], article_documents(row, people[row["id"]], quotes[row["id"]])
-
-
-def with_copies(ids: Iterable[int]) -> set[int]:
-    """``ids`` and the other articles of their story clusters (one query)."""
-    from archive.models import Article
-
-    ids = {int(i) for i in ids}
-    if not ids:
-        return ids
-    clusters = Article.objects.filter(id__in=ids, cluster__isnull=False).values("cluster_id")
-    return ids | set(Article.objects.filter(cluster_id__in=clusters).values_list("id", flat=True))
 
 
 def db_signatures(ids: Iterable[int] | None = None) -> dict[int, str]:
     """{article id: signature} for published articles (all of them when ``ids`` is None)."""
-    from archive.models import Article
-
     if ids is None:
-        ids = list(Article.objects.published().order_by("id").values_list("id", flat=True))
+        ids = source.published_ids()
     ids = sorted(set(ids))
     result = {}
     for start in range(0, len(ids), CHUNK * 4):
         chunk = ids[start : start + CHUNK * 4]
-        people, quotes = _related(chunk)
-        for row in _published_rows(chunk, text=False):
+        people, quotes = source.related(chunk)
+        for row in source.published_rows(chunk, text=False):
             result[row["id"]] = _signature(row, people[row["id"]], quotes[row["id"]])
     return result
 
@@ -356,7 +296,7 @@ def _pending_table():
 
 
 def _pending_model():
-    from .models import PendingWrite
+    from ..models import PendingWrite
 
     return PendingWrite
 
@@ -367,15 +307,13 @@ def add_pending(ids: Iterable[int], reason: str = "", *, renew: bool = False) ->
     ``renew``: a change about to commit; records of the same ids are made anew, later
     than a write running meanwhile has read (``clear_pending`` drops records up to the
     last it read: it may have read the articles before this change)."""
-    from archive.bulk import RowInserter
-
     ids = sorted({int(i) for i in ids})
     if not ids:
         return
     with _pending_table() as pending:
         inserter = _PENDING_ROWS.get("rows")
         if inserter is None:
-            inserter = _PENDING_ROWS["rows"] = RowInserter(
+            inserter = _PENDING_ROWS["rows"] = source.row_inserter(
                 pending, ("article_id", "reason"), ignore_conflicts=True
             )
         for start in range(0, len(ids), PENDING_TAKEN):
@@ -468,8 +406,8 @@ def _writer():
     A rebuild may swap generations while we wait: after taking the lock we check that we
     locked the live one, else we let go and try again on the new one.
     """
-    timeout = float(_setting("ARCHIVE_INDEX_LOCK_TIMEOUT", 10.0))
-    attempts = int(_setting("ARCHIVE_INDEX_LOCK_ATTEMPTS", 3))
+    timeout = float(setting("ARCHIVE_INDEX_LOCK_TIMEOUT", 10.0))
+    attempts = int(setting("ARCHIVE_INDEX_LOCK_ATTEMPTS", 3))
     for attempt in range(1, attempts + 1):
         ix = ensure_index()
         try:
@@ -477,7 +415,7 @@ def _writer():
             writer = ix.writer(
                 timeout=timeout,
                 delay=0.05,
-                limitmb=int(_setting("ARCHIVE_INDEX_WRITER_MB", 16)),
+                limitmb=int(setting("ARCHIVE_INDEX_WRITER_MB", 16)),
                 compound=False,  # see ``rebuild``
             )
         except LockError:
@@ -510,7 +448,7 @@ def _write_docs(writer, ids: Iterable[int], *, delete_first=True) -> tuple[int, 
     schema = writer.schema
     current = {name: type(f) for name, f in schema.items()} == _field_types()
     added = 0
-    if not current:
+    if not current or not fastpaths.ENABLED:
         for _aid, docs in iter_documents(ids):
             for doc in docs:
                 writer.add_document(**_for_schema(doc, schema))
@@ -570,11 +508,10 @@ def _term_documents(leaf, fieldname: str, text: str):
     thousands of documents rewritten, that copy was most of the cost of a write."""
     if (fieldname, text) not in leaf:
         return ()
-    terms = getattr(leaf, "_terms", None)
-    if terms is None:  # not a segment of Whoosh's own codec: the public way
+    found = fastpaths.segment_term_ids(leaf, fieldname, text)
+    if found is None:  # the public way (live documents only: the caller skips the others)
         return leaf.postings(fieldname, text).all_ids()
-    key = leaf._text_to_bytes(fieldname, text)
-    return terms.matcher(fieldname, key, leaf.schema[fieldname].format).all_ids()
+    return found
 
 
 def _field_types() -> dict:
@@ -765,12 +702,9 @@ def rebuild(
     consecutive ranges of articles side by side, then write a share of the terms each,
     into one segment (default ``ARCHIVE_INDEX_REBUILD_PROCS``, 2); a small archive is
     indexed by one process."""
-    from archive.models import Article
-
-    from .build import write_documents
 
     if procs is None:
-        procs = int(_setting("ARCHIVE_INDEX_REBUILD_PROCS", 2))
+        procs = int(setting("ARCHIVE_INDEX_REBUILD_PROCS", 2))
     started_at = timezone.now()
     started = time.perf_counter()
     owed = pending_top()  # articles owed to the index until now: the rebuild writes them
@@ -782,10 +716,15 @@ def rebuild(
     # postings into memory for every reader it opens (300 MB held by a write on a
     # 10,000-story index); separate files are read from disk as needed.
     try:
-        ids = list(Article.objects.published().order_by("id").values_list("id", flat=True))
-        count = write_documents(
-            ix, ids, iter_documents, procs=procs, limitmb=limitmb, progress=progress
-        )
+        ids = source.published_ids()
+        if fastpaths.ENABLED:
+            from .build import write_documents
+
+            count = write_documents(
+                ix, ids, iter_documents, procs=procs, limitmb=limitmb, progress=progress
+            )
+        else:
+            count = _write_with_whoosh(ix, ids, limitmb, progress)
     except BaseException:
         shutil.rmtree(path, ignore_errors=True)
         raise
@@ -796,8 +735,8 @@ def rebuild(
     clear_pending(None, upto=owed)
     # Writes that went to the old generation while we built: articles saved since we
     # started, and the difference between the database and what we indexed.
-    db_ids = set(Article.objects.published().values_list("id", flat=True))
-    changed = set(Article.objects.filter(updated__gte=started_at).values_list("id", flat=True))
+    db_ids = set(source.published_ids())
+    changed = source.changed_since(started_at)
     changed |= db_ids.symmetric_difference(ids)
     if changed:
         update_articles(changed)
@@ -805,12 +744,31 @@ def rebuild(
     return RebuildReport(count, seconds, path, _dir_size(path), caught_up=len(changed))
 
 
+def _write_with_whoosh(ix, ids, limitmb: int, progress) -> int:
+    """``build.write_documents`` through Whoosh's own writer (the fast paths off): one
+    process, the same documents, separate files."""
+    writer = ix.writer(limitmb=limitmb, compound=False)
+    count = 0
+    try:
+        for _aid, docs in iter_documents(ids):
+            for doc in docs:
+                writer.add_document(**doc)
+            count += 1
+            if progress is not None:
+                progress(1)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    return count
+
+
 def _swap_waiting_for_writers(path: Path) -> None:
     """Swap ``path`` in while holding the old index's writer lock, so a write in flight
     finishes first and a waiting one (seeing the swap) goes to the new index."""
     old = open_index()
     lock = old.lock("WRITELOCK") if old is not None else None
-    timeout = float(_setting("ARCHIVE_INDEX_LOCK_TIMEOUT", 10.0)) * 3
+    timeout = float(setting("ARCHIVE_INDEX_LOCK_TIMEOUT", 10.0)) * 3
     held = bool(lock) and try_for(lock.acquire, timeout=timeout, delay=0.05)
     if lock and not held:
         log.warning("swapping the index in without the old writer lock (busy %.0fs)", timeout)
@@ -827,12 +785,13 @@ def _segment_problem(storage, schema, leaf) -> str:
     term table, checks each term's postings lie inside the postings file, reads every
     stored document, column and field length. Whoosh's own codec only (``W3``, whose
     files are named here); another is read the public way."""
-    segment = getattr(leaf, "_segment", None)
-    terms = getattr(leaf, "_terms", None)
-    name = f"{segment.indexname}_{segment.segid}" if segment is not None else "segment"
-    storage = getattr(leaf, "_storage", storage)  # a compound segment's own files
+    name, own_storage = fastpaths.segment_files(leaf)
+    known = name is not None
+    name = name or "segment"
+    terms = fastpaths.term_table(leaf)
+    storage = own_storage or storage  # a compound segment's own files
     for ext in (".trm", ".pst", "._stored.col"):
-        if segment is not None and not storage.file_exists(name + ext):
+        if known and not storage.file_exists(name + ext):
             return f"file {name}{ext} is missing"
     count = leaf.doc_count_all()
 
