@@ -11,8 +11,7 @@ from django.core.management import CommandError, call_command
 
 from archive.importer import import_paths
 from archive.models import Article
-from search import signals
-from search.api import article_ids as search_article_ids
+from search import api, signals
 from search.engine import index
 from search.models import PendingWrite
 
@@ -66,7 +65,7 @@ def test_check_index_finds_a_damaged_segment_says_so_and_repair_rebuilds(
     call_command("check_index")
     assert capsys.readouterr().out.endswith("The index matches the database.\n")
     assert indexed_ids() == ids
-    assert len(search_article_ids("putin")) == 5
+    assert len(api.article_ids("putin")) == 5
 
 
 def test_the_command_says_one_line_and_no_traceback(tmp_path):
@@ -198,7 +197,7 @@ def test_a_write_after_a_failed_one_takes_the_kept_ids_along(seeded, tmp_path, s
     assert failure.startswith("NotADirectoryError: ")
     settings.ARCHIVE_INDEX_DIR = good
     assert index.update_articles([second.pk]) == 2
-    assert search_article_ids('"while the disk was away"') == [first.pk]
+    assert api.article_ids('"while the disk was away"') == [first.pk]
     assert index.pending_ids() == set()
 
 

@@ -9,6 +9,9 @@ from search import api, results
 from search.engine import compile, run, schema, searchers
 from tests.search_helpers import article
 
+# Every test runs on each search backend but the Whoosh engine's own (whoosh_only).
+pytestmark = pytest.mark.usefixtures("search_backend")
+
 URL = reverse("search:search")
 
 NARROWED = (
@@ -38,6 +41,7 @@ def _titles(result):
     return sorted(h.headline for h in result.hits)
 
 
+@pytest.mark.whoosh_only
 def test_a_prefix_is_narrowed_to_its_most_common_words(stories, monkeypatch):
     assert _titles(api.search("gra*")) == ["Five", "Four", "One", "Six", "Three", "Two"]
     monkeypatch.setattr(compile, "PREFIX_WORDS", 2)
@@ -52,6 +56,7 @@ def test_a_prefix_is_narrowed_to_its_most_common_words(stories, monkeypatch):
     assert snippets["Two"] == "<mark>grain</mark> and a <mark>grant</mark>"
 
 
+@pytest.mark.whoosh_only
 def test_the_prefixes_of_a_query_share_their_terms(stories, monkeypatch):
     fields = len(schema.TEXT_FIELDS)
     monkeypatch.setattr(compile, "PREFIX_TERMS", 2 * fields)  # a word for each of two prefixes
@@ -65,6 +70,7 @@ def test_the_prefixes_of_a_query_share_their_terms(stories, monkeypatch):
     ]
 
 
+@pytest.mark.whoosh_only
 def test_a_narrowed_prefix_still_excludes_what_it_names(stories, monkeypatch):
     monkeypatch.setattr(compile, "PREFIX_WORDS", 2)
     result = api.search("road OR cellar OR grain -gra*")
@@ -78,6 +84,7 @@ def test_a_prefix_of_no_word_matches_nothing(stories):
     assert len(api.article_ids("grain gra*")) == 3
 
 
+@pytest.mark.whoosh_only
 def test_the_search_page_shows_the_narrowing_notice(client, stories, monkeypatch):
     monkeypatch.setattr(compile, "PREFIX_WORDS", 2)
     body = client.get(URL, {"q": "gra*"}).content.decode()
@@ -100,6 +107,7 @@ def test_a_short_prefix_asks_for_more_letters(client, stories, text):
     assert f'<p class="notice" role="status">{notice}</p>' in response.content.decode()
 
 
+@pytest.mark.whoosh_only
 def test_a_search_past_its_postings_budget_shows_what_it_found(stories, monkeypatch):
     # The terms are read field by field (headline, standfirst, body ...): the budget is
     # spent once the body's "grain" is read, and nothing after it counts.
@@ -114,6 +122,7 @@ def test_a_search_past_its_postings_budget_shows_what_it_found(stories, monkeypa
     assert result.cut and result.total == 0
 
 
+@pytest.mark.whoosh_only
 def test_a_search_past_its_time_shows_a_notice_on_the_page(client, stories, monkeypatch):
     monkeypatch.setattr(searchers, "SEARCH_SECONDS", -1.0)
     body = client.get(URL, {"q": "grain"}).content.decode()
@@ -124,6 +133,7 @@ def test_a_search_past_its_time_shows_a_notice_on_the_page(client, stories, monk
     assert '<p class="result-count">No results</p>' in body
 
 
+@pytest.mark.whoosh_only
 def test_a_search_cut_short_is_kept_for_a_while_then_run_again(stories, monkeypatch):
     monkeypatch.setattr(searchers, "SEARCH_SECONDS", -1.0)
     assert api.search("grain").total == 0
@@ -136,6 +146,7 @@ def test_a_search_cut_short_is_kept_for_a_while_then_run_again(stories, monkeypa
     assert api.search("grain").total == 3  # a whole answer is kept
 
 
+@pytest.mark.whoosh_only
 def test_a_search_that_cannot_have_the_searcher_says_it_is_busy(client, stories, monkeypatch):
     monkeypatch.setattr(run, "SEARCH_WAIT_SECONDS", 0.05)
     entry = searchers.get_entry()

@@ -7,6 +7,9 @@ from search.engine import highlight as marking
 from search.engine import run, schema, searchers
 from tests.search_helpers import article
 
+# Every test runs on each search backend but the Whoosh engine's own (whoosh_only).
+pytestmark = pytest.mark.usefixtures("search_backend")
+
 
 @pytest.fixture
 def stories(db, django_capture_on_commit_callbacks):
@@ -28,6 +31,7 @@ def _pages(text, **kwargs):
     return first.total, out
 
 
+@pytest.mark.whoosh_only
 @pytest.mark.parametrize("text", ["grain", "grain talks", "talks -grain", "gr*"])
 def test_pages_from_the_kept_ranking_are_the_pages_ranked_afresh(stories, monkeypatch, text):
     monkeypatch.setattr(results, "PAGE_SIZE", 3)
@@ -41,6 +45,7 @@ def test_pages_from_the_kept_ranking_are_the_pages_ranked_afresh(stories, monkey
     assert len(headlines) == len(set(headlines)) == total
 
 
+@pytest.mark.whoosh_only
 @pytest.mark.parametrize("sort", ["newest", "oldest"])
 @pytest.mark.parametrize("outlet", [(), ("le-monde",)])
 def test_few_matches_sorted_by_date_come_in_the_order_of_all(stories, monkeypatch, sort, outlet):
@@ -112,6 +117,7 @@ def test_date_filters_whichever_side_is_smaller(stories, text, date_from, date_t
     assert result.total == len(expected)
 
 
+@pytest.mark.whoosh_only
 def test_snippets_are_kept_for_a_search_shown_again_and_follow_edits(
     db, django_capture_on_commit_callbacks
 ):
@@ -141,6 +147,7 @@ HIGHLIGHT_TEXTS = [
 ]
 
 
+@pytest.mark.whoosh_only
 @pytest.mark.parametrize("text", HIGHLIGHT_TEXTS)
 @pytest.mark.parametrize("words", [["talks"], ["talks", "ceasefire"], ["elysee", "macron"]])
 def test_highlighting_is_whooshs(text, words):

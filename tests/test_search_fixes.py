@@ -8,6 +8,9 @@ from search import api, results
 from search.engine import searchers, spelling
 from tests.search_helpers import article
 
+# Every test runs on each search backend but the Whoosh engine's own (whoosh_only).
+pytestmark = pytest.mark.usefixtures("search_backend")
+
 URL = reverse("search:search")
 
 
@@ -123,6 +126,7 @@ def test_did_you_mean_never_suggests_another_typo(client, spellings):
     assert "obamaa</a>" not in body
 
 
+@pytest.mark.whoosh_only
 def test_did_you_mean_suggests_only_words_the_archive_uses_often(spellings, monkeypatch):
     # 14 stories: one word in 4 of them is the floor, and "ceasefire" is in 3.
     monkeypatch.setattr(spelling, "SUGGEST_MIN_SHARE", 4 / 14)

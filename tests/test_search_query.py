@@ -8,6 +8,9 @@ import pytest
 from search.api import Atom, parse
 from search.engine.highlight import snippet
 
+# Every test runs on each search backend but the Whoosh engine's own (whoosh_only).
+pytestmark = pytest.mark.usefixtures("search_backend")
+
 
 def test_words_phrases_or_exclusion_and_prefix():
     parsed = parse('putin "security demands" nato OR eu -biden -"white house" ukrain*')
@@ -63,6 +66,7 @@ def test_a_bad_date_drops_only_that_filter():
     assert parsed.date_to == date(2022, 3, 1)
 
 
+@pytest.mark.whoosh_only
 def test_snippet_marks_matched_stems_on_escaped_text():
     text = "Talks <b>resumed</b> & the talking went on; no talk of R&D."
     assert snippet(text, {"talk"}) == (
@@ -71,10 +75,12 @@ def test_snippet_marks_matched_stems_on_escaped_text():
     )
 
 
+@pytest.mark.whoosh_only
 def test_snippet_without_a_match_is_the_escaped_opening():
     assert snippet("A <quiet> day.", {"storm"}) == "A &lt;quiet&gt; day."
 
 
+@pytest.mark.whoosh_only
 def test_snippet_of_a_long_text_shows_the_matching_part():
     text = "Filler words here. " * 200 + "The ceasefire held overnight. " + "More filler. " * 200
     result = snippet(text, {"ceasefir"})
@@ -83,6 +89,7 @@ def test_snippet_of_a_long_text_shows_the_matching_part():
     assert len(result) < 400
 
 
+@pytest.mark.whoosh_only
 def test_snippet_picks_the_earliest_of_equal_fragments_every_time():
     """Three fragments that match equally: the snippet shows the first two, whatever the
     fragments' places in memory (the highlighter's own tie-break)."""
@@ -131,6 +138,7 @@ def test_spellings_skip_names_that_contain_the_words_searched():
     assert spellings.expand("Zelenskyy") == ["Volodymyr Zelensky", "Zelensky"]
 
 
+@pytest.mark.whoosh_only
 def test_columns_read_in_one_piece_match_whooshs_reader(seeded, django_capture_on_commit_callbacks):
     """The search page's columns, read in bulk, hold what Whoosh's own per-document reader
     gives, on one segment and on several (a write after the seeds adds a segment)."""
@@ -162,6 +170,7 @@ def test_columns_read_in_one_piece_match_whooshs_reader(seeded, django_capture_o
         assert all(fast == slow for fast, slow in both(s.reader()))
 
 
+@pytest.mark.whoosh_only
 def test_a_name_that_finds_nothing_more_than_the_words_is_not_searched(monkeypatch):
     from search import names
     from search.engine import compile
@@ -192,6 +201,7 @@ def test_a_name_that_finds_nothing_more_than_the_words_is_not_searched(monkeypat
     assert "act" not in searched('"health care"')
 
 
+@pytest.mark.whoosh_only
 def test_every_word_of_a_phrase_is_highlighted():
     from types import SimpleNamespace
 

@@ -10,6 +10,9 @@ from search.engine import compile, postings, rank, searchers
 from search.engine.schema import TEXT_FIELDS
 from tests.search_helpers import article, person
 
+# Every test runs on each search backend but the Whoosh engine's own (whoosh_only).
+pytestmark = pytest.mark.usefixtures("search_backend")
+
 WORDS = [
     "ceasefire",
     "talks",
@@ -99,6 +102,7 @@ def test_ranking_on_the_seeds_is_whooshs(seeded):
         assert ours == whoosh, text
 
 
+@pytest.mark.whoosh_only
 def test_only_the_best_copy_of_a_story_is_ranked(monkeypatch):
     # Ties go to the lower document number; a story's copies after its best are skipped.
     scores = {0: 1.0, 1: 5.0, 2: 5.0, 3: 4.0, 4: 3.0, 5: 5.0}
@@ -131,6 +135,7 @@ def test_phrases_need_their_words_in_order_and_together(db, django_capture_on_co
     }
 
 
+@pytest.mark.whoosh_only
 def test_kept_phrase_matches_and_scores_follow_the_index(
     db, django_capture_on_commit_callbacks, monkeypatch
 ):
@@ -146,6 +151,7 @@ def test_kept_phrase_matches_and_scores_follow_the_index(
     assert hits == ["Another grain deal", "Grain deal signed"]
 
 
+@pytest.mark.whoosh_only
 def test_positions_decoded_at_once_match_one_at_a_time():
     import random
 
@@ -172,6 +178,7 @@ def test_a_phrase_far_into_a_long_story_is_found(db, django_capture_on_commit_ca
     assert [h.headline for h in api.search('"grain deal"').hits] == ["Long"]
 
 
+@pytest.mark.whoosh_only
 def test_phrases_match_the_same_with_whooshs_own_positions():
     from whoosh import fields
     from whoosh.filedb.filestore import RamStorage
@@ -198,6 +205,7 @@ def test_phrases_match_the_same_with_whooshs_own_positions():
         assert postings._phrase_docs(searcher, "fast", ["grain", "deal"], None) == {0, 1, 3}
 
 
+@pytest.mark.whoosh_only
 @pytest.mark.parametrize("text", ["pres* court", "sanc* OR gra*", "ene* -gas"])
 def test_a_prefix_expanded_to_its_words_ranks_as_whooshs_prefix(archive, text):
     entry = searchers.get_entry()

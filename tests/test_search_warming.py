@@ -8,6 +8,9 @@ from search import api
 from search.engine import postings, rank, run, searchers
 from tests.search_helpers import article, person
 
+# Every test runs on each search backend but the Whoosh engine's own (whoosh_only).
+pytestmark = pytest.mark.usefixtures("search_backend")
+
 SEARCHES = [
     "grain",
     "grain deal",
@@ -53,6 +56,7 @@ def _run_all():
     return out
 
 
+@pytest.mark.whoosh_only
 def test_a_warmed_searcher_answers_as_a_cold_one(stories, settings):
     cold = _run_all()
     assert cold["grain"][0] == 4 and cold["grain", "newest"][1][0] == "Talks resume"
@@ -87,6 +91,7 @@ def _publish_while_warming_is_held(settings, monkeypatch, capture):
     return first, gate
 
 
+@pytest.mark.whoosh_only
 def test_a_changed_large_index_is_searched_by_the_old_searcher_until_the_new_is_warm(
     stories, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
@@ -107,6 +112,7 @@ def test_a_changed_large_index_is_searched_by_the_old_searcher_until_the_new_is_
     assert [h.headline for h in api.search("harvest").hits] == ["Harvest is in"]
 
 
+@pytest.mark.whoosh_only
 def test_a_large_index_is_not_reloaded_more_often_than_the_refresh_interval(
     stories, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
@@ -130,6 +136,7 @@ def test_a_large_index_is_not_reloaded_more_often_than_the_refresh_interval(
     assert api.search("harvest").total == 2
 
 
+@pytest.mark.whoosh_only
 def test_a_small_index_is_refreshed_at_once(stories, django_capture_on_commit_callbacks):
     first = searchers.get_entry()
     assert not first.large and not first.columns  # nothing loaded ahead of use
@@ -139,6 +146,7 @@ def test_a_small_index_is_refreshed_at_once(stories, django_capture_on_commit_ca
     assert not searchers._warming
 
 
+@pytest.mark.whoosh_only
 def test_a_starting_worker_compiles_the_templates_and_warms_the_search(stories, settings):
     from django.template import engines
 
@@ -154,6 +162,7 @@ def test_a_starting_worker_compiles_the_templates_and_warms_the_search(stories, 
     assert "order-newest" in searchers.get_entry().columns
 
 
+@pytest.mark.whoosh_only
 def test_warming_scores_the_most_common_words_first(stories, monkeypatch):
     monkeypatch.setattr(rank, "SCORES_CACHE_MIN", 2)
     entry = searchers.get_entry()
@@ -192,11 +201,11 @@ def test_name_spellings_changed_elsewhere_are_loaded_in_the_background(
     names.forget()
 
 
+@pytest.mark.whoosh_only
 def test_a_starting_worker_answers_searches_while_its_searcher_loads(
     stories, settings, monkeypatch
 ):
     from archive.models import Article
-    from search.api import more_like_this
 
     settings.ARCHIVE_SEARCH_WARM_DOCS = 1
     settings.ARCHIVE_SEARCH_WARM_WAIT_SECONDS = 3
@@ -220,7 +229,7 @@ def test_a_starting_worker_answers_searches_while_its_searcher_loads(
         assert [h.headline for h in api.search('"grain deal"').hits] == ["Grain deal signed"]
         grain = Article.objects.get(title="Grain deal signed")
         assert "Deal in doubt" in {
-            a.title for a in Article.objects.filter(pk__in=more_like_this(grain.pk, limit=4))
+            a.title for a in Article.objects.filter(pk__in=api.more_like_this(grain.pk, limit=4))
         }
         assert len(searchers._warming) == 1  # still loading
     finally:
@@ -230,6 +239,7 @@ def test_a_starting_worker_answers_searches_while_its_searcher_loads(
     assert not searchers._provisional
 
 
+@pytest.mark.whoosh_only
 def test_the_first_searcher_loads_piece_by_piece_between_searches(stories, settings):
     settings.ARCHIVE_SEARCH_WARM_DOCS = 1
     searchers._entries.clear()
