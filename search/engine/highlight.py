@@ -87,8 +87,8 @@ def _fragments(text: str, termset: frozenset) -> list:
         _FRAGMENTER.surround,
         _FRAGMENTER.charlimit,
     )
-    cache = TEXT_ANALYZER._cache
-    final = TEXT_ANALYZER._final
+    cache = TEXT_ANALYZER.forms
+    final = TEXT_ANALYZER.final_form
     out = []
     first = None
     firsts: deque = deque()

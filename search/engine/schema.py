@@ -48,14 +48,14 @@ class FoldingStemmer(Tokenizer):
     def __init__(self, stoplist=STOP_WORDS, minsize=2):
         self.stoplist = frozenset(stoplist) if stoplist is not None else None
         self.minsize = minsize
-        self._cache = {}
+        self.forms = {}  # word -> its indexed form (None: a stop word), as seen
 
     def __getstate__(self):
         return {"stoplist": self.stoplist, "minsize": self.minsize}
 
     def __setstate__(self, state):
         self.__dict__.update(state)
-        self._cache = {}
+        self.forms = {}  # word -> its indexed form (None: a stop word), as seen
 
     def __eq__(self, other):
         return (
@@ -71,9 +71,9 @@ class FoldingStemmer(Tokenizer):
         stops = self.stoplist
         return stops is not None and (len(lower) < self.minsize or lower in stops)
 
-    def _final(self, word: str):
+    def final_form(self, word: str):
         """The indexed form of ``word``, or None when it is a stop word."""
-        cache = self._cache
+        cache = self.forms
         if len(cache) >= self.CACHE_LIMIT:
             cache.clear()
         lower = word.lower()
@@ -91,17 +91,17 @@ class FoldingStemmer(Tokenizer):
 
         The words not seen before are worked out first, then every word is looked up
         and the stop words dropped by built-in functions, not a loop per word."""
-        cache = self._cache
+        cache = self.forms
         words = WORD_RE.findall(text)
         missing = set(words).difference(cache)
         if len(missing) >= self.CACHE_LIMIT:  # more distinct words than the cache holds
-            finals = [self._final(word) for word in words]
+            finals = [self.final_form(word) for word in words]
         else:
             if missing:
                 if len(cache) + len(missing) > self.CACHE_LIMIT:
                     cache.clear()
                     missing = set(words)
-                final = self._final
+                final = self.final_form
                 for word in missing:
                     final(word)
             finals = list(map(cache.__getitem__, words))
@@ -132,7 +132,7 @@ class FoldingStemmer(Tokenizer):
         **kwargs,
     ):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        cache = self._cache
+        cache = self.forms
         matches = WORD_RE.finditer(value) if tokenize else [None]
         pos = None
         for n, match in enumerate(matches):
@@ -147,7 +147,7 @@ class FoldingStemmer(Tokenizer):
             if no_morph:
                 final = None if self._stopped(lower) else lower.translate(accent_map)
             else:
-                final = cache[word] if word in cache else self._final(word)
+                final = cache[word] if word in cache else self.final_form(word)
             if final is None:
                 if removestops:
                     continue
