@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from . import source
-from .filters import Filters
-from .parse import ParsedQuery
+from .filters import Filters, resolve_filters
+from .parse import ParsedQuery, parse
 
 PAGE_SIZE = 20
 FACET_SIZE = 10
@@ -84,6 +84,46 @@ NOTHING_NOTICE = (
 
 
 SORTS = ("relevance", "newest", "oldest")
+
+
+def begin(
+    text: str,
+    *,
+    sort: str = "relevance",
+    scope: str = "articles",
+    outlet_slugs=(),
+    person_slugs=(),
+    date_from=None,
+    date_to=None,
+    more: str = "",
+    searchable=None,
+) -> SearchResult:
+    """What every backend does first: the query parsed, its filters resolved (at most two
+    queries), the notices of both, the sort and the facet listed in full settled.
+
+    ``searchable(parsed)`` says whether the backend searches any of the query's words
+    (stop words are the backend's own); when words were typed and none is, the result is
+    ``nothing`` (with its notice): no search, rather than a search for every story."""
+    parsed = parse(text)
+    filters = resolve_filters(parsed, outlet_slugs, person_slugs, date_from, date_to)
+    result = SearchResult(parsed=parsed, filters=filters, scope=scope)
+    result.more = more if more in FACETS else ""
+    if parsed.notice:
+        result.notices.append(parsed.notice)
+    for name in filters.unknown:
+        kind, value = name.split(":", 1)
+        result.notices.append(f'Nothing in the archive is called "{value}" ({kind}).')
+    words = searchable(parsed) if searchable is not None else parsed.has_terms
+    if parsed.text and not (words or parsed.exclude or filters.active):
+        result.nothing = True
+        result.notices.append(NOTHING_NOTICE.format(parsed.text))
+        return result
+    if sort not in SORTS:
+        sort = "relevance"
+    if not parsed.has_terms and sort == "relevance":
+        sort = "newest"
+    result.sort = sort
+    return result
 
 
 def by_count(item):

@@ -12,16 +12,12 @@ from typing import TYPE_CHECKING
 from whoosh import query
 
 from .. import results
-from ..filters import resolve_filters
 from ..parse import ParsedQuery, parse
 from ..results import (
     BUSY_NOTICE,
     CUT_NOTICE,
     FACET_MORE_SIZE,
     FACET_SIZE,
-    FACETS,
-    NOTHING_NOTICE,
-    SORTS,
     SearchResult,
     facet_labels,
 )
@@ -73,34 +69,26 @@ def run_search(
     names a facet (``FACETS``) to list in full (``FACET_MORE_SIZE`` values).
     (``_entry`` and ``_hits`` are for warming a searcher: see ``Entry.warm``.)
     """
-    parsed = parse(text)
-    filters = resolve_filters(parsed, outlet_slugs, person_slugs, date_from, date_to)
-    result = SearchResult(parsed=parsed, filters=filters, scope=scope)
-    result.more = more if more in FACETS else ""
-    if parsed.notice:
-        result.notices.append(parsed.notice)
-    for name in filters.unknown:
-        result.notices.append(
-            f'Nothing in the archive is called "{name.split(":", 1)[1]}" ({name.split(":", 1)[0]}).'
-        )
-    if parsed.text and not (searchable(parsed) or parsed.exclude or filters.active):
-        # Words were typed and none of them can be searched: that is no search, not a
-        # search for every story.
-        result.nothing = True
-        result.notices.append(NOTHING_NOTICE.format(parsed.text))
+    result = results.begin(
+        text,
+        sort=sort,
+        scope=scope,
+        outlet_slugs=outlet_slugs,
+        person_slugs=person_slugs,
+        date_from=date_from,
+        date_to=date_to,
+        more=more,
+        searchable=searchable,
+    )
+    if result.nothing:
         return result
-    if sort not in SORTS:
-        sort = "relevance"
-    if not parsed.has_terms and sort == "relevance":
-        sort = "newest"
-    result.sort = sort
     entry = _entry or searchers.get_entry()
     if entry is None:
         result.index_missing = True
         return result
     search = (
         text,
-        ("sort", sort),
+        ("sort", result.sort),
         ("scope", scope),
         ("outlet_slugs", tuple(outlet_slugs)),
         ("person_slugs", tuple(person_slugs)),
@@ -129,7 +117,6 @@ def run_search(
 
 CACHED_DOCS_MAX = 5_000  # larger match sets are recomputed for another page, not kept
 FACET_CACHE_ENTRIES = 128  # searches' counts, ranked windows and suggestions kept
-SNIPPETS_KEPT = 2_000  # snippets kept per searcher, for pages shown again
 RESULT_WINDOW = 100  # the best hits ranked at once and kept (the first five pages)
 
 
