@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from .backends import ImportSession, SearchBackend, get_backend
+from .backends import CheckReport, ImportSession, RebuildReport, SearchBackend, get_backend
 from .filters import Filters
 from .parse import FILTER_NAMES, TOKEN_RE, Atom, ParsedQuery, parse, parse_date
 from .results import PAGE_SIZE, SORTS, Facet, Hit, SearchResult
@@ -33,11 +33,13 @@ __all__ = [
     "SORTS",
     "TOKEN_RE",
     "Atom",
+    "CheckReport",
     "Facet",
     "Filters",
     "Hit",
     "ImportSession",
     "ParsedQuery",
+    "RebuildReport",
     "SearchBackend",
     "SearchResult",
     "article_ids",
@@ -147,16 +149,14 @@ def take_failures() -> list[str]:
     return get_backend().take_failures()
 
 
-def rebuild(progress=True, **options):
+def rebuild(progress=True, **options) -> RebuildReport:
     """Build the index again from the database (``progress``: a callable told of each
-    article indexed); returns the backend's report (articles, seconds, rate, size_bytes,
-    caught_up)."""
+    article indexed; ``options``: the backend's own, as ``manage.py rebuild_index``'s)."""
     return get_backend().rebuild(progress=progress, **options)
 
 
-def check(repair: bool = False):
-    """Compare the index with the database (and with ``repair`` fix what differs);
-    returns the backend's report (see ``manage.py check_index``)."""
+def check(repair: bool = False) -> CheckReport:
+    """Compare the index with the database (and with ``repair`` fix what differs)."""
     return get_backend().check(repair=repair)
 
 

@@ -13,11 +13,59 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from .results import SearchResult
+
+
+@dataclass
+class RebuildReport:
+    """What ``rebuild`` did: articles indexed, in how long, where, how large."""
+
+    articles: int
+    seconds: float
+    path: Path | None  # the index built (None: a backend without files of its own)
+    size_bytes: int
+    caught_up: int = 0
+
+    @property
+    def rate(self) -> float:
+        return self.articles / self.seconds if self.seconds else 0.0
+
+
+@dataclass
+class CheckReport:
+    """Differences between the index and the database."""
+
+    missing: set[int] = field(default_factory=set)  # published, not in the index
+    stale: set[int] = field(default_factory=set)  # indexed from an older version
+    extra: set[int] = field(default_factory=set)  # in the index, not published
+    pending: set[int] = field(default_factory=set)  # failed writes waiting for a retry
+    indexed: int = 0
+    published: int = 0
+    index_missing: bool = False
+    damaged: str = ""  # what is broken (a segment file missing or cut short)
+    repaired: bool = False
+    outdated: str = ""  # why the index must be rebuilt (built with another schema)
+
+    @property
+    def ok(self) -> bool:
+        return not (
+            self.missing
+            or self.stale
+            or self.extra
+            or self.pending
+            or self.outdated
+            or self.damaged
+        )
+
+    def to_fix(self) -> set[int]:
+        return self.missing | self.stale | self.extra | self.pending
+
 
 BACKENDS = {
     "whoosh": "search.engine.backend.WhooshBackend",
@@ -93,10 +141,10 @@ class SearchBackend(ABC):
         """After the commit that deleted (or unpublished) the stories ``ids``."""
 
     @abstractmethod
-    def rebuild(self, progress=True, **options): ...
+    def rebuild(self, progress=True, **options) -> RebuildReport: ...
 
     @abstractmethod
-    def check(self, repair: bool = False): ...
+    def check(self, repair: bool = False) -> CheckReport: ...
 
     @abstractmethod
     def warm_up(self) -> None: ...

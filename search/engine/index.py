@@ -29,7 +29,6 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
@@ -40,6 +39,7 @@ from whoosh.index import LockError
 from whoosh.util.filelock import try_for
 
 from .. import source
+from ..backends import CheckReport, RebuildReport
 from . import fastpaths
 from .schema import PERSON_SEP, SCHEMA_VERSION, build_schema
 
@@ -672,19 +672,6 @@ def delete_articles(ids: Iterable[int]) -> None:
 # --- Rebuild and check -------------------------------------------------------------------
 
 
-@dataclass
-class RebuildReport:
-    articles: int
-    seconds: float
-    path: Path
-    size_bytes: int
-    caught_up: int = 0
-
-    @property
-    def rate(self) -> float:
-        return self.articles / self.seconds if self.seconds else 0.0
-
-
 def _dir_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.iterdir() if f.is_file())
 
@@ -855,36 +842,6 @@ def damage() -> str:
     except Exception as exc:  # any failure to read it is damage to report, not a crash
         return f"{where}: {type(exc).__name__}: {exc}"
     return ""
-
-
-@dataclass
-class CheckReport:
-    """Differences between the index and the database."""
-
-    missing: set[int] = field(default_factory=set)  # published, not in the index
-    stale: set[int] = field(default_factory=set)  # indexed from an older version
-    extra: set[int] = field(default_factory=set)  # in the index, not published
-    pending: set[int] = field(default_factory=set)  # failed writes waiting for a retry
-    indexed: int = 0
-    published: int = 0
-    index_missing: bool = False
-    damaged: str = ""  # what is broken (a segment file missing or cut short)
-    repaired: bool = False
-    outdated: str = ""  # why the index must be rebuilt (built with another schema)
-
-    @property
-    def ok(self) -> bool:
-        return not (
-            self.missing
-            or self.stale
-            or self.extra
-            or self.pending
-            or self.outdated
-            or self.damaged
-        )
-
-    def to_fix(self) -> set[int]:
-        return self.missing | self.stale | self.extra | self.pending
 
 
 def check(repair: bool = False) -> CheckReport:
