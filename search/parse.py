@@ -24,6 +24,11 @@ from datetime import date
 
 PREFIX_MIN = 3  # letters a prefix needs before *: "re*" or "co*" is a good part of the language
 FILTER_NAMES = ("outlet", "person", "author", "from", "to")
+# A prefix matches the most common of its words only (by how many documents hold them):
+# PREFIX_WORDS at most, and all the prefixes of a query share PREFIX_TERMS (field, word)
+# terms (the cost bound of a prefix search, whatever the backend).
+PREFIX_WORDS = 30  # words one prefix expands to at most
+PREFIX_TERMS = 60  # (field, word) terms the prefixes of one query expand to in all
 
 
 @dataclass

@@ -18,6 +18,8 @@ YEAR_FACET_SIZE = 10
 # people, every month and year.
 FACET_MORE_SIZE = 100
 FACETS = ("outlet", "person", "year", "month")
+RESULT_WINDOW = 100  # the best hits ranked at once and kept (the first five pages)
+SNIPPET_WINDOW = 800  # characters of a story a snippet is made from (two fragments)
 
 
 @dataclass

@@ -89,7 +89,7 @@ def test_the_query_language_and_results_need_no_whoosh():
     script = (
         "import sys; sys.modules['whoosh'] = None\n"
         "import django; django.setup()\n"
-        "from search import api, filters, parse, results, views\n"
+        "from search import api, filters, parse, results, suggestions, views\n"
         "p = api.parse('talks OR ceasefire -Kremlin outlet:Mirror from:2022')\n"
         "print(len(p.groups[0]), p.exclude[0].text, p.outlets, p.date_from)\n"
     )

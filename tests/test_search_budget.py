@@ -5,8 +5,8 @@ import threading
 import pytest
 from django.urls import reverse
 
-from search import api, results
-from search.engine import compile, run, schema, searchers
+from search import api, parse, results
+from search.engine import run, schema, searchers
 from tests.search_helpers import article
 
 # Every test runs on each search backend but the Whoosh engine's own (whoosh_only).
@@ -44,7 +44,7 @@ def _titles(result):
 @pytest.mark.whoosh_only
 def test_a_prefix_is_narrowed_to_its_most_common_words(stories, monkeypatch):
     assert _titles(api.search("gra*")) == ["Five", "Four", "One", "Six", "Three", "Two"]
-    monkeypatch.setattr(compile, "PREFIX_WORDS", 2)
+    monkeypatch.setattr(parse, "PREFIX_WORDS", 2)
     result = api.search("gra*")
     # grain (3 stories) and grant (2): not grape nor gravel
     assert _titles(result) == ["Four", "One", "Three", "Two"]
@@ -59,7 +59,7 @@ def test_a_prefix_is_narrowed_to_its_most_common_words(stories, monkeypatch):
 @pytest.mark.whoosh_only
 def test_the_prefixes_of_a_query_share_their_terms(stories, monkeypatch):
     fields = len(schema.TEXT_FIELDS)
-    monkeypatch.setattr(compile, "PREFIX_TERMS", 2 * fields)  # a word for each of two prefixes
+    monkeypatch.setattr(parse, "PREFIX_TERMS", 2 * fields)  # a word for each of two prefixes
     result = api.search("gra* OR sta*")
     assert _titles(result) == ["One", "Seven", "Three", "Two"]  # grain, state
     assert result.notices == [
@@ -72,7 +72,7 @@ def test_the_prefixes_of_a_query_share_their_terms(stories, monkeypatch):
 
 @pytest.mark.whoosh_only
 def test_a_narrowed_prefix_still_excludes_what_it_names(stories, monkeypatch):
-    monkeypatch.setattr(compile, "PREFIX_WORDS", 2)
+    monkeypatch.setattr(parse, "PREFIX_WORDS", 2)
     result = api.search("road OR cellar OR grain -gra*")
     assert _titles(result) == ["Five", "Seven", "Six"]
     assert result.notices == [NARROWED]
@@ -86,7 +86,7 @@ def test_a_prefix_of_no_word_matches_nothing(stories):
 
 @pytest.mark.whoosh_only
 def test_the_search_page_shows_the_narrowing_notice(client, stories, monkeypatch):
-    monkeypatch.setattr(compile, "PREFIX_WORDS", 2)
+    monkeypatch.setattr(parse, "PREFIX_WORDS", 2)
     body = client.get(URL, {"q": "gra*"}).content.decode()
     assert (
         '<p class="notice" role="status">&quot;gra*&quot; matches 4 words: searched for the 2 '

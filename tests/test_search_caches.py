@@ -4,7 +4,7 @@ import pytest
 
 from search import api, results
 from search.engine import highlight as marking
-from search.engine import run, schema, searchers
+from search.engine import schema, searchers
 from tests.search_helpers import article
 
 # Every test runs on each search backend but the Whoosh engine's own (whoosh_only).
@@ -35,11 +35,11 @@ def _pages(text, **kwargs):
 @pytest.mark.parametrize("text", ["grain", "grain talks", "talks -grain", "gr*"])
 def test_pages_from_the_kept_ranking_are_the_pages_ranked_afresh(stories, monkeypatch, text):
     monkeypatch.setattr(results, "PAGE_SIZE", 3)
-    monkeypatch.setattr(run, "RESULT_WINDOW", 1000)
+    monkeypatch.setattr(results, "RESULT_WINDOW", 1000)
     whole = _pages(text)
     for window in (3, 4, 7):
         searchers.get_entry().facet_cache.clear()
-        monkeypatch.setattr(run, "RESULT_WINDOW", window)
+        monkeypatch.setattr(results, "RESULT_WINDOW", window)
         assert _pages(text) == whole, window
     total, headlines = whole
     assert len(headlines) == len(set(headlines)) == total

@@ -4,7 +4,7 @@ year with "more" links, lone operators, and the filters shown as removable chips
 import pytest
 from django.urls import reverse
 
-from search import api, results
+from search import api, results, suggestions
 from search.engine import searchers, spelling
 from tests.search_helpers import article
 
@@ -129,10 +129,10 @@ def test_did_you_mean_never_suggests_another_typo(client, spellings):
 @pytest.mark.whoosh_only
 def test_did_you_mean_suggests_only_words_the_archive_uses_often(spellings, monkeypatch):
     # 14 stories: one word in 4 of them is the floor, and "ceasefire" is in 3.
-    monkeypatch.setattr(spelling, "SUGGEST_MIN_SHARE", 4 / 14)
+    monkeypatch.setattr(suggestions, "SUGGEST_MIN_SHARE", 4 / 14)
     assert spelling.suggestion_floor(searchers.get_entry()) == 4
     assert api.search("ceasfire").suggestion is None
-    monkeypatch.setattr(spelling, "SUGGEST_MIN_SHARE", 3 / 14)
+    monkeypatch.setattr(suggestions, "SUGGEST_MIN_SHARE", 3 / 14)
     assert api.search("ceasfire talks").suggestion == ("ceasefire talks", ["ceasefire"])
 
 

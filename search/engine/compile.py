@@ -16,6 +16,7 @@ from whoosh import query
 from whoosh.reading import TermNotFound
 
 from .. import names, source
+from .. import parse as language
 from ..filters import Filters
 from ..parse import PREFIX_MIN, Atom, ParsedQuery
 from ..results import by_count
@@ -24,11 +25,6 @@ from .schema import TEXT_ANALYZER, TEXT_FIELDS
 if TYPE_CHECKING:
     from .searchers import Entry
 
-# The cost bound of a query's prefixes: a prefix expands to its most common words only
-# (by how many documents hold them), and all the prefixes of a query share a number of
-# (field, word) terms.
-PREFIX_WORDS = 30  # words one prefix expands to at most
-PREFIX_TERMS = 60  # (field, word) terms the prefixes of one query expand to in all
 PREFIX_KEPT = 1024  # prefixes' word lists kept per searcher
 
 
@@ -298,7 +294,7 @@ def _analysed(word: str) -> str | None:
 
 class PrefixWords:
     """What the prefixes of one query expand to: each prefix its ``limit`` most common
-    words (in documents, over the fields searched), ``PREFIX_WORDS`` at most and fewer
+    words (in documents, over the fields searched), ``parse.PREFIX_WORDS`` at most and fewer
     when the query has several prefixes (they share ``PREFIX_TERMS`` field terms). A
     prefix with more words than that gets a notice (``notices``): it was narrowed."""
 
@@ -307,8 +303,8 @@ class PrefixWords:
         self.fields = tuple(f for f in fields_ if f in entry.searcher.schema)
         texts = {a.text for g in parsed.groups for a in g if a.kind == "prefix"}
         texts.update(a.text for a in parsed.exclude if a.kind == "prefix")
-        share = PREFIX_TERMS // max(1, len(texts) * len(self.fields))
-        self.limit = max(1, min(PREFIX_WORDS, share))
+        share = language.PREFIX_TERMS // max(1, len(texts) * len(self.fields))
+        self.limit = max(1, min(language.PREFIX_WORDS, share))
         self.chosen: dict[str, frozenset[str]] = {}
         self._stems: dict[tuple[str, str], dict[str, int]] = {}
         self.notices: list[str] = []

@@ -11,10 +11,9 @@ from whoosh import highlight
 from whoosh.support.charset import accent_map
 
 from ..parse import ParsedQuery
+from ..results import SNIPPET_WINDOW
 from .compile import PrefixWords
 from .schema import TEXT_ANALYZER, WORD_RE
-
-SNIPPET_WINDOW = 800  # characters of text the highlighter analyses per hit (two fragments)
 
 
 class MarkFormatter(highlight.Formatter):

@@ -9,8 +9,8 @@ from collections import OrderedDict
 from whoosh import highlight
 
 from .. import source
-from ..results import Hit
-from .highlight import SNIPPET_WINDOW, MarkFormatter, snippet
+from ..results import SNIPPET_WINDOW, Hit
+from .highlight import MarkFormatter, snippet
 from .schema import TEXT_ANALYZER
 
 SNIPPETS_KEPT = 2_000  # snippets kept per searcher, for pages shown again

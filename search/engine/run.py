@@ -117,7 +117,6 @@ def run_search(
 
 CACHED_DOCS_MAX = 5_000  # larger match sets are recomputed for another page, not kept
 FACET_CACHE_ENTRIES = 128  # searches' counts, ranked windows and suggestions kept
-RESULT_WINDOW = 100  # the best hits ranked at once and kept (the first five pages)
 
 
 def _search(entry: Entry, result: SearchResult, page: int, scope: str, hits=True) -> None:
@@ -200,11 +199,11 @@ def _search_docs(entry, result, page, scope, hits, key, cached, matching, words,
         start = (result.page - 1) * results.PAGE_SIZE
         clusters = entry.column("cluster") if scope == "articles" else None
         if words is not None and result.sort == "relevance":
-            # The best RESULT_WINDOW are ranked once and kept with the query's counts.
+            # The best ``results.RESULT_WINDOW`` are ranked once and kept with the query's counts.
             rkey = (*key, "ranked")
             window = entry.facet_cache.get(rkey)
             if window is None or (len(window[1]) < limit and not window[0]):
-                want = max(limit, RESULT_WINDOW)
+                want = max(limit, results.RESULT_WINDOW)
                 if docs is None:
                     docs = matching()
                 collapse = clusters if clusters is not None and "cluster" in schema else None

@@ -3,12 +3,12 @@ two letters away."""
 
 from __future__ import annotations
 
-import math
 import re
 from typing import TYPE_CHECKING
 
 from whoosh.support.levenshtein import levenshtein
 
+from .. import suggestions
 from ..parse import ParsedQuery
 
 if TYPE_CHECKING:
@@ -42,22 +42,6 @@ SPELLING_PASSES = (
 )
 
 
-def _one_edit_apart(a: str, b: str) -> bool:
-    """Whether ``b`` is ``a`` with at most one letter changed, added or removed."""
-    if len(a) > len(b):
-        a, b = b, a
-    if len(b) - len(a) > 1:
-        return False
-    i = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        i += 1
-    if len(a) == len(b):
-        return a[i + 1 :] == b[i + 1 :]
-    return a[i:] == b[i + 1 :]
-
-
 def within(entry: Entry, fieldname: str, word: str, edits: int, prefix: int) -> list[str]:
     """The suggestion words of ``fieldname`` starting with the first ``prefix`` letters of
     ``word`` and at most ``edits`` letters changed, added or removed away from it (the
@@ -67,22 +51,15 @@ def within(entry: Entry, fieldname: str, word: str, edits: int, prefix: int) -> 
         w for w in entry.spelling_words(fieldname, word[:prefix]) if abs(len(w) - length) <= edits
     ]
     if edits == 1:
-        return [w for w in words if _one_edit_apart(word, w)]
+        return [w for w in words if suggestions.one_edit_apart(word, w)]
     return [w for w in words if levenshtein(word, w, limit=edits) <= edits]
-
-
-# A suggestion is a word the archive uses often: in SUGGEST_MIN_DOCS documents at least,
-# and in one story of SUGGEST_MIN_SHARE (a typo made ten times in 100,000 stories is still
-# a typo: "Did you mean president obamaa?").
-SUGGEST_MIN_DOCS = 3
-SUGGEST_MIN_SHARE = 1 / 20_000
 
 
 def suggestion_floor(entry: Entry) -> int:
     """How many documents (headline, body and names counted apart) a suggested word must
-    be in, at least."""
+    be in, at least (``suggestions.floor``)."""
     stories = entry.searcher.reader().doc_frequency("kind", "article")
-    return max(SUGGEST_MIN_DOCS, math.ceil(stories * SUGGEST_MIN_SHARE))
+    return suggestions.floor(stories)
 
 
 def suggest(entry: Entry, parsed: ParsedQuery, hits: int = 0) -> tuple[str, list[str]] | None:
