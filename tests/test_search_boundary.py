@@ -146,3 +146,99 @@ def test_the_system_check_knows_the_backends(settings, db):
         ]
     else:
         assert [i for i, _m in postgres] in ([], ["search.E003"])
+
+
+class Recording(backends.SearchBackend):
+    """A backend that only records what it is asked."""
+
+    name = "recording"
+
+    def __init__(self):
+        self.calls = []
+
+    def _record(self, name, *args, **kwargs):
+        self.calls.append((name, args, kwargs))
+
+    def search(self, text, **options):
+        self._record("search", text, **options)
+
+    def article_ids(self, text, limit):
+        self._record("article_ids", text, limit)
+        return []
+
+    def more_like_this(self, article_id, limit, text=None):
+        self._record("more_like_this", article_id, limit, text=text)
+        return []
+
+    def record(self, ids, copies=()):
+        self._record("record", sorted(ids), sorted(copies))
+
+    def changed(self, ids):
+        self._record("changed", sorted(ids))
+
+    def deleted(self, ids):
+        self._record("deleted", sorted(ids))
+
+    def rebuild(self, progress=True, **options):
+        self._record("rebuild", **options)
+        return backends.RebuildReport(articles=2, seconds=0.5, path=None, size_bytes=3_000_000)
+
+    def check(self, repair=False):
+        self._record("check", repair=repair)
+        return backends.CheckReport(published=2, indexed=2)
+
+    def warm_up(self):
+        self._record("warm_up")
+
+
+@pytest.fixture
+def recording(settings, monkeypatch):
+    backend = Recording()
+    monkeypatch.setitem(backends._backends, "recording", backend)
+    monkeypatch.setitem(backends.BACKENDS, "recording", "tests.test_search_boundary.Recording")
+    settings.ARCHIVE_SEARCH_BACKEND = "recording"
+    return backend
+
+
+def test_the_commands_and_the_signals_go_through_the_backend(recording, db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("rebuild_index", "--no-progress", stdout=out)
+    call_command("rebuild_index", "--no-progress", "--procs", "1", stdout=out)
+    call_command("check_index", stdout=out)
+    api.index_articles([3, 1])
+    api.delete_articles([2])
+    assert api.article_ids("talks", 10) == []
+    assert recording.calls == [
+        ("rebuild", (), {}),  # no option of Whoosh's that was not asked for
+        ("rebuild", (), {"procs": 1}),
+        ("check", (), {"repair": False}),
+        ("changed", ([1, 3],), {}),
+        ("deleted", ([2],), {}),
+        ("article_ids", ("talks", 10), {}),
+    ]
+    assert out.getvalue().splitlines() == [
+        "Indexed 2 articles in 0.5s (4 articles/s, 3.0 MB)",
+        "Indexed 2 articles in 0.5s (4 articles/s, 3.0 MB)",
+        "2 published, 2 indexed: 0 missing, 0 stale, 0 extra, 0 pending",
+        "The index matches the database.",
+    ]
+    assert api.bulk_import() is False  # no import session under way
+
+
+def test_a_saved_story_reaches_the_backend_once_after_commit(
+    recording, db, django_capture_on_commit_callbacks
+):
+    from tests.search_helpers import article, person
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        story = article("Talks resume", "The talks resume.", people=[person("Ann Lee")])
+        story.title = "Talks resume in Geneva"
+        story.save()
+    assert recording.calls == []  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    assert recording.calls == [("changed", ([story.pk],), {})]
