@@ -10,7 +10,7 @@ from django.db import transaction
 
 from archive.models import Article
 from search import api
-from search.engine import index
+from search.engine import documents, index, pending
 from tests.search_helpers import article, person
 
 # Every test runs on each search backend but the Whoosh engine's own (whoosh_only).
@@ -186,14 +186,14 @@ def test_a_write_that_times_out_is_logged_kept_and_repaired(settings, seeded, ca
     finally:
         proc.wait(timeout=20)
     assert "SEARCH INDEX WRITE FAILED for 1 article(s)" in caplog.text
-    assert index.pending_ids() == {a.pk}
+    assert pending.pending_ids() == {a.pk}
     assert api.article_ids('"long lock"') == []
 
     report = index.check(repair=True)
     assert report.damaged == ""
     assert report.pending == {a.pk}
     assert report.extra == {999999}
-    assert index.pending_ids() == set()
+    assert pending.pending_ids() == set()
     assert api.article_ids('"long lock"') == [a.pk]
     assert index.check().ok
 
@@ -406,7 +406,7 @@ def test_the_fast_writer_writes_what_whoosh_writes(seeded):
         quotes=[("the Kremlin", "We will not give up the café"), ("a source", "Never")],
     )
     ids = list(Article.objects.published().values_list("id", flat=True))
-    docs = [doc for _aid, article_docs in index.iter_documents(ids) for doc in article_docs]
+    docs = [doc for _aid, article_docs in documents.iter_documents(ids) for doc in article_docs]
     assert len(docs) > len(ids)  # articles and their quotes
 
     whoosh_ix, fast_ix = _whoosh_and_fast_indexes(docs)

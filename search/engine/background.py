@@ -35,7 +35,7 @@ from django.conf import settings
 from django.db import connection
 
 from .. import source
-from . import index
+from . import index, pending
 
 log = logging.getLogger(__name__)
 
@@ -251,7 +251,7 @@ class _Feeder:
                 reason,
                 exc_info=not isinstance(exc, index.EXPECTED_FAILURES),
             )
-            index.add_pending(index.pending_ids(), reason)
+            pending.add_pending(pending.pending_ids(), reason)
             return
         _marker().unlink(missing_ok=True)
 
@@ -307,7 +307,7 @@ def record(ids, copies=()) -> None:
     write (``heal``)."""
     from ..signals import queued
 
-    index.add_pending({*ids, *copies, *queued()}, renew=True)
+    pending.add_pending({*ids, *copies, *queued()}, renew=True)
 
 
 def heal() -> int:
@@ -321,7 +321,7 @@ def heal() -> int:
 def unwritten(ids) -> dict[int, str]:
     """{id: why} for those of ``ids`` whose index write failed (those recorded without a
     reason are on their way to the index, by another process's write)."""
-    return {aid: why for aid, why in index.pending_reasons(ids).items() if why}
+    return {aid: why for aid, why in pending.pending_reasons(ids).items() if why}
 
 
 def _shareable() -> bool:

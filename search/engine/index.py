@@ -19,15 +19,13 @@ silently.
 from __future__ import annotations
 
 import fcntl
-import hashlib
-import json
 import logging
 import os
 import secrets
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -40,15 +38,13 @@ from whoosh.util.filelock import try_for
 
 from .. import source
 from ..backends import CheckReport, RebuildReport
-from . import fastpaths
-from .schema import PERSON_SEP, SCHEMA_VERSION, build_schema
+from . import documents, fastpaths, pending
+from .schema import SCHEMA_VERSION, build_schema
 
 log = logging.getLogger(__name__)
 
 CURRENT = "current"
-PENDING = "pending-ids"
 VERSION_FILE = "schema-version"  # in each generation: the SCHEMA_VERSION it was built with
-CHUNK = 500  # articles read from the database at a time
 
 
 class IndexWriteError(Exception):
@@ -170,234 +166,9 @@ def ensure_index():
     return ix
 
 
-# --- Documents ---------------------------------------------------------------------------
-
-
-def _signature(row, people, quotes) -> str:
-    """What ``check_index`` compares: changes to any indexed value change it.
-
-    The body is represented by ``updated`` (saving an article bumps it) to keep the check
-    cheap; everything else that reaches the index is included as is.
-    """
-    data = [
-        row["updated"].isoformat() if row["updated"] else "",
-        row["title"],
-        row["outlet__name"] or "",
-        row["published"].isoformat() if row["published"] else "",
-        row["cluster_id"],
-        row.get("authors") or [],
-        [(p["slug"], p["name"]) for p in people],
-        [(q["id"], q["speaker__slug"] or "", q["speaker_label"], q["text"]) for q in quotes],
-    ]
-    return hashlib.sha1(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
-
-
-def author_slugs(authors) -> str:
-    """The byline names as the ``author`` field holds them: slugs, space-separated."""
-    from django.utils.text import slugify
-
-    return " ".join(slug for name in authors or [] if (slug := slugify(name)))
-
-
-def article_documents(row, people, quotes) -> list[dict]:
-    """The Whoosh documents of one article: the article and one per quote."""
-    aid = row["id"]
-    day = row["published"]
-    month = f"{day.year:04d}-{day.month:02d}".encode() if day else b""
-    day = day.year * 10000 + day.month * 100 + day.day if day else 0
-    outlet_slug = row["outlet__slug"] or ""
-    slugs = [p["slug"] for p in people]
-    names = [p["name"] for p in people]
-    doc = {
-        "key": f"a{aid}",
-        "kind": "article",
-        "article": str(aid),
-        "article_id": aid,
-        "headline": row["title"],
-        "standfirst": row["standfirst"],
-        "body": row["body"],
-        # Quotes are mostly passages of the body, whose words are indexed already.
-        "quotes": "\n".join(q["text"] for q in quotes if q["text"] not in row["body"]),
-        "outlet": row["outlet__name"] or "",
-        "outlet_slug": outlet_slug,
-        "month": month,
-        "day": day,
-        "cluster": f"c{row['cluster_id']}".encode() if row["cluster_id"] else b"",
-        "person": " ".join(slugs),
-        "author": author_slugs(row.get("authors")),
-        "person_col": PERSON_SEP.join(slugs).encode(),
-        "people": "\n".join(names),
-        "people_display": [(p["name"], p["slug"]) for p in people],
-        "signature": _signature(row, people, quotes),
-    }
-    docs = [doc]
-    for q in quotes:
-        quote_doc = {
-            "key": f"q{q['id']}",
-            "kind": "quote",
-            "article": str(aid),
-            "article_id": aid,
-            "quote": q["text"],
-            "speaker": q["speaker__slug"] or "",
-            "speaker_name": q["speaker__name"] or q["speaker_label"] or "",
-            "outlet_slug": outlet_slug,
-            "author": doc["author"],
-            "month": month,
-            "day": day,
-        }
-        docs.append(quote_doc)
-    return docs
-
-
-def iter_documents(ids: Iterable[int]) -> Iterator[tuple[int, list[dict]]]:
-    """(article id, documents) for each of ``ids`` that is published, in id order."""
-    ids = sorted(set(ids))
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        people, quotes = source.related(chunk)
-        for row in source.published_rows(chunk, text=True):
-            yield row["id"], article_documents(row, people[row["id"]], quotes[row["id"]])
-
-
-def db_signatures(ids: Iterable[int] | None = None) -> dict[int, str]:
-    """{article id: signature} for published articles (all of them when ``ids`` is None)."""
-    if ids is None:
-        ids = source.published_ids()
-    ids = sorted(set(ids))
-    result = {}
-    for start in range(0, len(ids), CHUNK * 4):
-        chunk = ids[start : start + CHUNK * 4]
-        people, quotes = source.related(chunk)
-        for row in source.published_rows(chunk, text=False):
-            result[row["id"]] = _signature(row, people[row["id"]], quotes[row["id"]])
-    return result
-
-
 # --- Writing -----------------------------------------------------------------------------
 
 _write_lock = threading.Lock()  # threads of one process queue here before the file lock
-
-
-PENDING_TAKEN = 2000  # pending articles a write takes along at most
-
-
-@contextmanager
-def _pending_table():
-    """The ``PendingWrite`` table, in a savepoint inside a caller's transaction (a failed
-    statement must not break it); database errors are logged, never raised: the index
-    must not fail what the database did."""
-    from django.db import DatabaseError, transaction
-
-    try:
-        with transaction.atomic():
-            yield _pending_model()
-    except DatabaseError as exc:
-        log.error("search index: the pending articles could not be read or written: %s", exc)
-
-
-def _pending_model():
-    from ..models import PendingWrite
-
-    return PendingWrite
-
-
-def add_pending(ids: Iterable[int], reason: str = "", *, renew: bool = False) -> None:
-    """Record ``ids`` as owed to the index (``reason``: why their write failed).
-
-    ``renew``: a change about to commit; records of the same ids are made anew, later
-    than a write running meanwhile has read (``clear_pending`` drops records up to the
-    last it read: it may have read the articles before this change)."""
-    ids = sorted({int(i) for i in ids})
-    if not ids:
-        return
-    with _pending_table() as pending:
-        inserter = _PENDING_ROWS.get("rows")
-        if inserter is None:
-            inserter = _PENDING_ROWS["rows"] = source.row_inserter(
-                pending, ("article_id", "reason"), ignore_conflicts=True
-            )
-        for start in range(0, len(ids), PENDING_TAKEN):
-            part = ids[start : start + PENDING_TAKEN]
-            if renew:
-                pending.objects.filter(article_id__in=part).delete()
-            elif reason:
-                pending.objects.filter(article_id__in=part).update(reason=reason[:300])
-            inserter.insert((i, reason[:300]) for i in part)
-
-
-_PENDING_ROWS: dict = {}
-
-
-def _legacy_pending() -> set[int]:
-    """Ids of the ``pending-ids`` file an older version kept in the index directory
-    (moved into the table on the first write that reads them)."""
-    try:
-        text = (index_root() / PENDING).read_text()
-    except OSError:
-        return set()
-    return {int(line) for line in text.split() if line.strip().isdigit()}
-
-
-def pending_ids() -> set[int]:
-    """Ids owed to the index: recorded by a chunk not yet written, or whose write failed."""
-    ids: set[int] = set()
-    with _pending_table() as pending:
-        ids = set(pending.objects.values_list("article_id", flat=True))
-    return ids | _legacy_pending()
-
-
-def pending_reasons(ids: Iterable[int]) -> dict[int, str]:
-    """{id: why its write failed} for those of ``ids`` still owed to the index."""
-    ids = sorted({int(i) for i in ids})
-    found: dict[int, str] = {}
-    with _pending_table() as pending:
-        for start in range(0, len(ids), PENDING_TAKEN):
-            part = ids[start : start + PENDING_TAKEN]
-            found.update(
-                pending.objects.filter(article_id__in=part).values_list("article_id", "reason")
-            )
-    return found
-
-
-def _take_pending(limit: int = PENDING_TAKEN) -> tuple[set[int], int]:
-    """Up to ``limit`` pending ids (the oldest), and the highest row id at the time: rows
-    recorded after it stay for a later write (the database may have changed since)."""
-    ids: set[int] = set()
-    top = 0
-    with _pending_table() as pending:
-        top = pending.objects.order_by("-id").values_list("id", flat=True).first() or 0
-        if top:
-            rows = pending.objects.order_by("id").values_list("article_id", flat=True)
-            ids = set(rows[:limit])
-    legacy = _legacy_pending()
-    if legacy:
-        add_pending(legacy)
-        with suppress(OSError):
-            (index_root() / PENDING).unlink()
-    return ids | legacy, top
-
-
-def clear_pending(ids: Iterable[int] | None, upto: int | None = None) -> None:
-    """``ids`` are written (None: every article, by a rebuild): drop their records, those
-    up to row ``upto`` (later ones were recorded after the write read the database)."""
-    with _pending_table() as pending:
-        rows = pending.objects.all()
-        if upto is not None:
-            rows = rows.filter(id__lte=upto)
-        if ids is None:
-            rows.delete()
-            return
-        ids = sorted({int(i) for i in ids})
-        for start in range(0, len(ids), PENDING_TAKEN):
-            rows.filter(article_id__in=ids[start : start + PENDING_TAKEN]).delete()
-
-
-def pending_top() -> int:
-    """The highest pending row id now (for ``clear_pending(None, upto=...)``)."""
-    top = 0
-    with _pending_table() as pending:
-        top = pending.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    return top
 
 
 def _writer():
@@ -449,7 +220,7 @@ def _write_docs(writer, ids: Iterable[int], *, delete_first=True) -> tuple[int, 
     current = {name: type(f) for name, f in schema.items()} == _field_types()
     added = 0
     if not current or not fastpaths.ENABLED:
-        for _aid, docs in iter_documents(ids):
+        for _aid, docs in documents.iter_documents(ids):
             for doc in docs:
                 writer.add_document(**_for_schema(doc, schema))
             added += 1
@@ -460,7 +231,7 @@ def _write_docs(writer, ids: Iterable[int], *, delete_first=True) -> tuple[int, 
     # (its postings are held per term, not pooled: a batch of up to 2,000 articles fits
     # without spilling runs to disk and merging them back)
     fast = FastSegmentWriter(ix, SEGMENT_MB, lock=False, beside=True)
-    added = fast.add_articles(iter_documents(ids))
+    added = fast.add_articles(documents.iter_documents(ids))
     return added, fast.commit(toc=False)
 
 
@@ -576,7 +347,7 @@ EXPECTED_FAILURES = (IndexWriteError, LockError, OSError)
 def _failed(what: str, ids: set[int], exc: Exception) -> None:
     """Log a failed write of ``ids`` as an error and keep them for a later write."""
     reason = f"{type(exc).__name__}: {exc}" if not isinstance(exc, IndexWriteError) else str(exc)
-    add_pending(ids, reason)
+    pending.add_pending(ids, reason)
     _failures.reasons.append(reason)
     log.error(
         "SEARCH INDEX %s FAILED for %d article(s) %s: %s — kept to write later; "
@@ -621,7 +392,7 @@ def update_articles(ids: Iterable[int]) -> int:
         writer = None
         taken: set[int] = set()
         try:
-            taken, upto = _take_pending()
+            taken, upto = pending.take_pending()
             writer = _writer()
             added, segment = _write_docs(writer, ids | taken)
             writer.commit(mergetype=_listing(segment, merge_tiers))
@@ -632,7 +403,7 @@ def update_articles(ids: Iterable[int]) -> int:
                     writer.cancel()
             _failed("WRITE", ids | taken, exc)
             return 0
-    clear_pending(ids | taken, upto)
+    pending.clear_pending(ids | taken, upto)
     return added
 
 
@@ -641,7 +412,7 @@ def write_pending() -> int:
     write); returns how many were written. Stops at the first failure."""
     written = 0
     while True:
-        owed, _top = _take_pending()
+        owed, _top = pending.take_pending()
         if not owed:
             return written
         failures = len(_failures.reasons)
@@ -694,7 +465,7 @@ def rebuild(
         procs = int(setting("ARCHIVE_INDEX_REBUILD_PROCS", 2))
     started_at = timezone.now()
     started = time.perf_counter()
-    owed = pending_top()  # articles owed to the index until now: the rebuild writes them
+    owed = pending.pending_top()  # articles owed to the index until now: the rebuild writes them
     path = create_generation()
     (path / BUILDING).write_text(f"{os.getpid()}\n")
     ix = whoosh_index.open_dir(str(path))
@@ -708,7 +479,7 @@ def rebuild(
             from .build import write_documents
 
             count = write_documents(
-                ix, ids, iter_documents, procs=procs, limitmb=limitmb, progress=progress
+                ix, ids, documents.iter_documents, procs=procs, limitmb=limitmb, progress=progress
             )
         else:
             count = _write_with_whoosh(ix, ids, limitmb, progress)
@@ -719,7 +490,7 @@ def rebuild(
     old_dir = live_dir()
     _swap_waiting_for_writers(path)
     (path / BUILDING).unlink()  # (only once live: another rebuild's prune keeps it so far)
-    clear_pending(None, upto=owed)
+    pending.clear_pending(None, upto=owed)
     # Writes that went to the old generation while we built: articles saved since we
     # started, and the difference between the database and what we indexed.
     db_ids = set(source.published_ids())
@@ -737,7 +508,7 @@ def _write_with_whoosh(ix, ids, limitmb: int, progress) -> int:
     writer = ix.writer(limitmb=limitmb, compound=False)
     count = 0
     try:
-        for _aid, docs in iter_documents(ids):
+        for _aid, docs in documents.iter_documents(ids):
             for doc in docs:
                 writer.add_document(**doc)
             count += 1
@@ -861,20 +632,20 @@ def check(repair: bool = False) -> CheckReport:
         if ix is not None:
             with ix.searcher() as searcher:
                 report.indexed = searcher.doc_frequency("kind", "article")
-        report.published = len(db_signatures())
+        report.published = len(documents.db_signatures())
         if repair:
             rebuild()
             report.repaired = True
         return report
-    report = CheckReport(pending=pending_ids())
+    report = CheckReport(pending=pending.pending_ids())
     report.damaged = damage()
     if report.damaged:
-        report.published = len(db_signatures())
+        report.published = len(documents.db_signatures())
         if repair:
             rebuild()
             report.repaired = True
         return report
-    signatures = db_signatures()
+    signatures = documents.db_signatures()
     report.published = len(signatures)
     ix = open_index()
     if ix is None:
