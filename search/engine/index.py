@@ -4,7 +4,7 @@ Layout of ``settings.ARCHIVE_INDEX_DIR``::
 
     current -> gen-20240101120000-1234-ab12cd   (symlink to the live generation)
     gen-.../                                    (a complete Whoosh index)
-    pending-ids                                 (ids whose write failed, retried later)
+    pending-ids                                 (an older version's owed ids: pending.py)
 
 ``rebuild()`` builds a new generation beside the live one and swaps the ``current``
 symlink atomically, so searches go on during a rebuild. ``update_articles(ids)`` is
@@ -12,8 +12,8 @@ the one write path: it deletes each article's documents (the article and its quo
 and adds them again for the ids still published, all in one commit. A writer waits
 for the Whoosh writer lock (another gunicorn worker, an import beside the site) with
 a timeout and retries; a write that still fails is logged as an error and its ids
-kept in ``pending-ids`` for the next write or ``check_index --repair``: never lost
-silently.
+kept as owed (``pending.py``) for the next write or ``check_index --repair``: never lost
+silently. The documents of an article are made in ``documents.py``.
 """
 
 from __future__ import annotations
