@@ -19,6 +19,7 @@ OTHER_READERS = frozenset(
         "DJANGO_TEST_PROCESSES",  # Django: parallel test runner
         "DJANGO_RUNSERVER_HIDE_WARNING",  # Django: runserver's banner
         "ARCHIVE_CHROMIUM",  # tests/test_browser.py: the browser the tests drive
+        "ARCHIVE_TEST_BOTH_BACKENDS",  # tests/conftest.py: search tests on both backends
     }
 )
 OTHER_PREFIXES = ("DJANGO_SUPERUSER_",)  # createsuperuser --noinput: DJANGO_SUPERUSER_<FIELD>

@@ -480,10 +480,10 @@ def run_import(
 ) -> ImportResult:
     """Import ``items`` (paths, ``PathProblem``s or (name, bytes) pairs) as one batch
     (``batch``, when one was made beforehand, as for a queued upload)."""
-    from search import background
+    from search import api
 
     items = list(items)
-    background.expect(len(items))  # a large run indexes in bulk (inside ``writing_beside``)
+    api.expect_import(len(items))  # a large run indexes in bulk (inside ``writing_beside``)
     if not transaction.get_connection().in_atomic_block:
         restore_indexes()  # left out by an earlier bulk run that was stopped
     max_bytes = settings.ARCHIVE_MAX_FILE_BYTES if max_bytes is None else max_bytes
@@ -562,12 +562,12 @@ def run_import(
                     pool.feed()  # the workers go on with the next files meanwhile
             importer.end_chunk()
             # kept until the index has them: a process killed after the commit leaves
-            # them for the next index write (see ``search.background.record``)
-            background.record(changed, importer.moved)
+            # them for the next index write (see ``search.api.record``)
+            api.record(changed, importer.moved)
 
     # A bulk run (a large import into a smaller archive) writes its rows without the
     # indexes it does not read, and builds them once at the end.
-    with indexes_deferred(background.bulk()), pool, fewer_collections():
+    with indexes_deferred(api.bulk_import()), pool, fewer_collections():
         entries = iter(pool)
         while group := list(islice(entries, min(LOOK_AHEAD, chunk))):
             # One transaction per chunk. Its stories are saved as the workers deliver

@@ -8,7 +8,7 @@ Two kinds of variables are read:
 
 - operator settings (README.md, Configuration), each with its default here;
 - tuning overrides (``TUNING_VARIABLES``): constants that live beside their code with
-  their default (``archive.importer.CHUNK``, ``search.background.BULK_MIN`` ...), which
+  their default (``archive.importer.CHUNK``, ``search.engine.background.BULK_MIN`` ...), which
   the benchmarks and tests may override. A tuning variable becomes a setting only when
   it is set; the module reads ``getattr(settings, NAME, CONSTANT)``.
 
@@ -197,6 +197,9 @@ ARCHIVE_MAX_FILE_BYTES = env_int("ARCHIVE_MAX_FILE_BYTES", 5 * 1024 * 1024)
 # (0 or unset: one per core).
 ARCHIVE_IMPORT_WORKERS = env_int("ARCHIVE_IMPORT_WORKERS", 0)
 ARCHIVE_INDEX_DIR = Path(env("ARCHIVE_INDEX_DIR", VAR_DIR / "index"))
+# The search backend: "whoosh" (an index in ARCHIVE_INDEX_DIR) or "postgres" (full-text
+# search in the database: a PostgreSQL database only; several app servers may share it).
+ARCHIVE_SEARCH_BACKEND = (env("ARCHIVE_SEARCH_BACKEND", "whoosh") or "whoosh").strip().lower()
 # `import_articles` writes the search index in a second process; set, in its own.
 ARCHIVE_INDEX_INLINE = env_bool("ARCHIVE_INDEX_INLINE", False)
 
@@ -261,15 +264,15 @@ TUNING_VARIABLES = {
     "ARCHIVE_IMPORT_CHUNK": int,  # archive.importer.CHUNK: stories per transaction
     "ARCHIVE_IMPORT_CHUNK_SECONDS": float,  # archive.importer.CHUNK_SECONDS
     "ARCHIVE_IMPORT_POOL_MIN": int,  # archive.importer.POOL_MIN: inputs for the workers
-    "ARCHIVE_INDEX_BULK_MIN": int,  # search.background.BULK_MIN: a bulk import's size
-    "ARCHIVE_INDEX_REBUILD_PROCS": int,  # search.index.rebuild: analysing processes
-    "ARCHIVE_INDEX_LOCK_TIMEOUT": float,  # search.index: seconds a writer waits
-    "ARCHIVE_INDEX_LOCK_ATTEMPTS": int,  # search.index: tries before a write fails
-    "ARCHIVE_INDEX_WRITER_MB": int,  # search.index: an index writer's memory
-    "ARCHIVE_SEARCH_WARM_DOCS": int,  # search.query: index size searched when warmed
-    "ARCHIVE_SEARCH_REFRESH_SECONDS": float,  # search.query: a warmed searcher's life
-    "ARCHIVE_SEARCH_WARM_POSTINGS": int,  # search.query: postings scored as it warms
-    "ARCHIVE_SEARCH_WARM_WAIT_SECONDS": float,  # search.query: wait for a warm searcher
+    "ARCHIVE_INDEX_BULK_MIN": int,  # search.engine.background.BULK_MIN: a bulk import's size
+    "ARCHIVE_INDEX_REBUILD_PROCS": int,  # search.engine.index.rebuild: analysing processes
+    "ARCHIVE_INDEX_LOCK_TIMEOUT": float,  # search.engine.index: seconds a writer waits
+    "ARCHIVE_INDEX_LOCK_ATTEMPTS": int,  # search.engine.index: tries before a write fails
+    "ARCHIVE_INDEX_WRITER_MB": int,  # search.engine.index: an index writer's memory
+    "ARCHIVE_SEARCH_WARM_DOCS": int,  # search.engine.searchers: index size searched when warmed
+    "ARCHIVE_SEARCH_REFRESH_SECONDS": float,  # search.engine.searchers: a warmed searcher's life
+    "ARCHIVE_SEARCH_WARM_POSTINGS": int,  # search.engine.searchers: postings scored as it warms
+    "ARCHIVE_SEARCH_WARM_WAIT_SECONDS": float,  # search.engine.searchers: wait for a warm searcher
     "ARCHIVE_PAGE_CACHE_BATCH_SECONDS": float,  # archive.pagecache: generations per import
     "ARCHIVE_STATS_CACHE_SECONDS": int,  # archive.stats.STATS_CACHE_SECONDS
 }

@@ -28,7 +28,7 @@ from django.views.generic.dates import (
     YearArchiveView,
 )
 
-from search.similar import more_like_this as search_more_like_this
+from search.api import more_like_this as search_more_like_this
 
 from .dates import parse_month
 from .models import Article, Mention, Outlet, Person, Quote

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.template.loader import get_template
 
-from search.query import warm_up as warm_search
+from search.api import warm_up as warm_search
 
 log = logging.getLogger(__name__)
 

@@ -6,4 +6,4 @@ class SearchConfig(AppConfig):
     verbose_name = "Search"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the index to the database)
+        from . import checks, signals  # noqa: F401  (the backend's check; index follows database)

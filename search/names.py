@@ -21,7 +21,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from archive.ingest.people import name_key
+from . import source
+from .source import name_key
 
 REFRESH_SECONDS = 30.0
 
@@ -65,12 +66,7 @@ _state: dict = {"spellings": None, "version": None, "checked": 0.0, "reloading":
 
 
 def _version():
-    from django.db.models import Count, Max
-
-    from archive.models import Alias
-
-    v = Alias.objects.aggregate(n=Count("id"), last=Max("id"))
-    return (v["n"], v["last"])
+    return source.alias_version()
 
 
 def current() -> Spellings:
@@ -96,11 +92,9 @@ def current() -> Spellings:
 
 def _reload(now: float) -> Spellings:
     """Load the table if the aliases changed since it was loaded (under ``_lock``)."""
-    from archive.models import Alias
-
     version = _version()
     if _state["spellings"] is None or version != _state["version"]:
-        _state["spellings"] = build(Alias.objects.values_list("name", "person__name"))
+        _state["spellings"] = build(source.alias_pairs())
         _state["version"] = version
     _state["checked"] = now
     return _state["spellings"]
@@ -112,9 +106,7 @@ def _reload_in_background() -> None:
     try:
         version = _version()
         if version != _state["version"]:
-            from archive.models import Alias
-
-            fresh = build(Alias.objects.values_list("name", "person__name"))
+            fresh = build(source.alias_pairs())
             with _lock:
                 if _state["spellings"] is not None:  # not forgotten meanwhile
                     _state["spellings"], _state["version"] = fresh, version

@@ -1,13 +1,13 @@
-"""Keeping the index in step with the database, after commit.
+"""Keeping the search backend in step with the database, after commit.
 
 Saves and deletes of articles, and changes to what an article's index document holds
 (its mentions, quotes, outlet, the people's names), queue article ids in a
-per-transaction set; one ``transaction.on_commit`` callback writes them all in one
-batch. A rolled-back transaction writes nothing. Articles created by an import run
-(``batch`` set) are left to the importer's ``articles_changed`` signal, sent once per
-chunk after commit, so an import writes the index once per chunk, not once per story,
-together with the other copies of the chunk's stories (their story cluster may have
-changed).
+per-transaction set; one ``transaction.on_commit`` callback hands them all to the backend
+in one batch (``SearchBackend.changed``). A rolled-back transaction hands over nothing.
+Articles created by an import run (``batch`` set) are left to the importer's
+``articles_changed`` signal, sent once per chunk after commit, so an import writes the
+index once per chunk, not once per story, together with the other copies of the chunk's
+stories (their story cluster may have changed).
 """
 
 import threading
@@ -16,10 +16,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from archive.models import Alias, Article, Mention, Outlet, Person, Quote
-from archive.signals import articles_changed
-
-from . import background, index, names
+from . import names, source
+from .backends import get_backend
 
 _local = threading.local()
 
@@ -30,12 +28,17 @@ def _pending() -> set:
     return _local.ids
 
 
+def queued() -> set:
+    """The article ids queued in this thread for the next commit (a copy)."""
+    return set(_pending())
+
+
 def flush() -> None:
-    """Write the queued ids to the index (run by ``on_commit``)."""
+    """Hand the queued ids to the backend (run by ``on_commit``)."""
     ids = set(_pending())
     _pending().clear()
     if ids:
-        index.update_articles(ids)
+        get_backend().changed(ids)
 
 
 def queue(ids) -> None:
@@ -57,26 +60,22 @@ def queue(ids) -> None:
     transaction.on_commit(flush)
 
 
-@receiver(articles_changed, dispatch_uid="search.articles_changed")
+@receiver(source.articles_changed_signal(), dispatch_uid="search.articles_changed")
 def _articles_changed(sender, ids, copies=None, **kwargs):
     # One write for the announced ids and whatever the same commit queued. A new story
     # filed in the cluster of its copies changes their documents (their cluster) too:
     # the importer lists them (``copies``); for other senders they are looked up.
-    queued = set(_pending())
+    queued_ids = set(_pending())
     _pending().clear()
     if copies is None:
-        listed, unsure = set(), set(ids) | queued
+        listed, unsure = set(), set(ids) | queued_ids
     else:
-        listed, unsure = set(ids) | set(copies), queued
-    if background.bulk():
-        # (a bulk run rebuilds the whole index when it ends: no copies to look up)
-        background.submit(listed | unsure)
-        return
-    ids = listed | (index.with_copies(unsure) if unsure else set())
-    if background.active():
-        background.submit(ids)
-    else:
-        index.update_articles(ids)
+        listed, unsure = set(ids) | set(copies), queued_ids
+    get_backend().changed(listed | (source.with_copies(unsure) if unsure else set()))
+
+
+Article, Mention, Quote = source.model("Article"), source.model("Mention"), source.model("Quote")
+Person, Alias, Outlet = source.model("Person"), source.model("Alias"), source.model("Outlet")
 
 
 @receiver(post_save, sender=Article, dispatch_uid="search.article_saved")
@@ -100,15 +99,11 @@ def _part_changed(sender, instance, raw=False, **kwargs):
         queue([instance.article_id])
 
 
-def _articles_of_person(person_id):
-    return Mention.objects.filter(person_id=person_id).values_list("article_id", flat=True)
-
-
 @receiver(post_save, sender=Person, dispatch_uid="search.person_saved")
 def _person_saved(sender, instance, created, raw=False, **kwargs):
     if not (raw or created):
         names.forget()
-        queue(_articles_of_person(instance.pk))
+        queue(source.articles_of_person(instance.pk))
 
 
 @receiver(post_save, sender=Alias, dispatch_uid="search.alias_saved")
@@ -121,4 +116,4 @@ def _alias_changed(sender, instance, raw=False, **kwargs):
 @receiver(post_save, sender=Outlet, dispatch_uid="search.outlet_saved")
 def _outlet_saved(sender, instance, created, raw=False, **kwargs):
     if not (raw or created):
-        queue(instance.articles.values_list("id", flat=True))
+        queue(source.articles_of_outlet(instance))

@@ -1,18 +1,15 @@
-"""The search page: one small view over ``search.query``."""
+"""The search page: one small view over ``search.api``."""
 
-import calendar
 import contextlib
 import logging
 from urllib.parse import urlencode
 
-from django.db.models import F
 from django.shortcuts import render
 from django.utils.text import slugify
 
-from archive.models import Article
-
-from . import query
-from .query import FILTER_NAMES, PAGE_SIZE, TOKEN_RE, parse_date
+from . import api, source
+from .api import FILTER_NAMES, PAGE_SIZE, SORTS, TOKEN_RE, parse_date
+from .source import days_in_month
 
 MAX_FILTER_VALUES = 5
 UNAVAILABLE = (
@@ -66,7 +63,7 @@ def _period(facet, name):
     if name == "year":
         return f"{facet.value}-01-01", f"{facet.value}-12-31"
     year, month = map(int, facet.value.split("-"))
-    return f"{facet.value}-01", f"{facet.value}-{calendar.monthrange(year, month)[1]:02d}"
+    return f"{facet.value}-01", f"{facet.value}-{days_in_month(year, month):02d}"
 
 
 def _facet_link(params, get, name, facet):
@@ -157,16 +154,12 @@ def search(request):
     date_to = _form_date(get.get("to", ""), True, "to", notices)
     context = {"q": text, "scope": scope, "params": params, "sort": get.get("sort", "")}
     if not (text or outlets or people or date_from or date_to):
-        latest = (
-            Article.objects.published()
-            .select_related("outlet")
-            .order_by(F("published").desc(nulls_last=True), "-id")[:PAGE_SIZE]
-        )
+        latest = source.latest_published(PAGE_SIZE)
         context.update(latest=latest, notices=notices)
         return render(request, "search/search.html", context)
 
     try:
-        result = query.run_search(
+        result = api.search(
             text,
             page=_page_number(get.get("page")),
             sort=get.get("sort", "relevance"),
@@ -220,8 +213,7 @@ def search(request):
         first_index=(result.page - 1) * PAGE_SIZE + 1,
         suggestion_url=suggestion_url,
         sort_links=[
-            (s, s.capitalize(), params.url(replace={"sort": s}), s == result.sort)
-            for s in query.SORTS
+            (s, s.capitalize(), params.url(replace={"sort": s}), s == result.sort) for s in SORTS
         ],
         tab_articles=params.url(remove=["in"]),
         tab_quotes=params.url(replace={"in": "quotes"}),

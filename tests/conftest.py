@@ -1,3 +1,5 @@
+import importlib.util
+import os
 import shutil
 from pathlib import Path
 
@@ -5,6 +7,47 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "fixtures" / "stories"
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "whoosh_only: a search test of the Whoosh engine's own workings (not run against "
+        "the other backends by the search_backend fixture)",
+    )
+
+
+BACKEND_PACKAGES = {"whoosh": "search.engine", "postgres": "search.pg"}
+
+
+def search_backends() -> list[str]:
+    """The backends the search tests run against: Whoosh; and PostgreSQL too when the
+    tests run on a PostgreSQL database, unless ARCHIVE_TEST_BOTH_BACKENDS is 0."""
+    from django.conf import settings
+
+    on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    both = os.environ.get("ARCHIVE_TEST_BOTH_BACKENDS", "1").strip() != "0"
+    return ["whoosh", "postgres"] if on_postgres and both else ["whoosh"]
+
+
+def pytest_generate_tests(metafunc):
+    # A test using ``search_backend`` (directly or through a module's ``usefixtures``) runs
+    # once per backend; a ``whoosh_only`` one on Whoosh alone.
+    if "search_backend" in metafunc.fixturenames:
+        only = metafunc.definition.get_closest_marker("whoosh_only") is not None
+        params = ["whoosh"] if only else search_backends()
+        metafunc.parametrize("search_backend", params, indirect=True)
+
+
+@pytest.fixture
+def search_backend(request, settings):
+    """The search backend of this run of the test (``settings.ARCHIVE_SEARCH_BACKEND``)."""
+    name = getattr(request, "param", "whoosh")
+    package = BACKEND_PACKAGES[name]
+    if importlib.util.find_spec(package) is None:
+        pytest.skip(f"the {name} search backend ({package}) is not in this checkout")
+    settings.ARCHIVE_SEARCH_BACKEND = name
+    return name
 
 
 @pytest.fixture(autouse=True)

@@ -209,12 +209,12 @@ def test_search_uses_the_index_when_there_is_one(
 ):
     calls = []
 
-    def search_article_ids(text, limit):
+    def article_ids(text, limit):
         calls.append((text, limit))
         return [queue["complete"].pk, queue["twin one"].pk]
 
-    monkeypatch.setattr(articles_admin, "search_article_ids", search_article_ids)
-    settings.ARCHIVE_INDEX_DIR = tmp_path
+    monkeypatch.setattr(articles_admin, "search_article_ids", article_ids)
+    monkeypatch.setattr(articles_admin.search_api, "ready", lambda: True)
     Article.objects.filter(pk=queue["no date"].pk).update(body="ceasefire talks")  # new: database
     response = curator_client.get(URL, {"q": "ceasefire"})
     assert calls == [("ceasefire", 1000)]

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from archive.importer import run_import
 from archive.models import Article
-from search.query import parse
+from search.api import parse
 from tests.search_helpers import article
 
 BODY = "The council met on Tuesday and voted on the new budget for the city after a long debate."

@@ -10,7 +10,7 @@ from django.db import connection
 from archive import bulk, importer
 from archive.bulk import DEFERRED_INDEXES, RowInserter, indexes_deferred, missing_indexes
 from archive.models import Alias, Article, Mention, Person, Quote
-from search import background
+from search.engine import background
 
 from .conftest import SEEDS
 

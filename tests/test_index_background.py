@@ -7,7 +7,8 @@ import pytest
 
 from archive import importer
 from archive.models import Article
-from search import background, index
+from search import source
+from search.engine import background, index
 
 from .conftest import ROOT, SEEDS
 
@@ -126,8 +127,10 @@ def test_a_large_run_rebuilds_the_index_once_instead_of_writing_chunks(
     settings.ARCHIVE_INDEX_BULK_MIN = 3  # five seeds, an empty archive: a bulk run
     old = index.ensure_index() and index.live_dir()
     looked_up = []  # the copies of a chunk's stories, needed only to write the chunk
-    with_copies = index.with_copies
-    monkeypatch.setattr(index, "with_copies", lambda ids: looked_up.append(ids) or with_copies(ids))
+    with_copies = source.with_copies
+    monkeypatch.setattr(
+        source, "with_copies", lambda ids: looked_up.append(ids) or with_copies(ids)
+    )
     with background.writing_beside():
         assert not background.bulk()
         result = importer.import_paths([str(SEEDS)])
@@ -149,8 +152,10 @@ def test_a_small_run_writes_the_index_per_chunk(settings, small_chunks, monkeypa
     settings.ARCHIVE_INDEX_BULK_MIN = 6
     old = index.ensure_index() and index.live_dir()
     looked_up = []
-    with_copies = index.with_copies
-    monkeypatch.setattr(index, "with_copies", lambda ids: looked_up.append(ids) or with_copies(ids))
+    with_copies = source.with_copies
+    monkeypatch.setattr(
+        source, "with_copies", lambda ids: looked_up.append(ids) or with_copies(ids)
+    )
     with background.writing_beside():
         importer.import_paths([str(SEEDS)])
         assert background.work_left() in ("batches", "")  # never a rebuild

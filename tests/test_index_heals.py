@@ -11,9 +11,9 @@ from django.core.management import CommandError, call_command
 
 from archive.importer import import_paths
 from archive.models import Article
-from search import index, signals
+from search import api, signals
+from search.engine import index, pending
 from search.models import PendingWrite
-from search.query import search_article_ids
 
 from .conftest import ROOT, SEEDS
 
@@ -65,7 +65,7 @@ def test_check_index_finds_a_damaged_segment_says_so_and_repair_rebuilds(
     call_command("check_index")
     assert capsys.readouterr().out.endswith("The index matches the database.\n")
     assert indexed_ids() == ids
-    assert len(search_article_ids("putin")) == 5
+    assert len(api.article_ids("putin")) == 5
 
 
 def test_the_command_says_one_line_and_no_traceback(tmp_path):
@@ -126,14 +126,14 @@ def test_a_run_after_a_kill_writes_what_the_killed_run_committed(
     lost = {o.article_id for o in killed.outcomes if o.status == "created"}
     signals._pending().clear()  # (what the killed process held in memory)
     assert index.check().missing == lost
-    assert index.pending_ids() >= lost
+    assert pending.pending_ids() >= lost
 
     with django_capture_on_commit_callbacks(execute=True):
         call_command("import_articles", "--no-progress", str(seeds_dir))
     assert capsys.readouterr().out == "0 created, 5 unchanged, 0 failed\n"
     report = index.check()
     assert report.ok, (report.missing, report.stale, report.pending)
-    assert index.pending_ids() == set()
+    assert pending.pending_ids() == set()
     assert PendingWrite.objects.count() == 0
 
 
@@ -172,7 +172,10 @@ def test_an_index_that_cannot_be_written_keeps_the_ids_and_the_summary(tmp_path)
         "run `manage.py check_index --repair`"
     )
     kept = manage(
-        "shell", "-v0", "-c", "from search import index; print(sorted(index.pending_ids()))"
+        "shell",
+        "-v0",
+        "-c",
+        "from search.engine import pending; print(sorted(pending.pending_ids()))",
     )
     assert kept.stdout == "[1, 2, 3, 4, 5]\n"
 
@@ -192,13 +195,13 @@ def test_a_write_after_a_failed_one_takes_the_kept_ids_along(seeded, tmp_path, s
     Article.objects.filter(pk=first.pk).update(title="Retitled while the disk was away")
     index.take_failures()  # (those of earlier tests in this thread)
     assert index.update_articles([first.pk]) == 0
-    assert index.pending_ids() == {first.pk}
+    assert pending.pending_ids() == {first.pk}
     (failure,) = index.take_failures()
     assert failure.startswith("NotADirectoryError: ")
     settings.ARCHIVE_INDEX_DIR = good
     assert index.update_articles([second.pk]) == 2
-    assert search_article_ids('"while the disk was away"') == [first.pk]
-    assert index.pending_ids() == set()
+    assert api.article_ids('"while the disk was away"') == [first.pk]
+    assert pending.pending_ids() == set()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -229,7 +232,7 @@ def test_an_admin_action_the_index_cannot_follow_is_saved_with_a_warning(
     assert shown[1][1].endswith(
         "search shows the change once the index is repaired (manage.py check_index --repair)."
     )
-    assert index.pending_ids() == {story.pk}
+    assert pending.pending_ids() == {story.pk}
 
 
 def test_a_rebuild_leaves_alone_a_generation_another_rebuild_is_still_writing(seeded, monkeypatch):
@@ -260,11 +263,11 @@ def test_a_rebuild_leaves_alone_a_generation_another_rebuild_is_still_writing(se
 
 
 def test_a_change_recorded_while_a_write_runs_stays_owed(seeded):
-    from search import background
+    from search.engine import background
 
     story = Article.objects.order_by("id").first()
-    index.add_pending([story.pk])  # recorded by a chunk, its write under way (the worker)
-    taken, top = index._take_pending()  # the write reads the records and the article...
+    pending.add_pending([story.pk])  # recorded by a chunk, its write under way (the worker)
+    taken, top = pending.take_pending()  # the write reads the records and the article...
     background.record([story.pk])  # ...the next chunk changes the article meanwhile
-    index.clear_pending(taken, top)  # the write ends: the records it read go
-    assert index.pending_ids() == {story.pk}  # the second change is still owed
+    pending.clear_pending(taken, top)  # the write ends: the records it read go
+    assert pending.pending_ids() == {story.pk}  # the second change is still owed

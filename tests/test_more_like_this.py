@@ -2,8 +2,11 @@
 
 import pytest
 
-from search.similar import more_like_this
+from search import api
 from tests.search_helpers import article
+
+# Every test runs on each search backend but the Whoosh engine's own (whoosh_only).
+pytestmark = pytest.mark.usefixtures("search_backend")
 
 FILLER = " ".join(
     "The council said on Tuesday that the plan would be discussed again next week."
@@ -51,7 +54,7 @@ def stories(db, django_capture_on_commit_callbacks):
 
 
 def test_closest_story_first_and_only_stories_sharing_key_words(stories):
-    similar = more_like_this(stories["target"].pk, limit=5)
+    similar = api.more_like_this(stories["target"].pk, limit=5)
     assert similar[0] == stories["close"].pk
     assert stories["target"].pk not in similar
     assert stories["hidden"].pk not in similar  # only published stories are indexed
@@ -60,20 +63,21 @@ def test_closest_story_first_and_only_stories_sharing_key_words(stories):
 
 
 def test_a_long_story_mentioning_the_words_once_ranks_below_a_close_one(stories):
-    similar = more_like_this(stories["target"].pk, limit=5)
+    similar = api.more_like_this(stories["target"].pk, limit=5)
     assert similar.index(stories["close"].pk) < similar.index(stories["long"].pk)
 
 
 def test_limit_and_text_given_by_the_caller(stories):
     target = stories["target"]
     text = "\n".join([target.title, target.standfirst, target.body])
-    assert more_like_this(target.pk, limit=1, text=text) == [stories["close"].pk]
-    assert more_like_this(999999) == []
+    assert api.more_like_this(target.pk, limit=1, text=text) == [stories["close"].pk]
+    assert api.more_like_this(999999) == []
 
 
+@pytest.mark.whoosh_only
 def test_key_terms_are_whoosh_key_terms_from_text(stories):
-    from search.query import get_entry
-    from search.similar import key_terms
+    from search.engine.searchers import get_entry
+    from search.engine.similar import key_terms
 
     searcher = get_entry().searcher
     for made in stories.values():
@@ -99,7 +103,7 @@ def test_changed_and_withdrawn_stories_are_not_listed_twice_or_at_all(
         close.save()
         partial.status = "hidden"
         partial.save()
-    similar = more_like_this(stories["target"].pk, limit=20)
+    similar = api.more_like_this(stories["target"].pk, limit=20)
     assert similar[0] == close.pk
     assert similar.count(close.pk) == 1
     assert partial.pk not in similar

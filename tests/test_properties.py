@@ -5,7 +5,7 @@
   of the input: each non-empty input line is the headline, a standfirst line, a body
   paragraph or a removed line (kept with its position and reason), or a ``Source link``
   footer glued to a line that is itself kept or removed. So no word of the input is lost.
-- ``search.query.parse`` on any string returns a ``ParsedQuery``; the ``/search/`` page on
+- ``search.api.parse`` on any string returns a ``ParsedQuery``; the ``/search/`` page on
   any ``q``, ``page``, ``in``, ``sort`` and filter values answers 200, never a 500.
 
 Example counts are modest so that the suite stays fast; the ``ci`` profile (selected with
@@ -26,7 +26,7 @@ from archive.importer import import_uploads
 from archive.ingest import clean, pipeline
 from archive.ingest.readers import RawStory, normalise_text
 from archive.models import Article
-from search.query import ParsedQuery, parse
+from search.api import ParsedQuery, parse
 from tests.search_helpers import article, person
 
 settings.register_profile("default", max_examples=150, deadline=None, database=None)

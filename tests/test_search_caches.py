@@ -2,8 +2,13 @@
 
 import pytest
 
-from search import query
+from search import api, results
+from search.engine import highlight as marking
+from search.engine import schema, searchers
 from tests.search_helpers import article
+
+# Every test runs on each search backend but the Whoosh engine's own (whoosh_only).
+pytestmark = pytest.mark.usefixtures("search_backend")
 
 
 @pytest.fixture
@@ -19,34 +24,36 @@ def stories(db, django_capture_on_commit_callbacks):
 
 
 def _pages(text, **kwargs):
-    first = query.run_search(text, **kwargs)
+    first = api.search(text, **kwargs)
     out = [h.headline for h in first.hits]
     for page in range(2, first.pages + 1):
-        out += [h.headline for h in query.run_search(text, page=page, **kwargs).hits]
+        out += [h.headline for h in api.search(text, page=page, **kwargs).hits]
     return first.total, out
 
 
+@pytest.mark.whoosh_only
 @pytest.mark.parametrize("text", ["grain", "grain talks", "talks -grain", "gr*"])
 def test_pages_from_the_kept_ranking_are_the_pages_ranked_afresh(stories, monkeypatch, text):
-    monkeypatch.setattr(query, "PAGE_SIZE", 3)
-    monkeypatch.setattr(query, "RESULT_WINDOW", 1000)
+    monkeypatch.setattr(results, "PAGE_SIZE", 3)
+    monkeypatch.setattr(results, "RESULT_WINDOW", 1000)
     whole = _pages(text)
     for window in (3, 4, 7):
-        query.get_entry().facet_cache.clear()
-        monkeypatch.setattr(query, "RESULT_WINDOW", window)
+        searchers.get_entry().facet_cache.clear()
+        monkeypatch.setattr(results, "RESULT_WINDOW", window)
         assert _pages(text) == whole, window
     total, headlines = whole
     assert len(headlines) == len(set(headlines)) == total
 
 
+@pytest.mark.whoosh_only
 @pytest.mark.parametrize("sort", ["newest", "oldest"])
 @pytest.mark.parametrize("outlet", [(), ("le-monde",)])
 def test_few_matches_sorted_by_date_come_in_the_order_of_all(stories, monkeypatch, sort, outlet):
-    monkeypatch.setattr(query, "PAGE_SIZE", 4)
-    monkeypatch.setattr(query, "ORDER_WALK_RATIO", 10**9)  # always walk the whole order
+    monkeypatch.setattr(results, "PAGE_SIZE", 4)
+    monkeypatch.setattr(searchers, "ORDER_WALK_RATIO", 10**9)  # always walk the whole order
     walked = _pages("grain", sort=sort, outlet_slugs=outlet)
-    query.get_entry().facet_cache.clear()
-    monkeypatch.setattr(query, "ORDER_WALK_RATIO", 0)  # always sort the matches
+    searchers.get_entry().facet_cache.clear()
+    monkeypatch.setattr(searchers, "ORDER_WALK_RATIO", 0)  # always sort the matches
     assert _pages("grain", sort=sort, outlet_slugs=outlet) == walked
     total, headlines = walked
     assert total == (5 if outlet else 14) == len(headlines)
@@ -59,7 +66,7 @@ def test_facets_with_equal_counts_come_in_order_of_value(db, django_capture_on_c
         for outlet in ("Zeit", "Agence", "Mirror", "Bild"):
             article(f"Harvest in {outlet}", "harvest news", outlet=outlet, published="2022-05-01")
         article("Harvest again", "harvest news", outlet="Mirror", published="2022-06-01")
-    facets = query.run_search("harvest").facets
+    facets = api.search("harvest").facets
     assert [(f.value, f.count) for f in facets["outlet"]] == [
         ("mirror", 2),
         ("agence", 1),
@@ -71,11 +78,11 @@ def test_facets_with_equal_counts_come_in_order_of_value(db, django_capture_on_c
 
 def test_only_the_first_facet_values_are_kept(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        for n in range(query.FACET_SIZE + 3):
+        for n in range(results.FACET_SIZE + 3):
             for _copy in range(1 + n % 3):
                 article(f"Harvest {n} {_copy}", "harvest", outlet=f"Outlet {n:02d}")
-    outlets = [(f.value, f.count) for f in query.run_search("harvest").facets["outlet"]]
-    assert len(outlets) == query.FACET_SIZE
+    outlets = [(f.value, f.count) for f in api.search("harvest").facets["outlet"]]
+    assert len(outlets) == results.FACET_SIZE
     assert outlets[:5] == [
         ("outlet-02", 3),
         ("outlet-05", 3),
@@ -101,7 +108,7 @@ def test_only_the_first_facet_values_are_kept(db, django_capture_on_commit_callb
 def test_date_filters_whichever_side_is_smaller(stories, text, date_from, date_to, expected):
     from datetime import date
 
-    result = query.run_search(
+    result = api.search(
         text,
         date_from=date.fromisoformat(date_from) if date_from else None,
         date_to=date.fromisoformat(date_to) if date_to else None,
@@ -110,22 +117,23 @@ def test_date_filters_whichever_side_is_smaller(stories, text, date_from, date_t
     assert result.total == len(expected)
 
 
+@pytest.mark.whoosh_only
 def test_snippets_are_kept_for_a_search_shown_again_and_follow_edits(
     db, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         story = article("Harvest", "The harvest is in. Farmers are glad.")
-    first = query.run_search("harvest").hits[0].snippet
+    first = api.search("harvest").hits[0].snippet
     assert first == "The <mark>harvest</mark> is in. Farmers are glad."
-    assert len(query.get_entry().snippets) == 1
-    assert query.run_search("harvest").hits[0].snippet == first
-    assert query.run_search("farmers").hits[0].snippet == (
+    assert len(searchers.get_entry().snippets) == 1
+    assert api.search("harvest").hits[0].snippet == first
+    assert api.search("farmers").hits[0].snippet == (
         "The harvest is in. <mark>Farmers</mark> are glad."
     )
     with django_capture_on_commit_callbacks(execute=True):
         story.body = "The harvest is late. Farmers worry."
         story.save()
-    assert query.run_search("harvest").hits[0].snippet == (
+    assert api.search("harvest").hits[0].snippet == (
         "The <mark>harvest</mark> is late. Farmers worry."
     )
 
@@ -139,22 +147,23 @@ HIGHLIGHT_TEXTS = [
 ]
 
 
+@pytest.mark.whoosh_only
 @pytest.mark.parametrize("text", HIGHLIGHT_TEXTS)
 @pytest.mark.parametrize("words", [["talks"], ["talks", "ceasefire"], ["elysee", "macron"]])
 def test_highlighting_is_whooshs(text, words):
     from whoosh import highlight
 
-    terms = {t.text for w in words for t in query.TEXT_ANALYZER(w, mode="query")}
+    terms = {t.text for w in words for t in schema.TEXT_ANALYZER(w, mode="query")}
     for top in (1, 2):
         whoosh = highlight.highlight(
             text,
             terms,
-            query.TEXT_ANALYZER,
-            query._FRAGMENTER,
-            query.MarkFormatter(),
+            schema.TEXT_ANALYZER,
+            marking._FRAGMENTER,
+            marking.MarkFormatter(),
             top=top,
-            scorer=query._SCORER,
+            scorer=marking._SCORER,
         )
-        assert query._highlight(text, terms, top) == whoosh
+        assert marking._highlight(text, terms, top) == whoosh
     if "Geneva" in text and words == ["talks"]:
-        assert query._highlight(text, terms, 2).count("<mark>") == 3
+        assert marking._highlight(text, terms, 2).count("<mark>") == 3

@@ -7,9 +7,12 @@ import pytest
 from django.urls import reverse
 
 from archive.models import StoryCluster
-from search import index
-from search.query import run_search
+from search import api, source
+from search.engine import index
 from tests.search_helpers import article
+
+# Every test runs on each search backend but the Whoosh engine's own (whoosh_only).
+pytestmark = pytest.mark.usefixtures("search_backend")
 
 URL = reverse("search:search")
 
@@ -76,28 +79,28 @@ def test_two_copies_give_one_result_with_links_to_both(client, copies):
 
 
 def test_facets_count_stories_and_an_outlet_filter_shows_its_copy(client, copies):
-    result = run_search("volcano")
+    result = api.search("volcano")
     facets = {name: {f.value: f.count for f in fs} for name, fs in result.facets.items()}
     # the clustered story counts once for each outlet that carries it
     assert facets["outlet"] == {"daily-mirror": 1, "le-monde": 2}
     assert facets["month"] == {"2022-03": 1, "2022-04": 1}
 
-    mirror = run_search("volcano", outlet_slugs=["daily-mirror"])
+    mirror = api.search("volcano", outlet_slugs=["daily-mirror"])
     assert mirror.total == 1
     assert [h.article_id for h in mirror.hits] == [copies["first"].pk]
     assert [a.pk for a in mirror.hits[0].copies] == [copies["first"].pk, copies["copy"].pk]
 
-    monde = run_search("volcano", outlet_slugs=["le-monde"])
+    monde = api.search("volcano", outlet_slugs=["le-monde"])
     assert monde.total == 2
     assert {h.article_id for h in monde.hits} == {copies["copy"].pk, copies["other"].pk}
 
 
 def test_sorted_results_collapse_copies_too(copies):
-    newest = run_search("lava OR volcano", sort="newest")
+    newest = api.search("lava OR volcano", sort="newest")
     assert newest.total == 2
     # the newest copy stands for the story when sorting by date
     assert [h.article_id for h in newest.hits] == [copies["other"].pk, copies["copy"].pk]
-    oldest = run_search("volcano", sort="oldest")
+    oldest = api.search("volcano", sort="oldest")
     assert [h.article_id for h in oldest.hits] == [copies["first"].pk, copies["other"].pk]
 
 
@@ -120,6 +123,7 @@ def test_copies_cost_no_extra_query(client, copies, django_assert_num_queries):
         client.get(URL, {"q": "volcano"})
 
 
+@pytest.mark.whoosh_only
 def test_an_index_from_an_older_schema_is_reported_and_rebuilt(copies, capsys):
     from django.core.management import call_command
     from django.core.management.base import CommandError
@@ -136,6 +140,7 @@ def test_an_index_from_an_older_schema_is_reported_and_rebuilt(copies, capsys):
     assert "The index matches the database." in capsys.readouterr().out
 
 
+@pytest.mark.whoosh_only
 def test_an_imported_copy_collapses_with_the_story_it_republishes(
     seeded, django_capture_on_commit_callbacks
 ):
@@ -145,7 +150,7 @@ def test_an_imported_copy_collapses_with_the_story_it_republishes(
 
     original = Article.objects.get(source__endswith="003_2c509556c5da08e6.txt")
     words = "Biden"  # the story has him; other seeds may too
-    before = run_search(words)
+    before = api.search(words)
     copy_text = rehost(seed_text(3), NEW_HEADER, NEW_FOOTER, drop_head=4, drop_tail=1)
     with django_capture_on_commit_callbacks(execute=True):
         result = import_uploads([("wire/copy.txt", copy_text.encode())])
@@ -153,19 +158,20 @@ def test_an_imported_copy_collapses_with_the_story_it_republishes(
     copy = Article.objects.get(pk=result.outcomes[0].article_id)
     assert copy.cluster_id and copy.is_published
     # the original was put in the cluster with update(): its document follows all the same
-    after = run_search(words)
+    after = api.search(words)
     assert after.total == before.total >= 1, (before.total, after.total)
     hit = next(h for h in after.hits if h.article_id in (original.pk, copy.pk))
     assert {a.pk for a in hit.copies} == {original.pk, copy.pk}
     assert index.check().ok
 
 
+@pytest.mark.whoosh_only
 def test_the_first_ten_people_count_each_story_once_as_a_full_count_does():
     """``_contenders`` narrows which values have their repeats removed; the first ten
     must be those of removing every repeat, on results where copies share most people."""
     import numpy as np
 
-    from search.query import _contenders, _count_once
+    from search.engine.facets import _contenders, _count_once
 
     rng = np.random.default_rng(7)
     for _ in range(200):
@@ -187,6 +193,7 @@ def test_the_first_ten_people_count_each_story_once_as_a_full_count_does():
         assert all(narrowed[v] == full[v] for _c, v in first_ten(full))
 
 
+@pytest.mark.whoosh_only
 def test_an_import_lists_the_copies_it_moves_and_the_index_follows_them(
     db, django_capture_on_commit_callbacks, monkeypatch
 ):
@@ -204,8 +211,10 @@ def test_an_import_lists_the_copies_it_moves_and_the_index_follows_them(
         lambda sender, **kw: sent.append((kw["ids"], kw["copies"])), weak=False, dispatch_uid="t"
     )
     looked_up = []
-    with_copies = index.with_copies
-    monkeypatch.setattr(index, "with_copies", lambda ids: looked_up.append(ids) or with_copies(ids))
+    with_copies = source.with_copies
+    monkeypatch.setattr(
+        source, "with_copies", lambda ids: looked_up.append(ids) or with_copies(ids)
+    )
     try:
         ids = []
         for name, body in two_clusters_and_a_link():
@@ -226,5 +235,5 @@ def test_an_import_lists_the_copies_it_moves_and_the_index_follows_them(
     assert len(set(Article.objects.values_list("cluster", flat=True))) == 1
     report = index.check()
     assert report.ok and report.indexed == 5
-    hits = run_search("Macron").hits
+    hits = api.search("Macron").hits
     assert len(hits) == 1 and {a.pk for a in hits[0].copies} == set(ids)

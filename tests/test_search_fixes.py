@@ -4,8 +4,12 @@ year with "more" links, lone operators, and the filters shown as removable chips
 import pytest
 from django.urls import reverse
 
-from search import query
+from search import api, results, suggestions
+from search.engine import searchers, spelling
 from tests.search_helpers import article
+
+# Every test runs on each search backend but the Whoosh engine's own (whoosh_only).
+pytestmark = pytest.mark.usefixtures("search_backend")
 
 URL = reverse("search:search")
 
@@ -19,7 +23,7 @@ def _titles(result):
 
 @pytest.mark.parametrize("text", ["escal*", "escalat*", "escalati*", "escalatio*", "escalation*"])
 def test_a_prefix_longer_than_the_stem_finds_the_seed_stories(seeded, text):
-    result = query.run_search(text)
+    result = api.search(text)
     assert result.total == 3
     assert _titles(result) == [
         "Kremlin says Macron does not have influence to make deal with Putin",
@@ -28,7 +32,7 @@ def test_a_prefix_longer_than_the_stem_finds_the_seed_stories(seeded, text):
         "US and France discuss Ukraine ahead of Macron’s meeting with Putin",
     ]
     assert all("<mark>escalation</mark>" in h.snippet for h in result.hits)
-    assert len(query.search_article_ids(text)) == 3
+    assert len(api.article_ids(text)) == 3
 
 
 @pytest.fixture
@@ -47,13 +51,13 @@ def words(db, django_capture_on_commit_callbacks):
 
 def test_a_shorter_form_is_searched_only_when_a_word_of_the_prefix_has_it(words):
     # "donat" + "ive" would be "don": no word of the archive beginning with "donat" is.
-    assert _titles(query.run_search("donat*")) == ["Gift"]
-    assert _titles(query.run_search("donati*")) == ["Gift"]
+    assert _titles(api.search("donat*")) == ["Gift"]
+    assert _titles(api.search("donati*")) == ["Gift"]
     # "escalation" is "escal", as "escalate" is: the stem finds both, as the word does.
-    assert _titles(query.run_search("escalati*")) == ["Grow", "Rise"]
-    assert _titles(query.run_search("escalation")) == ["Grow", "Rise"]
+    assert _titles(api.search("escalati*")) == ["Grow", "Rise"]
+    assert _titles(api.search("escalation")) == ["Grow", "Rise"]
     # No word of the archive begins with "escalatr": nothing, not the stories of "escal".
-    assert query.run_search("escalatr*").total == 0
+    assert api.search("escalatr*").total == 0
 
 
 # --- Operators alone -------------------------------------------------------------------
@@ -74,7 +78,7 @@ OR_ALONE = '"OR" needs a word on each side. Searched for the words instead.'
     ],
 )
 def test_operators_alone_search_nothing_and_say_so(client, words, text, parsing):
-    result = query.run_search(text)
+    result = api.search(text)
     assert result.total == 0 and result.hits == [] and result.nothing
     notice = (
         f'"{text}" has no word to search for: type one or more words '
@@ -86,13 +90,13 @@ def test_operators_alone_search_nothing_and_say_so(client, words, text, parsing)
     body = response.content.decode()
     assert '<p class="notice" role="status">&quot;' + text in body
     assert '<p class="result-count">' not in body and "<h2>Latest stories</h2>" not in body
-    assert query.search_article_ids(text) == []
+    assert api.article_ids(text) == []
 
 
 def test_words_with_operators_and_filters_alone_still_search(words):
-    assert _titles(query.run_search("donation OR robes")) == ["Gift", "Wear"]
-    assert query.run_search("OR", date_from=query.parse_date("2022-03")).total == 4
-    assert not query.run_search("-donation").nothing
+    assert _titles(api.search("donation OR robes")) == ["Gift", "Wear"]
+    assert api.search("OR", date_from=api.parse_date("2022-03")).total == 4
+    assert not api.search("-donation").nothing
 
 
 # --- Did you mean ----------------------------------------------------------------------
@@ -114,7 +118,7 @@ def spellings(db, django_capture_on_commit_callbacks):
 
 def test_did_you_mean_never_suggests_another_typo(client, spellings):
     # "obamaa" is one edit from "obmaa" but in one story only; "obama" is in six.
-    result = query.run_search("president obmaa")
+    result = api.search("president obmaa")
     assert result.total == 0
     assert result.suggestion == ("president obama", ["obama"])
     body = client.get(URL, {"q": "president obmaa"}).content.decode()
@@ -122,22 +126,23 @@ def test_did_you_mean_never_suggests_another_typo(client, spellings):
     assert "obamaa</a>" not in body
 
 
+@pytest.mark.whoosh_only
 def test_did_you_mean_suggests_only_words_the_archive_uses_often(spellings, monkeypatch):
     # 14 stories: one word in 4 of them is the floor, and "ceasefire" is in 3.
-    monkeypatch.setattr(query, "SUGGEST_MIN_SHARE", 4 / 14)
-    assert query.suggestion_floor(query.get_entry()) == 4
-    assert query.run_search("ceasfire").suggestion is None
-    monkeypatch.setattr(query, "SUGGEST_MIN_SHARE", 3 / 14)
-    assert query.run_search("ceasfire talks").suggestion == ("ceasefire talks", ["ceasefire"])
+    monkeypatch.setattr(suggestions, "SUGGEST_MIN_SHARE", 4 / 14)
+    assert spelling.suggestion_floor(searchers.get_entry()) == 4
+    assert api.search("ceasfire").suggestion is None
+    monkeypatch.setattr(suggestions, "SUGGEST_MIN_SHARE", 3 / 14)
+    assert api.search("ceasfire talks").suggestion == ("ceasefire talks", ["ceasefire"])
 
 
 def test_did_you_mean_never_suggests_a_word_with_fewer_hits_than_the_query(spellings):
     # The query finds the four harbour stories; "ceasefire" is in three.
-    result = query.run_search("ceasfire OR harbour")
+    result = api.search("ceasfire OR harbour")
     assert result.total == 4
     assert result.suggestion is None
     # Here the query finds the three stories of "ceasefire", which is then suggested.
-    result = query.run_search("ceasfire OR streets")
+    result = api.search("ceasfire OR streets")
     assert result.total == 3
     assert result.suggestion == ("ceasefire OR streets", ["ceasefire"])
 
@@ -216,7 +221,7 @@ def test_a_year_filter_is_active_in_the_year_facet(client, months):
 def test_more_outlets_and_more_years(client, months, monkeypatch):
     response = client.get(URL, {"q": "harbour"})
     result = response.context["result"]
-    assert len(result.facets["outlet"]) == query.FACET_SIZE == 10
+    assert len(result.facets["outlet"]) == results.FACET_SIZE == 10
     assert result.facet_more == {"outlet": True, "person": False, "year": False, "month": True}
     outlets = _facet(response.content.decode(), "outlet")
     assert '<a href="/search/?q=harbour&amp;more=outlet#facet-outlet"' in outlets
@@ -228,18 +233,18 @@ def test_more_outlets_and_more_years(client, months, monkeypatch):
         ("outlet-01", 2),
         *[(f"outlet-{n:02d}", 1) for n in range(2, 12)],
     ]
-    assert len(result.facets["month"]) == query.MONTH_FACET_SIZE  # one list open at a time
+    assert len(result.facets["month"]) == results.MONTH_FACET_SIZE  # one list open at a time
     assert result.facet_more["outlet"] is False
     assert _facet(response.content.decode(), "outlet").count("<li>") == 12
 
-    monkeypatch.setattr(query, "YEAR_FACET_SIZE", 1)
-    result = query.run_search("harbour", sort="newest")
+    monkeypatch.setattr(results, "YEAR_FACET_SIZE", 1)
+    result = api.search("harbour", sort="newest")
     assert [f.value for f in result.facets["year"]] == ["2022"]
     assert result.facet_more["year"] is True
-    result = query.run_search("harbour", sort="newest", more="year")
+    result = api.search("harbour", sort="newest", more="year")
     assert [f.value for f in result.facets["year"]] == ["2022", "2021"]
     # an unknown facet name lists nothing more
-    assert query.run_search("harbour", more="nonsense").more == ""
+    assert api.search("harbour", more="nonsense").more == ""
 
 
 # --- Filters as removable chips --------------------------------------------------------

@@ -9,9 +9,12 @@ from django.core.management import call_command
 from django.db import transaction
 
 from archive.models import Article
-from search import index
-from search.query import run_search, search_article_ids
+from search import api
+from search.engine import documents, index, pending
 from tests.search_helpers import article, person
+
+# Every test runs on each search backend but the Whoosh engine's own (whoosh_only).
+pytestmark = pytest.mark.usefixtures("search_backend")
 
 pytestmark = pytest.mark.django_db
 
@@ -32,9 +35,10 @@ def test_a_new_article_reaches_the_index_only_after_commit(django_capture_on_com
     for callback in callbacks:
         callback()
     assert indexed_ids() == {a.pk}
-    assert search_article_ids("harbour") == [a.pk]
+    assert api.article_ids("harbour") == [a.pk]
 
 
+@pytest.mark.whoosh_only
 def test_a_rolled_back_save_writes_nothing(django_capture_on_commit_callbacks):
     with (
         django_capture_on_commit_callbacks(execute=True) as callbacks,
@@ -52,31 +56,31 @@ def test_publish_hide_edit_and_delete_follow_the_database(django_capture_on_comm
         a = article(
             "Lighthouse keeper retires", "After forty years the keeper retires.", status="new"
         )
-    assert search_article_ids("lighthouse") == []  # not published yet
+    assert api.article_ids("lighthouse") == []  # not published yet
 
     with django_capture_on_commit_callbacks(execute=True):
         a.status = Article.Status.PUBLISHED
         a.save()
-    assert search_article_ids("lighthouse") == [a.pk]
+    assert api.article_ids("lighthouse") == [a.pk]
 
     with django_capture_on_commit_callbacks(execute=True):
         a.title = "Beacon keeper retires"
         a.save()
-    assert search_article_ids("lighthouse") == []
-    assert search_article_ids("beacon") == [a.pk]
+    assert api.article_ids("lighthouse") == []
+    assert api.article_ids("beacon") == [a.pk]
 
     with django_capture_on_commit_callbacks(execute=True):
         a.status = Article.Status.HIDDEN
         a.save()
-    assert search_article_ids("beacon") == []
+    assert api.article_ids("beacon") == []
 
     with django_capture_on_commit_callbacks(execute=True):
         a.status = Article.Status.PUBLISHED
         a.save()
-    assert search_article_ids("beacon") == [a.pk]
+    assert api.article_ids("beacon") == [a.pk]
     with django_capture_on_commit_callbacks(execute=True):
         a.delete()
-    assert search_article_ids("beacon") == []
+    assert api.article_ids("beacon") == []
     assert indexed_ids() == set()
 
 
@@ -91,22 +95,23 @@ def test_people_with_aliases_and_quotes_are_indexed_and_follow_edits(
             people=[zelensky],
             quotes=[(zelensky, "We will not give up an inch")],
         )
-    assert search_article_ids("zelenskyy") == [a.pk]
-    assert search_article_ids("inch") == [a.pk]  # quotes are part of the article's text
-    assert run_search("inch", scope="quotes").total == 1
+    assert api.article_ids("zelenskyy") == [a.pk]
+    assert api.article_ids("inch") == [a.pk]  # quotes are part of the article's text
+    assert api.search("inch", scope="quotes").total == 1
 
     with django_capture_on_commit_callbacks(execute=True):
         quote = a.quotes.get()
         quote.text = "We will hold every street"
         quote.save()
-    assert search_article_ids("inch") == []
-    assert search_article_ids("street") == [a.pk]
+    assert api.article_ids("inch") == []
+    assert api.article_ids("street") == [a.pk]
 
     with django_capture_on_commit_callbacks(execute=True):
         zelensky.aliases.create(name="Zelenskiy", key="zelenskiy")
-    assert search_article_ids("zelenskiy") == [a.pk]
+    assert api.article_ids("zelenskiy") == [a.pk]
 
 
+@pytest.mark.whoosh_only
 def test_an_import_writes_the_index_once_per_chunk(
     monkeypatch, settings, django_capture_on_commit_callbacks, seeds_dir
 ):
@@ -154,6 +159,7 @@ def _hold_lock(seconds):
     return proc
 
 
+@pytest.mark.whoosh_only
 def test_two_writers_at_once_lose_nothing(settings, seeded):
     settings.ARCHIVE_INDEX_LOCK_TIMEOUT = 10
     ids = set(Article.objects.values_list("id", flat=True))
@@ -165,9 +171,10 @@ def test_two_writers_at_once_lose_nothing(settings, seeded):
     finally:
         assert proc.wait(timeout=20) == 0
     assert indexed_ids() == ids | {999999}
-    assert search_article_ids('"another writer held"') == [a.pk]
+    assert api.article_ids('"another writer held"') == [a.pk]
 
 
+@pytest.mark.whoosh_only
 def test_a_write_that_times_out_is_logged_kept_and_repaired(settings, seeded, caplog):
     settings.ARCHIVE_INDEX_LOCK_TIMEOUT = 0.2
     settings.ARCHIVE_INDEX_LOCK_ATTEMPTS = 2
@@ -179,18 +186,19 @@ def test_a_write_that_times_out_is_logged_kept_and_repaired(settings, seeded, ca
     finally:
         proc.wait(timeout=20)
     assert "SEARCH INDEX WRITE FAILED for 1 article(s)" in caplog.text
-    assert index.pending_ids() == {a.pk}
-    assert search_article_ids('"long lock"') == []
+    assert pending.pending_ids() == {a.pk}
+    assert api.article_ids('"long lock"') == []
 
     report = index.check(repair=True)
     assert report.damaged == ""
     assert report.pending == {a.pk}
     assert report.extra == {999999}
-    assert index.pending_ids() == set()
-    assert search_article_ids('"long lock"') == [a.pk]
+    assert pending.pending_ids() == set()
+    assert api.article_ids('"long lock"') == [a.pk]
     assert index.check().ok
 
 
+@pytest.mark.whoosh_only
 def test_rebuild_builds_aside_and_swaps(seeded, capsys):
     before = index.live_dir()
     ids = set(Article.objects.values_list("id", flat=True))
@@ -206,12 +214,14 @@ def test_rebuild_builds_aside_and_swaps(seeded, capsys):
     assert generations == sorted([after.name, index.live_dir().name])
 
 
+@pytest.mark.whoosh_only
 def test_search_keeps_working_while_a_rebuild_swaps(seeded):
-    assert run_search("putin").total == 5  # a searcher is open on the old generation
+    assert api.search("putin").total == 5  # a searcher is open on the old generation
     index.rebuild()
-    assert run_search("putin").total == 5  # and is replaced by one on the new one
+    assert api.search("putin").total == 5  # and is replaced by one on the new one
 
 
+@pytest.mark.whoosh_only
 def test_check_index_reports_and_repairs_a_drifted_index(seeded, capsys):
     articles = list(Article.objects.order_by("id"))
     missing, stale, extra = articles[0], articles[1], articles[2]
@@ -234,7 +244,7 @@ def test_check_index_reports_and_repairs_a_drifted_index(seeded, capsys):
     assert "Repaired 3 article(s)." in capsys.readouterr().out
     call_command("check_index")
     assert capsys.readouterr().out.endswith("The index matches the database.\n")
-    assert search_article_ids('"quietly retitled"') == [stale.pk]
+    assert api.article_ids('"quietly retitled"') == [stale.pk]
     assert extra.pk not in indexed_ids()
 
 
@@ -246,6 +256,7 @@ def test_check_index_without_an_index(db, capsys):
     )
 
 
+@pytest.mark.whoosh_only
 def test_an_alias_added_later_finds_old_stories_without_rewriting_them(
     monkeypatch, django_capture_on_commit_callbacks
 ):
@@ -253,17 +264,18 @@ def test_an_alias_added_later_finds_old_stories_without_rewriting_them(
         blinken = person("Antony Blinken")
         a = article("Envoy in Kyiv", "Antony Blinken met the president.", people=[blinken])
         article("Other news", "Anthony Hopkins and Sarah Blinken were at the premiere.")
-    assert search_article_ids('"Anthony Blinken"') == []
+    assert api.article_ids('"Anthony Blinken"') == []
     writes = []
     monkeypatch.setattr(index, "update_articles", lambda ids: writes.append(ids))
     with django_capture_on_commit_callbacks(execute=True):
         blinken.aliases.create(name="Anthony Blinken", key="anthony blinken")
     assert writes == []  # the stories' documents stay as they are
-    assert search_article_ids('"Anthony Blinken"') == [a.pk]
+    assert api.article_ids('"Anthony Blinken"') == [a.pk]
     # unquoted, the two words still find the name (and whatever has both words)
-    assert a.pk in search_article_ids("Anthony Blinken")
+    assert a.pk in api.article_ids("Anthony Blinken")
 
 
+@pytest.mark.whoosh_only
 def test_rewriting_articles_replaces_their_documents(django_capture_on_commit_callbacks):
     """A write deletes every document of the articles (the article and its quotes) before
     adding them again: the count stays the same, the new text is found, the old is not."""
@@ -281,13 +293,14 @@ def test_rewriting_articles_replaces_their_documents(django_capture_on_commit_ca
     with index.open_index().searcher() as s:
         assert s.doc_count() == 4
         assert sorted(s.document_numbers(article=str(first.pk))) != []
-    assert search_article_ids("midnight") == [first.pk]
-    assert search_article_ids("dawn") == []
-    assert search_article_ids("agreement") == [first.pk]
-    assert search_article_ids("odesa") == [other.pk]
+    assert api.article_ids("midnight") == [first.pk]
+    assert api.article_ids("dawn") == []
+    assert api.article_ids("agreement") == [first.pk]
+    assert api.article_ids("odesa") == [other.pk]
     assert indexed_ids() == {first.pk, other.pk}
 
 
+@pytest.mark.whoosh_only
 def test_a_write_deletes_old_documents_without_reading_new_articles_postings(
     django_capture_on_commit_callbacks, monkeypatch
 ):
@@ -327,15 +340,15 @@ def test_a_write_deletes_old_documents_without_reading_new_articles_postings(
     writer.cancel()
     with index.open_index().searcher() as s:
         assert s.doc_count() == 4  # three articles, one quote: nothing twice
-    assert search_article_ids("dawn") == [] and search_article_ids("midnight") == [old.pk]
-    assert search_article_ids("cranes") == [new.pk] and search_article_ids("odesa") == [other.pk]
+    assert api.article_ids("dawn") == [] and api.article_ids("midnight") == [old.pk]
+    assert api.article_ids("cranes") == [new.pk] and api.article_ids("odesa") == [other.pk]
 
 
 def _whoosh_and_fast_indexes(docs, **fast_options):
     """The same documents written by Whoosh's own writer and by ``FastSegmentWriter``."""
     from whoosh import index as whoosh_index
 
-    from search.build import FastSegmentWriter
+    from search.engine.build import FastSegmentWriter
 
     built = []
     for fast in (False, True):
@@ -384,6 +397,7 @@ def _all_postings(ix):
         return out
 
 
+@pytest.mark.whoosh_only
 def test_the_fast_writer_writes_what_whoosh_writes(seeded):
     article(
         "Zelenskyy and Zelensky in Kyiv",
@@ -392,7 +406,7 @@ def test_the_fast_writer_writes_what_whoosh_writes(seeded):
         quotes=[("the Kremlin", "We will not give up the café"), ("a source", "Never")],
     )
     ids = list(Article.objects.published().values_list("id", flat=True))
-    docs = [doc for _aid, article_docs in index.iter_documents(ids) for doc in article_docs]
+    docs = [doc for _aid, article_docs in documents.iter_documents(ids) for doc in article_docs]
     assert len(docs) > len(ids)  # articles and their quotes
 
     whoosh_ix, fast_ix = _whoosh_and_fast_indexes(docs)
@@ -432,8 +446,9 @@ def test_the_fast_writer_writes_what_whoosh_writes(seeded):
         assert list(a.all_stored_fields()) == list(b.all_stored_fields())
 
 
+@pytest.mark.whoosh_only
 def test_rebuild_in_two_processes_finds_what_one_process_finds(seeded, monkeypatch):
-    from search import build
+    from search.engine import build
 
     queries = ["putin", "macron", '"russian president"', "kremlin OR ukraine", "pu*", "putn"]
 
@@ -442,7 +457,7 @@ def test_rebuild_in_two_processes_finds_what_one_process_finds(seeded, monkeypat
 
         out = {}
         for q in queries:
-            result = run_search(q)
+            result = api.search(q)
             out[q] = (result.total, [(h.article_id, h.headline, h.people) for h in result.hits])
         with index.open_index().searcher() as searcher:
             for q in queries:
@@ -481,8 +496,9 @@ def test_rebuild_in_two_processes_finds_what_one_process_finds(seeded, monkeypat
     assert results() == one
 
 
+@pytest.mark.whoosh_only
 def test_term_ranges_cut_the_terms_by_cost():
-    from search.build import term_ranges
+    from search.engine.build import term_ranges
 
     costs = [(("body", b"%03d" % n), 10) for n in range(100)]
     assert term_ranges(costs, 4) == [
@@ -501,11 +517,12 @@ def test_term_ranges_cut_the_terms_by_cost():
     assert term_ranges([], 4) == [None, None]
 
 
+@pytest.mark.whoosh_only
 def test_blocks_are_deflated_only_when_that_shrinks_them():
     import random
     import zlib
 
-    from search.build import MIN_DEFLATE, deflate, deflated
+    from search.engine.build import MIN_DEFLATE, deflate, deflated
 
     short = b"\x01\x05" * 10
     assert deflated(short, 3) == (0, short)  # stored as it is, and marked so
@@ -521,8 +538,9 @@ def test_blocks_are_deflated_only_when_that_shrinks_them():
         assert zlib.decompress(deflate(data, 3)) == data
 
 
+@pytest.mark.whoosh_only
 def test_a_failed_rebuild_process_leaves_the_live_index_alone(seeded, monkeypatch):
-    from search import build
+    from search.engine import build
 
     index.rebuild(procs=1)
     live = index.live_dir()
@@ -538,7 +556,7 @@ def test_a_failed_rebuild_process_leaves_the_live_index_alone(seeded, monkeypatc
         index.rebuild(procs=2)
     assert index.live_dir() == live
     assert sorted(live.parent.glob("gen-*")) == generations  # the new one is gone
-    assert run_search("putin").total == 5
+    assert api.search("putin").total == 5
 
     # The same when writing a range of terms fails, after the analysis
     monkeypatch.setattr(build.FastSegmentWriter, "add_document", add_document)
@@ -547,9 +565,10 @@ def test_a_failed_rebuild_process_leaves_the_live_index_alone(seeded, monkeypatc
         index.rebuild(procs=2)
     assert index.live_dir() == live
     assert sorted(live.parent.glob("gen-*")) == generations
-    assert run_search("putin").total == 5
+    assert api.search("putin").total == 5
 
 
+@pytest.mark.whoosh_only
 def test_incremental_writes_add_segments_that_merge_and_search_like_a_rebuild(seeded):
     queries = ["putin", "macron", '"russian president"', "kremlin OR ukraine", "pu*", "putn"]
 
@@ -557,7 +576,7 @@ def test_incremental_writes_add_segments_that_merge_and_search_like_a_rebuild(se
         out = {}
         for q in queries:
             for scope in ("articles", "quotes"):
-                result = run_search(q, scope=scope)
+                result = api.search(q, scope=scope)
                 hits = [(h.article_id, h.headline, h.people) for h in result.hits]
                 out[q, scope] = (result.total, sorted(hits), result.suggestion)
         return out

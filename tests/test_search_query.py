@@ -5,7 +5,11 @@ from datetime import date
 
 import pytest
 
-from search.query import Atom, parse, snippet
+from search.api import Atom, parse
+from search.engine.highlight import snippet
+
+# Every test runs on each search backend but the Whoosh engine's own (whoosh_only).
+pytestmark = pytest.mark.usefixtures("search_backend")
 
 
 def test_words_phrases_or_exclusion_and_prefix():
@@ -62,6 +66,7 @@ def test_a_bad_date_drops_only_that_filter():
     assert parsed.date_to == date(2022, 3, 1)
 
 
+@pytest.mark.whoosh_only
 def test_snippet_marks_matched_stems_on_escaped_text():
     text = "Talks <b>resumed</b> & the talking went on; no talk of R&D."
     assert snippet(text, {"talk"}) == (
@@ -70,10 +75,12 @@ def test_snippet_marks_matched_stems_on_escaped_text():
     )
 
 
+@pytest.mark.whoosh_only
 def test_snippet_without_a_match_is_the_escaped_opening():
     assert snippet("A <quiet> day.", {"storm"}) == "A &lt;quiet&gt; day."
 
 
+@pytest.mark.whoosh_only
 def test_snippet_of_a_long_text_shows_the_matching_part():
     text = "Filler words here. " * 200 + "The ceasefire held overnight. " + "More filler. " * 200
     result = snippet(text, {"ceasefir"})
@@ -82,6 +89,7 @@ def test_snippet_of_a_long_text_shows_the_matching_part():
     assert len(result) < 400
 
 
+@pytest.mark.whoosh_only
 def test_snippet_picks_the_earliest_of_equal_fragments_every_time():
     """Three fragments that match equally: the snippet shows the first two, whatever the
     fragments' places in memory (the highlighter's own tie-break)."""
@@ -130,12 +138,13 @@ def test_spellings_skip_names_that_contain_the_words_searched():
     assert spellings.expand("Zelenskyy") == ["Volodymyr Zelensky", "Zelensky"]
 
 
+@pytest.mark.whoosh_only
 def test_columns_read_in_one_piece_match_whooshs_reader(seeded, django_capture_on_commit_callbacks):
     """The search page's columns, read in bulk, hold what Whoosh's own per-document reader
     gives, on one segment and on several (a write after the seeds adds a segment)."""
     from archive.models import Article
-    from search import index
-    from search.query import column_values
+    from search.engine import index
+    from search.engine.fastpaths import column_values
 
     names = ("month", "day", "cluster", "person_col", "outlet_slug", "speaker")
 
@@ -161,9 +170,11 @@ def test_columns_read_in_one_piece_match_whooshs_reader(seeded, django_capture_o
         assert all(fast == slow for fast, slow in both(s.reader()))
 
 
+@pytest.mark.whoosh_only
 def test_a_name_that_finds_nothing_more_than_the_words_is_not_searched(monkeypatch):
-    from search import names, query
-    from search.schema import TEXT_FIELDS, build_schema
+    from search import names
+    from search.engine import compile
+    from search.engine.schema import TEXT_FIELDS, build_schema
 
     spellings = names.build(
         [
@@ -178,7 +189,7 @@ def test_a_name_that_finds_nothing_more_than_the_words_is_not_searched(monkeypat
     schema, fields_ = build_schema(), tuple(TEXT_FIELDS)
 
     def searched(q):
-        return str(query.text_query(schema, parse(q), fields_))
+        return str(compile.text_query(schema, parse(q), fields_))
 
     # both stem to what "border" finds already
     assert spellings.expand("border") == ["Borders", "Doctors Without Borders"]
@@ -190,10 +201,11 @@ def test_a_name_that_finds_nothing_more_than_the_words_is_not_searched(monkeypat
     assert "act" not in searched('"health care"')
 
 
+@pytest.mark.whoosh_only
 def test_every_word_of_a_phrase_is_highlighted():
     from types import SimpleNamespace
 
-    from search.query import highlight_terms
+    from search.engine.highlight import highlight_terms
 
     parsed = parse('"Vladimir Putin" talks -Kremlin')
     searcher = SimpleNamespace(reader=lambda: None)  # no prefix to expand

@@ -1,13 +1,17 @@
-"""Ranking from the posting lists (``query.ranked``) against Whoosh's own BM25F ranking."""
+"""Ranking from the posting lists (``rank.ranked``) against Whoosh's own BM25F ranking."""
 
 import random
 
 import numpy as np
 import pytest
 
-from search import query
-from search.schema import TEXT_FIELDS
+from search import api
+from search.engine import compile, postings, rank, searchers
+from search.engine.schema import TEXT_FIELDS
 from tests.search_helpers import article, person
+
+# Every test runs on each search backend but the Whoosh engine's own (whoosh_only).
+pytestmark = pytest.mark.usefixtures("search_backend")
 
 WORDS = [
     "ceasefire",
@@ -70,16 +74,16 @@ def archive(db, django_capture_on_commit_callbacks):
 
 
 def _both(text, collapse, limit=20):
-    entry = query.get_entry()
+    entry = searchers.get_entry()
     with entry.lock:
-        words = query.text_query(entry.searcher.schema, query.parse(text), tuple(TEXT_FIELDS))
-        docs = query.match_docs(entry.searcher, words) & entry.kind_docs("article")
+        words = compile.text_query(entry.searcher.schema, api.parse(text), tuple(TEXT_FIELDS))
+        docs = postings.match_docs(entry.searcher, words) & entry.kind_docs("article")
         clusters = entry.column("cluster") if collapse else None
         try:
-            ours = query.ranked(entry, query._scoring(words), docs, clusters, limit)
+            ours = rank.ranked(entry, rank.scoring(words), docs, clusters, limit)
         finally:
             entry.memo = {}
-        whoosh = query._whoosh_ranked(entry.searcher, words, docs, clusters, limit)
+        whoosh = rank.whoosh_ranked(entry.searcher, words, docs, clusters, limit)
     return ours, whoosh, len(docs)
 
 
@@ -98,16 +102,17 @@ def test_ranking_on_the_seeds_is_whooshs(seeded):
         assert ours == whoosh, text
 
 
+@pytest.mark.whoosh_only
 def test_only_the_best_copy_of_a_story_is_ranked(monkeypatch):
     # Ties go to the lower document number; a story's copies after its best are skipped.
     scores = {0: 1.0, 1: 5.0, 2: 5.0, 3: 4.0, 4: 3.0, 5: 5.0}
     clusters = ["", "c1", "c1", "", "c1", ""]
     ids = np.array(list(scores))
     values = np.array(list(scores.values()))
-    monkeypatch.setattr(query, "_scores", lambda _entry, _q, _mask: (ids, values))
-    assert query.ranked(None, None, set(scores), clusters, 3) == [1, 5, 3]
-    assert query.ranked(None, None, set(scores), None, 3) == [1, 2, 5]
-    assert query.ranked(None, None, set(scores), clusters, 10) == [1, 5, 3, 0]
+    monkeypatch.setattr(rank, "_scores", lambda _entry, _q, _mask: (ids, values))
+    assert rank.ranked(None, None, set(scores), clusters, 3) == [1, 5, 3]
+    assert rank.ranked(None, None, set(scores), None, 3) == [1, 2, 5]
+    assert rank.ranked(None, None, set(scores), clusters, 10) == [1, 5, 3, 0]
 
 
 def test_phrases_need_their_words_in_order_and_together(db, django_capture_on_commit_callbacks):
@@ -118,9 +123,7 @@ def test_phrases_need_their_words_in_order_and_together(db, django_capture_on_co
         article("Four", "grain grain deal signed deal")
         article("Five", "signed deal grain")
     found = {
-        text: sorted(
-            h.headline for h in query.run_search(text).hits
-        )  # every match fits on one page here
+        text: sorted(h.headline for h in api.search(text).hits)  # every match fits on one page here
         for text in ('"grain deal"', '"grain deal signed"', '"deal grain"', '"grain grain"')
     }
     assert found == {
@@ -132,25 +135,27 @@ def test_phrases_need_their_words_in_order_and_together(db, django_capture_on_co
     }
 
 
+@pytest.mark.whoosh_only
 def test_kept_phrase_matches_and_scores_follow_the_index(
     db, django_capture_on_commit_callbacks, monkeypatch
 ):
-    monkeypatch.setattr(query, "PHRASES_CACHE_MIN", 1)
-    monkeypatch.setattr(query, "SCORES_CACHE_MIN", 1)
+    monkeypatch.setattr(postings, "PHRASES_CACHE_MIN", 1)
+    monkeypatch.setattr(rank, "SCORES_CACHE_MIN", 1)
     with django_capture_on_commit_callbacks(execute=True):
         article("Grain deal signed", "the grain deal holds")
-    assert [h.headline for h in query.run_search('"grain deal"').hits] == ["Grain deal signed"]
-    assert query.get_entry().phrases  # kept
+    assert [h.headline for h in api.search('"grain deal"').hits] == ["Grain deal signed"]
+    assert searchers.get_entry().phrases  # kept
     with django_capture_on_commit_callbacks(execute=True):
         article("Another grain deal", "a grain deal again, grain deal after grain deal")
-    hits = [h.headline for h in query.run_search('"grain deal"').hits]
+    hits = [h.headline for h in api.search('"grain deal"').hits]
     assert hits == ["Another grain deal", "Grain deal signed"]
 
 
+@pytest.mark.whoosh_only
 def test_positions_decoded_at_once_match_one_at_a_time():
     import random
 
-    from search.schema import FastPositions
+    from search.engine.schema import FastPositions
 
     fmt = FastPositions()
     rng = random.Random(3)
@@ -159,10 +164,10 @@ def test_positions_decoded_at_once_match_one_at_a_time():
     ]
     values = [fmt.encode(positions) for positions in lists]
     assert {v[4] for v in values} == {1, 4}  # one-byte and four-byte deltas both
-    owner, position = query._positions(values)
+    owner, position = postings._positions(values)
     expected = [(n, p) for n, v in enumerate(values) for p in fmt.decode_positions(v)]
     assert list(zip(owner.tolist(), position.tolist(), strict=True)) == expected
-    assert query._positions([])[0].tolist() == []
+    assert postings._positions([])[0].tolist() == []
 
 
 def test_a_phrase_far_into_a_long_story_is_found(db, django_capture_on_commit_callbacks):
@@ -170,14 +175,15 @@ def test_a_phrase_far_into_a_long_story_is_found(db, django_capture_on_commit_ca
     with django_capture_on_commit_callbacks(execute=True):
         article("Long", f"grain at first. {filler} then the grain deal, {filler} deal")
         article("Apart", f"grain {filler} deal")
-    assert [h.headline for h in query.run_search('"grain deal"').hits] == ["Long"]
+    assert [h.headline for h in api.search('"grain deal"').hits] == ["Long"]
 
 
+@pytest.mark.whoosh_only
 def test_phrases_match_the_same_with_whooshs_own_positions():
     from whoosh import fields
     from whoosh.filedb.filestore import RamStorage
 
-    from search.schema import TEXT_ANALYZER, text_field
+    from search.engine.schema import TEXT_ANALYZER, text_field
 
     schema = fields.Schema(
         fast=text_field(TEXT_ANALYZER), plain=fields.TEXT(analyzer=TEXT_ANALYZER, phrase=True)
@@ -194,33 +200,34 @@ def test_phrases_match_the_same_with_whooshs_own_positions():
             writer.add_document(fast=text, plain=text)
     with ix.searcher() as searcher:
         for words in (["grain", "deal"], ["grain", "grain"], ["deal", "grain"], ["deal", "sign"]):
-            fast = query._phrase_docs(searcher, "fast", words, None)
-            assert query._phrase_docs(searcher, "plain", words, None) == fast, words
-        assert query._phrase_docs(searcher, "fast", ["grain", "deal"], None) == {0, 1, 3}
+            fast = postings._phrase_docs(searcher, "fast", words, None)
+            assert postings._phrase_docs(searcher, "plain", words, None) == fast, words
+        assert postings._phrase_docs(searcher, "fast", ["grain", "deal"], None) == {0, 1, 3}
 
 
+@pytest.mark.whoosh_only
 @pytest.mark.parametrize("text", ["pres* court", "sanc* OR gra*", "ene* -gas"])
 def test_a_prefix_expanded_to_its_words_ranks_as_whooshs_prefix(archive, text):
-    entry = query.get_entry()
-    parsed, fields_ = query.parse(text), tuple(TEXT_FIELDS)
+    entry = searchers.get_entry()
+    parsed, fields_ = api.parse(text), tuple(TEXT_FIELDS)
     with entry.lock:
         schema = entry.searcher.schema
-        prefixes = query.PrefixWords(entry, parsed, fields_)
-        words = query.text_query(schema, parsed, fields_, prefixes)
+        prefixes = compile.PrefixWords(entry, parsed, fields_)
+        words = compile.text_query(schema, parsed, fields_, prefixes)
         assert "Prefix" not in repr(words) and not prefixes.notices  # nothing narrowed
-        docs = query.match_docs(entry.searcher, words, entry) & entry.kind_docs("article")
-        excluded = query._exclusions(schema, parsed, fields_, prefixes)
+        docs = postings.match_docs(entry.searcher, words, entry) & entry.kind_docs("article")
+        excluded = compile.exclusions(schema, parsed, fields_, prefixes)
         if excluded is not None:
-            docs -= query.match_docs(entry.searcher, excluded)
+            docs -= postings.match_docs(entry.searcher, excluded)
         try:
-            ours = query.ranked(entry, query._scoring(words), docs, None, 20)
+            ours = rank.ranked(entry, rank.scoring(words), docs, None, 20)
         finally:
             entry.memo = {}
-        whole = query.text_query(schema, parsed, fields_)  # Whoosh's Prefix queries
-        assert docs == query.match_docs(entry.searcher, whole) & entry.kind_docs("article") - (
-            query.match_docs(entry.searcher, query._exclusions(schema, parsed, fields_))
+        whole = compile.text_query(schema, parsed, fields_)  # Whoosh's Prefix queries
+        assert docs == postings.match_docs(entry.searcher, whole) & entry.kind_docs("article") - (
+            postings.match_docs(entry.searcher, compile.exclusions(schema, parsed, fields_))
             if excluded is not None
             else set()
         )
-        whoosh = query._whoosh_ranked(entry.searcher, whole, docs, None, 20)
+        whoosh = rank.whoosh_ranked(entry.searcher, whole, docs, None, 20)
     assert len(docs) >= 2 and ours == whoosh

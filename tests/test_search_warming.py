@@ -4,8 +4,12 @@ import threading
 
 import pytest
 
-from search import query
+from search import api
+from search.engine import postings, rank, run, searchers
 from tests.search_helpers import article, person
+
+# Every test runs on each search backend but the Whoosh engine's own (whoosh_only).
+pytestmark = pytest.mark.usefixtures("search_backend")
 
 SEARCHES = [
     "grain",
@@ -46,18 +50,19 @@ def _view(result):
 def _run_all():
     out = {}
     for text in SEARCHES:
-        out[text] = _view(query.run_search(text))
-        out[text, "newest"] = _view(query.run_search(text, sort="newest"))
-        out[text, "quotes"] = _view(query.run_search(text, scope="quotes"))
+        out[text] = _view(api.search(text))
+        out[text, "newest"] = _view(api.search(text, sort="newest"))
+        out[text, "quotes"] = _view(api.search(text, scope="quotes"))
     return out
 
 
+@pytest.mark.whoosh_only
 def test_a_warmed_searcher_answers_as_a_cold_one(stories, settings):
     cold = _run_all()
     assert cold["grain"][0] == 4 and cold["grain", "newest"][1][0] == "Talks resume"
-    query._entries.clear()
+    searchers._entries.clear()
     settings.ARCHIVE_SEARCH_WARM_DOCS = 1  # every index counts as large
-    entry = query.get_entry()
+    entry = searchers.get_entry()
     # Loaded before the first search: columns, lengths, orders, all-document counts.
     assert len(entry.lengths["body"]) == len(entry.column("day"))
     for key in ("day", "person_col", "order-newest", "codes-person_col"):
@@ -70,102 +75,107 @@ def _publish_while_warming_is_held(settings, monkeypatch, capture):
     """Publish a story into a large index whose next searcher's warming is held back."""
     settings.ARCHIVE_SEARCH_WARM_DOCS = 1
     settings.ARCHIVE_SEARCH_REFRESH_SECONDS = 0
-    query._entries.clear()
-    assert query.run_search("harvest").total == 0
-    first = query.get_entry()
+    searchers._entries.clear()
+    assert api.search("harvest").total == 0
+    first = searchers.get_entry()
     gate = threading.Event()
-    warm = query._Entry.warm
+    warm = searchers.Entry.warm
 
     def held(self, searches=()):
         gate.wait(10)
         warm(self, searches)
 
-    monkeypatch.setattr(query._Entry, "warm", held)
+    monkeypatch.setattr(searchers.Entry, "warm", held)
     with capture(execute=True):
         article("Harvest is in", "the harvest is in early this year")
     return first, gate
 
 
+@pytest.mark.whoosh_only
 def test_a_changed_large_index_is_searched_by_the_old_searcher_until_the_new_is_warm(
     stories, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
     first, gate = _publish_while_warming_is_held(
         settings, monkeypatch, django_capture_on_commit_callbacks
     )
-    assert query.get_entry() is first  # the next searcher is being warmed
-    assert query.run_search("harvest").total == 0  # answered at once, from the old one
-    assert len(query._warming) == 1
+    assert searchers.get_entry() is first  # the next searcher is being warmed
+    assert api.search("harvest").total == 0  # answered at once, from the old one
+    assert len(searchers._warming) == 1
     gate.set()
-    query.wait_for_warming(10)
-    assert not query._warming
-    fresh = query.get_entry()
+    searchers.wait_for_warming(10)
+    assert not searchers._warming
+    fresh = searchers.get_entry()
     assert fresh is not first
     # The latest searches were run on it while it warmed: their counts are ready.
     assert any("harvest" in repr(key) for key in fresh.facet_cache)
     assert "grain" not in repr(list(fresh.facet_cache))
-    assert [h.headline for h in query.run_search("harvest").hits] == ["Harvest is in"]
+    assert [h.headline for h in api.search("harvest").hits] == ["Harvest is in"]
 
 
+@pytest.mark.whoosh_only
 def test_a_large_index_is_not_reloaded_more_often_than_the_refresh_interval(
     stories, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
     first, gate = _publish_while_warming_is_held(
         settings, monkeypatch, django_capture_on_commit_callbacks
     )
-    assert query.get_entry() is first  # starts warming the next searcher
+    assert searchers.get_entry() is first  # starts warming the next searcher
     gate.set()
-    query.wait_for_warming(10)
-    fresh = query.get_entry()
+    searchers.wait_for_warming(10)
+    fresh = searchers.get_entry()
     assert fresh is not first
     settings.ARCHIVE_SEARCH_REFRESH_SECONDS = 3600
     with django_capture_on_commit_callbacks(execute=True):
         article("Harvest ends", "the harvest ends")
-    assert query.get_entry() is fresh
-    assert not query._warming  # no warming started: the searcher is not old enough
-    assert query.run_search("harvest").total == 1
+    assert searchers.get_entry() is fresh
+    assert not searchers._warming  # no warming started: the searcher is not old enough
+    assert api.search("harvest").total == 1
     settings.ARCHIVE_SEARCH_REFRESH_SECONDS = 0
-    query.get_entry()
-    query.wait_for_warming(10)
-    assert query.run_search("harvest").total == 2
+    searchers.get_entry()
+    searchers.wait_for_warming(10)
+    assert api.search("harvest").total == 2
 
 
+@pytest.mark.whoosh_only
 def test_a_small_index_is_refreshed_at_once(stories, django_capture_on_commit_callbacks):
-    first = query.get_entry()
+    first = searchers.get_entry()
     assert not first.large and not first.columns  # nothing loaded ahead of use
     with django_capture_on_commit_callbacks(execute=True):
         article("Harvest is in", "the harvest is in early this year")
-    assert query.run_search("harvest").total == 1
-    assert not query._warming
+    assert api.search("harvest").total == 1
+    assert not searchers._warming
 
 
+@pytest.mark.whoosh_only
 def test_a_starting_worker_compiles_the_templates_and_warms_the_search(stories, settings):
     from django.template import engines
 
     from archive.warmup import compile_templates, warm_up
 
     settings.ARCHIVE_SEARCH_WARM_DOCS = 1
-    query._entries.clear()
+    searchers._entries.clear()
     loader = engines["django"].engine.template_loaders[0]
     loader.reset()
     assert compile_templates() >= 20
     assert "search/search.html" in str(list(loader.get_template_cache))
     warm_up()
-    assert "order-newest" in query.get_entry().columns
+    assert "order-newest" in searchers.get_entry().columns
 
 
+@pytest.mark.whoosh_only
 def test_warming_scores_the_most_common_words_first(stories, monkeypatch):
-    monkeypatch.setattr(query, "SCORES_CACHE_MIN", 2)
-    entry = query.get_entry()
+    monkeypatch.setattr(rank, "SCORES_CACHE_MIN", 2)
+    entry = searchers.get_entry()
     # The outlet's words are in all five stories, "grain" in four bodies, "talk" in three:
     # room for fourteen postings.
     assert entry.warm_terms(14) == 3
     assert set(entry.scores) == {("outlet", "le"), ("outlet", "mond"), ("body", "grain")}
     ids, scores = entry.scores["body", "grain"]
     assert len(ids) == 4 and all(score > 0 for score in scores)
-    before = _view(query.run_search("grain"))
+    before = _view(api.search("grain"))
     entry.scores.clear()
     entry.facet_cache.clear()
-    assert _view(query.run_search("grain")) == before
+    assert _view(api.search("grain")) == before
 
 
 def test_name_spellings_changed_elsewhere_are_loaded_in_the_background(
@@ -191,48 +201,49 @@ def test_name_spellings_changed_elsewhere_are_loaded_in_the_background(
     names.forget()
 
 
+@pytest.mark.whoosh_only
 def test_a_starting_worker_answers_searches_while_its_searcher_loads(
     stories, settings, monkeypatch
 ):
     from archive.models import Article
-    from search.similar import more_like_this
 
     settings.ARCHIVE_SEARCH_WARM_DOCS = 1
     settings.ARCHIVE_SEARCH_WARM_WAIT_SECONDS = 3
-    query._entries.clear()
+    searchers._entries.clear()
     gate = threading.Event()
-    load = query._Entry.load
+    load = searchers.Entry.load
 
     def held(self):
         gate.wait(10)
         load(self)
 
-    monkeypatch.setattr(query._Entry, "load", held)
+    monkeypatch.setattr(searchers.Entry, "load", held)
     from archive.warmup import warm_up
 
     warm_up()
     try:
-        assert len(query._warming) == 1
-        first = query.get_entry()  # opened, not loaded: answers cold
+        assert len(searchers._warming) == 1
+        first = searchers.get_entry()  # opened, not loaded: answers cold
         assert first is not None and not first.columns
-        assert query.get_entry(wait=False) is first
-        assert [h.headline for h in query.run_search('"grain deal"').hits] == ["Grain deal signed"]
+        assert searchers.get_entry(wait=False) is first
+        assert [h.headline for h in api.search('"grain deal"').hits] == ["Grain deal signed"]
         grain = Article.objects.get(title="Grain deal signed")
         assert "Deal in doubt" in {
-            a.title for a in Article.objects.filter(pk__in=more_like_this(grain.pk, limit=4))
+            a.title for a in Article.objects.filter(pk__in=api.more_like_this(grain.pk, limit=4))
         }
-        assert len(query._warming) == 1  # still loading
+        assert len(searchers._warming) == 1  # still loading
     finally:
         gate.set()
-    query.wait_for_warming(10)
-    assert query.get_entry() is first and "order-newest" in first.columns
-    assert not query._provisional
+    searchers.wait_for_warming(10)
+    assert searchers.get_entry() is first and "order-newest" in first.columns
+    assert not searchers._provisional
 
 
+@pytest.mark.whoosh_only
 def test_the_first_searcher_loads_piece_by_piece_between_searches(stories, settings):
     settings.ARCHIVE_SEARCH_WARM_DOCS = 1
-    query._entries.clear()
-    entry = query.get_entry()
+    searchers._entries.clear()
+    entry = searchers.get_entry()
     entry.reset()
     answered = []
 
@@ -261,10 +272,10 @@ def test_the_first_searcher_loads_piece_by_piece_between_searches(stories, setti
 
     def search():
         # what a search does with the searcher (the rest of it reads the database)
-        if not entry.lock.acquire(timeout=query.SEARCH_WAIT_SECONDS):
+        if not entry.lock.acquire(timeout=run.SEARCH_WAIT_SECONDS):
             return None
         try:
-            return len(query.term_docs(entry.searcher, "body", "grain"))
+            return len(postings.term_docs(entry.searcher, "body", "grain"))
         finally:
             entry.lock.release()
 

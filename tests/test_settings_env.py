@@ -129,7 +129,7 @@ def test_a_tuning_variable_overrides_its_constant_only_when_set(tmp_path):
         env.update(extra, ARCHIVE_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="archive.settings")
         script = (
             "import django, json; django.setup(); from django.conf import settings; "
-            "from archive import importer; from search import background; print(json.dumps("
+            "from archive import importer; from search.engine import background; print(json.dumps("
             "[getattr(settings, 'ARCHIVE_IMPORT_CHUNK', None), "
             "getattr(settings, 'ARCHIVE_INDEX_BULK_MIN', None), settings.ARCHIVE_INDEX_INLINE,"
             " importer.CHUNK, background.bulk_min()]))"

@@ -4,10 +4,8 @@ editing beside the raw input, bulk corrections and re-extraction (``archive.cura
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db import models
@@ -17,7 +15,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import smart_split, unescape_string_literal
 
-from search.query import search_article_ids
+from search import api as search_api
+from search.api import article_ids as search_article_ids
 
 from .. import curation
 from ..ingest import clean
@@ -455,7 +454,7 @@ class ArticleAdmin(HistoryMixin, admin.ModelAdmin):
 
     def _index_search(self, term):
         """Article ids from the full-text index, or None when there is no usable index."""
-        if not Path(settings.ARCHIVE_INDEX_DIR).exists():
+        if not search_api.ready():
             return None
         try:
             return list(search_article_ids(term, SEARCH_LIMIT))

@@ -20,7 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from search import index as search_index
+from search import api as search_api
 
 from .. import curation
 from ..models import ChangeRecord
@@ -59,9 +59,9 @@ INDEX_WARNING = (
 def index_warnings(model_admin, request):
     """A change saved whose search index write failed (kept to write later) is said in a
     warning message, not a 500: the database holds the change."""
-    search_index.take_failures()  # (left by an earlier request of this thread)
+    search_api.take_failures()  # (left by an earlier request of this thread)
     yield
-    failures = search_index.take_failures()
+    failures = search_api.take_failures()
     if failures:
         model_admin.message_user(
             request, INDEX_WARNING.format(reason=failures[-1]), messages.WARNING

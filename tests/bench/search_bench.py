@@ -176,7 +176,7 @@ def time_whoosh(repeat: int):
     query searched before), and page 2 with everything warm."""
     from django.test import Client
 
-    from search import query
+    from search.engine import searchers
 
     client = Client()
     # Open the searcher and load its columns once, as a running site has: otherwise the
@@ -186,7 +186,7 @@ def time_whoosh(repeat: int):
     for label, q, _fts in QUERIES:
         times, cpu, terms_cpu = [], [], []
         for n in range(2 * repeat):
-            entry = query.get_entry()
+            entry = searchers.get_entry()
             entry.facet_cache.clear()
             if n < repeat:
                 forget_terms(entry)
@@ -272,9 +272,10 @@ def cliffs():
     from whoosh import highlight, sorting
     from whoosh.query import And, Term
 
-    from search import query
+    from search.engine import schema, searchers
+    from search.engine.highlight import MarkFormatter
 
-    entry = query.get_entry()
+    entry = searchers.get_entry()
     searcher = entry.searcher
     q = And([Term("kind", "article"), Term("body", "presid")])
     out = {}
@@ -297,9 +298,9 @@ def cliffs():
         highlight.highlight(
             body,
             {"presid"},
-            query.TEXT_ANALYZER,
+            schema.TEXT_ANALYZER,
             highlight.ContextFragmenter(),
-            query.MarkFormatter(),
+            MarkFormatter(),
         )
     out[f"highlight {len(ids)} whole bodies (vs. 20 windows)"] = time.perf_counter() - started
     return out, len(docs)
@@ -320,7 +321,7 @@ def main(argv=None):
     setup_django(workdir)
     load(args.n)
 
-    from search import index
+    from search.engine import index
 
     if not args.skip_rebuild or index.live_dir() is None:
         import resource

@@ -3,8 +3,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.importer import import_paths
-from search import background
-from search.background import writing_beside
+from search import api
 
 
 class Command(BaseCommand):
@@ -31,8 +30,8 @@ class Command(BaseCommand):
         bar = tqdm(unit=" stories", disable=not show, file=sys.stderr, leave=False)
         try:
             # A long import writes the search index in a second process (second core).
-            with writing_beside():
-                background.heal()  # what a killed or failed earlier run left out of the index
+            with api.import_session() as session:
+                session.heal()  # what a killed or failed earlier run left out of the index
                 result = import_paths(
                     paths,
                     outlet=options["outlet"],
@@ -40,7 +39,7 @@ class Command(BaseCommand):
                     label=" ".join(paths),
                     progress=lambda outcome: bar.update(1),
                 )
-                left = background.work_left()
+                left = session.work_left()
                 if left:
                     bar.set_description(
                         "building the search index"
@@ -53,7 +52,7 @@ class Command(BaseCommand):
             self.stdout.write(line)
         # The stories are saved; those the search index could not take are kept for it.
         created = [o.article_id for o in result.outcomes if o.status == "created"]
-        owed = background.unwritten(created)
+        owed = session.unwritten(created)
         if owed:
             reason = next(iter(owed.values()))
             message = (

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from search.index import check
+from search.api import check
 
 
 def _ids(ids, limit=10):

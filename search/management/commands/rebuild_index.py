@@ -3,8 +3,8 @@ import sys
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from archive.models import Article
-from search.index import rebuild
+from search import source
+from search.api import rebuild
 
 
 class Command(BaseCommand):
@@ -18,10 +18,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--memory-mb",
             type=int,
-            default=128,
+            default=None,
             help=(
-                "postings held in memory per process, in MB, before they are written to "
-                "sorted runs on disk (default 128)"
+                "Whoosh: postings held in memory per process, in MB, before they are "
+                "written to sorted runs on disk (default 128)"
             ),
         )
         parser.add_argument(
@@ -29,13 +29,13 @@ class Command(BaseCommand):
             type=int,
             default=None,
             help=(
-                "processes indexing side by side into one index segment (default "
+                "Whoosh: processes indexing side by side into one index segment (default "
                 "ARCHIVE_INDEX_REBUILD_PROCS, 2; one for a small archive)"
             ),
         )
 
     def handle(self, *args, **options):
-        total = Article.objects.published().count()
+        total = source.published_count()
         bar = tqdm(
             total=total,
             unit="article",
@@ -43,9 +43,11 @@ class Command(BaseCommand):
             file=sys.stderr,
             desc="Indexing",
         )
+        # The backend's own options, those given (another backend has none of Whoosh's).
+        given = {"limitmb": options["memory_mb"], "procs": options["procs"]}
         with bar:
             report = rebuild(
-                progress=bar.update, limitmb=options["memory_mb"], procs=options["procs"]
+                progress=bar.update, **{k: v for k, v in given.items() if v is not None}
             )
         self.stdout.write(
             f"Indexed {report.articles} articles in {report.seconds:.1f}s "

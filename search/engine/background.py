@@ -34,7 +34,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
-from . import index
+from .. import source
+from . import index, pending
 
 log = logging.getLogger(__name__)
 
@@ -117,11 +118,9 @@ class _Feeder:
         self.stories = 0  # stories announced or written so far by the run
         self.bulk = False
         self.inherited = False  # a bulk run before this one was stopped unfinished
-        from archive.models import Article
-
         # The run goes bulk once it is large, and as large as the archive it adds to: a
         # rebuild then costs at most about twice what writing the run's stories would.
-        self.bulk_threshold = max(bulk_min(), Article.objects.published().count())
+        self.bulk_threshold = max(bulk_min(), source.published_count())
         if bulk_unfinished():
             log.warning(
                 "an earlier bulk import stopped before its index rebuild: this run ends with one"
@@ -252,7 +251,7 @@ class _Feeder:
                 reason,
                 exc_info=not isinstance(exc, index.EXPECTED_FAILURES),
             )
-            index.add_pending(index.pending_ids(), reason)
+            pending.add_pending(pending.pending_ids(), reason)
             return
         _marker().unlink(missing_ok=True)
 
@@ -306,9 +305,9 @@ def record(ids, copies=()) -> None:
     for the index as owed to it, in the same transaction. The index write that follows
     the commit drops the records; a process killed in between leaves them to the next
     write (``heal``)."""
-    from .signals import _pending
+    from ..signals import queued
 
-    index.add_pending({*ids, *copies, *_pending()}, renew=True)
+    pending.add_pending({*ids, *copies, *queued()}, renew=True)
 
 
 def heal() -> int:
@@ -322,7 +321,7 @@ def heal() -> int:
 def unwritten(ids) -> dict[int, str]:
     """{id: why} for those of ``ids`` whose index write failed (those recorded without a
     reason are on their way to the index, by another process's write)."""
-    return {aid: why for aid, why in index.pending_reasons(ids).items() if why}
+    return {aid: why for aid, why in pending.pending_reasons(ids).items() if why}
 
 
 def _shareable() -> bool:

@@ -4,7 +4,7 @@ Layout of ``settings.ARCHIVE_INDEX_DIR``::
 
     current -> gen-20240101120000-1234-ab12cd   (symlink to the live generation)
     gen-.../                                    (a complete Whoosh index)
-    pending-ids                                 (ids whose write failed, retried later)
+    pending-ids                                 (an older version's owed ids: pending.py)
 
 ``rebuild()`` builds a new generation beside the live one and swaps the ``current``
 symlink atomically, so searches go on during a rebuild. ``update_articles(ids)`` is
@@ -12,25 +12,21 @@ the one write path: it deletes each article's documents (the article and its quo
 and adds them again for the ids still published, all in one commit. A writer waits
 for the Whoosh writer lock (another gunicorn worker, an import beside the site) with
 a timeout and retries; a write that still fails is logged as an error and its ids
-kept in ``pending-ids`` for the next write or ``check_index --repair``: never lost
-silently.
+kept as owed (``pending.py``) for the next write or ``check_index --repair``: never lost
+silently. The documents of an article are made in ``documents.py``.
 """
 
 from __future__ import annotations
 
 import fcntl
-import hashlib
-import json
 import logging
 import os
 import secrets
 import shutil
 import threading
 import time
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
@@ -40,21 +36,22 @@ from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.util.filelock import try_for
 
-from .schema import PERSON_SEP, SCHEMA_VERSION, build_schema
+from .. import source
+from ..backends import CheckReport, RebuildReport
+from . import documents, fastpaths, pending
+from .schema import SCHEMA_VERSION, build_schema
 
 log = logging.getLogger(__name__)
 
 CURRENT = "current"
-PENDING = "pending-ids"
 VERSION_FILE = "schema-version"  # in each generation: the SCHEMA_VERSION it was built with
-CHUNK = 500  # articles read from the database at a time
 
 
 class IndexWriteError(Exception):
     """The index could not be written (lock held too long, disk error)."""
 
 
-def _setting(name, default):
+def setting(name, default):
     return getattr(settings, name, default)
 
 
@@ -169,297 +166,9 @@ def ensure_index():
     return ix
 
 
-# --- Documents ---------------------------------------------------------------------------
-
-
-def _signature(row, people, quotes) -> str:
-    """What ``check_index`` compares: changes to any indexed value change it.
-
-    The body is represented by ``updated`` (saving an article bumps it) to keep the check
-    cheap; everything else that reaches the index is included as is.
-    """
-    data = [
-        row["updated"].isoformat() if row["updated"] else "",
-        row["title"],
-        row["outlet__name"] or "",
-        row["published"].isoformat() if row["published"] else "",
-        row["cluster_id"],
-        row.get("authors") or [],
-        [(p["slug"], p["name"]) for p in people],
-        [(q["id"], q["speaker__slug"] or "", q["speaker_label"], q["text"]) for q in quotes],
-    ]
-    return hashlib.sha1(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
-
-
-def _related(ids: list[int]):
-    """Mentions and quotes of ``ids``, grouped by article id.
-
-    People are indexed under their canonical names; their aliases are applied to the
-    query (``search.names``), so a new alias never means rewriting the person's stories.
-    """
-    from archive.models import Mention, Quote
-
-    people = defaultdict(list)
-    for m in (
-        Mention.objects.filter(article_id__in=ids)
-        .order_by("article_id", "-count", "person__name")
-        .values("article_id", "person_id", "person__name", "person__slug")
-    ):
-        people[m["article_id"]].append(
-            {"id": m["person_id"], "name": m["person__name"], "slug": m["person__slug"]}
-        )
-    quotes = defaultdict(list)
-    for q in (
-        Quote.objects.filter(article_id__in=ids)
-        .order_by("article_id", "position", "id")
-        .values("id", "article_id", "text", "speaker_label", "speaker__slug", "speaker__name")
-    ):
-        quotes[q["article_id"]].append(q)
-    return people, quotes
-
-
-ROW_FIELDS = (
-    "id", "title", "published", "updated", "outlet__name", "outlet__slug", "cluster_id", "authors"
-)  # fmt: skip
-
-
-def _published_rows(ids: list[int], *, text: bool):
-    """The rows of the published articles among ``ids``, by id.
-
-    The rows are read by primary key and the state checked here: with ``status`` in the
-    query, SQLite walks the whole status index instead (every published story, for each
-    chunk of ids)."""
-    from archive.models import Article
-
-    fields_ = ROW_FIELDS + (("standfirst", "body") if text else ())
-    rows = Article.objects.filter(id__in=ids).order_by("id").values("status", *fields_)
-    published = Article.Status.PUBLISHED
-    for row in rows:
-        if row.pop("status") == published:
-            yield row
-
-
-def author_slugs(authors) -> str:
-    """The byline names as the ``author`` field holds them: slugs, space-separated."""
-    from django.utils.text import slugify
-
-    return " ".join(slug for name in authors or [] if (slug := slugify(name)))
-
-
-def article_documents(row, people, quotes) -> list[dict]:
-    """The Whoosh documents of one article: the article and one per quote."""
-    aid = row["id"]
-    day = row["published"]
-    month = f"{day.year:04d}-{day.month:02d}".encode() if day else b""
-    day = day.year * 10000 + day.month * 100 + day.day if day else 0
-    outlet_slug = row["outlet__slug"] or ""
-    slugs = [p["slug"] for p in people]
-    names = [p["name"] for p in people]
-    doc = {
-        "key": f"a{aid}",
-        "kind": "article",
-        "article": str(aid),
-        "article_id": aid,
-        "headline": row["title"],
-        "standfirst": row["standfirst"],
-        "body": row["body"],
-        # Quotes are mostly passages of the body, whose words are indexed already.
-        "quotes": "\n".join(q["text"] for q in quotes if q["text"] not in row["body"]),
-        "outlet": row["outlet__name"] or "",
-        "outlet_slug": outlet_slug,
-        "month": month,
-        "day": day,
-        "cluster": f"c{row['cluster_id']}".encode() if row["cluster_id"] else b"",
-        "person": " ".join(slugs),
-        "author": author_slugs(row.get("authors")),
-        "person_col": PERSON_SEP.join(slugs).encode(),
-        "people": "\n".join(names),
-        "people_display": [(p["name"], p["slug"]) for p in people],
-        "signature": _signature(row, people, quotes),
-    }
-    docs = [doc]
-    for q in quotes:
-        quote_doc = {
-            "key": f"q{q['id']}",
-            "kind": "quote",
-            "article": str(aid),
-            "article_id": aid,
-            "quote": q["text"],
-            "speaker": q["speaker__slug"] or "",
-            "speaker_name": q["speaker__name"] or q["speaker_label"] or "",
-            "outlet_slug": outlet_slug,
-            "author": doc["author"],
-            "month": month,
-            "day": day,
-        }
-        docs.append(quote_doc)
-    return docs
-
-
-def iter_documents(ids: Iterable[int]) -> Iterator[tuple[int, list[dict]]]:
-    """(article id, documents) for each of ``ids`` that is published, in id order."""
-    ids = sorted(set(ids))
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        people, quotes = _related(chunk)
-        for row in _published_rows(chunk, text=True):
-            yield row["id"], article_documents(row, people[row["id"]], quotes[row["id"]])
-
-
-def with_copies(ids: Iterable[int]) -> set[int]:
-    """``ids`` and the other articles of their story clusters (one query)."""
-    from archive.models import Article
-
-    ids = {int(i) for i in ids}
-    if not ids:
-        return ids
-    clusters = Article.objects.filter(id__in=ids, cluster__isnull=False).values("cluster_id")
-    return ids | set(Article.objects.filter(cluster_id__in=clusters).values_list("id", flat=True))
-
-
-def db_signatures(ids: Iterable[int] | None = None) -> dict[int, str]:
-    """{article id: signature} for published articles (all of them when ``ids`` is None)."""
-    from archive.models import Article
-
-    if ids is None:
-        ids = list(Article.objects.published().order_by("id").values_list("id", flat=True))
-    ids = sorted(set(ids))
-    result = {}
-    for start in range(0, len(ids), CHUNK * 4):
-        chunk = ids[start : start + CHUNK * 4]
-        people, quotes = _related(chunk)
-        for row in _published_rows(chunk, text=False):
-            result[row["id"]] = _signature(row, people[row["id"]], quotes[row["id"]])
-    return result
-
-
 # --- Writing -----------------------------------------------------------------------------
 
 _write_lock = threading.Lock()  # threads of one process queue here before the file lock
-
-
-PENDING_TAKEN = 2000  # pending articles a write takes along at most
-
-
-@contextmanager
-def _pending_table():
-    """The ``PendingWrite`` table, in a savepoint inside a caller's transaction (a failed
-    statement must not break it); database errors are logged, never raised: the index
-    must not fail what the database did."""
-    from django.db import DatabaseError, transaction
-
-    try:
-        with transaction.atomic():
-            yield _pending_model()
-    except DatabaseError as exc:
-        log.error("search index: the pending articles could not be read or written: %s", exc)
-
-
-def _pending_model():
-    from .models import PendingWrite
-
-    return PendingWrite
-
-
-def add_pending(ids: Iterable[int], reason: str = "", *, renew: bool = False) -> None:
-    """Record ``ids`` as owed to the index (``reason``: why their write failed).
-
-    ``renew``: a change about to commit; records of the same ids are made anew, later
-    than a write running meanwhile has read (``clear_pending`` drops records up to the
-    last it read: it may have read the articles before this change)."""
-    from archive.bulk import RowInserter
-
-    ids = sorted({int(i) for i in ids})
-    if not ids:
-        return
-    with _pending_table() as pending:
-        inserter = _PENDING_ROWS.get("rows")
-        if inserter is None:
-            inserter = _PENDING_ROWS["rows"] = RowInserter(
-                pending, ("article_id", "reason"), ignore_conflicts=True
-            )
-        for start in range(0, len(ids), PENDING_TAKEN):
-            part = ids[start : start + PENDING_TAKEN]
-            if renew:
-                pending.objects.filter(article_id__in=part).delete()
-            elif reason:
-                pending.objects.filter(article_id__in=part).update(reason=reason[:300])
-            inserter.insert((i, reason[:300]) for i in part)
-
-
-_PENDING_ROWS: dict = {}
-
-
-def _legacy_pending() -> set[int]:
-    """Ids of the ``pending-ids`` file an older version kept in the index directory
-    (moved into the table on the first write that reads them)."""
-    try:
-        text = (index_root() / PENDING).read_text()
-    except OSError:
-        return set()
-    return {int(line) for line in text.split() if line.strip().isdigit()}
-
-
-def pending_ids() -> set[int]:
-    """Ids owed to the index: recorded by a chunk not yet written, or whose write failed."""
-    ids: set[int] = set()
-    with _pending_table() as pending:
-        ids = set(pending.objects.values_list("article_id", flat=True))
-    return ids | _legacy_pending()
-
-
-def pending_reasons(ids: Iterable[int]) -> dict[int, str]:
-    """{id: why its write failed} for those of ``ids`` still owed to the index."""
-    ids = sorted({int(i) for i in ids})
-    found: dict[int, str] = {}
-    with _pending_table() as pending:
-        for start in range(0, len(ids), PENDING_TAKEN):
-            part = ids[start : start + PENDING_TAKEN]
-            found.update(
-                pending.objects.filter(article_id__in=part).values_list("article_id", "reason")
-            )
-    return found
-
-
-def _take_pending(limit: int = PENDING_TAKEN) -> tuple[set[int], int]:
-    """Up to ``limit`` pending ids (the oldest), and the highest row id at the time: rows
-    recorded after it stay for a later write (the database may have changed since)."""
-    ids: set[int] = set()
-    top = 0
-    with _pending_table() as pending:
-        top = pending.objects.order_by("-id").values_list("id", flat=True).first() or 0
-        if top:
-            rows = pending.objects.order_by("id").values_list("article_id", flat=True)
-            ids = set(rows[:limit])
-    legacy = _legacy_pending()
-    if legacy:
-        add_pending(legacy)
-        with suppress(OSError):
-            (index_root() / PENDING).unlink()
-    return ids | legacy, top
-
-
-def clear_pending(ids: Iterable[int] | None, upto: int | None = None) -> None:
-    """``ids`` are written (None: every article, by a rebuild): drop their records, those
-    up to row ``upto`` (later ones were recorded after the write read the database)."""
-    with _pending_table() as pending:
-        rows = pending.objects.all()
-        if upto is not None:
-            rows = rows.filter(id__lte=upto)
-        if ids is None:
-            rows.delete()
-            return
-        ids = sorted({int(i) for i in ids})
-        for start in range(0, len(ids), PENDING_TAKEN):
-            rows.filter(article_id__in=ids[start : start + PENDING_TAKEN]).delete()
-
-
-def pending_top() -> int:
-    """The highest pending row id now (for ``clear_pending(None, upto=...)``)."""
-    top = 0
-    with _pending_table() as pending:
-        top = pending.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    return top
 
 
 def _writer():
@@ -468,8 +177,8 @@ def _writer():
     A rebuild may swap generations while we wait: after taking the lock we check that we
     locked the live one, else we let go and try again on the new one.
     """
-    timeout = float(_setting("ARCHIVE_INDEX_LOCK_TIMEOUT", 10.0))
-    attempts = int(_setting("ARCHIVE_INDEX_LOCK_ATTEMPTS", 3))
+    timeout = float(setting("ARCHIVE_INDEX_LOCK_TIMEOUT", 10.0))
+    attempts = int(setting("ARCHIVE_INDEX_LOCK_ATTEMPTS", 3))
     for attempt in range(1, attempts + 1):
         ix = ensure_index()
         try:
@@ -477,7 +186,7 @@ def _writer():
             writer = ix.writer(
                 timeout=timeout,
                 delay=0.05,
-                limitmb=int(_setting("ARCHIVE_INDEX_WRITER_MB", 16)),
+                limitmb=int(setting("ARCHIVE_INDEX_WRITER_MB", 16)),
                 compound=False,  # see ``rebuild``
             )
         except LockError:
@@ -510,8 +219,8 @@ def _write_docs(writer, ids: Iterable[int], *, delete_first=True) -> tuple[int, 
     schema = writer.schema
     current = {name: type(f) for name, f in schema.items()} == _field_types()
     added = 0
-    if not current:
-        for _aid, docs in iter_documents(ids):
+    if not current or not fastpaths.ENABLED:
+        for _aid, docs in documents.iter_documents(ids):
             for doc in docs:
                 writer.add_document(**_for_schema(doc, schema))
             added += 1
@@ -522,7 +231,7 @@ def _write_docs(writer, ids: Iterable[int], *, delete_first=True) -> tuple[int, 
     # (its postings are held per term, not pooled: a batch of up to 2,000 articles fits
     # without spilling runs to disk and merging them back)
     fast = FastSegmentWriter(ix, SEGMENT_MB, lock=False, beside=True)
-    added = fast.add_articles(iter_documents(ids))
+    added = fast.add_articles(documents.iter_documents(ids))
     return added, fast.commit(toc=False)
 
 
@@ -570,11 +279,10 @@ def _term_documents(leaf, fieldname: str, text: str):
     thousands of documents rewritten, that copy was most of the cost of a write."""
     if (fieldname, text) not in leaf:
         return ()
-    terms = getattr(leaf, "_terms", None)
-    if terms is None:  # not a segment of Whoosh's own codec: the public way
+    found = fastpaths.segment_term_ids(leaf, fieldname, text)
+    if found is None:  # the public way (live documents only: the caller skips the others)
         return leaf.postings(fieldname, text).all_ids()
-    key = leaf._text_to_bytes(fieldname, text)
-    return terms.matcher(fieldname, key, leaf.schema[fieldname].format).all_ids()
+    return found
 
 
 def _field_types() -> dict:
@@ -639,7 +347,7 @@ EXPECTED_FAILURES = (IndexWriteError, LockError, OSError)
 def _failed(what: str, ids: set[int], exc: Exception) -> None:
     """Log a failed write of ``ids`` as an error and keep them for a later write."""
     reason = f"{type(exc).__name__}: {exc}" if not isinstance(exc, IndexWriteError) else str(exc)
-    add_pending(ids, reason)
+    pending.add_pending(ids, reason)
     _failures.reasons.append(reason)
     log.error(
         "SEARCH INDEX %s FAILED for %d article(s) %s: %s — kept to write later; "
@@ -684,7 +392,7 @@ def update_articles(ids: Iterable[int]) -> int:
         writer = None
         taken: set[int] = set()
         try:
-            taken, upto = _take_pending()
+            taken, upto = pending.take_pending()
             writer = _writer()
             added, segment = _write_docs(writer, ids | taken)
             writer.commit(mergetype=_listing(segment, merge_tiers))
@@ -695,7 +403,7 @@ def update_articles(ids: Iterable[int]) -> int:
                     writer.cancel()
             _failed("WRITE", ids | taken, exc)
             return 0
-    clear_pending(ids | taken, upto)
+    pending.clear_pending(ids | taken, upto)
     return added
 
 
@@ -704,7 +412,7 @@ def write_pending() -> int:
     write); returns how many were written. Stops at the first failure."""
     written = 0
     while True:
-        owed, _top = _take_pending()
+        owed, _top = pending.take_pending()
         if not owed:
             return written
         failures = len(_failures.reasons)
@@ -735,19 +443,6 @@ def delete_articles(ids: Iterable[int]) -> None:
 # --- Rebuild and check -------------------------------------------------------------------
 
 
-@dataclass
-class RebuildReport:
-    articles: int
-    seconds: float
-    path: Path
-    size_bytes: int
-    caught_up: int = 0
-
-    @property
-    def rate(self) -> float:
-        return self.articles / self.seconds if self.seconds else 0.0
-
-
 def _dir_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.iterdir() if f.is_file())
 
@@ -765,15 +460,12 @@ def rebuild(
     consecutive ranges of articles side by side, then write a share of the terms each,
     into one segment (default ``ARCHIVE_INDEX_REBUILD_PROCS``, 2); a small archive is
     indexed by one process."""
-    from archive.models import Article
-
-    from .build import write_documents
 
     if procs is None:
-        procs = int(_setting("ARCHIVE_INDEX_REBUILD_PROCS", 2))
+        procs = int(setting("ARCHIVE_INDEX_REBUILD_PROCS", 2))
     started_at = timezone.now()
     started = time.perf_counter()
-    owed = pending_top()  # articles owed to the index until now: the rebuild writes them
+    owed = pending.pending_top()  # articles owed to the index until now: the rebuild writes them
     path = create_generation()
     (path / BUILDING).write_text(f"{os.getpid()}\n")
     ix = whoosh_index.open_dir(str(path))
@@ -782,10 +474,15 @@ def rebuild(
     # postings into memory for every reader it opens (300 MB held by a write on a
     # 10,000-story index); separate files are read from disk as needed.
     try:
-        ids = list(Article.objects.published().order_by("id").values_list("id", flat=True))
-        count = write_documents(
-            ix, ids, iter_documents, procs=procs, limitmb=limitmb, progress=progress
-        )
+        ids = source.published_ids()
+        if fastpaths.ENABLED:
+            from .build import write_documents
+
+            count = write_documents(
+                ix, ids, documents.iter_documents, procs=procs, limitmb=limitmb, progress=progress
+            )
+        else:
+            count = _write_with_whoosh(ix, ids, limitmb, progress)
     except BaseException:
         shutil.rmtree(path, ignore_errors=True)
         raise
@@ -793,11 +490,11 @@ def rebuild(
     old_dir = live_dir()
     _swap_waiting_for_writers(path)
     (path / BUILDING).unlink()  # (only once live: another rebuild's prune keeps it so far)
-    clear_pending(None, upto=owed)
+    pending.clear_pending(None, upto=owed)
     # Writes that went to the old generation while we built: articles saved since we
     # started, and the difference between the database and what we indexed.
-    db_ids = set(Article.objects.published().values_list("id", flat=True))
-    changed = set(Article.objects.filter(updated__gte=started_at).values_list("id", flat=True))
+    db_ids = set(source.published_ids())
+    changed = source.changed_since(started_at)
     changed |= db_ids.symmetric_difference(ids)
     if changed:
         update_articles(changed)
@@ -805,12 +502,31 @@ def rebuild(
     return RebuildReport(count, seconds, path, _dir_size(path), caught_up=len(changed))
 
 
+def _write_with_whoosh(ix, ids, limitmb: int, progress) -> int:
+    """``build.write_documents`` through Whoosh's own writer (the fast paths off): one
+    process, the same documents, separate files."""
+    writer = ix.writer(limitmb=limitmb, compound=False)
+    count = 0
+    try:
+        for _aid, docs in documents.iter_documents(ids):
+            for doc in docs:
+                writer.add_document(**doc)
+            count += 1
+            if progress is not None:
+                progress(1)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    return count
+
+
 def _swap_waiting_for_writers(path: Path) -> None:
     """Swap ``path`` in while holding the old index's writer lock, so a write in flight
     finishes first and a waiting one (seeing the swap) goes to the new index."""
     old = open_index()
     lock = old.lock("WRITELOCK") if old is not None else None
-    timeout = float(_setting("ARCHIVE_INDEX_LOCK_TIMEOUT", 10.0)) * 3
+    timeout = float(setting("ARCHIVE_INDEX_LOCK_TIMEOUT", 10.0)) * 3
     held = bool(lock) and try_for(lock.acquire, timeout=timeout, delay=0.05)
     if lock and not held:
         log.warning("swapping the index in without the old writer lock (busy %.0fs)", timeout)
@@ -827,12 +543,13 @@ def _segment_problem(storage, schema, leaf) -> str:
     term table, checks each term's postings lie inside the postings file, reads every
     stored document, column and field length. Whoosh's own codec only (``W3``, whose
     files are named here); another is read the public way."""
-    segment = getattr(leaf, "_segment", None)
-    terms = getattr(leaf, "_terms", None)
-    name = f"{segment.indexname}_{segment.segid}" if segment is not None else "segment"
-    storage = getattr(leaf, "_storage", storage)  # a compound segment's own files
+    name, own_storage = fastpaths.segment_files(leaf)
+    known = name is not None
+    name = name or "segment"
+    terms = fastpaths.term_table(leaf)
+    storage = own_storage or storage  # a compound segment's own files
     for ext in (".trm", ".pst", "._stored.col"):
-        if segment is not None and not storage.file_exists(name + ext):
+        if known and not storage.file_exists(name + ext):
             return f"file {name}{ext} is missing"
     count = leaf.doc_count_all()
 
@@ -898,36 +615,6 @@ def damage() -> str:
     return ""
 
 
-@dataclass
-class CheckReport:
-    """Differences between the index and the database."""
-
-    missing: set[int] = field(default_factory=set)  # published, not in the index
-    stale: set[int] = field(default_factory=set)  # indexed from an older version
-    extra: set[int] = field(default_factory=set)  # in the index, not published
-    pending: set[int] = field(default_factory=set)  # failed writes waiting for a retry
-    indexed: int = 0
-    published: int = 0
-    index_missing: bool = False
-    damaged: str = ""  # what is broken (a segment file missing or cut short)
-    repaired: bool = False
-    outdated: str = ""  # why the index must be rebuilt (built with another schema)
-
-    @property
-    def ok(self) -> bool:
-        return not (
-            self.missing
-            or self.stale
-            or self.extra
-            or self.pending
-            or self.outdated
-            or self.damaged
-        )
-
-    def to_fix(self) -> set[int]:
-        return self.missing | self.stale | self.extra | self.pending
-
-
 def check(repair: bool = False) -> CheckReport:
     """Compare the index with the database; with ``repair``, fix what differs.
 
@@ -945,20 +632,20 @@ def check(repair: bool = False) -> CheckReport:
         if ix is not None:
             with ix.searcher() as searcher:
                 report.indexed = searcher.doc_frequency("kind", "article")
-        report.published = len(db_signatures())
+        report.published = len(documents.db_signatures())
         if repair:
             rebuild()
             report.repaired = True
         return report
-    report = CheckReport(pending=pending_ids())
+    report = CheckReport(pending=pending.pending_ids())
     report.damaged = damage()
     if report.damaged:
-        report.published = len(db_signatures())
+        report.published = len(documents.db_signatures())
         if repair:
             rebuild()
             report.repaired = True
         return report
-    signatures = db_signatures()
+    signatures = documents.db_signatures()
     report.published = len(signatures)
     ix = open_index()
     if ix is None:

@@ -15,16 +15,15 @@ non-sortable field is one of Whoosh's performance cliffs.
 """
 
 import re
+import struct
 from array import array
 from itertools import accumulate
 
 from whoosh import columns, fields, formats
 from whoosh.analysis import STOP_WORDS, Token, Tokenizer
-from whoosh.codec import whoosh3
 from whoosh.lang.porter import stem
 from whoosh.support.charset import accent_map
-from whoosh.system import _INT_SIZE, pack_uint
-from whoosh.util.numeric import byte_to_length
+from whoosh.system import pack_uint
 
 #: Bump when the schema or the analysis changes: ``check_index`` then asks for a rebuild.
 SCHEMA_VERSION = 4
@@ -49,14 +48,14 @@ class FoldingStemmer(Tokenizer):
     def __init__(self, stoplist=STOP_WORDS, minsize=2):
         self.stoplist = frozenset(stoplist) if stoplist is not None else None
         self.minsize = minsize
-        self._cache = {}
+        self.forms = {}  # word -> its indexed form (None: a stop word), as seen
 
     def __getstate__(self):
         return {"stoplist": self.stoplist, "minsize": self.minsize}
 
     def __setstate__(self, state):
         self.__dict__.update(state)
-        self._cache = {}
+        self.forms = {}  # word -> its indexed form (None: a stop word), as seen
 
     def __eq__(self, other):
         return (
@@ -72,9 +71,9 @@ class FoldingStemmer(Tokenizer):
         stops = self.stoplist
         return stops is not None and (len(lower) < self.minsize or lower in stops)
 
-    def _final(self, word: str):
+    def final_form(self, word: str):
         """The indexed form of ``word``, or None when it is a stop word."""
-        cache = self._cache
+        cache = self.forms
         if len(cache) >= self.CACHE_LIMIT:
             cache.clear()
         lower = word.lower()
@@ -92,17 +91,17 @@ class FoldingStemmer(Tokenizer):
 
         The words not seen before are worked out first, then every word is looked up
         and the stop words dropped by built-in functions, not a loop per word."""
-        cache = self._cache
+        cache = self.forms
         words = WORD_RE.findall(text)
         missing = set(words).difference(cache)
         if len(missing) >= self.CACHE_LIMIT:  # more distinct words than the cache holds
-            finals = [self._final(word) for word in words]
+            finals = [self.final_form(word) for word in words]
         else:
             if missing:
                 if len(cache) + len(missing) > self.CACHE_LIMIT:
                     cache.clear()
                     missing = set(words)
-                final = self._final
+                final = self.final_form
                 for word in missing:
                     final(word)
             finals = list(map(cache.__getitem__, words))
@@ -133,7 +132,7 @@ class FoldingStemmer(Tokenizer):
         **kwargs,
     ):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        cache = self._cache
+        cache = self.forms
         matches = WORD_RE.finditer(value) if tokenize else [None]
         pos = None
         for n, match in enumerate(matches):
@@ -148,7 +147,7 @@ class FoldingStemmer(Tokenizer):
             if no_morph:
                 final = None if self._stopped(lower) else lower.translate(accent_map)
             else:
-                final = cache[word] if word in cache else self._final(word)
+                final = cache[word] if word in cache else self.final_form(word)
             if final is None:
                 if removestops:
                     continue
@@ -164,6 +163,9 @@ class FoldingStemmer(Tokenizer):
                     t.pos = pos
             yield t
 
+
+UINT_SIZE = struct.calcsize("!I")  # the size of ``pack_uint``'s count
+POSITIONS_HEAD = UINT_SIZE + 1  # a ``FastPositions`` value: the count, a width byte, deltas
 
 _SINGLE_POSITION: dict[int, bytes] = {}  # the encoding of a lone position, by position
 
@@ -209,8 +211,8 @@ class FastPositions(formats.Positions):
         return pack_uint(len(deltas)) + payload
 
     def decode_positions(self, valuestring):
-        data = valuestring[_INT_SIZE + 1 :]
-        if valuestring[_INT_SIZE] == 4:
+        data = valuestring[POSITIONS_HEAD:]
+        if valuestring[UINT_SIZE] == 4:
             data = array("I", data)
         return list(accumulate(data))
 
@@ -286,52 +288,3 @@ def build_schema() -> fields.Schema:
         speaker=fields.ID(sortable=True),  # speaker's person slug, "" when none
         speaker_name=text_field(names),
     )
-
-
-def _cached_reader(self, fieldname, column):
-    """Whoosh's own, but remembering that a field has no length column.
-
-    The stock version checks the disk for the column file again for every posting of a
-    field without lengths (ids, keywords, spelling words): 40% of commit time.
-    """
-    try:
-        return self._readers[fieldname]
-    except KeyError:
-        reader = self.column_reader(fieldname, column) if self.has_column(fieldname) else None
-        self._readers[fieldname] = reader
-        return reader
-
-
-whoosh3.W3PerDocReader._cached_reader = _cached_reader
-
-_LENGTH_OF_BYTE = [None] + [byte_to_length(b) for b in range(1, 256)]
-
-
-def _doc_field_length(self, docnum, fieldname, default=0):
-    """Whoosh's own, reading each field's length column once into memory.
-
-    The stock version reads one byte from the file per call: once per posting when a
-    segment is written, and once per matching document and field when BM25 scores.
-    """
-    if docnum > self._doccount:
-        raise IndexError(f"Asked for docnum {docnum!r} of {self._doccount}")
-    try:
-        lengths = self._length_bytes[fieldname]
-    except AttributeError:
-        self._length_bytes = {}
-        return _doc_field_length(self, docnum, fieldname, default)
-    except KeyError:
-        reader = self._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
-        if reader is None:
-            lengths = None
-        else:
-            raw = reader._dbfile.get(reader._basepos, reader._count) if reader._count else b""
-            lengths = array("B", raw)
-            lengths.extend(bytes(max(0, self._doccount + 1 - len(lengths))))
-        self._length_bytes[fieldname] = lengths
-    if lengths is None:
-        return default
-    return _LENGTH_OF_BYTE[lengths[docnum]]
-
-
-whoosh3.W3PerDocReader.doc_field_length = _doc_field_length

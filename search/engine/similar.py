@@ -3,7 +3,7 @@
 A story's key terms are the words of its text that Whoosh's ``Bo1`` expansion model
 ranks highest (frequent in the story, rare in the archive: ``key_terms``, the same terms
 and weights as ``Searcher.key_terms_from_text``); the stories using them most are found
-from the body postings, read a block at a time (``search.query.term_postings``).
+from the body postings, read a block at a time (``postings.term_postings``).
 
 The statistics of each word (how often the archive uses it, in how many stories) are
 kept per searcher (``_word_stats``): most words of a story are common ones that other
@@ -23,8 +23,10 @@ from collections import Counter
 import numpy as np
 from whoosh.reading import TermNotFound
 
-from .query import get_entry, term_postings
+from .. import source
+from .postings import term_postings
 from .schema import TEXT_ANALYZER
+from .searchers import get_entry
 
 log = logging.getLogger(__name__)
 
@@ -54,18 +56,13 @@ def more_like_this(article_id: int, limit: int = 5, *, text: str | None = None) 
 
     ``text`` saves a query when the caller already has the article's text.
     """
-    from archive.models import Article
-
     entry = get_entry(wait=False)
     if entry is None:
         return []
     if text is None:
-        article = (
-            Article.objects.filter(pk=article_id).values("title", "standfirst", "body").first()
-        )
-        if article is None:
+        text = source.article_text(article_id)
+        if text is None:
             return []
-        text = "\n".join([article["title"], article["standfirst"], article["body"]])
     # The opening of a story names what it is about; analysing all of a huge one would hold
     # the searcher lock for seconds on every view of its page.
     text = text[:MORE_LIKE_THIS_CHARS]
