@@ -47,16 +47,16 @@ def queue(ids) -> None:
     if not ids:
         return
     pending = _pending()
-    scheduled = bool(pending)
-    pending.update(ids)
     connection = transaction.get_connection()
-    # Our callback is still registered unless its transaction was rolled back.
-    if (
-        scheduled
-        and connection.in_atomic_block
-        and any(func is flush for _sids, func, _robust in connection.run_on_commit)
+    # Our callback is still registered unless its transaction was rolled back; ids left
+    # from a rolled-back transaction are not owed to the index (its changes never were).
+    if connection.in_atomic_block and any(
+        func is flush for _sids, func, _robust in connection.run_on_commit
     ):
+        pending.update(ids)
         return
+    pending.clear()
+    pending.update(ids)
     transaction.on_commit(flush)
 
 
