@@ -13,6 +13,7 @@ from search import api, backends
 from search.engine.backend import WhooshBackend
 from tests.conftest import ROOT
 
+
 def imports(path):
     """(module, names) of every import statement of ``path`` (the names imported from
     it, without their ``as`` aliases)."""
@@ -243,3 +244,22 @@ def test_a_saved_story_reaches_the_backend_once_after_commit(
     for callback in callbacks:
         callback()
     assert recording.calls == [("changed", ([story.pk],), {})]
+
+
+def test_ids_of_a_rolled_back_transaction_are_not_handed_over_later(
+    recording, transactional_db, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from search import signals
+
+    class Undone(Exception):
+        pass
+
+    with pytest.raises(Undone), transaction.atomic():
+        signals.queue([41, 42])
+        raise Undone
+    with transaction.atomic():
+        signals.queue([7])
+    assert recording.calls == [("changed", ([7],), {})]
+    assert signals.queued() == set()
