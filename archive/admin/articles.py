@@ -480,39 +480,38 @@ class ArticleAdmin(HistoryMixin, admin.ModelAdmin):
 
     @admin.action(description="Set the outlet of selected stories…", permissions=["change"])
     def set_outlet(self, request, queryset):
-        form = SetOutletForm(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            outlet = form.cleaned_data["outlet"]
-            result = curation.set_articles(queryset, user=request.user, outlet=outlet)
-            self.message_user(
-                request,
-                undo_message(
-                    f"Set the outlet of {result.changed} stories to {outlet or 'none'}.", result
-                ),
-                messages.SUCCESS,
-            )
-            return None
-        return action_form_page(
-            self, request, queryset, form, title="Set the outlet", action="set_outlet"
+        return self._set_field(
+            request, queryset, SetOutletForm, "outlet", "outlet", "Set the outlet", "set_outlet"
         )
 
     @admin.action(description="Set the date of selected stories…", permissions=["change"])
     def set_date(self, request, queryset):
-        form = SetDateForm(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            published = form.cleaned_data["published"]
-            result = curation.set_articles(queryset, user=request.user, published=published)
-            self.message_user(
-                request,
-                undo_message(
-                    f"Set the date of {result.changed} stories to {published or 'none'}.", result
-                ),
-                messages.SUCCESS,
-            )
-            return None
-        return action_form_page(
-            self, request, queryset, form, title="Set the publication date", action="set_date"
+        return self._set_field(
+            request,
+            queryset,
+            SetDateForm,
+            "published",
+            "date",
+            "Set the publication date",
+            "set_date",
         )
+
+    def _set_field(self, request, queryset, form_class, field, noun, title, action):
+        """One value of ``field`` for the selected stories: the form page until it is
+        valid, then the change through the curation service and its undo message."""
+        form = form_class(request.POST if "apply" in request.POST else None)
+        if not (form.is_bound and form.is_valid()):
+            return action_form_page(self, request, queryset, form, title=title, action=action)
+        value = form.cleaned_data[field]
+        result = curation.set_articles(queryset, user=request.user, **{field: value})
+        self.message_user(
+            request,
+            undo_message(
+                f"Set the {noun} of {result.changed} stories to {value or 'none'}.", result
+            ),
+            messages.SUCCESS,
+        )
+        return None
 
     @admin.action(
         description="Re-extract from raw input (curated fields are kept)", permissions=["change"]
