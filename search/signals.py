@@ -48,10 +48,12 @@ def queue(ids) -> None:
         return
     pending = _pending()
     connection = transaction.get_connection()
-    # Our callback is still registered unless its transaction was rolled back; ids left
-    # from a rolled-back transaction are not owed to the index (its changes never were).
-    if connection.in_atomic_block and any(
-        func is flush for _sids, func, _robust in connection.run_on_commit
+    # Ids are waiting for our callback, which is still registered unless its transaction
+    # was rolled back: then those ids are not owed to the index (its changes never were).
+    if (
+        pending
+        and connection.in_atomic_block
+        and any(func is flush for _sids, func, _robust in connection.run_on_commit)
     ):
         pending.update(ids)
         return
