@@ -17,12 +17,17 @@ The table is held per process and reloaded when the aliases change (checked at m
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
 
+from django.db import connections
+
 from . import source
 from .source import name_key
+
+log = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 30.0
 
@@ -101,8 +106,6 @@ def _reload(now: float) -> Spellings:
 
 
 def _reload_in_background() -> None:
-    from django.db import connections
-
     try:
         version = _version()
         if version != _state["version"]:
@@ -111,9 +114,7 @@ def _reload_in_background() -> None:
                 if _state["spellings"] is not None:  # not forgotten meanwhile
                     _state["spellings"], _state["version"] = fresh, version
     except Exception:
-        import logging
-
-        logging.getLogger(__name__).exception("reloading the name spellings failed")
+        log.exception("reloading the name spellings failed")
     finally:
         connections.close_all()  # this thread's own connections, before it says it is done
         with _lock:

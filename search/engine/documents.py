@@ -7,6 +7,8 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 
+from django.utils.text import slugify
+
 from .. import source
 from .schema import PERSON_SEP
 
@@ -34,8 +36,6 @@ def _signature(row, people, quotes) -> str:
 
 def author_slugs(authors) -> str:
     """The byline names as the ``author`` field holds them: slugs, space-separated."""
-    from django.utils.text import slugify
-
     return " ".join(slug for name in authors or [] if (slug := slugify(name)))
 
 

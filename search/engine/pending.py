@@ -11,6 +11,8 @@ import logging
 from collections.abc import Iterable
 from contextlib import contextmanager, suppress
 
+from django.db import DatabaseError, transaction
+
 from .. import source
 from . import index
 
@@ -26,8 +28,6 @@ def _pending_table():
     """The ``PendingWrite`` table, in a savepoint inside a caller's transaction (a failed
     statement must not break it); database errors are logged, never raised: the index
     must not fail what the database did."""
-    from django.db import DatabaseError, transaction
-
     try:
         with transaction.atomic():
             yield _pending_model()

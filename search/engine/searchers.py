@@ -14,6 +14,7 @@ from functools import partial
 from pathlib import Path
 
 import numpy as np
+from django.db import connections
 
 from .. import names
 from . import fastpaths, postings, rank, run
@@ -407,8 +408,6 @@ def _start_warming(root: str, old: Entry | None) -> None:
 
 def _replace(root: str, old: Entry | None) -> None:
     """Open and warm a searcher for the live index, then put it in ``old``'s place."""
-    from django.db import connections
-
     fresh = None
     try:
         path = live_dir()
