@@ -5,7 +5,10 @@ Rules (never a guess from a passing mention such as "telling the Mail"):
 1. A structured field (``meta["outlet"]``) wins.
 2. Header: the first line is a site name when it is short (at most five words), every
    word capitalised, without sentence punctuation, and either contains a masthead word
-   (News, Times, Post, Daily, Defender ...) or is followed by a tagline.
+   (News, Times, Post, Daily, Defender ...), is followed by a tagline, is the name of a
+   news outlet known by name (``words/news_outlets.txt``: Politico, Reuters, CNN ...,
+   with or without a label such as "(Web News)" or "- Opinion"), or is a bare domain
+   (``TheBlaze.com``): a headline is none of these.
 3. Signatures: phrases only the outlet prints about itself (its subscription or
    podcast pitch), looked for only in the lines the cleaner removed as boilerplate and
    in the header, never in the story's own paragraphs.
@@ -15,7 +18,9 @@ Rules (never a guess from a passing mention such as "telling the Mail"):
 
 from __future__ import annotations
 
+import functools
 import re
+from pathlib import Path
 
 # Phrases that only the outlet itself prints (its own pitch), mapped to the outlet.
 SIGNATURES: list[tuple[re.Pattern, str]] = [
@@ -49,6 +54,31 @@ TAGLINE = re.compile(
 )
 
 
+# A label after an outlet's name: "CNN (Web News)", "New York Times - Opinion".
+OUTLET_LABEL = re.compile(r"\s*(?:[-–—|]\s*[\w/ ]{1,30}|\([^()]{1,30}\))\s*$")
+DOMAIN = re.compile(r"^[A-Za-z][\w-]*\.(?:com|org|net|news|co\.uk)$", re.I)
+OUTLETS_FILE = Path(__file__).with_name("words") / "news_outlets.txt"
+
+
+@functools.cache
+def known_outlets() -> frozenset[str]:
+    """The names in ``words/news_outlets.txt``, case-folded (read once)."""
+    lines = OUTLETS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(
+        line.strip().casefold() for line in lines if line.strip() and not line.startswith("#")
+    )
+
+
+def is_known_outlet(line: str) -> bool:
+    """The line is a news outlet's name known by name, with or without a label after it,
+    or a bare domain."""
+    name = line.strip()
+    if DOMAIN.match(name):
+        return True
+    known = known_outlets()
+    return name.casefold() in known or OUTLET_LABEL.sub("", name).casefold() in known
+
+
 def looks_like_site_name(line: str) -> bool:
     """A short capitalised line with no sentence punctuation, as a site's masthead is."""
     words = line.split()
@@ -60,7 +90,7 @@ def looks_like_site_name(line: str) -> bool:
 def looks_like_masthead(line: str) -> bool:
     """A site-name-like line that names itself as a publication (News, Times, Defender ...)."""
     return looks_like_site_name(line) and any(
-        w.lower().strip(".,") in MASTHEAD_WORDS for w in line.split()
+        w.lower().strip(".,()") in MASTHEAD_WORDS for w in line.split()
     )
 
 

@@ -70,7 +70,7 @@ def _split_header(lines: list[str]) -> tuple[str | None, int, list[dict]]:
     removed = []
     if len(lines) > 2 and outlets.looks_like_site_name(lines[0]):
         tagline = outlets.looks_like_tagline(lines[1])
-        if tagline or outlets.looks_like_masthead(lines[0]):
+        if tagline or outlets.looks_like_masthead(lines[0]) or outlets.is_known_outlet(lines[0]):
             removed.append(clean.Removed(0, lines[0], "site name").as_dict())
             if tagline and len(lines) > 3:
                 removed.append(clean.Removed(1, lines[1], "site tagline").as_dict())
