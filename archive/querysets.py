@@ -8,8 +8,9 @@ through ``self.model`` and its relations, so this module imports no model.
 import unicodedata
 
 from django.db import models
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 
+ALIAS_SHOWN_STORIES = 2  # stories that must give a spelling before a person page shows it
 LIST_DEFERRED = ("raw", "body", "removed", "curated_fields")  # large fields no list shows
 
 
@@ -167,6 +168,28 @@ class PersonQuerySet(models.QuerySet):
             person=models.OuterRef("pk"), name__icontains=text
         )
         return self.filter(models.Q(name__icontains=text) | models.Exists(aliases))
+
+    def shown_aliases(self, person):
+        """The other names ``person``'s page shows: those at least ``ALIAS_SHOWN_STORIES`` of
+        their stories give, and those no story gives (a curator's, or a merged person's
+        name). A spelling only one story gave (a typo, a headline's words) still links
+        stories to the person but is not shown as their name. One query."""
+        mention_model = self.model.mentions.rel.related_model
+        alias_model = self.model.aliases.rel.related_model
+        stories = (
+            mention_model.objects.filter(person=person, name=models.OuterRef("name"))
+            .order_by()
+            .values("person")
+            .annotate(n=models.Count("id"))
+            .values("n")
+        )
+        return (
+            alias_model.objects.filter(person=person)
+            .exclude(name=person.name)
+            .annotate(stories=Coalesce(models.Subquery(stories), 0))
+            .filter(models.Q(stories=0) | models.Q(stories__gte=ALIAS_SHOWN_STORIES))
+            .order_by("name")
+        )
 
     def mentioned_with(self, person, article_ids):
         """The other people mentioned in ``article_ids`` (a subquery), with the number of
