@@ -87,6 +87,7 @@ def _both(text, collapse, limit=20):
     return ours, whoosh, len(docs)
 
 
+@pytest.mark.whoosh_only
 @pytest.mark.parametrize("text", QUERIES)
 def test_ranking_is_whooshs_bm25f(archive, text):
     ours, whoosh, matched = _both(text, collapse=False)
@@ -95,6 +96,7 @@ def test_ranking_is_whooshs_bm25f(archive, text):
     assert len(ours) == min(20, matched)
 
 
+@pytest.mark.whoosh_only
 def test_ranking_on_the_seeds_is_whooshs(seeded):
     for text in ("putin", "macron putin talks", '"ukraine"', "kremlin OR moscow", "sanc*"):
         ours, whoosh, matched = _both(text, collapse=True)
