@@ -5,7 +5,8 @@
   outlet's name D), what the filters, facets and story clusters read, and the signature
   ``check_index`` compares with the database;
 * ``search_pg_quote``: one row per quote of a published article (the quotes tab);
-* ``search_pg_word``: the archive's words and how many stories use each (did you mean),
+* ``search_pg_word``: the archive's words and how many stories use each (did you mean;
+  the headline, text and names of a story counted apart, as the rows keep their words),
   with a trigram index (``pg_trgm``, GiST: the nearest words first).
 
 On SQLite this migration does nothing: that backend is not available there.
@@ -26,7 +27,9 @@ CREATE = [
         authors text[] NOT NULL DEFAULT '{}',
         people jsonb NOT NULL DEFAULT '[]',
         vector tsvector NOT NULL,
+        title_words tsvector NOT NULL,
         words tsvector NOT NULL,
+        name_words tsvector NOT NULL,
         signature text NOT NULL
     )
     """,

@@ -40,18 +40,28 @@ _VECTOR = (
     f" || setweight(to_tsvector('{CONFIG}', %(body)s), 'C')"
     f" || setweight(to_tsvector('{CONFIG}', %(extra)s), 'D')"
 )
+# The plain (unstemmed) words of the headline, the text and the names, each field apart:
+# the word table counts a word once per field of a story that uses it.
+WORD_COLUMNS = ("title_words", "words", "name_words")
 _WORDS = (
-    "strip(to_tsvector('simple', %(title)s) || to_tsvector('simple', %(standfirst)s)"
-    " || to_tsvector('simple', %(names)s) || to_tsvector('simple', %(body)s))"
+    "strip(to_tsvector('simple', %(title)s))",
+    "strip(to_tsvector('simple', %(standfirst)s) || to_tsvector('simple', %(body)s))",
+    "strip(to_tsvector('simple', %(names)s))",
 )
 _COLUMNS = ("story", "outlet_slug", "published", "month", "persons", "authors", "people")
+_WRITTEN = (*_COLUMNS, "vector", *WORD_COLUMNS, "signature")
 UPSERT_ARTICLE = (
-    f"INSERT INTO {ARTICLE_TABLE} (article_id, {', '.join(_COLUMNS)}, vector, words, signature) "
+    f"INSERT INTO {ARTICLE_TABLE} (article_id, {', '.join(_WRITTEN)}) "
     "VALUES (%(id)s, %(story)s, %(outlet_slug)s, %(published)s, %(month)s, "
     "%(persons)s::text[], %(authors)s::text[], %(people)s::jsonb, "
-    f"{_VECTOR}, {_WORDS}, %(signature)s) "
+    f"{_VECTOR}, {', '.join(_WORDS)}, %(signature)s) "
     "ON CONFLICT (article_id) DO UPDATE SET "
-    + ", ".join(f"{c} = EXCLUDED.{c}" for c in (*_COLUMNS, "vector", "words", "signature"))
+    + ", ".join(f"{c} = EXCLUDED.{c}" for c in _WRITTEN)
+)
+# The words of the rows (``WHERE`` to add), once per field of a story using each.
+ROW_WORDS = " UNION ALL ".join(
+    f"SELECT unnest(tsvector_to_array({column})) AS w, article_id FROM {ARTICLE_TABLE}"
+    for column in WORD_COLUMNS
 )
 INSERT_QUOTE = (
     f"INSERT INTO {QUOTE_TABLE} "
@@ -65,6 +75,15 @@ INSERT_QUOTE = (
     "published = EXCLUDED.published, month = EXCLUDED.month, authors = EXCLUDED.authors, "
     "vector = EXCLUDED.vector"
 )
+
+
+MARKUP = str.maketrans("<>&/", "    ")
+
+
+def plain(text: str | None) -> str:
+    """``text`` as its vector reads it: the characters PostgreSQL's parser takes for markup,
+    entities or paths ("<b>", "&amp;", "a/b") are spaces (a story is plain text)."""
+    return (text or "").translate(MARKUP)
 
 
 def signature(row, people, quotes) -> str:
@@ -106,11 +125,11 @@ def article_params(row, people, quotes) -> tuple[dict, list[dict]]:
         "persons": [p["slug"] for p in people],
         "authors": authors,
         "people": json.dumps([[p["name"], p["slug"]] for p in people]),
-        "title": row["title"] or "",
-        "standfirst": row["standfirst"] or "",
-        "names": "\n".join(p["name"] for p in people),
-        "body": body,
-        "extra": "\n".join([*extra, row["outlet__name"] or ""]),
+        "title": plain(row["title"]),
+        "standfirst": plain(row["standfirst"]),
+        "names": plain("\n".join(p["name"] for p in people)),
+        "body": plain(body),
+        "extra": plain("\n".join([*extra, row["outlet__name"] or ""])),
         "signature": signature(row, people, quotes),
     }
     quote_rows = [
@@ -118,8 +137,8 @@ def article_params(row, people, quotes) -> tuple[dict, list[dict]]:
             "id": q["id"],
             "article_id": aid,
             "speaker": q["speaker__slug"] or "",
-            "speaker_name": q["speaker__name"] or q["speaker_label"] or "",
-            "text": q["text"],
+            "speaker_name": plain(q["speaker__name"] or q["speaker_label"]),
+            "text": plain(q["text"]),
             "outlet_slug": outlet_slug,
             "published": day,
             "month": month,
@@ -146,9 +165,9 @@ def iter_params(ids: Iterable[int]) -> Iterator[tuple[list[int], list[dict], lis
 
 
 def _word_counts(cursor, ids: list[int]) -> Counter:
-    """{word: stories} over the stored rows of ``ids``."""
+    """{word: fields of stories using it} over the stored rows of ``ids``."""
     cursor.execute(
-        f"SELECT w, count(*) FROM {ARTICLE_TABLE}, unnest(tsvector_to_array(words)) w "
+        f"SELECT w, count(*) FROM ({ROW_WORDS}) r "
         f"WHERE article_id = ANY(%s) AND w ~ '{WORD_PATTERN}' GROUP BY w",
         [ids],
     )

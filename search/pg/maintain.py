@@ -35,7 +35,7 @@ def count_words(cursor) -> None:
     cursor.execute(f"DELETE FROM {WORD_TABLE}")
     cursor.execute(
         f"INSERT INTO {WORD_TABLE} (word, stories) "
-        f"SELECT w, count(*) FROM {ARTICLE_TABLE}, unnest(tsvector_to_array(words)) w "
+        f"SELECT w, count(*) FROM ({documents.ROW_WORDS}) r "
         f"WHERE w ~ '{WORD_PATTERN}' GROUP BY w"
     )
 

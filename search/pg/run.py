@@ -38,10 +38,18 @@ SNIPPET_CHARS = 20_000  # characters of a story ts_headline reads
 # ts_headline's markers: control characters, taken out of the text first, replaced by
 # <mark> once the snippet is escaped.
 START, STOP = "\x01", "\x02"
+# The characters the text parser would read as markup or paths ("<b>", "&amp;", "/x"),
+# which stories hold as plain text: ts_headline reads them as the control characters of
+# STAND_INS (the vectors as spaces, documents.plain), given back once escaped.
+MARKUP, STAND_INS = "<>&/", "\x03\x04\x05\x06"
+TRANSLATE = (MARKUP + START + STOP + STAND_INS, STAND_INS)
+RESTORE = str.maketrans(STAND_INS, MARKUP)
+ESCAPED = {s: html.escape(c, quote=False) for s, c in zip(STAND_INS, MARKUP, strict=True)}
 HEADLINE_OPTIONS = (
     f'StartSel="{START}", StopSel="{STOP}", MaxFragments=2, MaxWords=30, MinWords=12, '
     'FragmentDelimiter=" … "'
 )
+WHOLE_CHARS = 300  # a text this short is shown whole, its words marked
 WHOLE_OPTIONS = f'StartSel="{START}", StopSel="{STOP}", HighlightAll=true'
 SHORT_SNIPPET = 240  # characters of the opening shown when no word of the query is found
 
@@ -50,12 +58,14 @@ def marked(text: str | None) -> str:
     """A ``ts_headline`` result as HTML: the text escaped, its markers made ``<mark>``."""
     text = re.sub(r"\s+", " ", text or "").strip()
     escaped = html.escape(text, quote=False)
+    for stand_in, entity in ESCAPED.items():
+        escaped = escaped.replace(stand_in, entity)
     return escaped.replace(START, "<mark>").replace(STOP, "</mark>")
 
 
 def opening(text: str) -> str:
     """The escaped opening of ``text`` (a hit without a marked word)."""
-    text = re.sub(r"\s+", " ", text or "").strip()
+    text = re.sub(r"\s+", " ", (text or "").translate(RESTORE)).strip()
     short = text[:SHORT_SNIPPET]
     if len(text) > SHORT_SNIPPET:
         short = short.rsplit(" ", 1)[0] + " …"
@@ -183,12 +193,15 @@ def article_page(q: Query, sort: str, start: int, limit: int) -> list[tuple]:
     """(article id, story, people, snippet) of the page's hits, one per story."""
     ordered, params = _ordered_sql(q, sort, collapse=True)
     table = source.table("Article")
-    text = f"left(translate(a.standfirst || E'\\n\\n' || a.body, %s, ''), {SNIPPET_CHARS})"
+    text = f"left(translate(a.standfirst || E'\\n\\n' || a.body, %s, %s), {SNIPPET_CHARS})"
     if q.highlight:
-        snippet = f"ts_headline('{CONFIG}', {text}, to_tsquery('{CONFIG}', %s), %s)"
-        snippet_params = [START + STOP, q.highlight, HEADLINE_OPTIONS]
+        snippet = (
+            f"ts_headline('{CONFIG}', {text}, to_tsquery('{CONFIG}', %s), "
+            f"CASE WHEN length(a.standfirst) + length(a.body) <= {WHOLE_CHARS} THEN %s ELSE %s END)"
+        )
+        snippet_params = [*TRANSLATE, q.highlight, WHOLE_OPTIONS, HEADLINE_OPTIONS]
     else:
-        snippet, snippet_params = text, [START + STOP]
+        snippet, snippet_params = text, list(TRANSLATE)
     sql = f"""
         WITH page AS ({ordered} LIMIT %s OFFSET %s)
         SELECT page.id, page.k, d.people, {snippet}
@@ -213,18 +226,15 @@ def quote_page(q: Query, sort: str, start: int, limit: int) -> list[tuple]:
     """(quote id, snippet) of the page's quotes."""
     ordered, params = _ordered_sql(q, sort, collapse=False)
     table = source.table("Quote")
-    text = "translate(t.text, %s, '')"
+    text = "translate(t.text, %s, %s)"
     if q.highlight:
         snippet = (
-            f"CASE WHEN length(t.text) <= {results.SNIPPET_WINDOW} "
-            f"THEN ts_headline('{CONFIG}', {text}, to_tsquery('{CONFIG}', %s), %s) "
-            f"ELSE ts_headline('{CONFIG}', {text}, to_tsquery('{CONFIG}', %s), %s) END"
+            f"ts_headline('{CONFIG}', {text}, to_tsquery('{CONFIG}', %s), "
+            f"CASE WHEN length(t.text) <= {results.SNIPPET_WINDOW} THEN %s ELSE %s END)"
         )
-        snippet_params = [
-            START + STOP, q.highlight, WHOLE_OPTIONS, START + STOP, q.highlight, HEADLINE_OPTIONS
-        ]  # fmt: skip
+        snippet_params = [*TRANSLATE, q.highlight, WHOLE_OPTIONS, HEADLINE_OPTIONS]
     else:
-        snippet, snippet_params = text, [START + STOP]
+        snippet, snippet_params = text, list(TRANSLATE)
     sql = f"""
         WITH page AS ({ordered} LIMIT %s OFFSET %s)
         SELECT page.id, {snippet} FROM page JOIN {table} t ON t.id = page.id
@@ -282,7 +292,7 @@ def quote_hits(rows, highlighted: bool) -> list[results.Hit]:
         if quote is None:
             continue
         article = quote.article
-        snippet = marked(text) if highlighted else html.escape(quote.text, quote=False)
+        snippet = marked(text) if highlighted else opening(quote.text)
         hits.append(
             results.Hit(
                 article_id=article.pk,
