@@ -55,8 +55,7 @@ UPSERT_ARTICLE = (
     "VALUES (%(id)s, %(story)s, %(outlet_slug)s, %(published)s, %(month)s, "
     "%(persons)s::text[], %(authors)s::text[], %(people)s::jsonb, "
     f"{_VECTOR}, {', '.join(_WORDS)}, %(signature)s) "
-    "ON CONFLICT (article_id) DO UPDATE SET "
-    + ", ".join(f"{c} = EXCLUDED.{c}" for c in _WRITTEN)
+    "ON CONFLICT (article_id) DO UPDATE SET " + ", ".join(f"{c} = EXCLUDED.{c}" for c in _WRITTEN)
 )
 # The words of the rows (``WHERE`` to add), once per field of a story using each.
 ROW_WORDS = " UNION ALL ".join(

@@ -128,7 +128,11 @@ def counts(q: Query) -> tuple[int, dict]:
     """The number of matches and the facet counts (every value of each facet, one
     statement): ``{"outlet": Counter, "person"|"speaker": Counter, "month", "year",
     "sizes"}``."""
-    persons = "CASE WHEN speaker_slug = '' THEN '{}' ELSE ARRAY[speaker_slug] END" if q.quotes else "persons"
+    persons = (
+        "CASE WHEN speaker_slug = '' THEN '{}' ELSE ARRAY[speaker_slug] END"
+        if q.quotes
+        else "persons"
+    )
     sql = f"""
         WITH m AS MATERIALIZED (
             SELECT {q.key} AS k, outlet_slug, {persons} AS persons, month

@@ -60,9 +60,7 @@ def key_terms(article_id: int, text: str | None) -> list[tuple[str, float]]:
         )
         rows = cursor.fetchall()
     scored = [
-        (lexeme, uses * math.log((stories + 1) / df))
-        for lexeme, uses, df in rows
-        if 0 < df <= cap
+        (lexeme, uses * math.log((stories + 1) / df)) for lexeme, uses, df in rows if 0 < df <= cap
     ]
     scored.sort(key=lambda item: (-item[1], item[0]))
     return scored[:MORE_LIKE_THIS_TERMS]
