@@ -43,7 +43,7 @@ class PostgresBackend(SearchBackend):
     def changed(self, ids):
         ids = set(ids)
         if ids:
-            documents.write(ids)
+            documents.write_changed(ids)
 
     def deleted(self, ids):
         # One write path: the rows of articles no longer published are removed.

@@ -212,6 +212,8 @@ def write(ids: Iterable[int]) -> int:
     """Bring the rows of the articles ``ids`` in step with the database, in the current
     transaction (or one of its own); returns the published articles written."""
     written = 0
+    if not ids:
+        return written
     with transaction.atomic(), connection.cursor() as cursor:
         for chunk, articles, quote_rows in iter_params(ids):
             write_chunk(cursor, chunk, articles, quote_rows)
@@ -233,8 +235,23 @@ def db_signatures(ids: Iterable[int] | None = None) -> dict[int, str]:
     return result
 
 
-def stored_signatures() -> dict[int, str]:
-    """{article id: signature} of the rows stored."""
+def stored_signatures(ids: Iterable[int] | None = None) -> dict[int, str]:
+    """{article id: signature} of the rows stored (of ``ids`` only, when given)."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT article_id, signature FROM {ARTICLE_TABLE}")
+        if ids is None:
+            cursor.execute(f"SELECT article_id, signature FROM {ARTICLE_TABLE}")
+        else:
+            cursor.execute(
+                f"SELECT article_id, signature FROM {ARTICLE_TABLE} WHERE article_id = ANY(%s)",
+                [sorted(set(ids))],
+            )
         return dict(cursor.fetchall())
+
+
+def write_changed(ids: Iterable[int]) -> int:
+    """``write`` those of ``ids`` whose rows differ from the database (by signature):
+    after an import chunk's commit, its stories were written inside the transaction
+    (``record``) and are not made again; returns the articles written."""
+    ids = set(ids)
+    expected, stored = db_signatures(ids), stored_signatures(ids)
+    return write({i for i in ids if expected.get(i) != stored.get(i)})
