@@ -225,3 +225,13 @@ def row_inserter(model_class, columns, **options):
     from archive.bulk import RowInserter
 
     return RowInserter(model_class, columns, **options)
+
+
+# --- Table names (the PostgreSQL backend's SQL joins the archive's tables) ---------------------
+
+
+def table(name: str) -> str:
+    """The database table of the archive's model ``name``, quoted for SQL."""
+    from django.db import connection
+
+    return connection.ops.quote_name(model(name)._meta.db_table)

@@ -87,6 +87,7 @@ def _both(text, collapse, limit=20):
     return ours, whoosh, len(docs)
 
 
+@pytest.mark.whoosh_only
 @pytest.mark.parametrize("text", QUERIES)
 def test_ranking_is_whooshs_bm25f(archive, text):
     ours, whoosh, matched = _both(text, collapse=False)
@@ -95,6 +96,7 @@ def test_ranking_is_whooshs_bm25f(archive, text):
     assert len(ours) == min(20, matched)
 
 
+@pytest.mark.whoosh_only
 def test_ranking_on_the_seeds_is_whooshs(seeded):
     for text in ("putin", "macron putin talks", '"ukraine"', "kremlin OR moscow", "sanc*"):
         ours, whoosh, matched = _both(text, collapse=True)
@@ -115,7 +117,9 @@ def test_only_the_best_copy_of_a_story_is_ranked(monkeypatch):
     assert rank.ranked(None, None, set(scores), clusters, 10) == [1, 5, 3, 0]
 
 
-def test_phrases_need_their_words_in_order_and_together(db, django_capture_on_commit_callbacks):
+def test_phrases_need_their_words_in_order_and_together(
+    db, django_capture_on_commit_callbacks, search_backend
+):
     with django_capture_on_commit_callbacks(execute=True):
         article("One", "the grain deal was signed at last")
         article("Two", "a deal on grain, and grain deal talks")
@@ -126,13 +130,18 @@ def test_phrases_need_their_words_in_order_and_together(db, django_capture_on_co
         text: sorted(h.headline for h in api.search(text).hits)  # every match fits on one page here
         for text in ('"grain deal"', '"grain deal signed"', '"deal grain"', '"grain grain"')
     }
-    assert found == {
+    expected = {
         '"grain deal"': ["Four", "One", "Two"],
         '"grain deal signed"': ["Four"],
         # stop words hold no position: "deal on grain", "grain, and grain"
         '"deal grain"': ["Five", "Two"],
         '"grain grain"': ["Four", "Two"],
     }
+    if search_backend == "postgres":
+        # PostgreSQL's vectors keep the stop words' positions: "deal on grain" is no
+        # "deal grain", "grain, and grain" no "grain grain".
+        expected.update({'"deal grain"': ["Five"], '"grain grain"': ["Four"]})
+    assert found == expected
 
 
 @pytest.mark.whoosh_only

@@ -1,6 +1,8 @@
 """Search benchmark: Whoosh (the full search page) against SQLite FTS5 on the same corpus.
 
     python -m tests.bench.search_bench --n 10000 [--repeat 5] [--workdir /tmp/search-bench]
+    python -m tests.bench.search_bench --n 10000 --postgres postgres://…/db   (the PostgreSQL
+        backend: its rebuild and the same query mix, wall-clock p50/p95 of the page)
 
 1. Loads ``n`` stories from ``tests/bench/corpus.py`` into a scratch SQLite database.
    For speed the loader bulk-creates Article rows directly instead of running the full
@@ -66,10 +68,13 @@ NOT_NAMES = {
 }
 
 
-def setup_django(workdir: Path):
+def setup_django(workdir: Path, database_url: str | None = None):
     workdir.mkdir(parents=True, exist_ok=True)
     os.environ["ARCHIVE_VAR_DIR"] = str(workdir)
     os.environ.pop("DATABASE_URL", None)
+    if database_url:  # the PostgreSQL search backend, in that database
+        os.environ["DATABASE_URL"] = database_url
+        os.environ["ARCHIVE_SEARCH_BACKEND"] = "postgres"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
     import django
@@ -306,6 +311,55 @@ def cliffs():
     return out, len(docs)
 
 
+def time_postgres(repeat: int):
+    """Page times in ms (wall clock: the work is the database server's) per query, each
+    query ``repeat`` times, page 1 then page 2."""
+    from django.test import Client
+
+    client = Client()
+    client.get("/search/", {"q": "warm up"})
+    per_query, walls = {}, []
+    for label, q, _fts in QUERIES:
+        times = []
+        for _n in range(repeat):
+            started = time.perf_counter()
+            response = client.get("/search/", {"q": q})
+            times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, response.status_code
+        result = response.context["result"]
+        started = time.perf_counter()
+        client.get("/search/", {"q": q, "page": 2})
+        page2 = (time.perf_counter() - started) * 1000
+        per_query[label] = (statistics.median(times), page2, result.total, len(result.hits))
+        walls.extend(times)
+    return per_query, walls
+
+
+def postgres_main(args) -> int:
+    """The PostgreSQL backend at ``args.n`` stories: rebuild, then the query mix."""
+    from search import api
+
+    if not args.skip_rebuild:
+        report = api.rebuild(progress=False)
+        print(
+            f"rebuild (PostgreSQL): {report.articles} articles in {report.seconds:.1f}s = "
+            f"{report.rate:.0f} articles/s, tables {report.size_bytes / 1e6:.0f} MB",
+            flush=True,
+        )
+        if args.rebuild_only:
+            return 0
+    per_query, walls = time_postgres(args.repeat)
+    print(f"\n{'query':<14}{'page ms':>9}{'page 2 ms':>11}{'total':>8}{'hits':>6}")
+    for label, _q, _f in QUERIES:
+        page1, page2, total, hits = per_query[label]
+        print(f"{label:<14}{page1:>9.1f}{page2:>11.1f}{total:>8}{hits:>6}")
+    p50, p95, p99 = percentiles(walls)
+    print(
+        f"\nPostgreSQL full page, wall clock: p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms"
+    )
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Whoosh search page vs SQLite FTS5")
     parser.add_argument("--n", type=int, default=10000)
@@ -316,10 +370,18 @@ def main(argv=None):
     parser.add_argument(
         "--rebuild-only", action="store_true", help="time rebuild_index only, no searches"
     )
+    parser.add_argument(
+        "--postgres",
+        metavar="DATABASE_URL",
+        default=None,
+        help="time the PostgreSQL search backend in this database instead",
+    )
     args = parser.parse_args(argv)
     workdir = Path(args.workdir or f"/tmp/search-bench-{args.n}")
-    setup_django(workdir)
+    setup_django(workdir, args.postgres)
     load(args.n)
+    if args.postgres:
+        return postgres_main(args)
 
     from search.engine import index
 

@@ -1,0 +1,179 @@
+"""What is the PostgreSQL search backend's own: its tables, their keeping in step with the
+stories, rebuild and check, queries that are never SQL nor tsquery syntax, snippets."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+
+from search import api, backends
+from search.pg import documents, tsquery
+from tests.search_helpers import article, person
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the PostgreSQL backend needs PostgreSQL"
+)
+
+
+@pytest.fixture
+def pg(settings):
+    settings.ARCHIVE_SEARCH_BACKEND = "postgres"
+    return backends.get_backend("postgres")
+
+
+def rows(table=documents.ARTICLE_TABLE, column="article_id"):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column} FROM {table} ORDER BY 1")
+        return [r[0] for r in cursor.fetchall()]
+
+
+def test_the_migration_made_the_tables_indexes_and_extension(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT extname FROM pg_extension WHERE extname = 'pg_trgm'")
+        assert cursor.fetchall() == [("pg_trgm",)]
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename LIKE 'search_pg_%%' "
+            "ORDER BY indexname"
+        )
+        found = dict(cursor.fetchall())
+    assert "USING gin (vector)" in found["search_pg_article_vector"]
+    assert "USING gin (vector)" in found["search_pg_quote_vector"]
+    assert "gist_trgm_ops" in found["search_pg_word_trgm"]
+    assert "text_pattern_ops" in found["search_pg_word_prefix"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_story_committed_is_found_at_once_and_gone_when_unpublished(pg):
+    try:
+        story = article(
+            "Volcano erupts near Naples", "Ash fell on the bay.", published="2022-03-01"
+        )
+        # committed (autocommit): no index step, no rebuild
+        assert [h.article_id for h in api.search("volcano").hits] == [story.pk]
+        assert rows() == [story.pk]
+        story.status = "hidden"
+        story.save()
+        assert api.search("volcano").total == 0
+        assert rows() == []
+    finally:
+        with connection.cursor() as cursor:
+            for table in ("search_pg_article", "search_pg_quote", "search_pg_word"):
+                cursor.execute(f"DELETE FROM {table}")
+
+
+def test_rows_hold_quotes_and_the_word_table_follows_edits(
+    db, pg, django_capture_on_commit_callbacks
+):
+    zelensky = person("Volodymyr Zelensky")
+    with django_capture_on_commit_callbacks(execute=True):
+        story = article(
+            "Grain convoy sails",
+            "The convoy left Odesa.",
+            people=[zelensky],
+            quotes=[(zelensky, "We will not give up")],
+        )
+    assert rows(documents.QUOTE_TABLE, "article_id") == [story.pk]
+
+    def word(w):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT stories FROM search_pg_word WHERE word = %s", [w])
+            found = cursor.fetchone()
+        return found[0] if found else 0
+
+    assert (word("convoy"), word("zelensky"), word("odesa")) == (2, 1, 1)  # headline, text
+    with django_capture_on_commit_callbacks(execute=True):
+        story.body = "The ships left Mykolaiv."
+        story.save()
+    assert (word("convoy"), word("odesa"), word("mykolaiv")) == (1, 0, 1)
+    assert api.search("mykolaiv").total == 1
+    assert api.search("odesa").total == 0
+    assert [h.snippet for h in api.search("give up", scope="quotes").hits] == [
+        "We will not <mark>give</mark> up"  # "up" is a stop word
+    ]
+
+
+def test_rebuild_and_check_find_and_repair_drift(db, pg, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        one = article("Storm hits coast", "Winds of 100 mph.")
+        two = article("Storm clean-up begins", "Crews clear roads.")
+        draft = article("Storm draft", "Not yet.", status="new")
+    assert rows() == [one.pk, two.pk]
+    assert api.check().ok
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM search_pg_article WHERE article_id = %s", [one.pk])
+        cursor.execute(
+            "UPDATE search_pg_article SET signature = 'old' WHERE article_id = %s", [two.pk]
+        )
+        cursor.execute(
+            "INSERT INTO search_pg_article (article_id, story, vector, title_words, words, "
+            "name_words, signature) VALUES (%s, %s, '', '', '', '', 'x')",
+            [draft.pk, -draft.pk],
+        )
+    report = api.check()
+    assert (report.missing, report.stale, report.extra) == ({one.pk}, {two.pk}, {draft.pk})
+    assert (report.published, report.indexed, report.ok) == (2, 2, False)
+    repaired = api.check(repair=True)
+    assert repaired.repaired
+    assert api.check().ok and rows() == [one.pk, two.pk]
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM search_pg_article")
+        cursor.execute("DELETE FROM search_pg_word")
+    told = []
+    report = api.rebuild(progress=told.append)
+    assert (report.articles, sum(told), report.path) == (2, 2, None)
+    assert report.size_bytes > 0
+    assert rows() == [one.pk, two.pk]
+    assert api.search("storm").total == 2
+    assert api.search("stom").suggestion is None  # "storm" is in two stories only
+
+
+INJECTIONS = [
+    "'):* | !",
+    "storm'); DROP TABLE search_pg_article; --",
+    "\\' | storm",
+    "storm & !storm",
+    "storm <-> | :* !",
+    "\"storm's\" OR 'x'",
+    "stor* ':*",
+]
+
+
+@pytest.mark.parametrize("text", INJECTIONS)
+def test_query_text_is_never_sql_nor_tsquery_syntax(
+    db, pg, django_capture_on_commit_callbacks, text
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        article("Storm hits coast", "Winds of 100 mph.")
+    result = api.search(text)  # no error
+    assert result.total in (0, 1)
+    assert api.article_ids(text) in ([], [rows()[0]])
+    assert rows() != []  # the table is still there
+
+
+def test_tsquery_lexemes_are_quoted(db):
+    assert tsquery.lexeme("it's a \\ test") == "'it''s a \\\\ test'"
+    parsed = api.parse('storm -"sea wall"')
+    assert tsquery.match_text(parsed) == "'storm'"
+    assert tsquery.exclude_text(parsed) == "'sea wall'"
+    assert tsquery.match_text(api.parse("'):* | !")) == ""  # no word: nothing to search
+
+
+def test_snippets_escape_the_story_and_mark_its_words(db, pg, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        article(
+            "Script warning",
+            'Beware <b onclick="x">script</b> &amp; <mark>scripted</mark> attacks at a/b.',
+        )
+    [hit] = api.search("script").hits
+    assert "<b" not in hit.snippet and 'onclick="x"&gt;' in hit.snippet
+    assert hit.snippet.count("<mark>") == hit.snippet.count("</mark>") == 2
+    assert "<mark>script</mark>&lt;/b&gt;" in hit.snippet
+    assert "&lt;mark&gt;<mark>scripted</mark>&lt;/mark&gt;" in hit.snippet
+    assert hit.snippet.endswith("attacks at a/b.")
+
+
+def test_the_backend_refuses_a_sqlite_database(monkeypatch):
+    from search.pg import backend
+
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    with pytest.raises(ImproperlyConfigured, match="needs DATABASE_URL to name a PostgreSQL"):
+        backend.PostgresBackend()
