@@ -12,8 +12,9 @@ An attempt is counted *before* its password is checked, under a lock every proce
 at once, at most ``ARCHIVE_LOGIN_MAX_FAILURES`` get their password checked before the
 lock; the others are refused unchecked. With files the lock is a file lock; with a shared
 cache it is a key of that cache added atomically (an insert on the key's primary key, or
-Redis' ``SET NX``), released after the count and expiring by itself if its holder dies.
-An attempt that cannot take it within ``COUNT_LOCK_WAIT_SECONDS`` is refused unchecked. A successful sign-in clears the count.
+Redis' ``SET NX``), released after the count and expiring by itself if its holder dies;
+an attempt that cannot take it within ``COUNT_LOCK_WAIT_SECONDS`` is refused unchecked.
+A successful sign-in clears the count.
 """
 
 from __future__ import annotations
@@ -101,6 +102,7 @@ def _counting(username: str, ip: str):
 
 @contextmanager
 def _cache_lock(key: str):
+    """Hold ``key`` of the shared cache (an atomic add); yields whether it was taken."""
     cache = _cache()
     token = uuid.uuid4().hex
     deadline = time.monotonic() + COUNT_LOCK_WAIT_SECONDS

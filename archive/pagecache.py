@@ -68,9 +68,14 @@ def _stamp_file():
 
 def generation():
     """The archive's current generation token ('' until the first change is stamped in the
-    stamp file; a shared cache always has one)."""
+    stamp file, or while a shared cache cannot be read)."""
     if not _stamp_file():
-        return _shared_generation(caches[CACHE_ALIAS].get(GENERATION_KEY))
+        try:
+            token = caches[CACHE_ALIAS].get(GENERATION_KEY)
+        except Exception:
+            log.exception("could not read the page generation from the shared cache")
+            return ""
+        return _shared_generation(token) or ""
     try:
         with open(_stamp_path(), encoding="ascii") as stamp:
             return stamp.read(64).strip()
@@ -79,17 +84,18 @@ def generation():
 
 
 def _shared_generation(token):
-    """``token`` as read from the shared cache, or a new generation when it is missing: the
-    first process to add one wins, and every process then reads that one."""
+    """``token`` as read from the shared cache, or a new generation when it is missing (the
+    first process to add one wins, and every process then reads that one); None when the
+    cache cannot give one."""
     if token:
         return token
     cache = caches[CACHE_ALIAS]
     try:
         cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        return cache.get(GENERATION_KEY) or ""
+        return cache.get(GENERATION_KEY) or None
     except Exception:
-        log.exception("could not read the page generation from the shared cache")
-        return ""
+        log.exception("could not start a page generation in the shared cache")
+        return None
 
 
 def bump():
@@ -242,6 +248,8 @@ def cached_page(view):
         except Exception:
             # A shared cache out of reach costs speed, not the page.
             log.exception("the page cache could not be read")
+            return view(request, *args, **kwargs)
+        if token is None:  # no generation to file the page under: rendered, not kept
             return view(request, *args, **kwargs)
         if stored is not None and stored[0] == token:
             _token, status, headers, content = stored

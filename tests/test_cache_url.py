@@ -290,3 +290,23 @@ def test_concurrent_failures_through_a_shared_cache_never_get_past_the_lock(sett
     assert errors.count(LOCKED) >= 8
     assert all(e == LOCKED or WRONG in e for e in errors)
     assert is_locked("cora", "10.0.0.9")
+
+
+@pytest.mark.django_db
+def test_a_shared_cache_out_of_reach_costs_the_cache_not_the_page(settings, client, caplog):
+    """Nothing listens on port 1: pages are rendered, never kept, and a change still saves."""
+    original = settings.CACHES
+    settings.ARCHIVE_CACHE_URL = "redis://127.0.0.1:1/0"
+    settings.CACHES = {**original, **shared_caches("redis://127.0.0.1:1/0", "", "", 10)}
+    try:
+        make_story(title="Harbour bridge reopens")
+        for _ in range(2):
+            response = client.get("/")
+            assert response.status_code == 200
+            assert "X-Page-Cache" not in response
+            assert b"Harbour bridge reopens" in response.content
+        assert pagecache.generation() == ""
+        pagecache.bump()  # logged, not raised: the change it follows has committed
+        assert "could not stamp a new page generation in the shared cache" in caplog.text
+    finally:
+        settings.CACHES = original
