@@ -1,15 +1,20 @@
 """Admin sign-in protected against password guessing.
 
 Failed sign-ins are counted per user name and client address in a cache shared by all
-server processes (``settings.ARCHIVE_LOGIN_CACHE``, a file-based cache in ``var/`` by
-default: with several gunicorn workers a per-process memory cache would let each worker
+server processes (``settings.ARCHIVE_LOGIN_CACHE``: a file-based cache in ``var/`` by
+default, the database or Redis with ``ARCHIVE_CACHE_URL`` so that every server counts
+together; with several gunicorn workers a per-process memory cache would let each worker
 count separately). After ``ARCHIVE_LOGIN_MAX_FAILURES`` failures the pair is locked for
 ``ARCHIVE_LOGIN_LOCK_MINUTES`` minutes, even for the right password.
 
-An attempt is counted *before* its password is checked, under a file lock every process
-takes (the cache's own increment is a read and a write, not atomic): of any number of
-attempts at once, at most ``ARCHIVE_LOGIN_MAX_FAILURES`` get their password checked before
-the lock; the others are refused unchecked. A successful sign-in clears the count.
+An attempt is counted *before* its password is checked, under a lock every process takes
+(the cache's own increment is a read and a write, not atomic): of any number of attempts
+at once, at most ``ARCHIVE_LOGIN_MAX_FAILURES`` get their password checked before the
+lock; the others are refused unchecked. With files the lock is a file lock; with a shared
+cache it is a key of that cache added atomically (an insert on the key's primary key, or
+Redis' ``SET NX``), released after the count and expiring by itself if its holder dies;
+an attempt that cannot take it within ``COUNT_LOCK_WAIT_SECONDS`` is refused unchecked.
+A successful sign-in clears the count.
 """
 
 from __future__ import annotations
@@ -18,15 +23,24 @@ import fcntl
 import hashlib
 import logging
 import os
+import time
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.cache import caches
+from django.core.cache.backends.filebased import FileBasedCache
 from django.core.exceptions import ValidationError
 
 log = logging.getLogger(__name__)
+
+# A shared cache's count lock: how long an attempt waits for it, how often it looks again,
+# and after how long a lock whose holder died frees itself.
+COUNT_LOCK_WAIT_SECONDS = 5
+COUNT_LOCK_POLL_SECONDS = 0.01
+COUNT_LOCK_EXPIRY_SECONDS = 10
 
 
 def _cache():
@@ -71,14 +85,38 @@ def _lock_path() -> Path:
 
 
 @contextmanager
-def _counting():
-    """One count at a time, across threads and processes (an exclusive ``flock``)."""
+def _counting(username: str, ip: str):
+    """One count at a time for a user name and address, across threads, processes and
+    (with a shared cache) servers. Yields whether the lock was taken."""
+    if not isinstance(_cache(), FileBasedCache):
+        with _cache_lock(_key("count", username, ip)) as held:
+            yield held
+        return
     with open(_lock_path(), "ab") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            yield
+            yield True
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def _cache_lock(key: str):
+    """Hold ``key`` of the shared cache (an atomic add); yields whether it was taken."""
+    cache = _cache()
+    token = uuid.uuid4().hex
+    deadline = time.monotonic() + COUNT_LOCK_WAIT_SECONDS
+    held = cache.add(key, token, timeout=COUNT_LOCK_EXPIRY_SECONDS)
+    while not held and time.monotonic() < deadline:
+        time.sleep(COUNT_LOCK_POLL_SECONDS)
+        held = cache.add(key, token, timeout=COUNT_LOCK_EXPIRY_SECONDS)
+    if not held:
+        log.warning("admin sign-in: the count lock %s stayed taken", key)
+    try:
+        yield held
+    finally:
+        if held and cache.get(key) == token:
+            cache.delete(key)
 
 
 def begin_attempt(username: str, ip: str) -> int | None:
@@ -89,8 +127,8 @@ def begin_attempt(username: str, ip: str) -> int | None:
     """
     cache = _cache()
     key = _key("fail", username, ip)
-    with _counting():
-        if cache.get(_key("lock", username, ip)):
+    with _counting(username, ip) as held:
+        if not held or cache.get(_key("lock", username, ip)):
             return None
         attempts = (cache.get(key) or 0) + 1
         if attempts > settings.ARCHIVE_LOGIN_MAX_FAILURES:
@@ -103,7 +141,7 @@ def register_failure(username: str, ip: str, attempt: int) -> None:
     """Attempt number ``attempt`` failed: at the limit, the pair is locked."""
     if attempt >= settings.ARCHIVE_LOGIN_MAX_FAILURES:
         cache = _cache()
-        with _counting():
+        with _counting(username, ip):
             cache.set(_key("lock", username, ip), True, timeout=lock_seconds())
             cache.delete(_key("fail", username, ip))
         log.warning("admin sign-in locked for %r from %s after %d failures", username, ip, attempt)

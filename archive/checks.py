@@ -1,6 +1,7 @@
 """System checks: ``manage.py check`` (and every command that runs the checks) warns about
 an ``ARCHIVE_*`` or ``DJANGO_*`` environment variable the settings do not read, so that a
-misspelt setting does not pass silently."""
+misspelt setting does not pass silently, and about an ``ARCHIVE_CACHE_URL`` it cannot use or
+that does not suit the search backend."""
 
 import difflib
 import os
@@ -46,3 +47,35 @@ def check_environment(app_configs=None, **kwargs):
             )
         )
     return warnings
+
+
+@checks.register(checks.Tags.caches)
+def check_cache_url(app_configs=None, **kwargs):
+    """archive.E002: an ``ARCHIVE_CACHE_URL`` that is neither ``db`` nor a ``redis://`` URL;
+    archive.W002: a cache shared by several servers beside the Whoosh index, which is each
+    server's own."""
+    from archive.settings import cache_kind
+
+    url = settings.ARCHIVE_CACHE_URL
+    kind = cache_kind(url)
+    if kind is None:
+        return [
+            checks.Error(
+                f"ARCHIVE_CACHE_URL is {url!r}: it must be 'db' or a redis:// URL.",
+                hint="Leave it unset for the caches in var/ (one server), 'db' for tables in "
+                "the database, or redis://host:port/db for a Redis server.",
+                id="archive.E002",
+            )
+        ]
+    if kind != "files" and settings.ARCHIVE_SEARCH_BACKEND == "whoosh":
+        return [
+            checks.Warning(
+                "ARCHIVE_CACHE_URL shares the page cache between servers, but the Whoosh "
+                "search index (ARCHIVE_SEARCH_BACKEND=whoosh) is each server's own: a story "
+                "imported through one server is not found by the others' searches.",
+                hint="Use ARCHIVE_SEARCH_BACKEND=postgres for several servers, or leave "
+                "ARCHIVE_CACHE_URL unset for one.",
+                id="archive.W002",
+            )
+        ]
+    return []

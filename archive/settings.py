@@ -236,25 +236,83 @@ LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"
 ARCHIVE_LOGIN_MAX_FAILURES = env_int("ARCHIVE_LOGIN_MAX_FAILURES", 5)
 ARCHIVE_LOGIN_LOCK_MINUTES = env_int("ARCHIVE_LOGIN_LOCK_MINUTES", 15)
-# Failed sign-ins are counted in a cache every gunicorn worker shares: a file-based cache in
-# var/ (a per-process memory cache would let each worker count on its own).
+# Failed sign-ins are counted in a cache every gunicorn worker shares (never a per-process
+# memory cache, which would let each worker count on its own).
 ARCHIVE_LOGIN_CACHE = "shared"
 # Readers' pages are kept whole (``archive.pagecache``) and dropped when the archive
-# changes: the stamp file tells every worker which generation is current.
+# changes: a generation token tells every worker which pages are current.
 ARCHIVE_PAGE_CACHE_SECONDS = env_int("ARCHIVE_PAGE_CACHE_SECONDS", 3600)
 ARCHIVE_PAGE_CACHE_STAMP = Path(env("ARCHIVE_PAGE_CACHE_STAMP", VAR_DIR / "pages.stamp"))
+# Where the page cache, its generation and the sign-in counts live: unset, files in var/
+# (every worker of one machine); "db", tables in the database; "redis://host:port/db", a
+# Redis server. The last two are shared by every server of the archive.
+ARCHIVE_CACHE_URL = (env("ARCHIVE_CACHE_URL", "") or "").strip()
+PAGE_CACHE_TABLE = "archive_page_cache"
+SHARED_CACHE_TABLE = "archive_shared_cache"
+
+
+def cache_kind(url):
+    """What an ``ARCHIVE_CACHE_URL`` names: ``"files"`` (unset), ``"db"``, ``"redis"``, or
+    ``None`` for anything else (``archive.E002``; the files are used meanwhile)."""
+    url = (url or "").strip()
+    if not url:
+        return "files"
+    if url.lower() == "db":
+        return "db"
+    if url.lower().startswith(("redis://", "rediss://")) and len(url.split("://", 1)[1]) > 0:
+        return "redis"
+    return None
+
+
+def shared_caches(url, page_dir, shared_dir, page_entries):
+    """The ``pages`` and ``shared`` caches for an ``ARCHIVE_CACHE_URL``.
+
+    Files (one machine): pages under ``page_dir``, counts under ``shared_dir``. The database:
+    a table each (created by a migration), so that culling old pages never drops a sign-in
+    lock. Redis: one server, keys kept apart by prefix; pages leave by their timeout.
+    """
+    kind = cache_kind(url)
+    if kind == "db":
+        return {
+            "pages": {
+                "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                "LOCATION": PAGE_CACHE_TABLE,
+                "OPTIONS": {"MAX_ENTRIES": page_entries},
+            },
+            "shared": {
+                "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                "LOCATION": SHARED_CACHE_TABLE,
+                "OPTIONS": {"MAX_ENTRIES": 100000},
+            },
+        }
+    if kind == "redis":
+        redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url.strip()}
+        return {
+            "pages": {**redis, "KEY_PREFIX": "archive-pages"},
+            "shared": {**redis, "KEY_PREFIX": "archive-shared"},
+        }
+    # Files, so that one worker's rendering serves every worker (a hit costs a file read).
+    return {
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(page_dir),
+            "OPTIONS": {"MAX_ENTRIES": page_entries},
+        },
+        "shared": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(shared_dir),
+        },
+    }
+
+
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Files, so that one worker's rendering serves every worker (a hit costs a file read).
-    "pages": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": env("ARCHIVE_PAGE_CACHE_DIR", str(VAR_DIR / "pages")),
-        "OPTIONS": {"MAX_ENTRIES": env_int("ARCHIVE_PAGE_CACHE_ENTRIES", 5000)},
-    },
-    "shared": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": env("ARCHIVE_SHARED_CACHE_DIR", str(VAR_DIR / "cache")),
-    },
+    **shared_caches(
+        ARCHIVE_CACHE_URL,
+        page_dir=env("ARCHIVE_PAGE_CACHE_DIR", str(VAR_DIR / "pages")),
+        shared_dir=env("ARCHIVE_SHARED_CACHE_DIR", str(VAR_DIR / "cache")),
+        page_entries=env_int("ARCHIVE_PAGE_CACHE_ENTRIES", 5000),
+    ),
 }
 
 # Tuning overrides: constants kept beside their code, with their default there; a

@@ -180,6 +180,22 @@ def machine_speed(cores: int = 2) -> dict:
     }
 
 
+def worker_rss_mb(master_pid: int) -> list[float]:
+    """Resident memory (MB) of each child of ``master_pid`` (a gunicorn master's workers)."""
+    sizes = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:  # gone meanwhile
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if fields.get("PPid", "").strip() == str(master_pid) and "VmRSS" in fields:
+            sizes.append(round(int(fields["VmRSS"].split()[0]) / 1024, 1))
+    return sorted(sizes)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -11,7 +11,13 @@ end to end on a scratch archive:
 - a trivial view through the same server (the ceiling for a page);
 - SQL queries per page; requests/s on a mix of article and browse pages, and errors;
 - the page timings and requests/s again with the whole-page cache off (every request
-  rendered: what a page costs the first time after the archive changes).
+  rendered: what a page costs the first time after the archive changes);
+- the search backends side by side (``--backends whoosh,postgres``) over one archive (the
+  PostgreSQL one when it was imported, else SQLite): search p50/p95/p99 on the query mix,
+  index build rate, index size, memory per gunicorn worker after the search mix, and
+  requests/s of the page mix. Each backend is chosen with ``ARCHIVE_SEARCH_BACKEND`` in the
+  server's and ``rebuild_index``'s environment; a backend whose module is missing is
+  skipped with a note.
 
 Results are printed as a table and written to var/bench/results.json.
 """
@@ -20,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import importlib.util
 import json
 import os
 import random
@@ -37,12 +44,16 @@ from tests.bench.common import (
     get,
     machine_speed,
     summary_ms,
+    worker_rss_mb,
     write_results,
 )
 
 PAGE_SAMPLES = 60  # requests per page type
 RPS_SECONDS = 20
 RPS_CLIENTS = 8
+DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/archive_bench"
+# The package of each search backend: a backend whose package is missing is skipped.
+BACKEND_PACKAGES = {"whoosh": "search.engine", "postgres": "search.pg"}
 
 
 def build_corpus_dir(n: int, seed: int) -> Path:
@@ -200,14 +211,26 @@ def main(argv=None):
         default=None,
         help="stories imported on PostgreSQL (default: min(N, 10000))",
     )
-    parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/archive_bench")
+    parser.add_argument(
+        "--pg-url",
+        default=None,
+        help=f"the scratch PostgreSQL database (default: {DEFAULT_PG_URL}); giving it, or a "
+        "PostgreSQL DATABASE_URL, adds the postgres search backend to the default --backends",
+    )
     parser.add_argument("--skip-pg", action="store_true")
+    parser.add_argument(
+        "--backends",
+        default=None,
+        help="search backends measured side by side, comma-separated (whoosh,postgres; "
+        "default: whoosh, and postgres when a PostgreSQL URL is given)",
+    )
     parser.add_argument(
         "--skip-import",
         action="store_true",
         help="measure the archive a previous run imported into var/bench/sqlite (no import figures)",
     )
     args = parser.parse_args(argv)
+    pg_url, backends = resolve_backends(args, parser)
 
     results = {"corpus_size": args.n, "errors": 0, "machine": {"cores": os.cpu_count()}}
     results["machine"]["start"] = machine_speed()
@@ -319,7 +342,7 @@ def main(argv=None):
     if not args.skip_pg:
         pg_n = args.pg_n or min(args.n, 10_000)
         print(f"importing {pg_n:,} stories on PostgreSQL ...", flush=True)
-        pg = Archive(BENCH_DIR / "pg", database_url=args.pg_url)
+        pg = Archive(BENCH_DIR / "pg", database_url=pg_url)
         try:
             pg.reset()
             subset = sorted(p for p in corpus.iterdir() if p.is_dir())
@@ -332,11 +355,174 @@ def main(argv=None):
         except Exception as exc:
             results["pg_error"] = str(exc)[-500:]
 
+    # The backends side by side, over the PostgreSQL archive when there is one (the
+    # postgres backend needs it; Whoosh then indexes the very same stories).
+    on_pg = not args.skip_pg and "pg_error" not in results
+    column_archive = pg if on_pg else archive
+    results["backends_archive"] = "postgresql" if on_pg else "sqlite"
+    results["backends"] = {}
+    for name in backends:
+        print(f"search backend {name} on {results['backends_archive']} ...", flush=True)
+        results["backends"][name] = measure_backend(column_archive, name, paths, queries)
+
     results["machine"]["end"] = machine_speed()
     path = write_results(results)
     print_table(results)
     print(f"\nwritten to {path.relative_to(ROOT)}")
     return 0
+
+
+def resolve_backends(args, parser) -> tuple[str, list[str]]:
+    """The PostgreSQL URL of the run and the search backends to measure side by side."""
+    env_url = os.environ.get("DATABASE_URL", "")
+    env_pg = env_url.startswith(("postgres://", "postgresql://"))
+    pg_url = args.pg_url or DEFAULT_PG_URL
+    if args.backends is None:
+        given_pg = (args.pg_url is not None or env_pg) and not args.skip_pg
+        backends = ["whoosh", "postgres"] if given_pg else ["whoosh"]
+    else:
+        backends = [b.strip().lower() for b in args.backends.split(",") if b.strip()]
+    unknown = [b for b in backends if b not in BACKEND_PACKAGES]
+    if unknown:
+        parser.error(f"--backends: unknown {', '.join(unknown)} (known: whoosh, postgres)")
+    if "postgres" in backends and args.skip_pg:
+        parser.error("--backends postgres needs the PostgreSQL archive: drop --skip-pg")
+    return pg_url, backends
+
+
+# The search backend's share of a PostgreSQL database: the search app's tables with their
+# indexes (the owed-writes queue among them, empty after a rebuild) and every GIN or GiST
+# index elsewhere (a tsvector column indexed on the articles' own table counts by its index;
+# the archive has no other such index).
+PG_SIZE_CODE = r"""
+import json
+from django.apps import apps
+from django.db import connection
+tables = sorted(m._meta.db_table for m in apps.get_app_config("search").get_models())
+with connection.cursor() as cursor:
+    sizes = {}
+    for table in tables:
+        cursor.execute("SELECT pg_total_relation_size(%s::regclass)", [table])
+        sizes[table] = cursor.fetchone()[0]
+    cursor.execute(
+        "SELECT c.relname, pg_relation_size(c.oid) FROM pg_class c "
+        "JOIN pg_index i ON i.indexrelid = c.oid JOIN pg_am a ON a.oid = c.relam "
+        "JOIN pg_class t ON t.oid = i.indrelid "
+        "WHERE a.amname IN ('gin', 'gist') AND NOT (t.relname = ANY(%s))",
+        [tables],
+    )
+    sizes.update(dict(cursor.fetchall()))
+print(json.dumps(sizes))
+"""
+
+
+def index_size_mb(archive: Archive, backend: str) -> tuple[float, dict]:
+    """The index's size (MB): Whoosh's directory; PostgreSQL's tables and indexes."""
+    if backend == "whoosh":
+        return dir_mb(archive.var_dir / "index"), {}
+    proc = archive.manage("shell", "-c", PG_SIZE_CODE)
+    sizes = json.loads(proc.stdout.strip().splitlines()[-1])
+    return round(sum(sizes.values()) / 2**20, 1), {k: round(v / 2**20, 2) for k, v in sizes.items()}
+
+
+def measure_backend(archive: Archive, backend: str, paths: dict, queries: list[str]) -> dict:
+    """One backend's column: rebuild_index, index size, then a server of 3 workers with
+    this backend (and the page cache off) timing the search mix, its workers' memory after
+    it, and the page mix."""
+    package = BACKEND_PACKAGES[backend]
+    if importlib.util.find_spec(package) is None:
+        note = f"the {backend} search backend ({package}) is not in this checkout: skipped"
+        print(f"  note: {note}", flush=True)
+        return {"skipped": note}
+    # The page cache off: every page of the mix is rendered (an article page asks the
+    # backend for "more like this"), so the requests/s are the backend's, not the cache's.
+    chosen = dataclasses.replace(
+        archive,
+        extra_env={
+            **archive.extra_env,
+            "ARCHIVE_SEARCH_BACKEND": backend,
+            "ARCHIVE_PAGE_CACHE_SECONDS": "0",
+        },
+    )
+    column = {}
+    try:
+        seconds, rss, _ = chosen.measure("rebuild_index", "--no-progress")
+        published = int(
+            chosen.manage(
+                "shell",
+                "-c",
+                "from archive.models import Article; print(Article.objects.published().count())",
+            ).stdout.split()[-1]
+        )
+        column["build_rate"] = round(published / seconds, 1)
+        column["build_peak_rss_mb"] = round(rss, 1)
+        column["index_mb"], column["index_parts_mb"] = index_size_mb(chosen, backend)
+        # Whoosh's workers log when their searcher is warm; other backends have none to warm.
+        warm = 180 if backend == "whoosh" else 0
+        server = Server(chosen, workers=3)
+        server.start(warm_timeout=warm)
+        try:
+            column["warm_seconds"] = server.warm_seconds
+            times, errors = time_pages(server.port, queries, len(queries) * 10)
+            search = summary_ms(times)
+            column.update(
+                search_p50_ms=search["p50"],
+                search_p95_ms=search["p95"],
+                search_p99_ms=search["p99"],
+                search_errors=errors,
+            )
+            column["worker_rss_mb"] = worker_rss_mb(server.proc.pid)
+            mix = paths["article"] + paths["outlet"] + paths["person"] + paths["day"] + ["/"]
+            rps, errors = requests_per_second(server.port, mix, RPS_SECONDS, RPS_CLIENTS)
+            column["rps"] = round(rps, 1)
+            column["rps_errors"] = errors
+        finally:
+            server.stop()
+    except Exception as exc:  # one backend's failure must not sink the others' figures
+        column["error"] = str(exc)[-500:]
+        print(f"  {backend} failed: {column['error']}", flush=True)
+    return column
+
+
+def print_backends(r):
+    """The backends side by side: one column each."""
+    columns = r.get("backends") or {}
+    if not columns:
+        return
+    rows = [
+        (
+            "search p50/p95/p99 ms",
+            lambda c: f"{c['search_p50_ms']}/{c['search_p95_ms']}/{c['search_p99_ms']}",
+        ),
+        (
+            "index build, articles/s",
+            lambda c: f"{c['build_rate']} (peak {c['build_peak_rss_mb']} MB)",
+        ),
+        ("index size, MB", lambda c: str(c["index_mb"])),
+        ("RSS per worker, MB", lambda c: ", ".join(str(m) for m in c["worker_rss_mb"])),
+        ("requests/s (page mix, cache off)", lambda c: str(c["rps"])),
+        ("errors", lambda c: str(c["search_errors"] + c["rps_errors"])),
+    ]
+    names = list(columns)
+    cells = [[f"search backends ({r.get('backends_archive')})", *names]]
+    for label, cell in rows:
+        line = [label]
+        for name in names:
+            column = columns[name]
+            if "skipped" in column:
+                line.append("skipped (module missing)")
+            elif "error" in column:
+                line.append("failed")
+            else:
+                line.append(cell(column))
+        cells.append(line)
+    widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
+    print()
+    for row in cells:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+    for name, column in columns.items():
+        if "skipped" in column or "error" in column:
+            print(f"{name}: {column.get('skipped') or column.get('error')}")
 
 
 def print_table(r):
@@ -388,6 +574,7 @@ def print_table(r):
     width = max(len(k) for k, _ in rows)
     for key, value in rows:
         print(f"{key:<{width}}  {value}")
+    print_backends(r)
 
 
 if __name__ == "__main__":
