@@ -271,6 +271,15 @@ def _same_middle(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     )
 
 
+def middles_differ(a: str, b: str) -> bool:
+    """Whether two full names give middle names or initials that contradict each other
+    ("George W. Bush" / "George H. W. Bush" / "George P. Bush"): both give some and they do
+    not agree word by word. A name without middle names contradicts none ("Donald Trump" /
+    "Donald J. Trump")."""
+    ma, mb = name_parts(a)[1], name_parts(b)[1]
+    return bool(ma) and bool(mb) and not _same_middle(ma, mb)
+
+
 @functools.lru_cache(maxsize=65536)
 def same_person(a: str, b: str, initials: bool = True) -> bool:
     """Whether two full names (two words or more) are spellings of one person's name: the
@@ -773,16 +782,25 @@ class _Groups:
         return self._by_key.get(key, [])
 
     def group_for(self, name: str) -> int | None:
-        """The first group with a form that is a spelling of ``name`` (``same_person``)."""
+        """The first group with a form that is a spelling of ``name`` (``same_person``) and
+        none whose middle names contradict it (``middles_differ``: George W. and George
+        H. W. Bush are two people, whatever bare "George Bush" the group also holds)."""
+        fits = self.fitting(name)
+        return fits[0] if fits else None
+
+    def fitting(self, name: str) -> list[int]:
+        """The groups ``name`` can belong to (see ``group_for``), in order."""
         maybe = set(self.with_key(name_key(name)))
         words = name.split()
         if len(words) >= 2:
             maybe.update(self._by_word.get((0, name_key(words[0])), ()))
             maybe.update(self._by_word.get((-1, name_key(words[-1])), ()))
-        for i in sorted(maybe):
-            if any(same_person(name, f) for f in self.forms[i]):
-                return i
-        return None
+        return [
+            i
+            for i in sorted(maybe)
+            if any(same_person(name, f) for f in self.forms[i])
+            and not any(middles_differ(name, f) for f in self.forms[i])
+        ]
 
 
 def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[PersonMention]:
@@ -837,9 +855,10 @@ def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[
         name = " ".join(c.words)
         if not (c.evidence or name_key(c.words[-1]) in singles_alone):
             continue
-        i = groups.group_for(name)
-        if i is None:
-            i = groups.new(name)
+        fits = groups.fitting(name)
+        if len(fits) > 1 and not name_parts(name)[1]:
+            continue  # "George Bush" beside George W. and George H. W. Bush: unresolved
+        i = fits[0] if fits else groups.new(name)
         groups.add(i, name, c.role)
     # Surnames of the full forms (fixed from here on: only single words are added below),
     # by the initial of their key (``similar_surname`` is false for different initials).
