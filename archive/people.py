@@ -13,8 +13,9 @@ Middle names keep people apart: a name whose middle names or initials contradict
 name the person has ("George H. W. Bush" for a George W. Bush also called "George Bush")
 never links to them, nor is it added as their alias; a name without middle names that two
 people told apart by theirs fit ("George Bush") is linked to neither and no new person is
-made for it (it is left for a curator). A name without middle names agrees with one that
-has them: "Donald Trump" is "Donald J. Trump" (not "Donald Trump Jr.": suffixes differ).
+made for it (it is left for a curator), nor for the plural of a full name the archive has
+("Mike Pences" beside Mike Pence). A name without middle names agrees with one that has
+them: "Donald Trump" is "Donald J. Trump" (not "Donald Trump Jr.": suffixes differ).
 
 Never by a surname alone, never across different given names (Eric / Erica Garner). A
 person a story names only by a surname ("Obama") is not linked to anybody: the story's
@@ -45,6 +46,7 @@ from .ingest.people import (
     middles_differ,
     name_key,
     name_parts,
+    plural_key,
     same_person,
     similar_surname,
 )
@@ -280,6 +282,8 @@ class PersonResolver:
         if person is None:
             if self._held_apart(mention.name, self._fitting(mention.name)):
                 return None  # "George Bush" with George W. and H. W. in the archive
+            if plural_key(name_key(mention.name), self._by_key):
+                return None  # "Mike Pences" with Mike Pence in the archive: nobody
             person = self._create(mention.name)
         self.count(person, mention.name)
         new = []

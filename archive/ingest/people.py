@@ -204,13 +204,21 @@ def _edit_distance(a: str, b: str, limit: int = 2) -> int:
 
 @functools.lru_cache(maxsize=65536)
 def similar_surname(a: str, b: str) -> bool:
-    """Two spellings of one surname: equal, or long enough and one or two edits apart."""
+    """Two spellings of one surname: equal, or long enough and one or two edits apart. A
+    surname that is the other with "s" or "es" added is its plural, not a spelling of it
+    (Bidens, Clintons)."""
     a, b = name_key(a), name_key(b)
     if a == b:
         return True
-    if min(len(a), len(b)) < 5 or a[0] != b[0]:
+    if min(len(a), len(b)) < 5 or a[0] != b[0] or plural_key(a, {b}) or plural_key(b, {a}):
         return False
     return _edit_distance(a, b, 2) <= (1 if min(len(a), len(b)) < 7 else 2)
+
+
+def plural_key(key: str, keys) -> bool:
+    """Whether the name key ``key`` is one of ``keys`` with "s" or "es" added ("mike pences",
+    "clintons"): the plural of a name, a family or a type, not a person."""
+    return key.endswith("s") and (key[:-1] in keys or (key.endswith("es") and key[:-2] in keys))
 
 
 SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "v"})
@@ -501,8 +509,8 @@ def _plural_group(lowered: list[str], text: str, start: int) -> bool:
     last = lowered[-1]
     if len(last) < 4 or not last.endswith("s") or last.endswith(("ss", "us", "is")):
         return False
-    if text[max(0, start - 4) : start].lower() == "the ":
-        return True  # "the Lakers", "the Clintons"
+    if text[max(0, start - 4) : start].lower() == "the " or text[start : start + 4] == "The ":
+        return True  # "the Lakers", "the Clintons", "The Trumps" (a run the "The" opens)
     return len(lowered) > 1 and last.endswith(PLURAL_ENDINGS)
 
 
@@ -900,7 +908,16 @@ def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[
     for group, seen in zip(groups.people, groups.forms, strict=True):
         group.name = shown_name(seen)
         group.aliases = {f for f in seen if f != group.name}
-    return sorted(groups.people, key=lambda p: (-p.count, p.name))
+    # "the Mike Pences and Chris Christies of the world", "the Bidens": a group whose full
+    # forms (else all forms) are the plurals of the story's names or surnames is nobody.
+    keys = {name_key(f) for seen in groups.forms for f in seen}
+    keys |= {name_key(_surname(f)) for seen in groups.forms for f in seen if " " in f}
+    people = [
+        group
+        for group, seen in zip(groups.people, groups.forms, strict=True)
+        if not all(plural_key(name_key(f), keys) for f in [f for f in seen if " " in f] or seen)
+    ]
+    return sorted(people, key=lambda p: (-p.count, p.name))
 
 
 def shown_name(forms: dict[str, int]) -> str:
