@@ -279,6 +279,19 @@ def _same_middle(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     )
 
 
+def name_restart(words: list[str]) -> int:
+    """Where a run of name words starts its name again, or 0: after a full name (two words
+    or more), its surname doubled ("Ted Cruz Cruz", "Donald J. Trump Trump") or its given
+    name opening the name once more ("Joe Biden Joe Biden"), as hover cards and flattened
+    tables print them. A given name repeated alone is a name ("Sirhan Bishara Sirhan")."""
+    keys = [name_key(w) for w in words]
+    for i in range(2, len(keys)):
+        tail = keys[i:]
+        if tail[0] == keys[i - 1] or (tail[0] == keys[0] and len(tail) > 1 and keys[i - 1] in tail):
+            return i
+    return 0
+
+
 def middles_differ(a: str, b: str) -> bool:
     """Whether two full names give middle names or initials that contradict each other
     ("George W. Bush" / "George H. W. Bush" / "George P. Bush"): both give some and they do
@@ -299,6 +312,8 @@ def same_person(a: str, b: str, initials: bool = True) -> bool:
         return True
     if len(a.split()) < 2 or len(b.split()) < 2:
         return False
+    if name_restart(a.split()) or name_restart(b.split()):
+        return False  # "Ted Cruz Cruz": a name printed twice is no spelling of it
     ga, ma, sa, xa = name_parts(a)
     gb, mb, sb, xb = name_parts(b)
     if xa != xb or not _same_middle(ma, mb):
@@ -630,6 +645,8 @@ def _candidates(text: str, vocabulary=frozenset()):
             words = words[-1:]
         if len(words) == 2 and INITIAL.match(words[0]):
             words = words[1:]  # "W. Bush": not enough of a name to link
+        if name_restart(words):
+            words = words[: name_restart(words)]  # "Joe Biden Joe Biden": the name once
         if not words:
             continue
         if len(words) > 4:
