@@ -905,10 +905,10 @@ def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[
                 if any(similar_surname(word, surname) for surname in words)
             ]
         match = surname_groups[word] or groups.with_key(key)
-        if len(match) > 1:
+        if len(match) > 1 or (c.role and _title_contradicts(match, groups, c.role)):
             match = _by_title(match, groups, c.role)
             if len(match) != 1:
-                continue  # Bill or Hillary Clinton: left unresolved
+                continue  # Bill or Hillary Clinton: left unresolved; "Mr. Clinton": not her
         if match:
             i = match[0]
         elif c.evidence:
@@ -971,6 +971,20 @@ def _by_title(match: list[int], groups: _Groups, role: str) -> list[int]:
         if (female and wanted) or (male and not wanted):
             fits.append(i)
     return fits
+
+
+def _title_contradicts(match: list[int], groups: _Groups, role: str) -> bool:
+    """Whether a courtesy title (Mr, Mrs) says the one group of ``match`` is not the person
+    ("Mr. Clinton" in a story naming Hillary Clinton only): the given name of the group is
+    of the other gender."""
+    other = {_word(w) for w in role.split()}
+    if other & FEMALE_TITLES:
+        other = "Mr"
+    elif other & MALE_TITLES:
+        other = "Mrs"
+    else:
+        return False
+    return len(match) == 1 and bool(_by_title(match, groups, other))
 
 
 def _count_in_titles(texts: list[str], groups: _Groups, counted=frozenset()) -> None:
