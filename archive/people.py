@@ -9,6 +9,14 @@ archive only by a full name (given name and surname):
    Macon / Macron), with the same suffix (Jr., III) and no different middle name (see
    ``ingest.people.same_person``); when two people of the archive fit, neither is taken.
 
+Middle names keep people apart: a name whose middle names or initials contradict any full
+name the person has ("George H. W. Bush" for a George W. Bush also called "George Bush")
+never links to them, nor is it added as their alias; a name without middle names that two
+people told apart by theirs fit ("George Bush") is linked to neither and no new person is
+made for it (it is left for a curator), nor for the plural of a full name the archive has
+("Mike Pences" beside Mike Pence). A name without middle names agrees with one that has
+them: "Donald Trump" is "Donald J. Trump" (not "Donald Trump Jr.": suffixes differ).
+
 Never by a surname alone, never across different given names (Eric / Erica Garner). A
 person a story names only by a surname ("Obama") is not linked to anybody: the story's
 quotes keep the name as a label. Otherwise a new Person is made.
@@ -35,8 +43,10 @@ from .bulk import RowInserter
 from .ingest.people import (
     KnownNames,
     PersonMention,
+    middles_differ,
     name_key,
     name_parts,
+    plural_key,
     same_person,
     similar_surname,
 )
@@ -163,23 +173,57 @@ class PersonResolver:
         found.discard(surname)
         return {other for other in found if similar_surname(other, surname)}
 
-    def _match(self, form: str) -> Person | None:
-        """The one person of the archive ``form`` (a full name) names, or None."""
-        key = name_key(form)
-        person = self._by_key.get(key)
-        if person is not None:
-            return person
+    def _fits(self, form: str, pk: int) -> bool:
+        """Whether ``form`` is a spelling of one of the person's full names and contradicts
+        the middle names of none ("George H. W. Bush" never fits a George W. Bush, even
+        through the bare "George Bush" he is also called)."""
+        full = [f for f in self._forms[pk] if _full(f)]
+        return any(same_person(form, f, initials=False) for f in full) and not any(
+            middles_differ(form, f) for f in full
+        )
+
+    def _fitting(self, form: str) -> list[int]:
+        """The people of the archive ``form`` (a full name) fits (``_fits``), in id order."""
         surname = name_parts(form)[2]
         if not surname:
-            return None
+            return []
         candidates = set(self._by_surname.get(surname, set()))
         for other in self._similar_surnames(surname):
             candidates |= self._by_surname[other]
-        matches = [
-            pk
-            for pk in sorted(candidates)
-            if any(_full(f) and same_person(form, f, initials=False) for f in self._forms[pk])
-        ]
+        return [pk for pk in sorted(candidates) if self._fits(form, pk)]
+
+    def _held_apart(self, form: str, people: list[int]) -> bool:
+        """Whether ``form``, a name without middle names, fits two of ``people`` whose middle
+        names tell them apart (George W. and George H. W. Bush for "George Bush")."""
+        if name_parts(form)[1] or len(people) < 2:
+            return False
+        named = {
+            pk: [f for f in self._forms[pk] if _full(f) and same_person(form, f, initials=False)]
+            for pk in people
+        }
+        return any(
+            middles_differ(f, g)
+            for i, p in enumerate(people)
+            for q in people[i + 1 :]
+            for f in named[p]
+            for g in named[q]
+        )
+
+    def _match(self, form: str) -> Person | None:
+        """The one person of the archive ``form`` (a full name) names, or None.
+
+        A name without middle names that two people told apart by theirs fit ("George
+        Bush") names neither, even when it is one's alias."""
+        key = name_key(form)
+        person = self._by_key.get(key)
+        if person is not None:
+            if name_parts(form)[1]:
+                return person
+            fitting = self._fitting(form)
+            if person.pk not in fitting:
+                fitting.append(person.pk)
+            return None if self._held_apart(form, fitting) else person
+        matches = self._fitting(form)
         if len(matches) == 1:
             return self._people[matches[0]]
         return None  # nobody, or two people it could be
@@ -214,7 +258,8 @@ class PersonResolver:
 
     def resolve(self, mention: PersonMention, new_aliases: list | None = None) -> Person | None:
         """The Person for ``mention``, created with its aliases when the archive has none;
-        None when the story gives no full name for them.
+        None when the story gives no full name for them, or only one without middle names
+        that two people of the archive told apart by theirs fit ("George Bush").
 
         New aliases are saved at once, or appended to ``new_aliases`` as (person id, name,
         key) for the caller to save with ``ALIAS_ROWS`` in one query with the rest of its
@@ -228,10 +273,17 @@ class PersonResolver:
         person = None
         for form in forms:
             person = self._match(form)
-            if person:
-                break
+            if person and not any(
+                middles_differ(f, g) for f in forms for g in self._forms[person.pk] if _full(g)
+            ):
+                break  # (not when another of the story's forms contradicts the person's)
+            person = None
         self.last_near = person is not None and self._by_key.get(name_key(form)) is not person
         if person is None:
+            if self._held_apart(mention.name, self._fitting(mention.name)):
+                return None  # "George Bush" with George W. and H. W. in the archive
+            if plural_key(name_key(mention.name), self._by_key):
+                return None  # "Mike Pences" with Mike Pence in the archive: nobody
             person = self._create(mention.name)
         self.count(person, mention.name)
         new = []

@@ -204,13 +204,21 @@ def _edit_distance(a: str, b: str, limit: int = 2) -> int:
 
 @functools.lru_cache(maxsize=65536)
 def similar_surname(a: str, b: str) -> bool:
-    """Two spellings of one surname: equal, or long enough and one or two edits apart."""
+    """Two spellings of one surname: equal, or long enough and one or two edits apart. A
+    surname that is the other with "s" or "es" added is its plural, not a spelling of it
+    (Bidens, Clintons)."""
     a, b = name_key(a), name_key(b)
     if a == b:
         return True
-    if min(len(a), len(b)) < 5 or a[0] != b[0]:
+    if min(len(a), len(b)) < 5 or a[0] != b[0] or plural_key(a, {b}) or plural_key(b, {a}):
         return False
     return _edit_distance(a, b, 2) <= (1 if min(len(a), len(b)) < 7 else 2)
+
+
+def plural_key(key: str, keys) -> bool:
+    """Whether the name key ``key`` is one of ``keys`` with "s" or "es" added ("mike pences",
+    "clintons"): the plural of a name, a family or a type, not a person."""
+    return key.endswith("s") and (key[:-1] in keys or (key.endswith("es") and key[:-2] in keys))
 
 
 SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "v"})
@@ -271,6 +279,28 @@ def _same_middle(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     )
 
 
+def name_restart(words: list[str]) -> int:
+    """Where a run of name words starts its name again, or 0: after a full name (two words
+    or more), its surname doubled ("Ted Cruz Cruz", "Donald J. Trump Trump") or its given
+    name opening the name once more ("Joe Biden Joe Biden"), as hover cards and flattened
+    tables print them. A given name repeated alone is a name ("Sirhan Bishara Sirhan")."""
+    keys = [name_key(w) for w in words]
+    for i in range(2, len(keys)):
+        tail = keys[i:]
+        if tail[0] == keys[i - 1] or (tail[0] == keys[0] and len(tail) > 1 and keys[i - 1] in tail):
+            return i
+    return 0
+
+
+def middles_differ(a: str, b: str) -> bool:
+    """Whether two full names give middle names or initials that contradict each other
+    ("George W. Bush" / "George H. W. Bush" / "George P. Bush"): both give some and they do
+    not agree word by word. A name without middle names contradicts none ("Donald Trump" /
+    "Donald J. Trump")."""
+    ma, mb = name_parts(a)[1], name_parts(b)[1]
+    return bool(ma) and bool(mb) and not _same_middle(ma, mb)
+
+
 @functools.lru_cache(maxsize=65536)
 def same_person(a: str, b: str, initials: bool = True) -> bool:
     """Whether two full names (two words or more) are spellings of one person's name: the
@@ -282,6 +312,8 @@ def same_person(a: str, b: str, initials: bool = True) -> bool:
         return True
     if len(a.split()) < 2 or len(b.split()) < 2:
         return False
+    if name_restart(a.split()) or name_restart(b.split()):
+        return False  # "Ted Cruz Cruz": a name printed twice is no spelling of it
     ga, ma, sa, xa = name_parts(a)
     gb, mb, sb, xb = name_parts(b)
     if xa != xb or not _same_middle(ma, mb):
@@ -492,8 +524,8 @@ def _plural_group(lowered: list[str], text: str, start: int) -> bool:
     last = lowered[-1]
     if len(last) < 4 or not last.endswith("s") or last.endswith(("ss", "us", "is")):
         return False
-    if text[max(0, start - 4) : start].lower() == "the ":
-        return True  # "the Lakers", "the Clintons"
+    if text[max(0, start - 4) : start].lower() == "the " or text[start : start + 4] == "The ":
+        return True  # "the Lakers", "the Clintons", "The Trumps" (a run the "The" opens)
     return len(lowered) > 1 and last.endswith(PLURAL_ENDINGS)
 
 
@@ -613,6 +645,8 @@ def _candidates(text: str, vocabulary=frozenset()):
             words = words[-1:]
         if len(words) == 2 and INITIAL.match(words[0]):
             words = words[1:]  # "W. Bush": not enough of a name to link
+        if name_restart(words):
+            words = words[: name_restart(words)]  # "Joe Biden Joe Biden": the name once
         if not words:
             continue
         if len(words) > 4:
@@ -773,16 +807,25 @@ class _Groups:
         return self._by_key.get(key, [])
 
     def group_for(self, name: str) -> int | None:
-        """The first group with a form that is a spelling of ``name`` (``same_person``)."""
+        """The first group with a form that is a spelling of ``name`` (``same_person``) and
+        none whose middle names contradict it (``middles_differ``: George W. and George
+        H. W. Bush are two people, whatever bare "George Bush" the group also holds)."""
+        fits = self.fitting(name)
+        return fits[0] if fits else None
+
+    def fitting(self, name: str) -> list[int]:
+        """The groups ``name`` can belong to (see ``group_for``), in order."""
         maybe = set(self.with_key(name_key(name)))
         words = name.split()
         if len(words) >= 2:
             maybe.update(self._by_word.get((0, name_key(words[0])), ()))
             maybe.update(self._by_word.get((-1, name_key(words[-1])), ()))
-        for i in sorted(maybe):
-            if any(same_person(name, f) for f in self.forms[i]):
-                return i
-        return None
+        return [
+            i
+            for i in sorted(maybe)
+            if any(same_person(name, f) for f in self.forms[i])
+            and not any(middles_differ(name, f) for f in self.forms[i])
+        ]
 
 
 def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[PersonMention]:
@@ -837,9 +880,10 @@ def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[
         name = " ".join(c.words)
         if not (c.evidence or name_key(c.words[-1]) in singles_alone):
             continue
-        i = groups.group_for(name)
-        if i is None:
-            i = groups.new(name)
+        fits = groups.fitting(name)
+        if len(fits) > 1 and not name_parts(name)[1]:
+            continue  # "George Bush" beside George W. and George H. W. Bush: unresolved
+        i = fits[0] if fits else groups.new(name)
         groups.add(i, name, c.role)
     # Surnames of the full forms (fixed from here on: only single words are added below),
     # by the initial of their key (``similar_surname`` is false for different initials).
@@ -861,10 +905,10 @@ def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[
                 if any(similar_surname(word, surname) for surname in words)
             ]
         match = surname_groups[word] or groups.with_key(key)
-        if len(match) > 1:
+        if len(match) > 1 or (c.role and _title_contradicts(match, groups, c.role)):
             match = _by_title(match, groups, c.role)
             if len(match) != 1:
-                continue  # Bill or Hillary Clinton: left unresolved
+                continue  # Bill or Hillary Clinton: left unresolved; "Mr. Clinton": not her
         if match:
             i = match[0]
         elif c.evidence:
@@ -881,7 +925,16 @@ def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[
     for group, seen in zip(groups.people, groups.forms, strict=True):
         group.name = shown_name(seen)
         group.aliases = {f for f in seen if f != group.name}
-    return sorted(groups.people, key=lambda p: (-p.count, p.name))
+    # "the Mike Pences and Chris Christies of the world", "the Bidens": a group whose full
+    # forms (else all forms) are the plurals of the story's names or surnames is nobody.
+    keys = {name_key(f) for seen in groups.forms for f in seen}
+    keys |= {name_key(_surname(f)) for seen in groups.forms for f in seen if " " in f}
+    people = [
+        group
+        for group, seen in zip(groups.people, groups.forms, strict=True)
+        if not all(plural_key(name_key(f), keys) for f in [f for f in seen if " " in f] or seen)
+    ]
+    return sorted(people, key=lambda p: (-p.count, p.name))
 
 
 def shown_name(forms: dict[str, int]) -> str:
@@ -918,6 +971,20 @@ def _by_title(match: list[int], groups: _Groups, role: str) -> list[int]:
         if (female and wanted) or (male and not wanted):
             fits.append(i)
     return fits
+
+
+def _title_contradicts(match: list[int], groups: _Groups, role: str) -> bool:
+    """Whether a courtesy title (Mr, Mrs) says the one group of ``match`` is not the person
+    ("Mr. Clinton" in a story naming Hillary Clinton only): the given name of the group is
+    of the other gender."""
+    other = {_word(w) for w in role.split()}
+    if other & FEMALE_TITLES:
+        other = "Mr"
+    elif other & MALE_TITLES:
+        other = "Mrs"
+    else:
+        return False
+    return len(match) == 1 and bool(_by_title(match, groups, other))
 
 
 def _count_in_titles(texts: list[str], groups: _Groups, counted=frozenset()) -> None:

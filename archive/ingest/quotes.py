@@ -464,12 +464,24 @@ class _Context:
             self.last_she = name
 
     def pronoun(self, word: str) -> str | None:
-        """The person "he" or "she" stands for: the last one named who can be that."""
+        """The person "he" or "she" stands for: the last one named who can be that, never
+        one the story shows to be of the other gender (a title, a given name, or the other
+        pronoun taken for them before); None when nobody fits, and the quotation keeps the
+        pronoun as its label. A person of unknown gender taken for "he" is "he" from then
+        on (and no longer "she"), and the other way round."""
         if word in ("he", "him"):
-            return self.last_he or self.last_person
-        if word in ("she", "her"):
-            return self.last_she or self.last_person
-        return self.last_person
+            person, gender = self.last_he, "m"
+        elif word in ("she", "her"):
+            person, gender = self.last_she, "f"
+        else:
+            return self.last_person
+        if person in self.gender and self.gender[person] is None:
+            self.gender[person] = gender
+            if gender == "m" and self.last_she == person:
+                self.last_she = None
+            elif gender == "f" and self.last_he == person:
+                self.last_he = None
+        return person
 
     def mention(self, name: str) -> None:
         self.clock += 1
@@ -530,13 +542,12 @@ class _Context:
 
 
 def _gender(person: PersonMention) -> str | None:
-    """ "f", "m" or None (not known) from a person's titles or given name."""
-    for role in person.roles:
-        words = set(name_key(role).split())
-        if words & FEMALE_TITLES:
-            return "f"
-        if words & MALE_TITLES:
-            return "m"
+    """ "f", "m" or None (not known) from a person's titles or given name; titles of both
+    kinds (a "Mr." given to a woman of the same surname) say nothing."""
+    words = {word for role in person.roles for word in name_key(role).split()}
+    female, male = bool(words & FEMALE_TITLES), bool(words & MALE_TITLES)
+    if female != male:
+        return "f" if female else "m"
     given = name_key(person.name.split()[0]) if person.name.split() else ""
     if given in FEMALE_GIVEN_NAMES:
         return "f"
