@@ -7,10 +7,21 @@ picks the page's hits, one per story cluster, ranked or by date, with their snip
 (``ts_headline`` on the page's stories only). Did you mean adds one or two when a search
 finds fewer than five stories.
 
-Ranking is ``ts_rank_cd`` with the field weights of ``RANK_WEIGHTS``, over a bounded
-candidate set: the newest ``RANK_CANDIDATES`` matches. Reading a story's vector to rank
-it is the cost of a search; a common word (``president``) matches tens of thousands of
-stories, and ranking them all would take seconds. Below the bound every match is ranked.
+Every statement's cost is bounded, whatever the number of matches:
+
+* the rows are found by bitmap scans of the indexes only (``PLANNER_SETTINGS``): the GIN
+  index answers a query of words without reading the vectors (TOASTed, some 20 µs each
+  to fetch and decompress, which the planner does not cost), so a match costs a narrow
+  heap row;
+* the counts are exact up to ``COUNT_BOUND`` matching articles; beyond, they are of the
+  newest ``COUNT_BOUND`` (the total a lower bound) and the page says so
+  (``SearchResult.counted``);
+* a phrase needs its words' positions, which only the vector has: the newest
+  ``PHRASE_BOUND`` articles having all its words are read, and the phrase is looked for
+  in those only (the counts are of those, with the same notice, when there are more);
+* ranking is ``ts_rank_cd`` with the field weights of ``RANK_WEIGHTS`` over the newest
+  ``RANK_CANDIDATES`` matches (ranking reads each one's vector); below the bound every
+  match is ranked.
 """
 
 from __future__ import annotations
@@ -19,9 +30,10 @@ import html
 import json
 import re
 from collections import Counter
+from contextlib import contextmanager
 from datetime import date
 
-from django.db import connection
+from django.db import connection, transaction
 
 from .. import results, source
 from ..parse import ParsedQuery, parse
@@ -34,6 +46,11 @@ from .documents import ARTICLE_TABLE, CONFIG, QUOTE_TABLE
 RANK_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
 RANK_NORMALIZATION = 1  # the rank divided by 1 + log(length): a long story is no better
 RANK_CANDIDATES = 2_000  # the newest matches ranked at most (see the module's docstring)
+COUNT_BOUND = 10_000  # matching articles counted exactly at most; beyond, the newest
+PHRASE_BOUND = 2_000  # articles with all a phrase's words its vectors are read for at most
+# The planner of the search statements: bitmap scans only (the module's docstring), and
+# no JIT (compiling takes longer than these statements run).
+PLANNER_SETTINGS = {"enable_seqscan": "off", "enable_indexscan": "off", "jit": "off"}
 SNIPPET_CHARS = 20_000  # characters of a story ts_headline reads
 # ts_headline's markers: control characters, taken out of the text first, replaced by
 # <mark> once the snippet is escaped.
@@ -81,6 +98,9 @@ class Query:
         prefixes = tsquery.Prefixes(parsed)
         self.notices = prefixes.notices
         self.match = tsquery.match_text(parsed, prefixes)
+        loose = tsquery.match_text(parsed, prefixes, loose=True)
+        # The phrases' tsquery, checked on a bounded set of rows ("" without a phrase).
+        self.phrase = self.match if loose != self.match else ""
         self.highlight = tsquery.highlight_text(parsed, prefixes)
         exclude = tsquery.exclude_text(parsed, prefixes)
         where, params = [], []
@@ -89,9 +109,10 @@ class Query:
         if self.match == tsquery.NOTHING:
             where.append("false")
         elif self.match:
+            # The exclusions inside the tsquery: the GIN index answers them too.
             where.append(f"vector @@ to_tsquery('{CONFIG}', %s)")
-            params.append(self.match)
-        if exclude:
+            params.append(f"({loose}) & !({exclude})" if exclude else loose)
+        elif exclude:
             where.append(f"NOT (vector @@ to_tsquery('{CONFIG}', %s))")
             params.append(exclude)
         if filters is not None:
@@ -124,21 +145,61 @@ class Query:
         return "quote_id" if self.quotes else "article_id"
 
 
-def counts(q: Query) -> tuple[int, dict]:
-    """The number of matches and the facet counts (every value of each facet, one
+@contextmanager
+def planned():
+    """Run the statements inside with ``PLANNER_SETTINGS``: in a transaction of their
+    own, whose end sets them back; inside a caller's, set back as they were before."""
+    names = list(PLANNER_SETTINGS)
+    own = connection.get_autocommit()
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT " + ", ".join("current_setting(%s), set_config(%s, %s, true)" for _ in names),
+            [v for name in names for v in (name, name, PLANNER_SETTINGS[name])],
+        )
+        before = cursor.fetchone()[::2]
+        yield
+        if not own:
+            cursor.execute(
+                "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in names),
+                [v for name, value in zip(names, before, strict=True) for v in (name, value)],
+            )
+
+
+def _newest(q: Query, columns: str, limit: int) -> str:
+    """SELECT of ``columns`` of the newest ``limit`` rows the index finds for ``q`` (the
+    phrases not checked)."""
+    return (
+        f"SELECT {columns} FROM {q.table} WHERE {q.where} "
+        f"ORDER BY published DESC NULLS LAST, {q.id_column} DESC LIMIT {limit}"
+    )
+
+
+def counts(q: Query) -> tuple[int, dict, int]:
+    """The number of matches, the facet counts (every value of each facet, one
     statement): ``{"outlet": Counter, "person"|"speaker": Counter, "month", "year",
-    "sizes"}``."""
+    "sizes"}``, and the bound they were counted within (0: every match was counted).
+
+    The rows read are the newest ``COUNT_BOUND`` (``PHRASE_BOUND`` for a phrase) the index
+    finds, and one more to know whether there are more: then the total is a lower bound
+    and the facets are of those rows."""
     persons = (
         "CASE WHEN speaker_slug = '' THEN '{}' ELSE ARRAY[speaker_slug] END"
         if q.quotes
         else "persons"
     )
+    bound = PHRASE_BOUND if q.phrase else COUNT_BOUND
+    columns = f"{q.id_column} AS id, {q.key} AS k, outlet_slug, {persons} AS persons, month"
+    columns += ", published" + (", vector" if q.phrase else "")
+    hit = f"vector @@ to_tsquery('{CONFIG}', %s)" if q.phrase else "true"
     sql = f"""
-        WITH m AS MATERIALIZED (
-            SELECT {q.key} AS k, outlet_slug, {persons} AS persons, month
-            FROM {q.table} WHERE {q.where}
+        WITH c AS MATERIALIZED (
+            SELECT row_number() OVER (ORDER BY published DESC NULLS LAST, id DESC) AS n, *
+            FROM ({_newest(q, columns, bound + 1)}) b
+        ), m AS MATERIALIZED (
+            SELECT k, outlet_slug, persons, month FROM c WHERE n <= {bound} AND {hit}
         )
-        SELECT 'total', '', count(DISTINCT k) FROM m
+        SELECT 'more', '', count(*) FROM c WHERE n > {bound}
+        UNION ALL SELECT 'total', '', count(DISTINCT k) FROM m
         UNION ALL SELECT 'outlet', outlet_slug, count(DISTINCT k) FROM m
             WHERE outlet_slug <> '' GROUP BY outlet_slug
         UNION ALL SELECT 'person', p, count(DISTINCT k) FROM m, unnest(persons) p GROUP BY p
@@ -148,12 +209,14 @@ def counts(q: Query) -> tuple[int, dict]:
             WHERE month <> '' GROUP BY left(month, 4)
     """
     found = {"outlet": Counter(), "person": Counter(), "month": Counter(), "year": Counter()}
-    total = 0
+    total = more = 0
     with connection.cursor() as cursor:
-        cursor.execute(sql, q.params)
+        cursor.execute(sql, [*q.params, *([q.phrase] if q.phrase else [])])
         for name, value, n in cursor.fetchall():
             if name == "total":
                 total = n
+            elif name == "more":
+                more = n
             else:
                 found[name][value] = n
     if q.quotes:
@@ -162,28 +225,43 @@ def counts(q: Query) -> tuple[int, dict]:
         "outlet": len(found["outlet"]),
         "person": len(found["speaker" if q.quotes else "person"]),
     }
-    return total, found
+    return total, found, bound if more else 0
+
+
+def _matches(q: Query, sort: str, columns: str) -> tuple[str, list]:
+    """SELECT of ``columns`` of the matches a page is picked from: for relevance the
+    newest ``RANK_CANDIDATES``; by date every match, but for a phrase (checked on each
+    row's vector) the matches among the newest ``PHRASE_BOUND`` rows having all its words
+    (the rows counted), except the oldest first."""
+    if not q.phrase:
+        if sort == "relevance" and q.match:
+            return _newest(q, columns, RANK_CANDIDATES), list(q.params)
+        return f"SELECT {columns} FROM {q.table} WHERE {q.where}", list(q.params)
+    phrase = f"vector @@ to_tsquery('{CONFIG}', %s)"
+    if sort == "oldest":
+        return (
+            f"SELECT {columns} FROM {q.table} WHERE {q.where} AND {phrase}",
+            [*q.params, q.phrase],
+        )
+    bounded = f"SELECT * FROM ({_newest(q, columns, PHRASE_BOUND)}) b WHERE {phrase}"
+    if sort == "relevance":
+        bounded += f" ORDER BY published DESC NULLS LAST, id DESC LIMIT {RANK_CANDIDATES}"
+    return bounded, [*q.params, q.phrase]
 
 
 def _ordered_sql(q: Query, sort: str, collapse: bool) -> tuple[str, list]:
     """SELECT of the matches' (id, story, published, rank) in the order of ``sort``,
     one per story with ``collapse`` (its best ranked, or first by date, copy)."""
+    columns = f"{q.id_column} AS id, {q.key} AS k, published"
     if sort == "relevance" and q.match:
         rank = f"ts_rank_cd(%s::float4[], vector, to_tsquery('{CONFIG}', %s), {RANK_NORMALIZATION})"
-        candidates = (
-            f"SELECT {q.id_column} AS id, {q.key} AS k, published, vector FROM {q.table} "
-            f"WHERE {q.where} ORDER BY published DESC NULLS LAST, {q.id_column} DESC "
-            f"LIMIT {RANK_CANDIDATES}"
-        )
+        candidates, params = _matches(q, sort, columns + ", vector")
         scored = f"SELECT id, k, published, {rank} AS rank FROM ({candidates}) c"
-        params = [RANK_WEIGHTS, q.match, *q.params]
+        params = [RANK_WEIGHTS, q.match, *params]
         order = "rank DESC, published DESC NULLS LAST, id"
     else:
-        scored = (
-            f"SELECT {q.id_column} AS id, {q.key} AS k, published, 0.0::float4 AS rank "
-            f"FROM {q.table} WHERE {q.where}"
-        )
-        params = list(q.params)
+        matches, params = _matches(q, sort, columns)
+        scored = f"SELECT id, k, published, 0.0::float4 AS rank FROM ({matches}) c"
         if sort == "oldest":
             order = "published ASC NULLS LAST, id"
         else:
@@ -341,18 +419,22 @@ def run_search(
         return result
     q = Query(result.parsed, result.filters, scope)
     result.notices.extend(q.notices)
-    result.total, found = counts(q)
-    result.pages = max(1, -(-result.total // results.PAGE_SIZE))
-    result.page = min(max(1, page), result.pages)
+    with planned():
+        result.total, found, result.counted = counts(q)
+        result.pages = max(1, -(-result.total // results.PAGE_SIZE))
+        result.page = min(max(1, page), result.pages)
+        rows = []
+        if result.total:
+            start = (result.page - 1) * results.PAGE_SIZE
+            page_rows = quote_page if q.quotes else article_page
+            rows = page_rows(q, result.sort, start, results.PAGE_SIZE)
+    if result.counted:
+        notice = results.COUNTED_PHRASE_NOTICE if q.phrase else results.COUNTED_NOTICE
+        result.notices.append(notice.format(bound=result.counted))
     result.facets, result.facet_more = facet_labels(found, result.filters, scope, result.more)
-    if result.total:
-        start = (result.page - 1) * results.PAGE_SIZE
-        if q.quotes:
-            rows = quote_page(q, result.sort, start, results.PAGE_SIZE)
-            result.hits = quote_hits(rows, bool(q.highlight))
-        else:
-            rows = article_page(q, result.sort, start, results.PAGE_SIZE)
-            result.hits = article_hits(rows, bool(q.highlight))
+    if rows:
+        hits = quote_hits if q.quotes else article_hits
+        result.hits = hits(rows, bool(q.highlight))
     if q.match and result.total < 5 and result.page == 1:
         result.suggestion = spelling.suggest(result.parsed, result.total)
     return result
@@ -364,6 +446,6 @@ def search_article_ids(text: str, limit: int = 100) -> list[int]:
     if not q.match:
         return []
     ordered, params = _ordered_sql(q, "relevance", collapse=False)
-    with connection.cursor() as cursor:
+    with planned(), connection.cursor() as cursor:
         cursor.execute(f"{ordered} LIMIT %s", [*params, limit])
         return [row[0] for row in cursor.fetchall()]
