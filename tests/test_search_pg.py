@@ -218,9 +218,7 @@ def test_counts_beyond_the_bound_are_a_lower_bound_of_the_newest(client, floods,
     assert (api.search("flood").total, api.search("flood").counted) == (4, 0)
 
 
-def test_a_phrase_is_looked_for_in_the_newest_rows_with_all_its_words(
-    client, floods, monkeypatch
-):
+def test_a_phrase_is_looked_for_in_the_newest_rows_with_all_its_words(client, floods, monkeypatch):
     result = api.search('"river flood"')
     assert [h.article_id for h in result.hits] == [floods[3].pk]
     assert (result.total, result.counted) == (1, 0)
