@@ -31,6 +31,7 @@ import json
 import re
 from collections import Counter
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import connection, transaction
@@ -174,58 +175,117 @@ def _newest(q: Query, columns: str, limit: int) -> str:
     )
 
 
-def counts(q: Query) -> tuple[int, dict, int]:
-    """The number of matches, the facet counts (every value of each facet, one
-    statement): ``{"outlet": Counter, "person"|"speaker": Counter, "month", "year",
-    "sizes"}``, and the bound they were counted within (0: every match was counted).
+@dataclass
+class Found:
+    """What the first statement of a search finds: the total (a lower bound when
+    ``counted``), the facet counts, the bound they were counted within (0: every match
+    was), the page shown (the one asked for, or the last) and its ids in order."""
+
+    total: int = 0
+    facets: dict = field(default_factory=dict)
+    counted: int = 0
+    page: int = 1
+    ids: list[int] = field(default_factory=list)
+
+
+def _page_of_newest(q: Query, sort: str) -> tuple[str, list]:
+    """SELECT of (id, k, published, rank) of the page's candidates among the counted rows
+    ``m`` (the newest matches, in order ``n``), one per story, in the order of ``sort``."""
+    if sort == "relevance":
+        rank = f"ts_rank_cd(%s::float4[], vector, to_tsquery('{CONFIG}', %s), {RANK_NORMALIZATION})"
+        scored = (
+            f"SELECT id, k, published, {rank} AS rank "
+            f"FROM (SELECT * FROM m ORDER BY n LIMIT {RANK_CANDIDATES}) r"
+        )
+        return scored, [RANK_WEIGHTS, q.match]
+    return "SELECT id, k, published, 0.0::float4 AS rank FROM m", []
+
+
+def read(q: Query, sort: str, page: int) -> Found:
+    """The matches' total, facet counts (every value of each facet): ``{"outlet": Counter,
+    "person"|"speaker": Counter, "month", "year", "sizes"}``, and the ids of the page's
+    hits, one statement.
 
     The rows read are the newest ``COUNT_BOUND`` (``PHRASE_BOUND`` for a phrase) the index
     finds, and one more to know whether there are more: then the total is a lower bound
-    and the facets are of those rows."""
+    and the facets are of those rows. The page is picked from the same rows (ranked: the
+    newest ``RANK_CANDIDATES`` of them), but for the oldest first."""
     persons = (
         "CASE WHEN speaker_slug = '' THEN '{}' ELSE ARRAY[speaker_slug] END"
         if q.quotes
         else "persons"
     )
     bound = PHRASE_BOUND if q.phrase else COUNT_BOUND
+    ranked = sort == "relevance" and bool(q.match)
     columns = f"{q.id_column} AS id, {q.key} AS k, outlet_slug, {persons} AS persons, month"
-    columns += ", published" + (", vector" if q.phrase else "")
+    columns += ", published" + (", vector" if q.phrase or ranked else "")
     hit = f"vector @@ to_tsquery('{CONFIG}', %s)" if q.phrase else "true"
+    params = [*q.params, *([q.phrase] if q.phrase else [])]
+    if sort == "oldest":
+        candidates, page_params = _ordered_sql(q, sort, collapse=False)
+        order = "published ASC NULLS LAST, id"
+    else:
+        sort = "relevance" if ranked else "newest"
+        candidates, page_params = _page_of_newest(q, sort)
+        if ranked:
+            order = "rank DESC, published DESC NULLS LAST, id"
+        else:
+            order = "published DESC NULLS LAST, id DESC"
+    size = results.PAGE_SIZE
     sql = f"""
         WITH c AS MATERIALIZED (
             SELECT row_number() OVER (ORDER BY published DESC NULLS LAST, id DESC) AS n, *
             FROM ({_newest(q, columns, bound + 1)}) b
         ), m AS MATERIALIZED (
-            SELECT k, outlet_slug, persons, month FROM c WHERE n <= {bound} AND {hit}
+            SELECT * FROM c WHERE n <= {bound} AND {hit}
+        ), t AS MATERIALIZED (
+            SELECT count(DISTINCT k) AS total FROM m
+        ), page AS MATERIALIZED (
+            SELECT id, row_number() OVER (ORDER BY {order}) AS pos FROM (
+                SELECT DISTINCT ON (k) * FROM ({candidates}) s ORDER BY k, {order}
+            ) o ORDER BY {order} LIMIT {size}
+            OFFSET (SELECT least(%s, greatest(0, (total - 1) / {size} * {size})) FROM t)
         )
         SELECT 'more', '', count(*) FROM c WHERE n > {bound}
-        UNION ALL SELECT 'total', '', count(DISTINCT k) FROM m
-        UNION ALL SELECT 'outlet', outlet_slug, count(DISTINCT k) FROM m
-            WHERE outlet_slug <> '' GROUP BY outlet_slug
-        UNION ALL SELECT 'person', p, count(DISTINCT k) FROM m, unnest(persons) p GROUP BY p
-        UNION ALL SELECT 'month', month, count(DISTINCT k) FROM m
-            WHERE month <> '' GROUP BY month
-        UNION ALL SELECT 'year', left(month, 4), count(DISTINCT k) FROM m
-            WHERE month <> '' GROUP BY left(month, 4)
+        UNION ALL SELECT 'total', '', total FROM t
+        UNION ALL SELECT 'page', id::text, pos FROM page
+        UNION ALL SELECT 'outlet', outlet_slug, count(*) FROM (
+            SELECT DISTINCT k, outlet_slug FROM m WHERE outlet_slug <> '') o
+            GROUP BY outlet_slug
+        UNION ALL SELECT 'person', p, count(*) FROM (
+            SELECT DISTINCT k, p FROM m, unnest(persons) p) o GROUP BY p
+        UNION ALL SELECT 'month', month, count(*) FROM (
+            SELECT DISTINCT k, month FROM m WHERE month <> '') o GROUP BY month
+        UNION ALL SELECT 'year', y, count(*) FROM (
+            SELECT DISTINCT k, left(month, 4) AS y FROM m WHERE month <> '') o GROUP BY y
     """
-    found = {"outlet": Counter(), "person": Counter(), "month": Counter(), "year": Counter()}
-    total = more = 0
+    facets = {"outlet": Counter(), "person": Counter(), "month": Counter(), "year": Counter()}
+    found = Found(facets=facets)
+    more, ids = 0, []
+    start = (max(1, page) - 1) * size
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*q.params, *([q.phrase] if q.phrase else [])])
-        for name, value, n in cursor.fetchall():
+        cursor.execute(sql, [*params, *page_params, start])
+        # By value: facet values of equal counts are listed in that order.
+        for name, value, n in sorted(cursor.fetchall()):
             if name == "total":
-                total = n
+                found.total = n
             elif name == "more":
                 more = n
+            elif name == "page":
+                ids.append((n, int(value)))
             else:
-                found[name][value] = n
+                facets[name][value] = n
     if q.quotes:
-        found["speaker"] = found.pop("person")
-    found["sizes"] = {
-        "outlet": len(found["outlet"]),
-        "person": len(found["speaker" if q.quotes else "person"]),
+        facets["speaker"] = facets.pop("person")
+    facets["sizes"] = {
+        "outlet": len(facets["outlet"]),
+        "person": len(facets["speaker" if q.quotes else "person"]),
     }
-    return total, found, bound if more else 0
+    found.counted = bound if more else 0
+    found.page = min(max(1, page), max(1, -(-found.total // size)))
+    # No page beyond the results counted (the oldest first may find some older).
+    found.ids = [i for _pos, i in sorted(ids)] if found.total else []
+    return found
 
 
 def _matches(q: Query, sort: str, columns: str) -> tuple[str, list]:
@@ -271,9 +331,8 @@ def _ordered_sql(q: Query, sort: str, collapse: bool) -> tuple[str, list]:
     return f"SELECT id, k, published, rank FROM ({scored}) o ORDER BY {order}", params
 
 
-def article_page(q: Query, sort: str, start: int, limit: int) -> list[tuple]:
-    """(article id, story, people, snippet) of the page's hits, one per story."""
-    ordered, params = _ordered_sql(q, sort, collapse=True)
+def article_page(q: Query, ids: list[int]) -> list[tuple]:
+    """(article id, story, people, snippet) of the page's hits ``ids``, in that order."""
     table = source.table("Article")
     text = f"left(translate(a.standfirst || E'\\n\\n' || a.body, %s, %s), {SNIPPET_CHARS})"
     if q.highlight:
@@ -285,28 +344,25 @@ def article_page(q: Query, sort: str, start: int, limit: int) -> list[tuple]:
     else:
         snippet, snippet_params = text, list(TRANSLATE)
     sql = f"""
-        WITH page AS ({ordered} LIMIT %s OFFSET %s)
-        SELECT page.id, page.k, d.people, {snippet}
-        FROM page JOIN {ARTICLE_TABLE} d ON d.article_id = page.id
+        SELECT page.id, d.story, d.people, {snippet}
+        FROM unnest(%s::bigint[]) WITH ORDINALITY AS page(id, pos)
+        JOIN {ARTICLE_TABLE} d ON d.article_id = page.id
         JOIN {table} a ON a.id = page.id
-        ORDER BY {_page_order(sort, q)}
+        ORDER BY page.pos
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit, start, *snippet_params])
+        cursor.execute(
+            sql,
+            [*snippet_params[:2], *snippet_params[2:], ids][:0]
+            or [*TRANSLATE, *snippet_params[2:], ids]
+            if False
+            else [*snippet_params, ids],
+        )
         return cursor.fetchall()
 
 
-def _page_order(sort: str, q: Query) -> str:
-    if sort == "relevance" and q.match:
-        return "page.rank DESC, page.published DESC NULLS LAST, page.id"
-    if sort == "oldest":
-        return "page.published ASC NULLS LAST, page.id"
-    return "page.published DESC NULLS LAST, page.id DESC"
-
-
-def quote_page(q: Query, sort: str, start: int, limit: int) -> list[tuple]:
-    """(quote id, snippet) of the page's quotes."""
-    ordered, params = _ordered_sql(q, sort, collapse=False)
+def quote_page(q: Query, ids: list[int]) -> list[tuple]:
+    """(quote id, snippet) of the page's quotes ``ids``, in that order."""
     table = source.table("Quote")
     text = "translate(t.text, %s, %s)"
     if q.highlight:
@@ -318,12 +374,13 @@ def quote_page(q: Query, sort: str, start: int, limit: int) -> list[tuple]:
     else:
         snippet, snippet_params = text, list(TRANSLATE)
     sql = f"""
-        WITH page AS ({ordered} LIMIT %s OFFSET %s)
-        SELECT page.id, {snippet} FROM page JOIN {table} t ON t.id = page.id
-        ORDER BY {_page_order(sort, q)}
+        SELECT page.id, {snippet}
+        FROM unnest(%s::bigint[]) WITH ORDINALITY AS page(id, pos)
+        JOIN {table} t ON t.id = page.id
+        ORDER BY page.pos
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit, start, *snippet_params])
+        cursor.execute(sql, [*snippet_params, ids])
         return cursor.fetchall()
 
 
@@ -420,18 +477,18 @@ def run_search(
     q = Query(result.parsed, result.filters, scope)
     result.notices.extend(q.notices)
     with planned():
-        result.total, found, result.counted = counts(q)
-        result.pages = max(1, -(-result.total // results.PAGE_SIZE))
-        result.page = min(max(1, page), result.pages)
+        found = read(q, result.sort, page)
         rows = []
-        if result.total:
-            start = (result.page - 1) * results.PAGE_SIZE
-            page_rows = quote_page if q.quotes else article_page
-            rows = page_rows(q, result.sort, start, results.PAGE_SIZE)
+        if found.ids:
+            rows = (quote_page if q.quotes else article_page)(q, found.ids)
+    result.total, result.counted, result.page = found.total, found.counted, found.page
+    result.pages = max(1, -(-result.total // results.PAGE_SIZE))
     if result.counted:
         notice = results.COUNTED_PHRASE_NOTICE if q.phrase else results.COUNTED_NOTICE
         result.notices.append(notice.format(bound=result.counted))
-    result.facets, result.facet_more = facet_labels(found, result.filters, scope, result.more)
+    result.facets, result.facet_more = facet_labels(
+        found.facets, result.filters, scope, result.more
+    )
     if rows:
         hits = quote_hits if q.quotes else article_hits
         result.hits = hits(rows, bool(q.highlight))
