@@ -83,11 +83,11 @@ CUT_NOTICE = (
 )
 COUNTED_NOTICE = (
     "More than {bound:,} articles match: the number of results and the counts beside the "
-    "filters are of the newest {bound:,}."
+    "filters are of the {which} {bound:,}."
 )
 COUNTED_PHRASE_NOTICE = (
     "More than {bound:,} articles have all the words: the phrase was looked for in the "
-    "newest {bound:,}, and the number of results and the counts beside the filters are of "
+    "{which} {bound:,}, and the number of results and the counts beside the filters are of "
     "those."
 )
 BUSY_NOTICE = "Search is busy: please try again in a moment."

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
-from search import api, backends
+from search import api, backends, results
 from search.pg import documents, run, tsquery
 from tests.search_helpers import article, person
 
@@ -213,6 +213,12 @@ def test_counts_beyond_the_bound_are_a_lower_bound_of_the_newest(client, floods,
     body = client.get("/search/", {"q": "flood"}).content.decode()
     assert '<p class="result-count">At least 3 results</p>' in body
     assert notice in body
+    # Every result counted is on a page: beyond the ranked ones, newest first.
+    monkeypatch.setattr(run, "RANK_CANDIDATES", 1)
+    monkeypatch.setattr(results, "PAGE_SIZE", 1)
+    pages = [api.search("flood", page=n) for n in (1, 2, 3, 4)]
+    assert [r.page for r in pages] == [1, 2, 3, 3]
+    assert [r.hits[0].article_id for r in pages] == [f.pk for f in (*floods[:3], floods[2])]
     # Exactly the bound: every match counted, no notice.
     monkeypatch.setattr(run, "COUNT_BOUND", 4)
     assert (api.search("flood").total, api.search("flood").counted) == (4, 0)
@@ -231,10 +237,12 @@ def test_a_phrase_is_looked_for_in_the_newest_rows_with_all_its_words(client, fl
     )
     assert notice in result.notices
     body = client.get("/search/", {"q": '"river flood"'}).content.decode()
-    assert "in the newest 3 articles read. Try:" in body
-    # The oldest first reads every story with all the words.
+    assert "in the 3 articles read. Try:" in body
+    # The oldest first reads the oldest rows with all the words.
     oldest = api.search('"river flood"', sort="oldest")
-    assert [h.article_id for h in oldest.hits] == []  # no page beyond the counted results
+    assert [h.article_id for h in oldest.hits] == [floods[3].pk]
+    assert (oldest.total, oldest.counted) == (1, 3)
+    assert notice.replace("newest", "oldest") in oldest.notices
     assert run.search_article_ids('"flood reached"') == [f.pk for f in floods[:3]]
     monkeypatch.setattr(run, "PHRASE_BOUND", 4)
     assert api.search('"river flood"').total == 1

@@ -173,12 +173,13 @@ def planned():
             )
 
 
-def _newest(q: Query, columns: str, limit: int) -> str:
-    """SELECT of ``columns`` of the newest ``limit`` rows the index finds for ``q`` (the
-    phrases not checked)."""
+def _bounded(q: Query, columns: str, limit: int, oldest: bool = False) -> str:
+    """SELECT of ``columns`` of the newest (``oldest``: the oldest) ``limit`` rows the
+    index finds for ``q`` (its phrases not checked)."""
+    order = "ASC" if oldest else "DESC"
     return (
         f"SELECT {columns} FROM {q.table} WHERE {q.where} "
-        f"ORDER BY published DESC NULLS LAST, {q.id_column} DESC LIMIT {limit}"
+        f"ORDER BY published {order} NULLS LAST, {q.id_column} {order} LIMIT {limit}"
     )
 
 
@@ -195,54 +196,45 @@ class Found:
     ids: list[int] = field(default_factory=list)
 
 
-def _page_of_newest(q: Query, sort: str) -> tuple[str, list]:
-    """SELECT of (id, k, published, rank) of the page's candidates among the counted rows
-    ``m`` (the newest matches, in order ``n``), one per story, in the order of ``sort``."""
-    if sort == "relevance":
-        rank = f"ts_rank_cd(%s::float4[], vector, to_tsquery('{CONFIG}', %s), {RANK_NORMALIZATION})"
-        scored = (
-            f"SELECT id, k, published, {rank} AS rank "
-            f"FROM (SELECT * FROM m ORDER BY n LIMIT {RANK_CANDIDATES}) r"
-        )
-        return scored, [RANK_WEIGHTS, q.match]
-    return "SELECT id, k, published, 0.0::float4 AS rank FROM m", []
-
-
 def read(q: Query, sort: str, page: int) -> Found:
     """The matches' total, facet counts (every value of each facet): ``{"outlet": Counter,
     "person"|"speaker": Counter, "month", "year", "sizes"}``, and the ids of the page's
-    hits, one statement.
+    hits, one per story, in one statement.
 
-    The rows read are the newest ``COUNT_BOUND`` (``PHRASE_BOUND`` for a phrase) the index
-    finds, and one more to know whether there are more: then the total is a lower bound
-    and the facets are of those rows. The page is picked from the same rows (ranked: the
-    newest ``RANK_CANDIDATES`` of them), but for the oldest first."""
+    The rows read are the newest ``COUNT_BOUND`` (``PHRASE_BOUND`` for a phrase; the
+    oldest for the oldest first) the index finds, and one more to know whether there are
+    more: then the total is a lower bound and the facets are of those rows. The pages are
+    those rows': by relevance the newest ``RANK_CANDIDATES`` matches ranked, then the
+    others newest first."""
     persons = (
         "CASE WHEN speaker_slug = '' THEN '{}' ELSE ARRAY[speaker_slug] END"
         if q.quotes
         else "persons"
     )
     bound = PHRASE_BOUND if q.phrase else COUNT_BOUND
+    oldest = sort == "oldest"
     ranked = sort == "relevance" and bool(q.match)
     columns = f"{q.id_column} AS id, {q.key} AS k, outlet_slug, {persons} AS persons, month"
     columns += ", published" + (", vector" if q.phrase or ranked else "")
     hit = f"vector @@ to_tsquery('{CONFIG}', %s)" if q.phrase else "true"
     params = [*q.params, *([q.phrase] if q.phrase else [])]
-    if sort == "oldest":
-        candidates, page_params = _ordered_sql(q, sort, collapse=False)
-        order = "published ASC NULLS LAST, id"
+    by_date = "published ASC NULLS LAST, id" if oldest else "published DESC NULLS LAST, id DESC"
+    if ranked:
+        rank = f"ts_rank_cd(%s::float4[], vector, to_tsquery('{CONFIG}', %s), {RANK_NORMALIZATION})"
+        candidates = (
+            f"SELECT id, k, published, CASE WHEN r <= {RANK_CANDIDATES} THEN {rank} END AS rank "
+            "FROM (SELECT *, row_number() OVER (ORDER BY n) AS r FROM m) s"
+        )
+        page_params = [RANK_WEIGHTS, q.match]
+        order = f"rank DESC NULLS LAST, {by_date}"
     else:
-        sort = "relevance" if ranked else "newest"
-        candidates, page_params = _page_of_newest(q, sort)
-        if ranked:
-            order = "rank DESC, published DESC NULLS LAST, id"
-        else:
-            order = "published DESC NULLS LAST, id DESC"
+        candidates, page_params = "SELECT id, k, published FROM m", []
+        order = by_date
     size = results.PAGE_SIZE
     sql = f"""
         WITH c AS MATERIALIZED (
-            SELECT row_number() OVER (ORDER BY published DESC NULLS LAST, id DESC) AS n, *
-            FROM ({_newest(q, columns, bound + 1)}) b
+            SELECT row_number() OVER (ORDER BY {by_date}) AS n, *
+            FROM ({_bounded(q, columns, bound + 1, oldest)}) b
         ), m AS MATERIALIZED (
             SELECT * FROM c WHERE n <= {bound} AND {hit}
         ), t AS MATERIALIZED (
@@ -290,52 +282,30 @@ def read(q: Query, sort: str, page: int) -> Found:
     }
     found.counted = bound if more else 0
     found.page = min(max(1, page), max(1, -(-found.total // size)))
-    # No page beyond the results counted (the oldest first may find some older).
-    found.ids = [i for _pos, i in sorted(ids)] if found.total else []
+    found.ids = [i for _pos, i in sorted(ids)]
     return found
 
 
-def _matches(q: Query, sort: str, columns: str) -> tuple[str, list]:
-    """SELECT of ``columns`` of the matches a page is picked from: for relevance the
-    newest ``RANK_CANDIDATES``; by date every match, but for a phrase (checked on each
-    row's vector) the matches among the newest ``PHRASE_BOUND`` rows having all its words
-    (the rows counted), except the oldest first."""
-    if not q.phrase:
-        if sort == "relevance" and q.match:
-            return _newest(q, columns, RANK_CANDIDATES), list(q.params)
-        return f"SELECT {columns} FROM {q.table} WHERE {q.where}", list(q.params)
-    phrase = f"vector @@ to_tsquery('{CONFIG}', %s)"
-    if sort == "oldest":
-        return (
-            f"SELECT {columns} FROM {q.table} WHERE {q.where} AND {phrase}",
-            [*q.params, q.phrase],
+def _ranked_sql(q: Query) -> tuple[str, list]:
+    """SELECT of the ids of the newest ``RANK_CANDIDATES`` matches (for a phrase: of the
+    newest ``PHRASE_BOUND`` rows with all its words), best first."""
+    rank = f"ts_rank_cd(%s::float4[], vector, to_tsquery('{CONFIG}', %s), {RANK_NORMALIZATION})"
+    columns = f"{q.id_column} AS id, published, vector"
+    if q.phrase:
+        candidates = (
+            f"SELECT * FROM ({_bounded(q, columns, PHRASE_BOUND)}) b "
+            f"WHERE vector @@ to_tsquery('{CONFIG}', %s) "
+            f"ORDER BY published DESC NULLS LAST, id DESC LIMIT {RANK_CANDIDATES}"
         )
-    bounded = f"SELECT * FROM ({_newest(q, columns, PHRASE_BOUND)}) b WHERE {phrase}"
-    if sort == "relevance":
-        bounded += f" ORDER BY published DESC NULLS LAST, id DESC LIMIT {RANK_CANDIDATES}"
-    return bounded, [*q.params, q.phrase]
-
-
-def _ordered_sql(q: Query, sort: str, collapse: bool) -> tuple[str, list]:
-    """SELECT of the matches' (id, story, published, rank) in the order of ``sort``,
-    one per story with ``collapse`` (its best ranked, or first by date, copy)."""
-    columns = f"{q.id_column} AS id, {q.key} AS k, published"
-    if sort == "relevance" and q.match:
-        rank = f"ts_rank_cd(%s::float4[], vector, to_tsquery('{CONFIG}', %s), {RANK_NORMALIZATION})"
-        candidates, params = _matches(q, sort, columns + ", vector")
-        scored = f"SELECT id, k, published, {rank} AS rank FROM ({candidates}) c"
-        params = [RANK_WEIGHTS, q.match, *params]
-        order = "rank DESC, published DESC NULLS LAST, id"
+        params = [RANK_WEIGHTS, q.match, *q.params, q.phrase]
     else:
-        matches, params = _matches(q, sort, columns)
-        scored = f"SELECT id, k, published, 0.0::float4 AS rank FROM ({matches}) c"
-        if sort == "oldest":
-            order = "published ASC NULLS LAST, id"
-        else:
-            order = "published DESC NULLS LAST, id DESC"
-    if collapse:
-        scored = f"SELECT DISTINCT ON (k) * FROM ({scored}) s ORDER BY k, {order}"
-    return f"SELECT id, k, published, rank FROM ({scored}) o ORDER BY {order}", params
+        candidates = _bounded(q, columns, RANK_CANDIDATES)
+        params = [RANK_WEIGHTS, q.match, *q.params]
+    sql = (
+        f"SELECT id FROM (SELECT id, published, {rank} AS rank FROM ({candidates}) c) s "
+        "ORDER BY rank DESC, published DESC NULLS LAST, id"
+    )
+    return sql, params
 
 
 def article_page(q: Query, ids: list[int]) -> list[tuple]:
@@ -492,7 +462,8 @@ def run_search(
     result.pages = max(1, -(-result.total // results.PAGE_SIZE))
     if result.counted:
         notice = results.COUNTED_PHRASE_NOTICE if q.phrase else results.COUNTED_NOTICE
-        result.notices.append(notice.format(bound=result.counted))
+        which = "oldest" if result.sort == "oldest" else "newest"
+        result.notices.append(notice.format(bound=result.counted, which=which))
     result.facets, result.facet_more = facet_labels(
         found.facets, result.filters, scope, result.more
     )
@@ -509,7 +480,7 @@ def search_article_ids(text: str, limit: int = 100) -> list[int]:
     q = Query(parse(text), None)
     if not q.match:
         return []
-    ordered, params = _ordered_sql(q, "relevance", collapse=False)
+    ranked, params = _ranked_sql(q)
     with planned(), connection.cursor() as cursor:
-        cursor.execute(f"{ordered} LIMIT %s", [*params, limit])
+        cursor.execute(f"{ranked} LIMIT %s", [*params, limit])
         return [row[0] for row in cursor.fetchall()]
