@@ -1,27 +1,27 @@
 """A search on the PostgreSQL tables: ``run_search`` (the search page) and
 ``search_article_ids`` (the admin).
 
-Two statements answer a page, whatever the size of the result: one counts the matches
-(the copies of a story once) and every facet value in one pass over the match set; one
-picks the page's hits, one per story cluster, ranked or by date, with their snippets
-(``ts_headline`` on the page's stories only). Did you mean adds one or two when a search
-finds fewer than five stories.
+Two statements answer a page, whatever the size of the result: one (``read``) counts the
+matches (the copies of a story once) and every facet value, and picks the ids of the
+page's hits, one per story cluster, ranked or by date, from the same rows; one makes the
+snippets (``ts_headline`` on the page's stories only). Did you mean adds one or two when
+a search finds fewer than five stories.
 
 Every statement's cost is bounded, whatever the number of matches:
 
 * the rows are found by bitmap scans of the indexes only (``PLANNER_SETTINGS``): the GIN
-  index answers a query of words without reading the vectors (TOASTed, some 20 µs each
-  to fetch and decompress, which the planner does not cost), so a match costs a narrow
+  index answers a query of words without reading the vectors (TOASTed: a fetch from the
+  TOAST table, 5-15 µs each, which the planner does not cost), so a match costs a narrow
   heap row;
 * the counts are exact up to ``COUNT_BOUND`` matching articles; beyond, they are of the
-  newest ``COUNT_BOUND`` (the total a lower bound) and the page says so
-  (``SearchResult.counted``);
+  newest ``COUNT_BOUND`` (the oldest for the oldest first; the total a lower bound) and
+  the page says so (``SearchResult.counted``);
 * a phrase needs its words' positions, which only the vector has: the newest
   ``PHRASE_BOUND`` articles having all its words are read, and the phrase is looked for
   in those only (the counts are of those, with the same notice, when there are more);
 * ranking is ``ts_rank_cd`` with the field weights of ``RANK_WEIGHTS`` over the newest
-  ``RANK_CANDIDATES`` matches (ranking reads each one's vector); below the bound every
-  match is ranked.
+  ``RANK_CANDIDATES`` of the rows counted (ranking reads each one's vector), the others
+  following newest first; below the bound every match is ranked.
 """
 
 from __future__ import annotations
@@ -328,13 +328,7 @@ def article_page(q: Query, ids: list[int]) -> list[tuple]:
         ORDER BY page.pos
     """
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            [*snippet_params[:2], *snippet_params[2:], ids][:0]
-            or [*TRANSLATE, *snippet_params[2:], ids]
-            if False
-            else [*snippet_params, ids],
-        )
+        cursor.execute(sql, [*snippet_params, ids])
         return cursor.fetchall()
 
 
