@@ -248,6 +248,34 @@ def test_a_phrase_is_looked_for_in_the_newest_rows_with_all_its_words(client, fl
     assert api.search('"river flood"').total == 1
 
 
+def test_quotes_beyond_the_bound_are_counted_among_the_newest(db, pg, monkeypatch):
+    from search.pg.documents import write
+
+    stories = [
+        article(f"Flood {n}", "Rain.", published=f"2022-03-0{n + 1}", quotes=[("a", "The flood")])
+        for n in range(3)
+    ]
+    write([s.pk for s in stories])
+    monkeypatch.setattr(run, "COUNT_BOUND", 2)
+    result = api.search("flood", scope="quotes")
+    assert (result.total, result.counted) == (2, 2)
+    assert [h.article_id for h in result.hits] == [stories[2].pk, stories[1].pk]
+
+
+def test_the_planner_settings_are_set_back_inside_a_callers_transaction(floods):
+    def settings():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('enable_seqscan'), current_setting('jit')")
+            return cursor.fetchone()
+
+    before = settings()
+    with run.planned():
+        assert settings()[0] == "off"
+    assert settings() == before
+    api.search("flood")
+    assert settings() == before
+
+
 def test_exclusions_inside_the_tsquery(floods):
     assert {h.article_id for h in api.search("flood -bbc").hits} == {f.pk for f in floods[2:]}
     assert [h.article_id for h in api.search('flood -"flood reached"').hits] == [floods[3].pk]
