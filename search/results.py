@@ -66,6 +66,9 @@ class SearchResult:
     index_missing: bool = False
     notices: list[str] = field(default_factory=list)
     cut: bool = False  # the search reached its budget (see Budget): some matches left out
+    # More articles match than a backend counts: the total (a lower bound) and the facets
+    # are of the newest ``counted`` (0: every match was counted).
+    counted: int = 0
     busy: bool = False  # the searcher was not free in time: nothing was searched
     more: str = ""  # the facet listed in full
     # Facets with more values than listed (the "more" link), by name.
@@ -77,6 +80,15 @@ class SearchResult:
 CUT_NOTICE = (
     "This search was stopped at its time limit: these are the results found by then. "
     "More specific words or fewer * prefixes find all."
+)
+COUNTED_NOTICE = (
+    "More than {bound:,} articles match: the number of results and the counts beside the "
+    "filters are of the {which} {bound:,}."
+)
+COUNTED_PHRASE_NOTICE = (
+    "More than {bound:,} articles have all the words: the phrase was looked for in the "
+    "{which} {bound:,}, and the number of results and the counts beside the filters are of "
+    "those."
 )
 BUSY_NOTICE = "Search is busy: please try again in a moment."
 NOTHING_NOTICE = (

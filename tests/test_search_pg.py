@@ -5,8 +5,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
-from search import api, backends
-from search.pg import documents, tsquery
+from search import api, backends, results
+from search.pg import documents, run, tsquery
 from tests.search_helpers import article, person
 
 pytestmark = pytest.mark.skipif(
@@ -169,6 +169,117 @@ def test_snippets_escape_the_story_and_mark_its_words(db, pg, django_capture_on_
     assert "<mark>script</mark>&lt;/b&gt;" in hit.snippet
     assert "&lt;mark&gt;<mark>scripted</mark>&lt;/mark&gt;" in hit.snippet
     assert hit.snippet.endswith("attacks at a/b.")
+
+
+def test_tsquery_loose_text_has_a_phrase_as_the_and_of_its_words(db):
+    parsed = api.parse('"health care" reform')
+    assert tsquery.match_text(parsed) == "'health care' & 'reform'"
+    assert tsquery.match_text(parsed, loose=True) == "('health' & 'care') & 'reform'"
+
+
+@pytest.fixture
+def floods(db, pg, django_capture_on_commit_callbacks):
+    """Four flood stories, newest first: BBC 2022-03-04 and 03-03, ITV 03-02 and 03-01;
+    only the oldest says "river flood"."""
+    with django_capture_on_commit_callbacks(execute=True):
+        stories = [
+            article(
+                f"Flood {n}",
+                "The flood reached the river." if n < 3 else "The river flood rose.",
+                outlet="BBC" if n < 2 else "ITV",
+                published=f"2022-03-0{4 - n}",
+            )
+            for n in range(4)
+        ]
+    return stories
+
+
+def test_counts_beyond_the_bound_are_a_lower_bound_of_the_newest(client, floods, monkeypatch):
+    result = api.search("flood")
+    assert (result.total, result.counted) == (4, 0)
+    assert not any("More than" in n for n in result.notices)
+    monkeypatch.setattr(run, "COUNT_BOUND", 3)
+    monkeypatch.setattr(run, "RANK_CANDIDATES", 3)  # as in the module: within the bound
+    result = api.search("flood")
+    assert (result.total, result.counted) == (3, 3)
+    assert [(f.label, f.count) for f in result.facets["outlet"]] == [("BBC", 2), ("ITV", 1)]
+    assert [(f.value, f.count) for f in result.facets["month"]] == [("2022-03", 3)]
+    notice = (
+        "More than 3 articles match: the number of results and the counts beside the "
+        "filters are of the newest 3."
+    )
+    assert notice in result.notices
+    assert {h.article_id for h in result.hits} == {floods[0].pk, floods[1].pk, floods[2].pk}
+    body = client.get("/search/", {"q": "flood"}).content.decode()
+    assert '<p class="result-count">At least 3 results</p>' in body
+    assert notice in body
+    # Every result counted is on a page: beyond the ranked ones, newest first.
+    monkeypatch.setattr(run, "RANK_CANDIDATES", 1)
+    monkeypatch.setattr(results, "PAGE_SIZE", 1)
+    pages = [api.search("flood", page=n) for n in (1, 2, 3, 4)]
+    assert [r.page for r in pages] == [1, 2, 3, 3]
+    assert [r.hits[0].article_id for r in pages] == [f.pk for f in (*floods[:3], floods[2])]
+    # Exactly the bound: every match counted, no notice.
+    monkeypatch.setattr(run, "COUNT_BOUND", 4)
+    assert (api.search("flood").total, api.search("flood").counted) == (4, 0)
+
+
+def test_a_phrase_is_looked_for_in_the_newest_rows_with_all_its_words(client, floods, monkeypatch):
+    result = api.search('"river flood"')
+    assert [h.article_id for h in result.hits] == [floods[3].pk]
+    assert (result.total, result.counted) == (1, 0)
+    monkeypatch.setattr(run, "PHRASE_BOUND", 3)
+    result = api.search('"river flood"')  # only the oldest has it: not among the newest 3
+    assert (result.total, result.counted, result.hits) == (0, 3, [])
+    notice = (
+        "More than 3 articles have all the words: the phrase was looked for in the newest 3, "
+        "and the number of results and the counts beside the filters are of those."
+    )
+    assert notice in result.notices
+    body = client.get("/search/", {"q": '"river flood"'}).content.decode()
+    assert "in the 3 articles read. Try:" in body
+    # The oldest first reads the oldest rows with all the words.
+    oldest = api.search('"river flood"', sort="oldest")
+    assert [h.article_id for h in oldest.hits] == [floods[3].pk]
+    assert (oldest.total, oldest.counted) == (1, 3)
+    assert notice.replace("newest", "oldest") in oldest.notices
+    assert run.search_article_ids('"flood reached"') == [f.pk for f in floods[:3]]
+    monkeypatch.setattr(run, "PHRASE_BOUND", 4)
+    assert api.search('"river flood"').total == 1
+
+
+def test_quotes_beyond_the_bound_are_counted_among_the_newest(db, pg, monkeypatch):
+    from search.pg.documents import write
+
+    stories = [
+        article(f"Flood {n}", "Rain.", published=f"2022-03-0{n + 1}", quotes=[("a", "The flood")])
+        for n in range(3)
+    ]
+    write([s.pk for s in stories])
+    monkeypatch.setattr(run, "COUNT_BOUND", 2)
+    result = api.search("flood", scope="quotes")
+    assert (result.total, result.counted) == (2, 2)
+    assert [h.article_id for h in result.hits] == [stories[2].pk, stories[1].pk]
+
+
+def test_the_planner_settings_are_set_back_inside_a_callers_transaction(floods):
+    def settings():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('enable_seqscan'), current_setting('jit')")
+            return cursor.fetchone()
+
+    before = settings()
+    with run.planned():
+        assert settings()[0] == "off"
+    assert settings() == before
+    api.search("flood")
+    assert settings() == before
+
+
+def test_exclusions_inside_the_tsquery(floods):
+    assert {h.article_id for h in api.search("flood -bbc").hits} == {f.pk for f in floods[2:]}
+    assert [h.article_id for h in api.search('flood -"flood reached"').hits] == [floods[3].pk]
+    assert api.search("flood -the").total == 4  # a stop word excludes nothing
 
 
 def test_the_backend_refuses_a_sqlite_database(monkeypatch):

@@ -1,16 +1,27 @@
 """A search on the PostgreSQL tables: ``run_search`` (the search page) and
 ``search_article_ids`` (the admin).
 
-Two statements answer a page, whatever the size of the result: one counts the matches
-(the copies of a story once) and every facet value in one pass over the match set; one
-picks the page's hits, one per story cluster, ranked or by date, with their snippets
-(``ts_headline`` on the page's stories only). Did you mean adds one or two when a search
-finds fewer than five stories.
+Two statements answer a page, whatever the size of the result: one (``read``) counts the
+matches (the copies of a story once) and every facet value, and picks the ids of the
+page's hits, one per story cluster, ranked or by date, from the same rows; one makes the
+snippets (``ts_headline`` on the page's stories only). Did you mean adds one or two when
+a search finds fewer than five stories.
 
-Ranking is ``ts_rank_cd`` with the field weights of ``RANK_WEIGHTS``, over a bounded
-candidate set: the newest ``RANK_CANDIDATES`` matches. Reading a story's vector to rank
-it is the cost of a search; a common word (``president``) matches tens of thousands of
-stories, and ranking them all would take seconds. Below the bound every match is ranked.
+Every statement's cost is bounded, whatever the number of matches:
+
+* the rows are found by bitmap scans of the indexes only (``PLANNER_SETTINGS``): the GIN
+  index answers a query of words without reading the vectors (TOASTed: a fetch from the
+  TOAST table, 5-15 µs each, which the planner does not cost), so a match costs a narrow
+  heap row;
+* the counts are exact up to ``COUNT_BOUND`` matching articles; beyond, they are of the
+  newest ``COUNT_BOUND`` (the oldest for the oldest first; the total a lower bound) and
+  the page says so (``SearchResult.counted``);
+* a phrase needs its words' positions, which only the vector has: the newest
+  ``PHRASE_BOUND`` articles having all its words are read, and the phrase is looked for
+  in those only (the counts are of those, with the same notice, when there are more);
+* ranking is ``ts_rank_cd`` with the field weights of ``RANK_WEIGHTS`` over the newest
+  ``RANK_CANDIDATES`` of the rows counted (ranking reads each one's vector), the others
+  following newest first; below the bound every match is ranked.
 """
 
 from __future__ import annotations
@@ -19,9 +30,11 @@ import html
 import json
 import re
 from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import connection
+from django.db import connection, transaction
 
 from .. import results, source
 from ..parse import ParsedQuery, parse
@@ -34,6 +47,18 @@ from .documents import ARTICLE_TABLE, CONFIG, QUOTE_TABLE
 RANK_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
 RANK_NORMALIZATION = 1  # the rank divided by 1 + log(length): a long story is no better
 RANK_CANDIDATES = 2_000  # the newest matches ranked at most (see the module's docstring)
+COUNT_BOUND = 10_000  # matching articles counted exactly at most; beyond, the newest
+PHRASE_BOUND = 5_000  # articles with all a phrase's words its vectors are read for at most
+# The planner of the search statements: bitmap scans only (the module's docstring); no
+# JIT (compiling takes longer than these statements run); no parallel workers (starting
+# and merging them doubled the time of the newest 10,000 of 80,000 matches, 30 -> 56 ms,
+# and a web server's concurrent searches share the cores anyway).
+PLANNER_SETTINGS = {
+    "enable_seqscan": "off",
+    "enable_indexscan": "off",
+    "jit": "off",
+    "max_parallel_workers_per_gather": "0",
+}
 SNIPPET_CHARS = 20_000  # characters of a story ts_headline reads
 # ts_headline's markers: control characters, taken out of the text first, replaced by
 # <mark> once the snippet is escaped.
@@ -81,6 +106,9 @@ class Query:
         prefixes = tsquery.Prefixes(parsed)
         self.notices = prefixes.notices
         self.match = tsquery.match_text(parsed, prefixes)
+        loose = tsquery.match_text(parsed, prefixes, loose=True)
+        # The phrases' tsquery, checked on a bounded set of rows ("" without a phrase).
+        self.phrase = self.match if loose != self.match else ""
         self.highlight = tsquery.highlight_text(parsed, prefixes)
         exclude = tsquery.exclude_text(parsed, prefixes)
         where, params = [], []
@@ -89,9 +117,10 @@ class Query:
         if self.match == tsquery.NOTHING:
             where.append("false")
         elif self.match:
+            # The exclusions inside the tsquery: the GIN index answers them too.
             where.append(f"vector @@ to_tsquery('{CONFIG}', %s)")
-            params.append(self.match)
-        if exclude:
+            params.append(f"({loose}) & !({exclude})" if exclude else loose)
+        elif exclude:
             where.append(f"NOT (vector @@ to_tsquery('{CONFIG}', %s))")
             params.append(exclude)
         if filters is not None:
@@ -124,78 +153,163 @@ class Query:
         return "quote_id" if self.quotes else "article_id"
 
 
-def counts(q: Query) -> tuple[int, dict]:
-    """The number of matches and the facet counts (every value of each facet, one
-    statement): ``{"outlet": Counter, "person"|"speaker": Counter, "month", "year",
-    "sizes"}``."""
+@contextmanager
+def planned():
+    """Run the statements inside with ``PLANNER_SETTINGS``: in a transaction of their
+    own, whose end sets them back; inside a caller's, set back as they were before."""
+    names = list(PLANNER_SETTINGS)
+    own = connection.get_autocommit()
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT " + ", ".join("current_setting(%s), set_config(%s, %s, true)" for _ in names),
+            [v for name in names for v in (name, name, PLANNER_SETTINGS[name])],
+        )
+        before = cursor.fetchone()[::2]
+        yield
+        if not own:
+            cursor.execute(
+                "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in names),
+                [v for name, value in zip(names, before, strict=True) for v in (name, value)],
+            )
+
+
+def _bounded(q: Query, columns: str, limit: int, oldest: bool = False) -> str:
+    """SELECT of ``columns`` of the newest (``oldest``: the oldest) ``limit`` rows the
+    index finds for ``q`` (its phrases not checked)."""
+    order = "ASC" if oldest else "DESC"
+    return (
+        f"SELECT {columns} FROM {q.table} WHERE {q.where} "
+        f"ORDER BY published {order} NULLS LAST, {q.id_column} {order} LIMIT {limit}"
+    )
+
+
+@dataclass
+class Found:
+    """What the first statement of a search finds: the total (a lower bound when
+    ``counted``), the facet counts, the bound they were counted within (0: every match
+    was), the page shown (the one asked for, or the last) and its ids in order."""
+
+    total: int = 0
+    facets: dict = field(default_factory=dict)
+    counted: int = 0
+    page: int = 1
+    ids: list[int] = field(default_factory=list)
+
+
+def read(q: Query, sort: str, page: int) -> Found:
+    """The matches' total, facet counts (every value of each facet): ``{"outlet": Counter,
+    "person"|"speaker": Counter, "month", "year", "sizes"}``, and the ids of the page's
+    hits, one per story, in one statement.
+
+    The rows read are the newest ``COUNT_BOUND`` (``PHRASE_BOUND`` for a phrase; the
+    oldest for the oldest first) the index finds, and one more to know whether there are
+    more: then the total is a lower bound and the facets are of those rows. The pages are
+    those rows': by relevance the newest ``RANK_CANDIDATES`` matches ranked, then the
+    others newest first."""
     persons = (
         "CASE WHEN speaker_slug = '' THEN '{}' ELSE ARRAY[speaker_slug] END"
         if q.quotes
         else "persons"
     )
-    sql = f"""
-        WITH m AS MATERIALIZED (
-            SELECT {q.key} AS k, outlet_slug, {persons} AS persons, month
-            FROM {q.table} WHERE {q.where}
-        )
-        SELECT 'total', '', count(DISTINCT k) FROM m
-        UNION ALL SELECT 'outlet', outlet_slug, count(DISTINCT k) FROM m
-            WHERE outlet_slug <> '' GROUP BY outlet_slug
-        UNION ALL SELECT 'person', p, count(DISTINCT k) FROM m, unnest(persons) p GROUP BY p
-        UNION ALL SELECT 'month', month, count(DISTINCT k) FROM m
-            WHERE month <> '' GROUP BY month
-        UNION ALL SELECT 'year', left(month, 4), count(DISTINCT k) FROM m
-            WHERE month <> '' GROUP BY left(month, 4)
-    """
-    found = {"outlet": Counter(), "person": Counter(), "month": Counter(), "year": Counter()}
-    total = 0
-    with connection.cursor() as cursor:
-        cursor.execute(sql, q.params)
-        for name, value, n in cursor.fetchall():
-            if name == "total":
-                total = n
-            else:
-                found[name][value] = n
-    if q.quotes:
-        found["speaker"] = found.pop("person")
-    found["sizes"] = {
-        "outlet": len(found["outlet"]),
-        "person": len(found["speaker" if q.quotes else "person"]),
-    }
-    return total, found
-
-
-def _ordered_sql(q: Query, sort: str, collapse: bool) -> tuple[str, list]:
-    """SELECT of the matches' (id, story, published, rank) in the order of ``sort``,
-    one per story with ``collapse`` (its best ranked, or first by date, copy)."""
-    if sort == "relevance" and q.match:
+    bound = PHRASE_BOUND if q.phrase else COUNT_BOUND
+    oldest = sort == "oldest"
+    ranked = sort == "relevance" and bool(q.match)
+    columns = f"{q.id_column} AS id, {q.key} AS k, outlet_slug, {persons} AS persons, month"
+    columns += ", published" + (", vector" if q.phrase or ranked else "")
+    hit = f"vector @@ to_tsquery('{CONFIG}', %s)" if q.phrase else "true"
+    params = [*q.params, *([q.phrase] if q.phrase else [])]
+    by_date = "published ASC NULLS LAST, id" if oldest else "published DESC NULLS LAST, id DESC"
+    if ranked:
         rank = f"ts_rank_cd(%s::float4[], vector, to_tsquery('{CONFIG}', %s), {RANK_NORMALIZATION})"
         candidates = (
-            f"SELECT {q.id_column} AS id, {q.key} AS k, published, vector FROM {q.table} "
-            f"WHERE {q.where} ORDER BY published DESC NULLS LAST, {q.id_column} DESC "
-            f"LIMIT {RANK_CANDIDATES}"
+            f"SELECT id, k, published, CASE WHEN r <= {RANK_CANDIDATES} THEN {rank} END AS rank "
+            "FROM (SELECT *, row_number() OVER (ORDER BY n) AS r FROM m) s"
         )
-        scored = f"SELECT id, k, published, {rank} AS rank FROM ({candidates}) c"
-        params = [RANK_WEIGHTS, q.match, *q.params]
-        order = "rank DESC, published DESC NULLS LAST, id"
+        page_params = [RANK_WEIGHTS, q.match]
+        order = f"rank DESC NULLS LAST, {by_date}"
     else:
-        scored = (
-            f"SELECT {q.id_column} AS id, {q.key} AS k, published, 0.0::float4 AS rank "
-            f"FROM {q.table} WHERE {q.where}"
+        candidates, page_params = "SELECT id, k, published FROM m", []
+        order = by_date
+    size = results.PAGE_SIZE
+    sql = f"""
+        WITH c AS MATERIALIZED (
+            SELECT row_number() OVER (ORDER BY {by_date}) AS n, *
+            FROM ({_bounded(q, columns, bound + 1, oldest)}) b
+        ), m AS MATERIALIZED (
+            SELECT * FROM c WHERE n <= {bound} AND {hit}
+        ), t AS MATERIALIZED (
+            SELECT count(DISTINCT k) AS total FROM m
+        ), page AS MATERIALIZED (
+            SELECT id, row_number() OVER (ORDER BY {order}) AS pos FROM (
+                SELECT DISTINCT ON (k) * FROM ({candidates}) s ORDER BY k, {order}
+            ) o ORDER BY {order} LIMIT {size}
+            OFFSET (SELECT least(%s, greatest(0, (total - 1) / {size} * {size})) FROM t)
         )
-        params = list(q.params)
-        if sort == "oldest":
-            order = "published ASC NULLS LAST, id"
-        else:
-            order = "published DESC NULLS LAST, id DESC"
-    if collapse:
-        scored = f"SELECT DISTINCT ON (k) * FROM ({scored}) s ORDER BY k, {order}"
-    return f"SELECT id, k, published, rank FROM ({scored}) o ORDER BY {order}", params
+        SELECT 'more', '', count(*) FROM c WHERE n > {bound}
+        UNION ALL SELECT 'total', '', total FROM t
+        UNION ALL SELECT 'page', id::text, pos FROM page
+        UNION ALL SELECT 'outlet', outlet_slug, count(*) FROM (
+            SELECT DISTINCT k, outlet_slug FROM m WHERE outlet_slug <> '') o
+            GROUP BY outlet_slug
+        UNION ALL SELECT 'person', p, count(*) FROM (
+            SELECT DISTINCT k, p FROM m, unnest(persons) p) o GROUP BY p
+        UNION ALL SELECT 'month', month, count(*) FROM (
+            SELECT DISTINCT k, month FROM m WHERE month <> '') o GROUP BY month
+        UNION ALL SELECT 'year', y, count(*) FROM (
+            SELECT DISTINCT k, left(month, 4) AS y FROM m WHERE month <> '') o GROUP BY y
+    """
+    facets = {"outlet": Counter(), "person": Counter(), "month": Counter(), "year": Counter()}
+    found = Found(facets=facets)
+    more, ids = 0, []
+    start = (max(1, page) - 1) * size
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *page_params, start])
+        # By value: facet values of equal counts are listed in that order.
+        for name, value, n in sorted(cursor.fetchall()):
+            if name == "total":
+                found.total = n
+            elif name == "more":
+                more = n
+            elif name == "page":
+                ids.append((n, int(value)))
+            else:
+                facets[name][value] = n
+    if q.quotes:
+        facets["speaker"] = facets.pop("person")
+    facets["sizes"] = {
+        "outlet": len(facets["outlet"]),
+        "person": len(facets["speaker" if q.quotes else "person"]),
+    }
+    found.counted = bound if more else 0
+    found.page = min(max(1, page), max(1, -(-found.total // size)))
+    found.ids = [i for _pos, i in sorted(ids)]
+    return found
 
 
-def article_page(q: Query, sort: str, start: int, limit: int) -> list[tuple]:
-    """(article id, story, people, snippet) of the page's hits, one per story."""
-    ordered, params = _ordered_sql(q, sort, collapse=True)
+def _ranked_sql(q: Query) -> tuple[str, list]:
+    """SELECT of the ids of the newest ``RANK_CANDIDATES`` matches (for a phrase: of the
+    newest ``PHRASE_BOUND`` rows with all its words), best first."""
+    rank = f"ts_rank_cd(%s::float4[], vector, to_tsquery('{CONFIG}', %s), {RANK_NORMALIZATION})"
+    columns = f"{q.id_column} AS id, published, vector"
+    if q.phrase:
+        candidates = (
+            f"SELECT * FROM ({_bounded(q, columns, PHRASE_BOUND)}) b "
+            f"WHERE vector @@ to_tsquery('{CONFIG}', %s) "
+            f"ORDER BY published DESC NULLS LAST, id DESC LIMIT {RANK_CANDIDATES}"
+        )
+        params = [RANK_WEIGHTS, q.match, *q.params, q.phrase]
+    else:
+        candidates = _bounded(q, columns, RANK_CANDIDATES)
+        params = [RANK_WEIGHTS, q.match, *q.params]
+    sql = (
+        f"SELECT id FROM (SELECT id, published, {rank} AS rank FROM ({candidates}) c) s "
+        "ORDER BY rank DESC, published DESC NULLS LAST, id"
+    )
+    return sql, params
+
+
+def article_page(q: Query, ids: list[int]) -> list[tuple]:
+    """(article id, story, people, snippet) of the page's hits ``ids``, in that order."""
     table = source.table("Article")
     text = f"left(translate(a.standfirst || E'\\n\\n' || a.body, %s, %s), {SNIPPET_CHARS})"
     if q.highlight:
@@ -207,28 +321,19 @@ def article_page(q: Query, sort: str, start: int, limit: int) -> list[tuple]:
     else:
         snippet, snippet_params = text, list(TRANSLATE)
     sql = f"""
-        WITH page AS ({ordered} LIMIT %s OFFSET %s)
-        SELECT page.id, page.k, d.people, {snippet}
-        FROM page JOIN {ARTICLE_TABLE} d ON d.article_id = page.id
+        SELECT page.id, d.story, d.people, {snippet}
+        FROM unnest(%s::bigint[]) WITH ORDINALITY AS page(id, pos)
+        JOIN {ARTICLE_TABLE} d ON d.article_id = page.id
         JOIN {table} a ON a.id = page.id
-        ORDER BY {_page_order(sort, q)}
+        ORDER BY page.pos
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit, start, *snippet_params])
+        cursor.execute(sql, [*snippet_params, ids])
         return cursor.fetchall()
 
 
-def _page_order(sort: str, q: Query) -> str:
-    if sort == "relevance" and q.match:
-        return "page.rank DESC, page.published DESC NULLS LAST, page.id"
-    if sort == "oldest":
-        return "page.published ASC NULLS LAST, page.id"
-    return "page.published DESC NULLS LAST, page.id DESC"
-
-
-def quote_page(q: Query, sort: str, start: int, limit: int) -> list[tuple]:
-    """(quote id, snippet) of the page's quotes."""
-    ordered, params = _ordered_sql(q, sort, collapse=False)
+def quote_page(q: Query, ids: list[int]) -> list[tuple]:
+    """(quote id, snippet) of the page's quotes ``ids``, in that order."""
     table = source.table("Quote")
     text = "translate(t.text, %s, %s)"
     if q.highlight:
@@ -240,12 +345,13 @@ def quote_page(q: Query, sort: str, start: int, limit: int) -> list[tuple]:
     else:
         snippet, snippet_params = text, list(TRANSLATE)
     sql = f"""
-        WITH page AS ({ordered} LIMIT %s OFFSET %s)
-        SELECT page.id, {snippet} FROM page JOIN {table} t ON t.id = page.id
-        ORDER BY {_page_order(sort, q)}
+        SELECT page.id, {snippet}
+        FROM unnest(%s::bigint[]) WITH ORDINALITY AS page(id, pos)
+        JOIN {table} t ON t.id = page.id
+        ORDER BY page.pos
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit, start, *snippet_params])
+        cursor.execute(sql, [*snippet_params, ids])
         return cursor.fetchall()
 
 
@@ -341,18 +447,23 @@ def run_search(
         return result
     q = Query(result.parsed, result.filters, scope)
     result.notices.extend(q.notices)
-    result.total, found = counts(q)
+    with planned():
+        found = read(q, result.sort, page)
+        rows = []
+        if found.ids:
+            rows = (quote_page if q.quotes else article_page)(q, found.ids)
+    result.total, result.counted, result.page = found.total, found.counted, found.page
     result.pages = max(1, -(-result.total // results.PAGE_SIZE))
-    result.page = min(max(1, page), result.pages)
-    result.facets, result.facet_more = facet_labels(found, result.filters, scope, result.more)
-    if result.total:
-        start = (result.page - 1) * results.PAGE_SIZE
-        if q.quotes:
-            rows = quote_page(q, result.sort, start, results.PAGE_SIZE)
-            result.hits = quote_hits(rows, bool(q.highlight))
-        else:
-            rows = article_page(q, result.sort, start, results.PAGE_SIZE)
-            result.hits = article_hits(rows, bool(q.highlight))
+    if result.counted:
+        notice = results.COUNTED_PHRASE_NOTICE if q.phrase else results.COUNTED_NOTICE
+        which = "oldest" if result.sort == "oldest" else "newest"
+        result.notices.append(notice.format(bound=result.counted, which=which))
+    result.facets, result.facet_more = facet_labels(
+        found.facets, result.filters, scope, result.more
+    )
+    if rows:
+        hits = quote_hits if q.quotes else article_hits
+        result.hits = hits(rows, bool(q.highlight))
     if q.match and result.total < 5 and result.page == 1:
         result.suggestion = spelling.suggest(result.parsed, result.total)
     return result
@@ -363,7 +474,7 @@ def search_article_ids(text: str, limit: int = 100) -> list[int]:
     q = Query(parse(text), None)
     if not q.match:
         return []
-    ordered, params = _ordered_sql(q, "relevance", collapse=False)
-    with connection.cursor() as cursor:
-        cursor.execute(f"{ordered} LIMIT %s", [*params, limit])
+    ranked, params = _ranked_sql(q)
+    with planned(), connection.cursor() as cursor:
+        cursor.execute(f"{ranked} LIMIT %s", [*params, limit])
         return [row[0] for row in cursor.fetchall()]

@@ -91,7 +91,7 @@ class Prefixes:
         return [word for word, _n in rows]
 
 
-def _operand(atom: Atom, prefixes: Prefixes | None = None) -> str | None:
+def _operand(atom: Atom, prefixes: Prefixes | None = None, loose: bool = False) -> str | None:
     words = WORD_RE.findall(atom.text)
     if not words:
         return None
@@ -100,12 +100,14 @@ def _operand(atom: Atom, prefixes: Prefixes | None = None) -> str | None:
             return lexeme(" ".join(words)) + ":*"
         found = prefixes.words[atom.text]
         return _any([lexeme(w) for w in found]) if found else ""
+    if loose and len(words) > 1:
+        return "(" + " & ".join(lexeme(w) for w in words) + ")"
     return lexeme(" ".join(words))
 
 
-def _alternatives(atom: Atom, prefixes: Prefixes | None = None) -> list[str]:
+def _alternatives(atom: Atom, prefixes: Prefixes | None = None, loose: bool = False) -> list[str]:
     """The operands of ``atom``: itself, and another spelling of a person's name."""
-    found = _operand(atom, prefixes)
+    found = _operand(atom, prefixes, loose)
     if found is None:
         return []
     if not found:
@@ -113,7 +115,7 @@ def _alternatives(atom: Atom, prefixes: Prefixes | None = None) -> list[str]:
     result = [found]
     if atom.kind in ("word", "phrase"):
         for form in names.current().expand(atom.text):
-            other = _operand(Atom("phrase", form))
+            other = _operand(Atom("phrase", form), loose=loose)
             if other and other not in result:
                 result.append(other)
     return result
@@ -123,13 +125,17 @@ def _any(operands: list[str]) -> str:
     return operands[0] if len(operands) == 1 else "(" + " | ".join(operands) + ")"
 
 
-def match_text(parsed: ParsedQuery, prefixes: Prefixes | None = None) -> str:
+def match_text(parsed: ParsedQuery, prefixes: Prefixes | None = None, loose: bool = False) -> str:
     """The ``tsquery`` text every match must satisfy ("" when the query has no words,
-    ``NOTHING`` when it cannot match)."""
+    ``NOTHING`` when it cannot match).
+
+    ``loose``: each phrase (a lexeme of several words) is the AND of its words instead, a
+    query the GIN index answers without reading the vectors (a phrase needs the words'
+    positions, which only the vector has); every match of the query matches it."""
     musts: list[str] = []
     previous = None  # the last group's single word, to spot a two-word alias
     for group in parsed.groups:
-        operands = [op for atom in group for op in _alternatives(atom, prefixes)]
+        operands = [op for atom in group for op in _alternatives(atom, prefixes, loose)]
         if not operands and any(atom.kind == "prefix" for atom in group):
             return NOTHING  # a prefix of no word in the archive: nothing matches
         if not operands:
@@ -140,7 +146,7 @@ def match_text(parsed: ParsedQuery, prefixes: Prefixes | None = None) -> str:
         forms = names.current().expand(f"{previous} {word}") if previous and word else []
         if forms:
             # "Anthony Blinken" also finds "Antony Blinken": both words, or the name.
-            spelled = [op for form in forms if (op := _operand(Atom("phrase", form)))]
+            spelled = [op for form in forms if (op := _operand(Atom("phrase", form), loose=loose))]
             musts[-1] = "(" + " | ".join([f"({musts[-1]} & {must})", *spelled]) + ")"
             previous = None
             continue
