@@ -291,7 +291,9 @@ def same_person(a: str, b: str, initials: bool = True) -> bool:
     return ga == gb and len(ga) > 1 and similar_surname(sa, sb)
 
 
+@functools.lru_cache(maxsize=65536)
 def _word(token: str) -> str:
+    """A token's key in the word lists: lower case, no final stop, straight apostrophe."""
     return token.lower().rstrip(".").replace("’", "'")
 
 
@@ -346,6 +348,7 @@ LINEUP_ENTRY = re.compile(
 )
 LINEUP_HEAD = re.compile(r"^[^:;,]{1,40}:\s+")  # the team's name before its players
 LINEUP_NOTE = re.compile(r"\s*\([^)]*\)\s*$")  # "(capt)"
+LINEUP_SPLIT = re.compile(r"[;,]")  # between entries
 LINEUP_MIN = 5  # entries a paragraph needs to be a line-up
 LINEUP_SHARE = 0.6  # of its entries that are an initial and a surname
 
@@ -365,9 +368,11 @@ def _lineup_entry(entry: str) -> bool:
 
 def _lineup(text: str) -> list[_Candidate] | None:
     """The players of a line-up paragraph, or None when ``text`` is not one."""
+    if text.count(",") + text.count(";") + 1 < LINEUP_MIN:
+        return None  # fewer entries than a line-up has, whatever the head
     head = LINEUP_HEAD.match(text)
     body = text[head.end() :] if head else text  # "Wales: G Thomas (capt); ..."
-    entries = [e.strip() for e in re.split(r"[;,]", body.strip().rstrip("."))]
+    entries = [e.strip() for e in LINEUP_SPLIT.split(body.strip().rstrip("."))]
     entries = [LINEUP_NOTE.sub("", e) for e in entries if e]
     if len(entries) < LINEUP_MIN:
         return None
@@ -431,11 +436,13 @@ def _signed(text: str) -> list[_Candidate]:
     return found
 
 
+@functools.lru_cache(maxsize=65536)
 def _is_given(word: str) -> bool:
     w = _word(word).split("-")[0]
     return w in GIVEN_NAMES or w in FEMALE_GIVEN_NAMES
 
 
+@functools.lru_cache(maxsize=65536)
 def _is_title(word: str) -> bool:
     w = _word(word)
     return w in HONORIFICS or w in ROLE_WORDS
@@ -477,10 +484,8 @@ LOWER_WORD = re.compile(rf"(?<![\w’'-])[{_LOW}][{_LOW}’'-]+")
 
 def lower_case_words(paragraphs) -> set[str]:
     """The words written in lower case in ``paragraphs``."""
-    found: set[str] = set()
-    for text in paragraphs:
-        found.update(LOWER_WORD.findall(text))
-    return found
+    # (one search over the lines joined: a line break bounds a word as a line's end does)
+    return set(LOWER_WORD.findall("\n".join(paragraphs)))
 
 
 # Last words that make a run a group of people, not one ("Native Americans", "the Tories",
@@ -510,6 +515,14 @@ def _descriptive(word: str, vocabulary) -> bool:
 SURNAMES_LIKE_WORDS = frozenset({"He", "Xi", "Yu", "Ma", "Wang", "Hu", "Lee", "Moon", "Park"})
 
 
+@functools.lru_cache(maxsize=65536)
+def _acronym(word: str) -> bool:
+    """An acronym (NATO, OSCE, RAF), not an initial (J.) or a suffix (III)."""
+    return (
+        1 < len(word) <= 4 and word.isupper() and "." not in word and word.lower() not in SUFFIXES
+    )
+
+
 def sentence_start_word(word: str) -> bool:
     """A word that is not a name: a stop word, title or role word."""
     w = _word(word)
@@ -520,12 +533,15 @@ def _candidates(text: str, vocabulary=frozenset()):
     """Capitalised runs in ``text`` trimmed to name words, with the evidence found for each."""
     for m in RUN.finditer(text):
         raw = m.group(0)
-        if m.group("poss"):
-            raw = raw[: m.start("poss") - m.start()]
+        start, run_end = m.span()
+        poss = m.group("poss")
+        if poss:
+            raw = raw[: m.start("poss") - start]
         words = raw.split()
-        if not m.group("poss") and text[m.end() : m.end() + 2] in ("’t", "'t"):
+        if not poss and text[run_end : run_end + 2] in ("’t", "'t"):
             words = words[:-1]  # "Bernie Sanders Isn’t"
-        start = m.start()
+        if not words or (len(words) == 1 and _word(words[0]) in STOP):
+            continue  # "The", "But": nothing left once the stop word goes
         before = text[max(0, start - 3) : start].rstrip()
         sentence_start = not before or before[-1] in SENTENCE_END_MARKS
         evidence = False
@@ -534,10 +550,10 @@ def _candidates(text: str, vocabulary=frozenset()):
             len(words) == 2
             and words[0] in SURNAMES_LIKE_WORDS
             and not sentence_start_word(words[1])
-            and SPEECH_AFTER.match(text[m.end() : m.end() + 40])
+            and SPEECH_AFTER.match(text[run_end : run_end + 40])
         ):
             # "He Jianxiong said": a surname that is also an English word, not a pronoun.
-            yield _Candidate(words, start, True, "", False, m.end())
+            yield _Candidate(words, start, True, "", False, run_end)
             continue
         while words:
             w = _word(words[0])
@@ -571,7 +587,7 @@ def _candidates(text: str, vocabulary=frozenset()):
         ):
             words = [role.pop(), *words]
         # "Secretary of State Antony Blinken": a role phrase split by "of" ends up in the run.
-        words = [w for w in words if _word(w) not in {"of"}]
+        words = [w for w in words if _word(w) != "of"]
         # "Virgin Radio DJ Pete Mitchell", "European Union Gordon Sondland": an
         # organisation, a place or an acronym running straight into a given name and a
         # surname; the name is what follows, the rest is the role.
@@ -589,7 +605,7 @@ def _candidates(text: str, vocabulary=frozenset()):
         # given name follows it or no given name comes before it.
         for i in range(len(words) - 2, 0, -1):
             if _is_title(words[i]) and (
-                _is_given(words[i + 1]) or not any(_is_given(w) for w in words[:i])
+                _is_given(words[i + 1]) or not any(map(_is_given, words[:i]))
             ):
                 evidence = True
                 role = [*role, *words[: i + 1]]
@@ -618,16 +634,16 @@ def _candidates(text: str, vocabulary=frozenset()):
         if len(words) > 4:
             continue
         lowered = [_word(w) for w in words]
-        if any(w.endswith(COMPOUND_ENDINGS) for w in lowered):
+        if "-" in raw and any(w.endswith(COMPOUND_ENDINGS) for w in lowered):
             continue  # "New York City-based": a description
-        if any(w in STOP for w in lowered[1:]):
+        if not STOP.isdisjoint(lowered[1:]):
             continue  # "Neocons For Hillary": a title, not a name
         if len(words) > 1 and lowered[-1] in ROLE_WORDS and not _is_given(words[0]):
             continue  # "Promotions Coordinator"
         named = lowered[:-1] if len(words) > 1 and lowered[-1] in SUFFIXES else lowered
         if len(named) == 2 and named[1] in SURNAME_WORDS and _is_given(words[0]):
             named = named[:1]  # "Jennifer Green", "Jack White": a surname, not a party
-        if any(w in ORG_WORDS for w in named[1:]) or (
+        if not ORG_WORDS.isdisjoint(named[1:]) or (
             lowered[0] in ORG_WORDS and lowered[0] not in GIVEN_NAMES
         ):
             continue
@@ -635,26 +651,23 @@ def _candidates(text: str, vocabulary=frozenset()):
             continue
         if len(words) > 1 and lowered[-1] in PLACES and lowered[0] not in GIVEN_NAMES:
             continue
-        if any(
-            1 < len(w) <= 4 and w.isupper() and "." not in w and w.lower() not in SUFFIXES
-            for w in words
-        ):
+        if any(map(_acronym, words)):
             continue  # acronyms: NATO, OSCE, RAF
         if lowered[0] not in GIVEN_NAMES and _plural_group(lowered, text, start):
             continue
         if CHARACTER_BEFORE.search(text[max(0, start - 30) : start]):
             continue  # "her roles as Maritza Ramos": a character played, not a person
-        after = text[m.end() : m.end() + 40]
+        after = text[run_end : run_end + 40]
         if SPEECH_AFTER.match(after):
             evidence = True
-        if 1 < len(words) <= 3 and _in_result(text, m.end()):
+        if 1 < len(words) <= 3 and _in_result(text, run_end):
             evidence = True
         if len(words) > 1 and _is_given(words[0]):
             evidence = True
-        if 1 < len(words) <= 3 and not evidence and _described(text, start, m.end()):
+        if 1 < len(words) <= 3 and not evidence and _described(text, start, run_end):
             evidence = True
-        end = m.start("poss") if m.group("poss") else m.end()
-        apposed = 1 < len(words) <= 3 and _apposed(text, m.end())
+        end = m.start("poss") if poss else run_end
+        apposed = 1 < len(words) <= 3 and _apposed(text, run_end)
         evidence = evidence or apposed
         yield _Candidate(
             words, start, evidence, " ".join(role), sentence_start and not role, end, apposed
@@ -923,7 +936,13 @@ def _by_title(match: list[int], groups: _Groups, role: str) -> list[int]:
 def _count_in_titles(texts: list[str], groups: _Groups, counted=frozenset()) -> None:
     """Count the full forms found elsewhere where they stand whole in title-case lines
     (not at the ``counted`` (line, offset) places, found and counted already)."""
-    forms = sorted({f for seen in groups.forms for f in seen if " " in f}, key=len, reverse=True)
+    # only the forms standing somewhere in the lines: the pattern is smaller (often none)
+    joined = "\n".join(texts)
+    forms = sorted(
+        {f for seen in groups.forms for f in seen if " " in f and f in joined},
+        key=len,
+        reverse=True,
+    )
     if not forms:
         return
     pattern = re.compile(r"(?<![\w’'-])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w-])")
