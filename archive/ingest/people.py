@@ -27,6 +27,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from rapidfuzz.distance import OSA, Levenshtein
+
 from .names import (
     DEMONYMS,
     FEMALE_GIVEN_NAMES,
@@ -187,21 +189,6 @@ class RecordingNames:
         self.surnames = _Recorded(known.surnames)
 
 
-def _edit_distance(a: str, b: str, limit: int = 2) -> int:
-    """Levenshtein distance, stopping early past ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        if min(cur) > limit:
-            return limit + 1
-        prev = cur
-    return prev[-1]
-
-
 @functools.lru_cache(maxsize=65536)
 def similar_surname(a: str, b: str) -> bool:
     """Two spellings of one surname: equal, or long enough and one or two edits apart."""
@@ -210,7 +197,8 @@ def similar_surname(a: str, b: str) -> bool:
         return True
     if min(len(a), len(b)) < 5 or a[0] != b[0]:
         return False
-    return _edit_distance(a, b, 2) <= (1 if min(len(a), len(b)) < 7 else 2)
+    edits = 1 if min(len(a), len(b)) < 7 else 2
+    return Levenshtein.distance(a, b, score_cutoff=edits) <= edits
 
 
 SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "v"})
@@ -229,20 +217,8 @@ def similar_given(a: str, b: str, initials: bool = True) -> bool:
         return False
     if min(len(a), len(b)) < 4 or a[0] != b[0]:
         return False
-    return _edit_distance(a, b, 1) <= 1 or _transposed(a, b)
-
-
-def _transposed(a: str, b: str) -> bool:
-    """``b`` is ``a`` with two neighbouring letters swapped (Abdulhadi / Adbulhadi)."""
-    if len(a) != len(b):
-        return False
-    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-    return (
-        len(diff) == 2
-        and diff[1] == diff[0] + 1
-        and a[diff[0]] == b[diff[1]]
-        and a[diff[1]] == b[diff[0]]
-    )
+    # one letter changed, added or removed, or two neighbours swapped (Abdulhadi / Adbulhadi)
+    return OSA.distance(a, b, score_cutoff=1) <= 1
 
 
 @functools.lru_cache(maxsize=65536)
