@@ -43,7 +43,7 @@ from .stats import OutletFigures, add_mention_counts
 
 log = logging.getLogger(__name__)
 
-CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
+CREATED, UNCHANGED, FAILED = "created", "unchanged", "failed"
 SKIPPED = "skipped"  # a file that is not a story (README, licence, index): no failure
 # Stories per transaction at most, and seconds: each commit writes every database page
 # the chunk touched (the near-duplicate keys land all over their index), so a larger
@@ -99,10 +99,6 @@ class ImportResult:
     @property
     def created(self):
         return self._count(CREATED)
-
-    @property
-    def updated(self):
-        return self._count(UPDATED)
 
     @property
     def unchanged(self):
