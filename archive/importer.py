@@ -3,6 +3,11 @@
 ``import_paths`` (files, folders, globs) and ``import_uploads`` (name and bytes pairs)
 read, extract and save stories and return an ``ImportResult``; the management command
 and the admin upload only call them and print the report.
+
+One module: the chunk's transaction, the per-story save, the look-ups made ahead and the
+rows written at the chunk's end share the ``Importer``'s state and the retry loop; the
+reading and extraction ahead are in ``ingest.pool``, the people in ``people``, the copies
+in ``clusters``.
 """
 
 from __future__ import annotations

@@ -32,14 +32,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 
 from .bulk import RowInserter
-from .ingest.people import (
-    KnownNames,
-    PersonMention,
-    name_key,
-    name_parts,
-    same_person,
-    similar_surname,
-)
+from .ingest.namekeys import KnownNames, name_key, name_parts, same_person, similar_surname
+from .ingest.people import PersonMention
 from .models import Alias, Mention, Person, free_slug, sort_key
 
 MIN_FUZZY = 5  # shorter surnames only match exactly (see ``similar_surname``)

@@ -3,7 +3,7 @@
 
 import pytest
 
-from archive.ingest.people import same_person, similar_given, similar_surname
+from archive.ingest.namekeys import same_person, similar_given, similar_surname
 from search.suggestions import one_edit_apart, within_edits
 
 

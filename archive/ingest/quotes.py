@@ -42,6 +42,11 @@ source", "No 10", "one source close to Mr Macron") are kept as the label with no
 when they read as a noun phrase. Every rule reads at most ``WINDOW`` characters around a
 quotation and every pass over a paragraph is linear, so a paragraph of a megabyte takes
 about a second.
+
+One module: finding the quotations (marks, masking, sentences) and attributing them share
+the masked paragraph, its sentence offsets and the abbreviation and verb patterns, and
+the speaker rules (``SPEAKER_RULES``, ``AFTER_RULES``) read each other's helpers; split
+apart, each half would import most of the other.
 """
 
 from __future__ import annotations
