@@ -13,7 +13,6 @@ from search import api, backends
 from search.engine.backend import WhooshBackend
 from tests.conftest import ROOT
 
-
 def imports(path):
     """(module, names) of every import statement of ``path`` (the names imported from
     it, without their ``as`` aliases)."""
