@@ -10,6 +10,9 @@ shared machine the CPU figure is the fairer one to compare.
     .venv/bin/python -m tests.bench.import_speed [--n 2000] [--files] [--profile FILE]
 
 ``--profile FILE`` writes a cProfile of the importing process (``pstats`` format).
+``--people`` also times the people's share of the importing process: finding them in the
+stories (``find_people``) and linking them to the archive's people (``PersonResolver.resolve``),
+in CPU milliseconds per story (without worker processes: run it without ``--files``).
 """
 
 from __future__ import annotations
@@ -62,11 +65,31 @@ def write_inputs(folder: Path, n: int, files: bool) -> list[str]:
     return [str(text)]
 
 
+def _time_people(spent: dict) -> None:
+    """Add the CPU seconds of ``find_people`` and ``PersonResolver.resolve`` to ``spent``."""
+    from archive.ingest import people
+    from archive.people import PersonResolver
+
+    def timed(function, key):
+        def wrapper(*args, **kwargs):
+            start = time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[key] += time.process_time() - start
+
+        return wrapper
+
+    people.find_people = timed(people.find_people, "find")
+    PersonResolver.resolve = timed(PersonResolver.resolve, "resolve")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=2000, help="stories (default 2000)")
     parser.add_argument("--files", action="store_true", help="one text file per story")
     parser.add_argument("--profile", help="write a cProfile of the import to this file")
+    parser.add_argument("--people", action="store_true", help="time finding and linking people")
     args = parser.parse_args(argv)
     var = Path(os.environ.get("ARCHIVE_VAR_DIR") or tempfile.mkdtemp(prefix="import-speed-"))
     var.mkdir(parents=True, exist_ok=True)
@@ -88,6 +111,9 @@ def main(argv=None) -> int:
     inputs = var / "inputs"
     inputs.mkdir(exist_ok=True)
     paths = write_inputs(inputs, args.n, args.files)
+    spent = {"find": 0.0, "resolve": 0.0}
+    if args.people:
+        _time_people(spent)
     profiler = None
     if args.profile:
         import cProfile
@@ -107,6 +133,9 @@ def main(argv=None) -> int:
         f"{Article.objects.count()} stories"
     )
     print(f"wall {wall:.1f} s, cpu {cpu:.1f} s ({args.n / wall:.1f} stories/s)")
+    if args.people:
+        find, resolve = (spent[k] / args.n * 1000 for k in ("find", "resolve"))
+        print(f"people: find {find:.2f} ms, resolve {resolve:.2f} ms of CPU per story")
     return 0
 
 
