@@ -290,6 +290,23 @@ def lower_case_words(paragraphs) -> set[str]:
     return set(LOWER_WORD.findall("\n".join(paragraphs)))
 
 
+class _LowerCaseWords:
+    """``lower_case_words(paragraphs)``, found at the first look-up: most stories never
+    look one up (a title-case line ending like a sentence, a description before a given
+    name), and finding them is a search through the whole story."""
+
+    __slots__ = ("_paragraphs", "_words")
+
+    def __init__(self, paragraphs):
+        self._paragraphs = paragraphs
+        self._words: set[str] | None = None
+
+    def __contains__(self, word: str) -> bool:
+        if self._words is None:
+            self._words = lower_case_words(self._paragraphs)
+        return word in self._words
+
+
 # Last words that make a run a group of people, not one ("Native Americans", "the Tories",
 # "Iowans", "Secretaries"): checked only when no known given name starts the run.
 PLURAL_ENDINGS = ("ans", "ers", "ites", "ies", "ists", "ics", "ians", "ards", "ots", "ees")
@@ -609,7 +626,7 @@ def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[
     ``known`` is accepted and not read: a story's people never depend on what the archive
     held when it arrived, so that any import order gives the same people.
     """
-    vocabulary = lower_case_words(paragraphs)
+    vocabulary = _LowerCaseWords(paragraphs)
     plain, titled = [], []
     for text in paragraphs:
         (titled if is_title_case(text, vocabulary) else plain).append(text)
