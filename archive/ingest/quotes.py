@@ -535,13 +535,12 @@ class _Context:
 
 
 def _gender(person: PersonMention) -> str | None:
-    """ "f", "m" or None (not known) from a person's titles or given name."""
-    for role in person.roles:
-        words = set(name_key(role).split())
-        if words & FEMALE_TITLES:
-            return "f"
-        if words & MALE_TITLES:
-            return "m"
+    """ "f", "m" or None (not known) from a person's titles, or when they have none of
+    either kind or both (a story's "Mrs May" taken for Mr Trump's), from the given name."""
+    words = {word for role in person.roles for word in name_key(role).split()}
+    female, male = bool(words & FEMALE_TITLES), bool(words & MALE_TITLES)
+    if female != male:
+        return "f" if female else "m"
     given = name_key(person.name.split()[0]) if person.name.split() else ""
     if given in FEMALE_GIVEN_NAMES:
         return "f"
