@@ -3,6 +3,11 @@
 ``import_paths`` (files, folders, globs) and ``import_uploads`` (name and bytes pairs)
 read, extract and save stories and return an ``ImportResult``; the management command
 and the admin upload only call them and print the report.
+
+One module: the chunk's transaction, the per-story save, the look-ups made ahead and the
+rows written at the chunk's end share the ``Importer``'s state and the retry loop; the
+reading and extraction ahead are in ``ingest.pool``, the people in ``people``, the copies
+in ``clusters``.
 """
 
 from __future__ import annotations
@@ -43,7 +48,7 @@ from .stats import OutletFigures, add_mention_counts
 
 log = logging.getLogger(__name__)
 
-CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
+CREATED, UNCHANGED, FAILED = "created", "unchanged", "failed"
 SKIPPED = "skipped"  # a file that is not a story (README, licence, index): no failure
 # Stories per transaction at most, and seconds: each commit writes every database page
 # the chunk touched (the near-duplicate keys land all over their index), so a larger
@@ -58,6 +63,9 @@ GC_YOUNG = 50_000  # objects allocated between two collections of the youngest g
 # beside the import) or fails at commit is rolled back and saved again, this many times
 # in all, waiting a little longer each time; then its stories are reported failed.
 CHUNK_ATTEMPTS = 4
+# A story whose INSERTs meet a unique name taken meanwhile (a person's slug changed in
+# place) is saved again once, with the people read again; then it is reported failed.
+STORY_ATTEMPTS = 2
 RETRY_WAIT = 0.5  # seconds before the second attempt, doubled for each next one
 # Key of the PostgreSQL advisory lock an import's chunk holds until it commits: chunks of
 # imports running at once are saved one after the other (SQLite's one writer does the
@@ -99,10 +107,6 @@ class ImportResult:
     @property
     def created(self):
         return self._count(CREATED)
-
-    @property
-    def updated(self):
-        return self._count(UPDATED)
 
     @property
     def unchanged(self):
@@ -305,7 +309,13 @@ class Importer:
         self.outlet_hint = outlet
         self.status = Article.Status.NEW if review else Article.Status.PUBLISHED
         self.batch = batch
-        self.resolver = PersonResolver()
+        # On SQLite a chunk's transaction holds the database's one write lock from its start
+        # (IMMEDIATE), and the people held in memory are read again when anyone changed
+        # them (``begin_chunk``): a new person's slug is free unless one was changed in
+        # place meanwhile, and then the story's savepoint fails and ``run_import`` saves it
+        # once more with the people read again. So no savepoint per new person there.
+        sqlite = transaction.get_connection().vendor == "sqlite"
+        self.resolver = PersonResolver(savepoints=not sqlite)
         self.outlets: dict[str, Outlet] = {}
         # content hash -> id of the article holding it, or None: not in the archive
         self.seen: dict[str, int | None] = {}
@@ -519,25 +529,29 @@ def run_import(
             return Outcome(source, SKIPPED, str(raw))
         if isinstance(raw, Exception):
             return Outcome(source, FAILED, str(raw))
-        try:
-            with transaction.atomic():
-                return importer.save(raw, prepared)
-        except (pipeline.ExtractionError, ReadError) as exc:
-            return Outcome(source, FAILED, str(exc))
-        except OperationalError:
-            raise  # a deadlock, a lock timeout: the whole chunk is saved again
-        except IntegrityError as exc:
-            importer.forget()  # it may hold people or an outlet rolled back
-            held = Article.objects.filter(content_hash=raw.content_hash).values_list("id")
-            held = held.first()
-            if held is not None:  # saved by another import meanwhile
-                importer.seen[raw.content_hash] = held[0]
-                return Outcome(source, UNCHANGED, "already in the archive", held[0])
-            return Outcome(source, FAILED, f"could not be saved: {exc}")
-        except Exception as exc:
-            log.exception("import failed on %s", source)
-            importer.forget()
-            return Outcome(source, FAILED, f"{type(exc).__name__}: {exc}")
+        for attempt in range(1, STORY_ATTEMPTS + 1):
+            try:
+                with transaction.atomic():
+                    return importer.save(raw, prepared)
+            except (pipeline.ExtractionError, ReadError) as exc:
+                return Outcome(source, FAILED, str(exc))
+            except OperationalError:
+                raise  # a deadlock, a lock timeout: the whole chunk is saved again
+            except IntegrityError as exc:
+                importer.forget()  # it may hold people or an outlet rolled back
+                held = Article.objects.filter(content_hash=raw.content_hash).values_list("id")
+                held = held.first()
+                if held is not None:  # saved by another import meanwhile
+                    importer.seen[raw.content_hash] = held[0]
+                    return Outcome(source, UNCHANGED, "already in the archive", held[0])
+                if attempt == STORY_ATTEMPTS:
+                    return Outcome(source, FAILED, f"could not be saved: {exc}")
+                # a name taken that the people held in memory did not know: once more,
+                # with them read again
+            except Exception as exc:
+                log.exception("import failed on %s", source)
+                importer.forget()
+                return Outcome(source, FAILED, f"{type(exc).__name__}: {exc}")
 
     reported = 0  # stories passed to ``progress`` (a chunk saved again reports none twice)
 

@@ -40,9 +40,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 
 from .bulk import RowInserter
-from .ingest.people import (
+from .ingest.namekeys import (
     KnownNames,
-    PersonMention,
     middles_differ,
     name_key,
     name_parts,
@@ -50,6 +49,7 @@ from .ingest.people import (
     same_person,
     similar_surname,
 )
+from .ingest.people import PersonMention
 from .models import Alias, Mention, Person, free_slug, sort_key
 
 MIN_FUZZY = 5  # shorter surnames only match exactly (see ``similar_surname``)
@@ -85,7 +85,9 @@ def _full(form: str) -> bool:
 class PersonResolver:
     """Finds or creates people for a batch, with the archive's names held in memory."""
 
-    def __init__(self):
+    def __init__(self, *, savepoints: bool = True):
+        # whether a new person is saved in a savepoint of its own (see ``_create``)
+        self.savepoints = savepoints
         self._by_key: dict[str, Person] | None = None
         self._by_surname: dict[str, set[int]] = {}
         self._people: dict[int, Person] = {}
@@ -101,7 +103,7 @@ class PersonResolver:
 
     def forget(self):
         """Drop what is held in memory (after a rollback): the next use reloads it."""
-        self.__init__()
+        self.__init__(savepoints=self.savepoints)
 
     def _load(self):
         if self._by_key is not None:
@@ -233,8 +235,14 @@ class PersonResolver:
 
         Another process may have taken the slug meanwhile (its INSERT fails, in a savepoint
         of its own): the person holding it is this one when the names agree (made by the
-        other process from the same name), else the slugs are read again for a free one."""
+        other process from the same name), else the slugs are read again for a free one.
+        Without ``savepoints`` the failed INSERT fails the caller's savepoint instead (the
+        importer on SQLite: see ``importer.Importer``)."""
         slug = free_slug(name, self._slugs)
+        if not self.savepoints:
+            person = PERSON_ROW.save_new(Person(name=name, slug=slug, sort_name=sort_key(name)))
+            self._slugs.add(person.slug)
+            return person
         try:
             with transaction.atomic():
                 person = PERSON_ROW.save_new(Person(name=name, slug=slug, sort_name=sort_key(name)))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 
+from rapidfuzz.distance import Levenshtein
+
 # A suggestion is a word the archive uses often: in SUGGEST_MIN_DOCS documents at least,
 # and in one story of SUGGEST_MIN_SHARE (a typo made ten times in 100,000 stories is still
 # a typo: "Did you mean president obamaa?").
@@ -18,17 +20,12 @@ def floor(stories: int) -> int:
     return max(SUGGEST_MIN_DOCS, math.ceil(stories * SUGGEST_MIN_SHARE))
 
 
+def within_edits(a: str, b: str, edits: int) -> bool:
+    """Whether ``b`` is ``a`` with at most ``edits`` letters changed, added or removed
+    (Levenshtein distance, rapidfuzz's: the same answer as a distance table, in C)."""
+    return Levenshtein.distance(a, b, score_cutoff=edits) <= edits
+
+
 def one_edit_apart(a: str, b: str) -> bool:
     """Whether ``b`` is ``a`` with at most one letter changed, added or removed."""
-    if len(a) > len(b):
-        a, b = b, a
-    if len(b) - len(a) > 1:
-        return False
-    i = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        i += 1
-    if len(a) == len(b):
-        return a[i + 1 :] == b[i + 1 :]
-    return a[i:] == b[i + 1 :]
+    return within_edits(a, b, 1)

@@ -390,3 +390,25 @@ def test_the_first_chunk_reads_again_the_people_another_import_added_since_they_
     assert result.summary_line() == "1 created, 0 unchanged, 0 failed"
     assert list(Person.objects.filter(name="Anna Hartmann")) == made
     assert Mention.objects.filter(person=made[0]).count() == 1
+
+
+def test_a_slug_changed_in_place_during_an_import_leaves_the_new_person_a_free_one():
+    """The people are held in memory for the run; a slug a curator changes meanwhile (which
+    adds nobody) makes the next new person's INSERT fail: the story is saved again with the
+    people read again, never reported failed."""
+    from archive.models import Person
+
+    other = Person.objects.create(name="Someone Else")
+    stories = [
+        ("1.txt", b"Budget passes\n\nThe budget passed on Monday after a long debate."),
+        ("2.txt", b"Plan praised\n\nJane Roe said the plan would work. Roe is a minister."),
+    ]
+
+    def progress(outcome):
+        if outcome.source == "1.txt":
+            Person.objects.filter(pk=other.pk).update(slug="jane-roe")
+
+    result = import_uploads(stories, progress=progress)
+    assert result.report_lines() == ["2 created, 0 unchanged, 0 failed"]
+    assert Person.objects.get(name="Jane Roe").slug == "jane-roe-2"
+    assert Person.objects.get(pk=other.pk).slug == "jane-roe"

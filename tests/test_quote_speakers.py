@@ -455,3 +455,53 @@ def test_a_surname_that_is_also_a_pronoun_is_a_name():
     )
     q = quote_starting(found, "The virus will not")
     assert (q.speaker, q.speaker_label) == ("He Jianxiong", "He Jianxiong")
+
+
+def test_a_person_with_titles_of_both_kinds_is_known_by_the_given_name():
+    """A story's "Mrs May" can be taken for Mr Trump's: titles of both kinds say nothing,
+    the given name does (whatever order the set of roles is read in)."""
+    for roles in ({"Mr", "Mrs", "President"}, {"President", "Mrs", "Mr"}):
+        mention = people.PersonMention("Donald Trump", roles=set(roles))
+        assert quotes._gender(mention) == "m"
+    assert quotes._gender(people.PersonMention("Kim Davis", roles={"Mr", "Ms"})) is None
+    assert quotes._gender(people.PersonMention("Kim Davis", roles={"Ms"})) == "f"
+    assert quotes._gender(people.PersonMention("Theresa May", roles={"President"})) == "f"
+
+
+def test_speakers_do_not_depend_on_the_hash_seed():
+    """The same story gives the same speakers in every process (sets of roles are read in
+    an order Python's hash seed decides)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = (
+        "import json, sys\n"
+        "from archive.ingest import people, quotes\n"
+        "paragraphs = json.loads(sys.stdin.read())\n"
+        "found = quotes.find_quotes(paragraphs, people.find_people(paragraphs))\n"
+        "print(json.dumps([(q.text, q.speaker, q.speaker_label) for q in found]))\n"
+    )
+    paragraphs = [
+        "President Donald Trump has praised the friendship between the two countries.",
+        "Mrs Trump received a specially commissioned silver box.",
+        "Mr Trump and the Duke of York laid a wreath at Westminster Abbey.",
+        "Corey Wright, a 25-year-old American from Ohio, came to watch the visit.",
+        '"I don\'t think he should be received in this way at all, not today," she said.',
+    ]
+    answers = set()
+    for seed in ("1", "2", "3", "4"):
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            input=json.dumps(paragraphs),
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=True,
+        )
+        answers.add(out.stdout)
+    assert len(answers) == 1, answers

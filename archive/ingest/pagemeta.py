@@ -20,6 +20,10 @@ JSON-LD) and its visible headings together, never from a guess:
   that is not merely the opening of the first paragraph.
 
 Plain functions on strings; no Django.
+
+One module: the five fields are read from the same parsed metadata and headings, and
+each rule leans on the others' findings (the site name cut from the headline is the
+outlet's, the byline names are checked against the wire list).
 """
 
 from __future__ import annotations

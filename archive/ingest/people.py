@@ -17,6 +17,11 @@ How a capitalised run of words becomes a person:
    (Antony / Anthony), the same given name with a surname one or two letters off
    (Macon / Macron, Zelensky / Zelenskyy), surname-only forms. The group is named by the
    fullest form used most often.
+
+How names are compared (keys, close spellings, the names the archive knows) is in
+``namekeys``. The rest stays one module: the candidate runs, their evidence and the
+grouping of a story's forms are one procedure whose steps read the same patterns and word
+tests (``_word``, ``_is_given``, ``RUN``).
 """
 
 from __future__ import annotations
@@ -24,9 +29,19 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
+from .namekeys import (
+    SUFFIXES,
+    KnownNames,
+    middles_differ,
+    name_key,
+    name_parts,
+    name_restart,
+    plural_key,
+    same_person,
+    similar_surname,
+)
 from .names import (
     DEMONYMS,
     FEMALE_GIVEN_NAMES,
@@ -64,19 +79,8 @@ SPEECH_AFTER = re.compile(
 )
 
 
-NON_KEY = re.compile(r"[^a-z0-9]+")
 SENTENCE_END_MARKS = ".!?:“‘\"'(—–-"  # a run after one of these (and spaces) starts a sentence
 NOT_A_NAME = frozenset(PLACES | DEMONYMS | STOP)  # a run of these words only names nobody
-
-
-@functools.lru_cache(maxsize=65536)
-def name_key(name: str) -> str:
-    """Matching key for a name: accents folded, case and punctuation dropped."""
-    if name.isascii():
-        return NON_KEY.sub(" ", name.lower()).strip()
-    folded = unicodedata.normalize("NFKD", name)
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return NON_KEY.sub(" ", folded.lower()).strip()
 
 
 @dataclass
@@ -93,237 +97,9 @@ class PersonMention:
         return self.name.split()[-1]
 
 
-@dataclass
-class KnownNames:
-    """What the archive already knows: name keys of people and aliases (curated or imported).
-
-    ``full`` maps a full-name key to the person's name; ``surnames`` maps a surname key to
-    the person's name when that surname belongs to one person only.
-
-    ``names`` lists every name added, in order: adding ``names[:n]`` to an empty
-    ``KnownNames`` gives the state it had at *version* n (what another process needs to
-    copy it), and ``changed_since`` tells whether the answers to some look-ups changed
-    since a version.
-    """
-
-    full: dict[str, str] = field(default_factory=dict)
-    surnames: dict[str, str] = field(default_factory=dict)
-    _surname_names: dict[str, set[str]] = field(default_factory=dict, repr=False)
-    names: list[str] = field(default_factory=list, repr=False)
-    # key -> version at which its entry in ``full`` / ``surnames`` last changed
-    _full_at: dict[str, int] = field(default_factory=dict, repr=False)
-    _surname_at: dict[str, int] = field(default_factory=dict, repr=False)
-
-    @classmethod
-    def from_names(cls, names) -> KnownNames:
-        known = cls()
-        for name in names:
-            known.add(name)
-        return known
-
-    @property
-    def version(self) -> int:
-        return len(self.names)
-
-    def add(self, name: str) -> None:
-        """Learn one more name (cheap: an import adds names story by story)."""
-        self.names.append(name)
-        key = name_key(name)
-        if not key:
-            return
-        version = len(self.names)
-        if key not in self.full:
-            self.full[key] = name
-            self._full_at[key] = version
-        if " " in key:
-            surname = key.rsplit(" ", 1)[-1]
-            before = self.surnames.get(surname)
-            holders = self._surname_names.setdefault(surname, set())
-            holders.add(name)
-            if len(holders) == 1:
-                self.surnames[surname] = name
-            else:
-                self.surnames.pop(surname, None)
-            if self.surnames.get(surname) != before:
-                self._surname_at[surname] = version
-
-    def changed_since(self, version: int, full_keys, surname_keys) -> bool:
-        """Whether looking up ``full_keys`` in ``full`` or ``surname_keys`` in ``surnames``
-        could answer differently now than at ``version``."""
-        full_at, surname_at = self._full_at, self._surname_at
-        return any(full_at.get(key, -1) > version for key in full_keys) or any(
-            surname_at.get(key, -1) > version for key in surname_keys
-        )
-
-    def recording(self) -> RecordingNames:
-        """A read-only view of these names that notes the keys looked up through it."""
-        return RecordingNames(self)
-
-
-class _Recorded:
-    """A dict's ``in`` and ``[]`` that note the keys asked for."""
-
-    __slots__ = ("_data", "asked")
-
-    def __init__(self, data: dict):
-        self._data = data
-        self.asked: set[str] = set()
-
-    def __contains__(self, key):
-        self.asked.add(key)
-        return key in self._data
-
-    def __getitem__(self, key):
-        self.asked.add(key)
-        return self._data[key]
-
-
-class RecordingNames:
-    """``KnownNames`` as ``find_people`` reads it, noting every key looked up: a result found
-    with it holds as long as ``KnownNames.changed_since`` says those keys did not change."""
-
-    def __init__(self, known: KnownNames):
-        self.full = _Recorded(known.full)
-        self.surnames = _Recorded(known.surnames)
-
-
-def _edit_distance(a: str, b: str, limit: int = 2) -> int:
-    """Levenshtein distance, stopping early past ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        if min(cur) > limit:
-            return limit + 1
-        prev = cur
-    return prev[-1]
-
-
 @functools.lru_cache(maxsize=65536)
-def similar_surname(a: str, b: str) -> bool:
-    """Two spellings of one surname: equal, or long enough and one or two edits apart. A
-    surname that is the other with "s" or "es" added is its plural, not a spelling of it
-    (Bidens, Clintons)."""
-    a, b = name_key(a), name_key(b)
-    if a == b:
-        return True
-    if min(len(a), len(b)) < 5 or a[0] != b[0] or plural_key(a, {b}) or plural_key(b, {a}):
-        return False
-    return _edit_distance(a, b, 2) <= (1 if min(len(a), len(b)) < 7 else 2)
-
-
-def plural_key(key: str, keys) -> bool:
-    """Whether the name key ``key`` is one of ``keys`` with "s" or "es" added ("mike pences",
-    "clintons"): the plural of a name, a family or a type, not a person."""
-    return key.endswith("s") and (key[:-1] in keys or (key.endswith("es") and key[:-2] in keys))
-
-
-SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "v"})
-
-
-def similar_given(a: str, b: str, initials: bool = True) -> bool:
-    """Two spellings of one given name (Antony / Anthony), or (``initials``) an initial and
-    a name. A name that is the other with letters added at its end is another name
-    (Eric / Erica, Paul / Paula)."""
-    a, b = name_key(a), name_key(b)
-    if a == b:
-        return True
-    if len(a) == 1 or len(b) == 1:
-        return initials and (b.startswith(a) if len(a) == 1 else a.startswith(b))
-    if a.startswith(b) or b.startswith(a):
-        return False
-    if min(len(a), len(b)) < 4 or a[0] != b[0]:
-        return False
-    return _edit_distance(a, b, 1) <= 1 or _transposed(a, b)
-
-
-def _transposed(a: str, b: str) -> bool:
-    """``b`` is ``a`` with two neighbouring letters swapped (Abdulhadi / Adbulhadi)."""
-    if len(a) != len(b):
-        return False
-    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-    return (
-        len(diff) == 2
-        and diff[1] == diff[0] + 1
-        and a[diff[0]] == b[diff[1]]
-        and a[diff[1]] == b[diff[0]]
-    )
-
-
-@functools.lru_cache(maxsize=65536)
-def name_parts(name: str) -> tuple[str, tuple[str, ...], str, str]:
-    """(given name, middle names, surname, suffix) of a full name, as keys: "Donald J. Trump
-    Jr." -> ("donald", ("j",), "trump", "jr")."""
-    words = [w for w in name_key(name).split() if w]
-    suffix = ""
-    if len(words) > 2 and words[-1] in SUFFIXES:
-        suffix = words.pop()
-    if not words:
-        return "", (), "", suffix
-    return words[0], tuple(words[1:-1]), words[-1], suffix
-
-
-def _same_middle(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """Middle names agree when one side gives none, or they match word by word (an initial
-    matching a name: "W." / "Walker")."""
-    if not a or not b:
-        return True
-    if len(a) != len(b):
-        return False
-    return all(
-        x == y or (len(x) == 1 and y.startswith(x)) or (len(y) == 1 and x.startswith(y))
-        for x, y in zip(a, b, strict=True)
-    )
-
-
-def name_restart(words: list[str]) -> int:
-    """Where a run of name words starts its name again, or 0: after a full name (two words
-    or more), its surname doubled ("Ted Cruz Cruz", "Donald J. Trump Trump") or its given
-    name opening the name once more ("Joe Biden Joe Biden"), as hover cards and flattened
-    tables print them. A given name repeated alone is a name ("Sirhan Bishara Sirhan")."""
-    keys = [name_key(w) for w in words]
-    for i in range(2, len(keys)):
-        tail = keys[i:]
-        if tail[0] == keys[i - 1] or (tail[0] == keys[0] and len(tail) > 1 and keys[i - 1] in tail):
-            return i
-    return 0
-
-
-def middles_differ(a: str, b: str) -> bool:
-    """Whether two full names give middle names or initials that contradict each other
-    ("George W. Bush" / "George H. W. Bush" / "George P. Bush"): both give some and they do
-    not agree word by word. A name without middle names contradicts none ("Donald Trump" /
-    "Donald J. Trump")."""
-    ma, mb = name_parts(a)[1], name_parts(b)[1]
-    return bool(ma) and bool(mb) and not _same_middle(ma, mb)
-
-
-@functools.lru_cache(maxsize=65536)
-def same_person(a: str, b: str, initials: bool = True) -> bool:
-    """Whether two full names (two words or more) are spellings of one person's name: the
-    same surname and a similar given name (Antony / Anthony), or the same given name and a
-    surname one or two letters off (Zelensky / Zelenskyy). Different middle names ("George
-    W." / "George H. W. Bush") or suffixes (Jr., Sr., III) make different people;
-    ``initials`` lets "G. Bush" match "George Bush" (within one story only)."""
-    if name_key(a) == name_key(b):
-        return True
-    if len(a.split()) < 2 or len(b.split()) < 2:
-        return False
-    if name_restart(a.split()) or name_restart(b.split()):
-        return False  # "Ted Cruz Cruz": a name printed twice is no spelling of it
-    ga, ma, sa, xa = name_parts(a)
-    gb, mb, sb, xb = name_parts(b)
-    if xa != xb or not _same_middle(ma, mb):
-        return False
-    if sa == sb:
-        return similar_given(ga, gb, initials)
-    return ga == gb and len(ga) > 1 and similar_surname(sa, sb)
-
-
 def _word(token: str) -> str:
+    """A token's key in the word lists: lower case, no final stop, straight apostrophe."""
     return token.lower().rstrip(".").replace("’", "'")
 
 
@@ -378,6 +154,7 @@ LINEUP_ENTRY = re.compile(
 )
 LINEUP_HEAD = re.compile(r"^[^:;,]{1,40}:\s+")  # the team's name before its players
 LINEUP_NOTE = re.compile(r"\s*\([^)]*\)\s*$")  # "(capt)"
+LINEUP_SPLIT = re.compile(r"[;,]")  # between entries
 LINEUP_MIN = 5  # entries a paragraph needs to be a line-up
 LINEUP_SHARE = 0.6  # of its entries that are an initial and a surname
 
@@ -397,9 +174,11 @@ def _lineup_entry(entry: str) -> bool:
 
 def _lineup(text: str) -> list[_Candidate] | None:
     """The players of a line-up paragraph, or None when ``text`` is not one."""
+    if text.count(",") + text.count(";") + 1 < LINEUP_MIN:
+        return None  # fewer entries than a line-up has, whatever the head
     head = LINEUP_HEAD.match(text)
     body = text[head.end() :] if head else text  # "Wales: G Thomas (capt); ..."
-    entries = [e.strip() for e in re.split(r"[;,]", body.strip().rstrip("."))]
+    entries = [e.strip() for e in LINEUP_SPLIT.split(body.strip().rstrip("."))]
     entries = [LINEUP_NOTE.sub("", e) for e in entries if e]
     if len(entries) < LINEUP_MIN:
         return None
@@ -463,11 +242,13 @@ def _signed(text: str) -> list[_Candidate]:
     return found
 
 
+@functools.lru_cache(maxsize=65536)
 def _is_given(word: str) -> bool:
     w = _word(word).split("-")[0]
     return w in GIVEN_NAMES or w in FEMALE_GIVEN_NAMES
 
 
+@functools.lru_cache(maxsize=65536)
 def _is_title(word: str) -> bool:
     w = _word(word)
     return w in HONORIFICS or w in ROLE_WORDS
@@ -509,10 +290,25 @@ LOWER_WORD = re.compile(rf"(?<![\w’'-])[{_LOW}][{_LOW}’'-]+")
 
 def lower_case_words(paragraphs) -> set[str]:
     """The words written in lower case in ``paragraphs``."""
-    found: set[str] = set()
-    for text in paragraphs:
-        found.update(LOWER_WORD.findall(text))
-    return found
+    # (one search over the lines joined: a line break bounds a word as a line's end does)
+    return set(LOWER_WORD.findall("\n".join(paragraphs)))
+
+
+class _LowerCaseWords:
+    """``lower_case_words(paragraphs)``, found at the first look-up: most stories never
+    look one up (a title-case line ending like a sentence, a description before a given
+    name), and finding them is a search through the whole story."""
+
+    __slots__ = ("_paragraphs", "_words")
+
+    def __init__(self, paragraphs):
+        self._paragraphs = paragraphs
+        self._words: set[str] | None = None
+
+    def __contains__(self, word: str) -> bool:
+        if self._words is None:
+            self._words = lower_case_words(self._paragraphs)
+        return word in self._words
 
 
 # Last words that make a run a group of people, not one ("Native Americans", "the Tories",
@@ -542,6 +338,14 @@ def _descriptive(word: str, vocabulary) -> bool:
 SURNAMES_LIKE_WORDS = frozenset({"He", "Xi", "Yu", "Ma", "Wang", "Hu", "Lee", "Moon", "Park"})
 
 
+@functools.lru_cache(maxsize=65536)
+def _acronym(word: str) -> bool:
+    """An acronym (NATO, OSCE, RAF), not an initial (J.) or a suffix (III)."""
+    return (
+        1 < len(word) <= 4 and word.isupper() and "." not in word and word.lower() not in SUFFIXES
+    )
+
+
 def sentence_start_word(word: str) -> bool:
     """A word that is not a name: a stop word, title or role word."""
     w = _word(word)
@@ -552,12 +356,15 @@ def _candidates(text: str, vocabulary=frozenset()):
     """Capitalised runs in ``text`` trimmed to name words, with the evidence found for each."""
     for m in RUN.finditer(text):
         raw = m.group(0)
-        if m.group("poss"):
-            raw = raw[: m.start("poss") - m.start()]
+        start, run_end = m.span()
+        poss = m.group("poss")
+        if poss:
+            raw = raw[: m.start("poss") - start]
         words = raw.split()
-        if not m.group("poss") and text[m.end() : m.end() + 2] in ("’t", "'t"):
+        if not poss and text[run_end : run_end + 2] in ("’t", "'t"):
             words = words[:-1]  # "Bernie Sanders Isn’t"
-        start = m.start()
+        if not words or (len(words) == 1 and _word(words[0]) in STOP):
+            continue  # "The", "But": nothing left once the stop word goes
         before = text[max(0, start - 3) : start].rstrip()
         sentence_start = not before or before[-1] in SENTENCE_END_MARKS
         evidence = False
@@ -566,10 +373,10 @@ def _candidates(text: str, vocabulary=frozenset()):
             len(words) == 2
             and words[0] in SURNAMES_LIKE_WORDS
             and not sentence_start_word(words[1])
-            and SPEECH_AFTER.match(text[m.end() : m.end() + 40])
+            and SPEECH_AFTER.match(text[run_end : run_end + 40])
         ):
             # "He Jianxiong said": a surname that is also an English word, not a pronoun.
-            yield _Candidate(words, start, True, "", False, m.end())
+            yield _Candidate(words, start, True, "", False, run_end)
             continue
         while words:
             w = _word(words[0])
@@ -603,7 +410,7 @@ def _candidates(text: str, vocabulary=frozenset()):
         ):
             words = [role.pop(), *words]
         # "Secretary of State Antony Blinken": a role phrase split by "of" ends up in the run.
-        words = [w for w in words if _word(w) not in {"of"}]
+        words = [w for w in words if _word(w) != "of"]
         # "Virgin Radio DJ Pete Mitchell", "European Union Gordon Sondland": an
         # organisation, a place or an acronym running straight into a given name and a
         # surname; the name is what follows, the rest is the role.
@@ -621,7 +428,7 @@ def _candidates(text: str, vocabulary=frozenset()):
         # given name follows it or no given name comes before it.
         for i in range(len(words) - 2, 0, -1):
             if _is_title(words[i]) and (
-                _is_given(words[i + 1]) or not any(_is_given(w) for w in words[:i])
+                _is_given(words[i + 1]) or not any(map(_is_given, words[:i]))
             ):
                 evidence = True
                 role = [*role, *words[: i + 1]]
@@ -652,16 +459,16 @@ def _candidates(text: str, vocabulary=frozenset()):
         if len(words) > 4:
             continue
         lowered = [_word(w) for w in words]
-        if any(w.endswith(COMPOUND_ENDINGS) for w in lowered):
+        if "-" in raw and any(w.endswith(COMPOUND_ENDINGS) for w in lowered):
             continue  # "New York City-based": a description
-        if any(w in STOP for w in lowered[1:]):
+        if not STOP.isdisjoint(lowered[1:]):
             continue  # "Neocons For Hillary": a title, not a name
         if len(words) > 1 and lowered[-1] in ROLE_WORDS and not _is_given(words[0]):
             continue  # "Promotions Coordinator"
         named = lowered[:-1] if len(words) > 1 and lowered[-1] in SUFFIXES else lowered
         if len(named) == 2 and named[1] in SURNAME_WORDS and _is_given(words[0]):
             named = named[:1]  # "Jennifer Green", "Jack White": a surname, not a party
-        if any(w in ORG_WORDS for w in named[1:]) or (
+        if not ORG_WORDS.isdisjoint(named[1:]) or (
             lowered[0] in ORG_WORDS and lowered[0] not in GIVEN_NAMES
         ):
             continue
@@ -669,26 +476,23 @@ def _candidates(text: str, vocabulary=frozenset()):
             continue
         if len(words) > 1 and lowered[-1] in PLACES and lowered[0] not in GIVEN_NAMES:
             continue
-        if any(
-            1 < len(w) <= 4 and w.isupper() and "." not in w and w.lower() not in SUFFIXES
-            for w in words
-        ):
+        if any(map(_acronym, words)):
             continue  # acronyms: NATO, OSCE, RAF
         if lowered[0] not in GIVEN_NAMES and _plural_group(lowered, text, start):
             continue
         if CHARACTER_BEFORE.search(text[max(0, start - 30) : start]):
             continue  # "her roles as Maritza Ramos": a character played, not a person
-        after = text[m.end() : m.end() + 40]
+        after = text[run_end : run_end + 40]
         if SPEECH_AFTER.match(after):
             evidence = True
-        if 1 < len(words) <= 3 and _in_result(text, m.end()):
+        if 1 < len(words) <= 3 and _in_result(text, run_end):
             evidence = True
         if len(words) > 1 and _is_given(words[0]):
             evidence = True
-        if 1 < len(words) <= 3 and not evidence and _described(text, start, m.end()):
+        if 1 < len(words) <= 3 and not evidence and _described(text, start, run_end):
             evidence = True
-        end = m.start("poss") if m.group("poss") else m.end()
-        apposed = 1 < len(words) <= 3 and _apposed(text, m.end())
+        end = m.start("poss") if poss else run_end
+        apposed = 1 < len(words) <= 3 and _apposed(text, run_end)
         evidence = evidence or apposed
         yield _Candidate(
             words, start, evidence, " ".join(role), sentence_start and not role, end, apposed
@@ -837,7 +641,7 @@ def find_people(paragraphs: list[str], known: KnownNames | None = None) -> list[
     ``known`` is accepted and not read: a story's people never depend on what the archive
     held when it arrived, so that any import order gives the same people.
     """
-    vocabulary = lower_case_words(paragraphs)
+    vocabulary = _LowerCaseWords(paragraphs)
     plain, titled = [], []
     for text in paragraphs:
         (titled if is_title_case(text, vocabulary) else plain).append(text)
@@ -990,7 +794,13 @@ def _title_contradicts(match: list[int], groups: _Groups, role: str) -> bool:
 def _count_in_titles(texts: list[str], groups: _Groups, counted=frozenset()) -> None:
     """Count the full forms found elsewhere where they stand whole in title-case lines
     (not at the ``counted`` (line, offset) places, found and counted already)."""
-    forms = sorted({f for seen in groups.forms for f in seen if " " in f}, key=len, reverse=True)
+    # only the forms standing somewhere in the lines: the pattern is smaller (often none)
+    joined = "\n".join(texts)
+    forms = sorted(
+        {f for seen in groups.forms for f in seen if " " in f and f in joined},
+        key=len,
+        reverse=True,
+    )
     if not forms:
         return
     pattern = re.compile(r"(?<![\w’'-])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w-])")

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from . import dedupe, pipeline
-from .people import KnownNames
+from .namekeys import KnownNames
 from .readers import PathProblem, RawStory, ReadError, RecordError, read_bytes, read_path
 
 log = logging.getLogger("archive.importer")

@@ -42,6 +42,11 @@ source", "No 10", "one source close to Mr Macron") are kept as the label with no
 when they read as a noun phrase. Every rule reads at most ``WINDOW`` characters around a
 quotation and every pass over a paragraph is linear, so a paragraph of a megabyte takes
 about a second.
+
+One module: finding the quotations (marks, masking, sentences) and attributing them share
+the masked paragraph, its sentence offsets and the abbreviation and verb patterns, and
+the speaker rules (``SPEAKER_RULES``, ``AFTER_RULES``) read each other's helpers; split
+apart, each half would import most of the other.
 """
 
 from __future__ import annotations
@@ -77,15 +82,15 @@ FINITE = (
     r"argued|argues|replied|replies|claimed|claims|continued|continues|confirmed|promised|"
     r"described|describes|called|calls|commended|praised|admitted|admits|acknowledged|"
     r"announced|suggested|suggests|urged|urges|vowed|vows|recalled|recalls|boasted|joked|"
-    r"predicted|conceded|stressed|emphasised|emphasized|remarked|responded|answered|"
-    r"countered|testified|pledged|quipped|wondered|complained|lamented|observed|concluded|"
-    r"cautioned|mused|shouted|yelled|exclaimed|whispered|reiterated|maintained|contended|"
-    r"charged|blasted|slammed|thundered|proclaimed|announces|predicts|recounted|reported|reports|"
+    r"predicted|conceded|stressed|emphasised|emphasized|remarked|responded|answered|countered|"
+    r"testified|pledged|quipped|wondered|complained|lamented|observed|concluded|cautioned|"
+    r"mused|shouted|yelled|exclaimed|whispered|reiterated|maintained|contended|charged|"
+    r"blasted|slammed|thundered|proclaimed|announces|predicts|recounted|reported|reports|"
     r"agreed|agrees|responds|proclaims|asserted|asserts|questioned|offered|sniped|beamed|"
-    r"screamed|chanted|cried|retorted|interjected|scoffed|snapped|demanded|demands|pointed out|"
-    r"points out|went on|texted|emailed|concludes|counters|recalled|opined|acknowledges|"
-    r"explains|cautions|jokes|quipped|mocked|teased|cheered|bragged|griped|fumed|hinted|"
-    r"conceded|concedes|observes|adds|remarks|laments|complains|wonders|predicted|put it|puts it"
+    r"screamed|chanted|cried|retorted|interjected|scoffed|snapped|demanded|demands|"
+    r"pointed out|points out|went on|texted|emailed|concludes|counters|opined|acknowledges|"
+    r"cautions|jokes|mocked|teased|cheered|bragged|griped|fumed|hinted|concedes|observes|"
+    r"remarks|laments|complains|wonders|put it|puts it"
 )
 PARTICIPLE = (
     r"saying|adding|telling|noting|warning|calling|describing|arguing|insisting|explaining|"
@@ -845,6 +850,124 @@ def _events(masked: str, sentences, ctx: _Context):
     return starts, mentions
 
 
+@dataclass
+class _Spot:
+    """A quotation where it stands, as the speaker rules read it: its paragraph (masked),
+    its sentence (``k``, from ``masked[s0:s1]``), the text before and after it in that
+    sentence (``WINDOW`` characters at most), and what the paragraphs before it left."""
+
+    ctx: _Context
+    masked: str
+    sentences: list[tuple[int, int]]
+    k: int
+    start: int
+    closed: bool
+    before: str
+    after: str
+    sentence: str
+    last_in_paragraph: QuoteRef | None  # the paragraph's quotation before this one
+    para_subject: str | None  # the last sentence-initial person of the paragraph so far
+    prev_text: str  # the previous paragraph
+    prev_last: QuoteRef | None  # its last quotation
+    prev_masked: str  # it, masked
+    prev_tail: str  # its last sentence
+    prev_subject: str | None  # its last sentence-initial person
+
+
+def _rule_after(spot: _Spot):
+    """A: an attribution after the quotation in its sentence."""
+    return _after(spot.after, spot.ctx) if spot.after.strip(" \t") else None
+
+
+def _rule_after_next(spot: _Spot):
+    """A, when the mark ended the sentence: the next sentence if it is the attribution."""
+    if spot.closed and not spot.after.strip() and spot.k + 1 < len(spot.sentences):
+        n0, n1 = spot.sentences[spot.k + 1]
+        return _after_next(spot.masked[n0 : min(n1, n0 + WINDOW)], spot.ctx)
+    return None
+
+
+def _rule_before(spot: _Spot):
+    """B: the subject of the first reporting verb before it in its sentence."""
+    return _before(spot.before, spot.sentence, spot.ctx)
+
+
+def _rule_colon(spot: _Spot):
+    """C: a paragraph opening with it after one ending with a colon: that sentence's
+    reporting verb, or its subject."""
+    if spot.start == 1 and spot.prev_text.rstrip().endswith(":"):
+        prev_text = spot.prev_text
+        pm = _hide_abbreviation_dots(_mask(prev_text, scan(prev_text)))
+        psent = _sentences(pm, None, prev_text)
+        if psent:
+            tail = pm[psent[-1][0] :][-WINDOW:]
+            return _before(tail.rstrip(":") + " ", tail, spot.ctx) or _subject(tail, spot.ctx)
+    return None
+
+
+def _rule_subject(spot: _Spot):
+    """E: the subject of its sentence, when no verb of speech is there."""
+    return _subject(spot.before, spot.ctx) if spot.before.strip() else None
+
+
+def _rule_same_paragraph(spot: _Spot):
+    """D: the speaker of the paragraph's quotation before it."""
+    last = spot.last_in_paragraph
+    return (last.speaker, last.speaker_label) if last is not None else None
+
+
+def _rule_sentence_before(spot: _Spot):
+    """F: a quotation opening a sentence (not the paragraph) with nothing before it."""
+    if spot.start > 1 and not spot.before.strip() and spot.k > 0:
+        # "Or maybe Jeb Bush, consultant Phil Musser says. “Several surveys …”": the
+        # subject of the sentence before goes on speaking; else the person this
+        # paragraph reported ("Sami recalled how … trees. “And I was like, …”").
+        p0, p1 = spot.sentences[spot.k - 1]
+        who = _before(spot.masked[max(p0, p1 - WINDOW) : p1], "", spot.ctx)
+        if not who and spot.para_subject and REPORTING.search(spot.masked, 0, spot.start):
+            who = (spot.para_subject, spot.para_subject)
+        return who
+    return None
+
+
+def _rule_paragraph_before(spot: _Spot):
+    """F: a paragraph that opens with a quotation and names nobody: the speaker of the
+    paragraph before goes on, or the person that paragraph reported."""
+    if spot.start == 1 and not spot.before.strip():
+        last = spot.prev_last
+        if last is not None and _found((last.speaker, last.speaker_label)):
+            return last.speaker, last.speaker_label
+        if REPORTING.search(spot.prev_masked):
+            who = _before(spot.prev_tail, "", spot.ctx)
+            if not _found(who) and spot.prev_subject:
+                who = (spot.prev_subject, spot.prev_subject)
+            return who
+    return None
+
+
+# The speaker rules in order of preference (see the module's docstring): the first that
+# finds a person or a label gives the quotation's speaker.
+SPEAKER_RULES = (
+    _rule_after,
+    _rule_after_next,
+    _rule_before,
+    _rule_colon,
+    _rule_subject,
+    _rule_same_paragraph,
+    _rule_sentence_before,
+    _rule_paragraph_before,
+)
+
+
+def _speaker(spot: _Spot):
+    """(person name or None, label) of the first rule that finds either, else None."""
+    for rule in SPEAKER_RULES:
+        who = rule(spot)
+        if _found(who):
+            return who
+    return None
+
+
 def find_quotes(paragraphs: list[str], people: list[PersonMention] | None = None) -> list[QuoteRef]:
     """Quotations in ``paragraphs`` with their speakers (see the module's rules)."""
     ctx = _Context(people or [])
@@ -899,42 +1022,25 @@ def find_quotes(paragraphs: list[str], people: list[PersonMention] | None = None
             while e_mention < len(mentions) and mentions[e_mention][0] < start:
                 ctx.mention(mentions[e_mention][1])
                 e_mention += 1
-            before = masked[max(s0, start - 1 - WINDOW) : max(s0, start - 1)]
-            after = masked[min(end + 1, s1) : min(s1, end + 1 + WINDOW)] if closed else ""
-            who = _after(after, ctx) if after.strip(" \t") else None
-            if not _found(who) and closed and not after.strip() and k + 1 < len(sentences):
-                n0, n1 = sentences[k + 1]
-                who = _after_next(masked[n0 : min(n1, n0 + WINDOW)], ctx)
-            if not _found(who):
-                who = _before(before, masked[s0:s1], ctx)
-            if not _found(who) and start == 1 and prev_text.rstrip().endswith(":"):
-                pm = _hide_abbreviation_dots(_mask(prev_text, scan(prev_text)))
-                psent = _sentences(pm, None, prev_text)
-                if psent:
-                    tail = pm[psent[-1][0] :][-WINDOW:]
-                    who = _before(tail.rstrip(":") + " ", tail, ctx) or _subject(tail, ctx)
-            if not _found(who) and before.strip():
-                who = _subject(before, ctx)
-            if not _found(who) and last_in_paragraph is not None:
-                who = (last_in_paragraph.speaker, last_in_paragraph.speaker_label)
-            if not _found(who) and start > 1 and not before.strip() and k > 0:
-                # "Or maybe Jeb Bush, consultant Phil Musser says. “Several surveys …”": the
-                # subject of the sentence before goes on speaking; else the person this
-                # paragraph reported ("Sami recalled how … trees. “And I was like, …”").
-                p0, p1 = sentences[k - 1]
-                who = _before(masked[max(p0, p1 - WINDOW) : p1], "", ctx)
-                if not who and para_subject and REPORTING.search(masked, 0, start):
-                    who = (para_subject, para_subject)
-            if not _found(who) and start == 1 and not before.strip():
-                # A paragraph that opens with a quotation and names nobody: the speaker of the
-                # paragraph before goes on, or the person that paragraph reported.
-                if prev_last is not None and _found((prev_last.speaker, prev_last.speaker_label)):
-                    who = (prev_last.speaker, prev_last.speaker_label)
-                elif REPORTING.search(prev_masked):
-                    who = _before(prev_tail, "", ctx)
-                    if not _found(who) and prev_subject:
-                        who = (prev_subject, prev_subject)
-            speaker, label = who if who else (None, "")
+            spot = _Spot(
+                ctx=ctx,
+                masked=masked,
+                sentences=sentences,
+                k=k,
+                start=start,
+                closed=closed,
+                before=masked[max(s0, start - 1 - WINDOW) : max(s0, start - 1)],
+                after=masked[min(end + 1, s1) : min(s1, end + 1 + WINDOW)] if closed else "",
+                sentence=masked[s0:s1],
+                last_in_paragraph=last_in_paragraph,
+                para_subject=para_subject,
+                prev_text=prev_text,
+                prev_last=prev_last,
+                prev_masked=prev_masked,
+                prev_tail=prev_tail,
+                prev_subject=prev_subject,
+            )
+            speaker, label = _speaker(spot) or (None, "")
             words = original[start:end].strip()
             if not words:
                 continue

@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from whoosh.support.levenshtein import levenshtein
-
 from .. import suggestions
 from ..parse import ParsedQuery
 
@@ -50,9 +48,7 @@ def within(entry: Entry, fieldname: str, word: str, edits: int, prefix: int) -> 
     words = [
         w for w in entry.spelling_words(fieldname, word[:prefix]) if abs(len(w) - length) <= edits
     ]
-    if edits == 1:
-        return [w for w in words if suggestions.one_edit_apart(word, w)]
-    return [w for w in words if levenshtein(word, w, limit=edits) <= edits]
+    return [w for w in words if suggestions.within_edits(word, w, edits)]
 
 
 def suggestion_floor(entry: Entry) -> int:
