@@ -215,11 +215,13 @@ class PersonResolver:
         """The one person of the archive ``form`` (a full name) names, or None.
 
         A name without middle names that two people told apart by theirs fit ("George
-        Bush") names neither, even when it is one's alias."""
+        Bush") names neither, even when it is one's alias, unless it is the name one of them
+        goes by: "Paul Ryan" names the Paul Ryan known by that name, not a Paul S. Ryan of
+        one story (the Speaker's "Paul D. Ryan" would otherwise hold them apart)."""
         key = name_key(form)
         person = self._by_key.get(key)
         if person is not None:
-            if name_parts(form)[1]:
+            if name_parts(form)[1] or name_key(person.name) == key:
                 return person
             fitting = self._fitting(form)
             if person.pk not in fitting:

@@ -129,3 +129,16 @@ def test_the_same_person_with_and_without_a_middle_name_is_one_person():
     clinton = resolver.resolve(PersonMention("Hillary Rodham Clinton", set(), 2))
     assert resolver.resolve(PersonMention("Hillary Clinton", {"Clinton"}, 4)) == clinton
     assert Person.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_a_bare_name_one_person_goes_by_stays_theirs_beside_a_middle_named_namesake():
+    resolver = PersonResolver()
+    speaker = resolver.resolve(PersonMention("Paul Ryan", {"Ryan"}, 5))
+    assert resolver.resolve(PersonMention("Paul D. Ryan", {"Ryan"}, 2)) == speaker
+    other = resolver.resolve(PersonMention("Paul S. Ryan", set(), 1))  # of Common Cause
+    assert other != speaker
+    # "Paul Ryan" is the Speaker's own name: later stories giving only it are his, and the
+    # namesake's form never becomes his alias
+    assert resolver.resolve(PersonMention("Paul Ryan", {"Ryan"}, 3)) == speaker
+    assert not Alias.objects.filter(person=speaker, name="Paul S. Ryan").exists()
