@@ -292,8 +292,15 @@ class PersonResolver:
         if person is None:
             if self._held_apart(mention.name, self._fitting(mention.name)):
                 return None  # "George Bush" with George W. and H. W. in the archive
-            if plural_key(name_key(mention.name), self._by_key):
-                return None  # "Mike Pences" with Mike Pence in the archive: nobody
+            if (
+                mention.count == 1
+                and not mention.aliases
+                and plural_key(name_key(mention.name), self._by_key)
+            ):
+                # "the Mike Pences of the world", once, with Mike Pence in the archive: nobody.
+                # A name the story uses again, or also by its surname, is a person's own
+                # (Mark Meadows beside a Mark Meadow, Chris Evans beside a Chris Evan).
+                return None
             person = self._create(mention.name)
         self.count(person, mention.name)
         new = []

@@ -78,3 +78,12 @@ def test_the_plural_of_a_known_name_is_no_new_person_and_no_alias():
     assert resolver.resolve(PersonMention("Mike Pences", set(), 1)) is None
     assert Person.objects.count() == 1
     assert not Alias.objects.filter(person=pence, name="Mike Pences").exists()
+
+
+@pytest.mark.django_db
+def test_a_surname_ending_in_s_used_as_a_name_is_a_person_beside_its_singular():
+    resolver = PersonResolver()
+    resolver.resolve(PersonMention("Mark Meadow", set(), 1))  # a typo, or another man
+    meadows = resolver.resolve(PersonMention("Mark Meadows", {"Meadows"}, 11))
+    assert meadows is not None and meadows.name == "Mark Meadows"
+    assert resolver.resolve(PersonMention("Mark Meadows", set(), 2)) == meadows
