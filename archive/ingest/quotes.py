@@ -66,7 +66,7 @@ from .names import (
     STOP,
     UNISEX_GIVEN_NAMES,
 )
-from .people import PersonMention, name_key, surface_forms
+from .people import SENTENCE_END, TITLE_SMALL, TITLE_WORD, PersonMention, name_key, surface_forms
 
 FRAGMENT_WORDS = 6
 # Capitalised words of a label that are not names ("The", "President", "Mr")
@@ -1075,13 +1075,35 @@ def find_quotes(paragraphs: list[str], people: list[PersonMention] | None = None
         prev_text = text
     forms = {p.name: {w for f in [p.name, *p.aliases] for w in name_key(f).split()} for p in people}
     for quote in quotes:
-        quote.is_fragment = len(quote.text.split()) < FRAGMENT_WORDS
+        # A title in quotation marks ("President's Roadmap to Empower Veterans and End a
+        # National Tragedy of Suicide") names a work, report or slogan: kept with its
+        # speaker, shown like a fragment, not as anyone's words.
+        quote.is_fragment = len(quote.text.split()) < FRAGMENT_WORDS or is_work_title(quote.text)
         if quote.speaker is not None and not _agrees(quote.speaker_label, forms.get(quote.speaker)):
             # A name that is none of the story's people (a surname two of them share), or a
             # label naming someone else: the label stays, the link goes.
             quote.speaker_label = quote.speaker_label or quote.speaker
             quote.speaker = None
     return quotes
+
+
+TITLE_MIN_WORDS = 4  # capitalised words (small words aside) a quoted title has at least
+SPEECH_WORDS = frozenset({"i", "i'm", "i’m", "we", "we're", "we’re", "you", "my", "our", "me"})
+
+
+def is_work_title(text: str) -> bool:
+    """A quotation that is the title of a work, show, report or slogan ("Crippled America:
+    How to Make America Great Again", "The Late Show With Stephen Colbert"): every word
+    capitalised but the small ones (of, the, and ...), at least ``TITLE_MIN_WORDS`` of them,
+    no sentence end inside or at its end, and no word of speech (I, we, you: "Yes, I Support
+    Ted Cruz" is someone's words)."""
+    text = text.rstrip(",;:").strip()
+    if SENTENCE_END.search(text) or re.search(r"[.!?]\s", text):
+        return False
+    words = [w for w in TITLE_WORD.findall(text) if w.lower() not in TITLE_SMALL]
+    if len(words) < TITLE_MIN_WORDS or any(w.lower() in SPEECH_WORDS for w in words):
+        return False
+    return all(not w[0].islower() for w in words)
 
 
 LABEL_NAME_WORD = re.compile(r"\b[A-Z][\w’'-]+")
