@@ -10,6 +10,8 @@ import unicodedata
 from django.db import models
 from django.db.models.functions import Coalesce, TruncMonth
 
+from .ingest.namekeys import similar_surname
+
 ALIAS_SHOWN_STORIES = 2  # stories that must give a spelling before a person page shows it
 LIST_DEFERRED = ("raw", "body", "removed", "curated_fields")  # large fields no list shows
 
@@ -170,10 +172,11 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(models.Q(name__icontains=text) | models.Exists(aliases))
 
     def shown_aliases(self, person):
-        """The other names ``person``'s page shows: those at least ``ALIAS_SHOWN_STORIES`` of
-        their stories give, and those no story gives (a curator's, or a merged person's
-        name). A spelling only one story gave (a typo, a headline's words) still links
-        stories to the person but is not shown as their name. One query."""
+        """The other names ``person``'s page shows, by name: those at least
+        ``ALIAS_SHOWN_STORIES`` of their stories give, and those no story gives (a curator's,
+        or a merged person's name). A spelling only one story gave (a typo, a headline's
+        words) and their surname alone or misspelt ("Trump", "Trumo") still link stories to
+        them but are not shown as their names. One query."""
         mention_model = self.model.mentions.rel.related_model
         alias_model = self.model.aliases.rel.related_model
         stories = (
@@ -183,13 +186,19 @@ class PersonQuerySet(models.QuerySet):
             .annotate(n=models.Count("id"))
             .values("n")
         )
-        return (
+        aliases = (
             alias_model.objects.filter(person=person)
             .exclude(name=person.name)
             .annotate(stories=Coalesce(models.Subquery(stories), 0))
             .filter(models.Q(stories=0) | models.Q(stories__gte=ALIAS_SHOWN_STORIES))
             .order_by("name")
         )
+        surname = person.name.split()[-1] if " " in person.name else ""
+        return [
+            alias
+            for alias in aliases
+            if " " in alias.name.strip() or not (surname and similar_surname(alias.name, surname))
+        ]
 
     def mentioned_with(self, person, article_ids):
         """The other people mentioned in ``article_ids`` (a subquery), with the number of

@@ -390,7 +390,7 @@ def person_detail(request, slug):
         "archive/person_detail.html",
         {
             "person": person,
-            "aliases": list(Person.objects.shown_aliases(person)),
+            "aliases": Person.objects.shown_aliases(person),
             "page": page,
             "quotes": quotes[:10],
             "more_quotes": len(quotes) > 10,

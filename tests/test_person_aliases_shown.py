@@ -16,12 +16,18 @@ def mention(person, name, title):
 
 def test_only_spellings_of_two_stories_or_of_none_are_shown(client):
     trump = make_person(
-        "Donald Trump", "Donald J. Trump", "Trumo", "Donald J. Trump Trump", "The Donald"
+        "Donald Trump",
+        "Donald J. Trump",
+        "Donald Trum",
+        "Trumo",  # the surname misspelt, alone
+        "Trump",  # the surname alone
+        "Donald J. Trump Trump",
+        "The Donald",
     )
     mention(trump, "Donald Trump", "One")
     mention(trump, "Donald J. Trump", "Two")
     mention(trump, "Donald J. Trump", "Three")
-    mention(trump, "Trumo", "Four")  # a typo of one story
+    mention(trump, "Donald Trum", "Four")  # a typo of one story
     mention(trump, "Donald J. Trump Trump", "Five")  # a table's run, one story
     shown = [a.name for a in Person.objects.shown_aliases(trump)]
     # "The Donald": no story gives it (a curator's alias); the person's own name is not listed.
@@ -30,5 +36,6 @@ def test_only_spellings_of_two_stories_or_of_none_are_shown(client):
     page = client.get(trump.get_absolute_url()).content.decode()
     assert "Also written as" in page
     assert '<span class="alias">Donald J. Trump</span>' in page
-    assert "Trumo" not in page
+    assert "Trumo" not in page and "Donald Trum<" not in page
+    assert '<span class="alias">Trump</span>' not in page
     assert "Donald J. Trump Trump" not in page
