@@ -9,6 +9,8 @@ import os
 from django.conf import settings
 from django.core import checks
 
+from archive.settings import cache_kind
+
 # Variables of these prefixes read by Django itself or by the test tools, not the settings.
 OTHER_READERS = frozenset(
     {
@@ -54,8 +56,6 @@ def check_cache_url(app_configs=None, **kwargs):
     """archive.E002: an ``ARCHIVE_CACHE_URL`` that is neither ``db`` nor a ``redis://`` URL;
     archive.W002: a cache shared by several servers beside the Whoosh index, which is each
     server's own."""
-    from archive.settings import cache_kind
-
     url = settings.ARCHIVE_CACHE_URL
     kind = cache_kind(url)
     if kind is None:

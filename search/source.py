@@ -13,7 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.apps import apps
-from django.db.models import Count, Max, Q
+from django.db import connection
+from django.db.models import Count, F, Max, Q
 
 from archive.dates import days_in_month, parse_date
 from archive.ingest.people import name_key
@@ -53,8 +54,6 @@ def changed_since(moment) -> set[int]:
 
 def latest_published(limit: int):
     """The latest published articles (the search page with nothing asked)."""
-    from django.db.models import F
-
     return (
         model("Article")
         .objects.published()
@@ -232,6 +231,4 @@ def row_inserter(model_class, columns, **options):
 
 def table(name: str) -> str:
     """The database table of the archive's model ``name``, quoted for SQL."""
-    from django.db import connection
-
     return connection.ops.quote_name(model(name)._meta.db_table)

@@ -34,6 +34,7 @@ from django.utils import timezone
 from whoosh import fields
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
+from whoosh.reading import SegmentReader
 from whoosh.util.filelock import try_for
 
 from .. import source
@@ -313,8 +314,6 @@ def merge_tiers(writer, segments):
     minutes. Here every merge is bounded, so a write's time and memory are too; the
     index keeps a few more segments until the next ``rebuild_index``.
     """
-    from whoosh.reading import SegmentReader
-
     tiers: dict[int, list] = {}
     for seg in segments:
         size = seg.doc_count_all()
