@@ -165,7 +165,9 @@ class ThrottledAuthenticationForm(AdminAuthenticationForm):
             cleaned = super().clean()
         except ValidationError:
             register_failure(username, ip, attempt)
-            if is_locked(username, ip):
+            # The attempt that reached the limit says so; an earlier one that a concurrent
+            # attempt overtook still gets its own answer (its password was checked).
+            if attempt >= settings.ARCHIVE_LOGIN_MAX_FAILURES:
                 raise ValidationError(locked_message(), code="locked") from None
             raise
         reset_failures(username, ip)
