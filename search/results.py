@@ -49,6 +49,28 @@ class Hit:
     def other_copies(self) -> list:
         return [a for a in self.copies if a.pk != self.article_id]
 
+    @classmethod
+    def of_article(cls, article, *, people, snippet: str, copies=(), quote=None) -> Hit:
+        """The hit of ``article`` (its headline, outlet and date), or of one of its quotes."""
+        return cls(
+            article_id=article.pk,
+            headline=article.title,
+            outlet=article.outlet.name if article.outlet else "",
+            outlet_slug=article.outlet.slug if article.outlet else "",
+            published=article.published,
+            people=list(people),
+            snippet=snippet,
+            article=article,
+            quote=quote,
+            copies=list(copies),
+        )
+
+    @classmethod
+    def of_quote(cls, quote, snippet: str) -> Hit:
+        """The hit of ``quote`` on the quotes tab: its story, its speaker."""
+        speaker = [(quote.speaker.name, quote.speaker.slug)] if quote.speaker else []
+        return cls.of_article(quote.article, people=speaker, snippet=snippet, quote=quote)
+
 
 @dataclass
 class SearchResult:

@@ -226,6 +226,21 @@ def row_inserter(model_class, columns, **options):
     return RowInserter(model_class, columns, **options)
 
 
+def signatures(signature, ids: Iterable[int] | None = None, chunk: int = 2000) -> dict[int, str]:
+    """{article id: ``signature(row, people, quotes)``} of published articles (all of them
+    when ``ids`` is None), read ``chunk`` at a time: what a backend's check compares."""
+    if ids is None:
+        ids = published_ids()
+    ids = sorted(set(ids))
+    result = {}
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        people, quotes = related(part)
+        for row in published_rows(part, text=False):
+            result[row["id"]] = signature(row, people[row["id"]], quotes[row["id"]])
+    return result
+
+
 # --- Table names (the PostgreSQL backend's SQL joins the archive's tables) ---------------------
 
 

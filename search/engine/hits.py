@@ -47,15 +47,10 @@ def article_hits(shown, terms, clusters=None, snippets: OrderedDict | None = Non
                 while len(snippets) > SNIPPETS_KEPT:
                     snippets.popitem(last=False)
         hits.append(
-            Hit(
-                article_id=article.pk,
-                headline=article.title,
-                outlet=article.outlet.name if article.outlet else "",
-                outlet_slug=article.outlet.slug if article.outlet else "",
-                published=article.published,
-                people=list(stored.get("people_display") or []),
+            Hit.of_article(
+                article,
+                people=stored.get("people_display") or [],
                 snippet=marked,
-                article=article,
                 copies=copies.get(article.cluster_id, []) if article.cluster_id else [],
             )
         )
@@ -70,7 +65,6 @@ def quote_hits(shown, terms) -> list[Hit]:
         quote = quotes.get(quote_id)
         if quote is None:
             continue
-        article = quote.article
         marked = (
             snippet(quote.text, terms, top=1) if terms else html.escape(quote.text, quote=False)
         )
@@ -78,17 +72,5 @@ def quote_hits(shown, terms) -> list[Hit]:
             marked = highlight.highlight(
                 quote.text, terms, TEXT_ANALYZER, highlight.WholeFragmenter(), MarkFormatter()
             ) or html.escape(quote.text, quote=False)
-        hits.append(
-            Hit(
-                article_id=article.pk,
-                headline=article.title,
-                outlet=article.outlet.name if article.outlet else "",
-                outlet_slug=article.outlet.slug if article.outlet else "",
-                published=article.published,
-                people=[(quote.speaker.name, quote.speaker.slug)] if quote.speaker else [],
-                snippet=marked,
-                article=article,
-                quote=quote,
-            )
-        )
+        hits.append(Hit.of_quote(quote, marked))
     return hits

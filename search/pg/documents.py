@@ -222,17 +222,8 @@ def write(ids: Iterable[int]) -> int:
 
 
 def db_signatures(ids: Iterable[int] | None = None) -> dict[int, str]:
-    """{article id: signature} of published articles (all of them when ``ids`` is None)."""
-    if ids is None:
-        ids = source.published_ids()
-    ids = sorted(set(ids))
-    result = {}
-    for start in range(0, len(ids), CHUNK * 4):
-        chunk = ids[start : start + CHUNK * 4]
-        people, quotes = source.related(chunk)
-        for row in source.published_rows(chunk, text=False):
-            result[row["id"]] = signature(row, people[row["id"]], quotes[row["id"]])
-    return result
+    """{article id: signature} for published articles (all of them when ``ids`` is None)."""
+    return source.signatures(signature, ids, CHUNK * 4)
 
 
 def stored_signatures(ids: Iterable[int] | None = None) -> dict[int, str]:

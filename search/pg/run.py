@@ -373,15 +373,10 @@ def article_hits(rows, highlighted: bool) -> list[results.Hit]:
             continue
         snippet = marked(text) if highlighted and START in (text or "") else opening(text)
         hits.append(
-            results.Hit(
-                article_id=article.pk,
-                headline=article.title,
-                outlet=article.outlet.name if article.outlet else "",
-                outlet_slug=article.outlet.slug if article.outlet else "",
-                published=article.published,
+            results.Hit.of_article(
+                article,
                 people=[tuple(p) for p in _json(people)],
                 snippet=snippet,
-                article=article,
                 copies=copies.get(article.cluster_id, []) if article.cluster_id else [],
             )
         )
@@ -401,21 +396,8 @@ def quote_hits(rows, highlighted: bool) -> list[results.Hit]:
         quote = quotes.get(quote_id)
         if quote is None:
             continue
-        article = quote.article
         snippet = marked(text) if highlighted else opening(quote.text)
-        hits.append(
-            results.Hit(
-                article_id=article.pk,
-                headline=article.title,
-                outlet=article.outlet.name if article.outlet else "",
-                outlet_slug=article.outlet.slug if article.outlet else "",
-                published=article.published,
-                people=[(quote.speaker.name, quote.speaker.slug)] if quote.speaker else [],
-                snippet=snippet,
-                article=article,
-                quote=quote,
-            )
-        )
+        hits.append(results.Hit.of_quote(quote, snippet))
     return hits
 
 
