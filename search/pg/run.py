@@ -308,18 +308,26 @@ def _ranked_sql(q: Query) -> tuple[str, list]:
     return sql, params
 
 
+def _snippet(q: Query, text: str, length: str, whole: int) -> tuple[str, list]:
+    """The SQL of a hit's snippet and its parameters: ``text`` with the query's words marked
+    (``ts_headline``), all of it when ``length`` is at most ``whole`` characters, else the
+    best fragments; the opening of ``text`` when the query has no words to mark."""
+    if not q.highlight:
+        return text, list(TRANSLATE)
+    sql = (
+        f"ts_headline('{CONFIG}', {text}, to_tsquery('{CONFIG}', %s), "
+        f"CASE WHEN {length} <= {whole} THEN %s ELSE %s END)"
+    )
+    return sql, [*TRANSLATE, q.highlight, WHOLE_OPTIONS, HEADLINE_OPTIONS]
+
+
 def article_page(q: Query, ids: list[int]) -> list[tuple]:
     """(article id, story, people, snippet) of the page's hits ``ids``, in that order."""
     table = source.table("Article")
     text = f"left(translate(a.standfirst || E'\\n\\n' || a.body, %s, %s), {SNIPPET_CHARS})"
-    if q.highlight:
-        snippet = (
-            f"ts_headline('{CONFIG}', {text}, to_tsquery('{CONFIG}', %s), "
-            f"CASE WHEN length(a.standfirst) + length(a.body) <= {WHOLE_CHARS} THEN %s ELSE %s END)"
-        )
-        snippet_params = [*TRANSLATE, q.highlight, WHOLE_OPTIONS, HEADLINE_OPTIONS]
-    else:
-        snippet, snippet_params = text, list(TRANSLATE)
+    snippet, snippet_params = _snippet(
+        q, text, "length(a.standfirst) + length(a.body)", WHOLE_CHARS
+    )
     sql = f"""
         SELECT page.id, d.story, d.people, {snippet}
         FROM unnest(%s::bigint[]) WITH ORDINALITY AS page(id, pos)
@@ -336,14 +344,7 @@ def quote_page(q: Query, ids: list[int]) -> list[tuple]:
     """(quote id, snippet) of the page's quotes ``ids``, in that order."""
     table = source.table("Quote")
     text = "translate(t.text, %s, %s)"
-    if q.highlight:
-        snippet = (
-            f"ts_headline('{CONFIG}', {text}, to_tsquery('{CONFIG}', %s), "
-            f"CASE WHEN length(t.text) <= {results.SNIPPET_WINDOW} THEN %s ELSE %s END)"
-        )
-        snippet_params = [*TRANSLATE, q.highlight, WHOLE_OPTIONS, HEADLINE_OPTIONS]
-    else:
-        snippet, snippet_params = text, list(TRANSLATE)
+    snippet, snippet_params = _snippet(q, text, "length(t.text)", results.SNIPPET_WINDOW)
     sql = f"""
         SELECT page.id, {snippet}
         FROM unnest(%s::bigint[]) WITH ORDINALITY AS page(id, pos)
