@@ -9,6 +9,8 @@ top of any module. ``name_key`` (how a person's name is compared) is plain Pytho
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -226,9 +228,26 @@ def row_inserter(model_class, columns, **options):
     return RowInserter(model_class, columns, **options)
 
 
-def signatures(signature, ids: Iterable[int] | None = None, chunk: int = 2000) -> dict[int, str]:
-    """{article id: ``signature(row, people, quotes)``} of published articles (all of them
-    when ``ids`` is None), read ``chunk`` at a time: what a backend's check compares."""
+def signature(row, people, quotes) -> str:
+    """What a backend's check compares with what it stored: a change to any value a search
+    document is made from changes it. The body is represented by ``updated`` (saving an
+    article bumps it) to keep the check cheap; everything else is included as is."""
+    data = [
+        row["updated"].isoformat() if row["updated"] else "",
+        row["title"],
+        row["outlet__name"] or "",
+        row["published"].isoformat() if row["published"] else "",
+        row["cluster_id"],
+        row.get("authors") or [],
+        [(p["slug"], p["name"]) for p in people],
+        [(q["id"], q["speaker__slug"] or "", q["speaker_label"], q["text"]) for q in quotes],
+    ]
+    return hashlib.sha1(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
+
+
+def signatures(ids: Iterable[int] | None = None, chunk: int = 2000) -> dict[int, str]:
+    """{article id: ``signature``} of published articles (all of them when ``ids`` is None),
+    read ``chunk`` at a time."""
     if ids is None:
         ids = published_ids()
     ids = sorted(set(ids))

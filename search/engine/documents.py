@@ -3,8 +3,6 @@ signature ``check_index`` compares with the database."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable, Iterator
 
 from django.utils.text import slugify
@@ -13,25 +11,6 @@ from .. import source
 from .schema import PERSON_SEP
 
 CHUNK = 500  # articles read from the database at a time
-
-
-def _signature(row, people, quotes) -> str:
-    """What ``check_index`` compares: changes to any indexed value change it.
-
-    The body is represented by ``updated`` (saving an article bumps it) to keep the check
-    cheap; everything else that reaches the index is included as is.
-    """
-    data = [
-        row["updated"].isoformat() if row["updated"] else "",
-        row["title"],
-        row["outlet__name"] or "",
-        row["published"].isoformat() if row["published"] else "",
-        row["cluster_id"],
-        row.get("authors") or [],
-        [(p["slug"], p["name"]) for p in people],
-        [(q["id"], q["speaker__slug"] or "", q["speaker_label"], q["text"]) for q in quotes],
-    ]
-    return hashlib.sha1(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
 
 
 def author_slugs(authors) -> str:
@@ -68,7 +47,7 @@ def article_documents(row, people, quotes) -> list[dict]:
         "person_col": PERSON_SEP.join(slugs).encode(),
         "people": "\n".join(names),
         "people_display": [(p["name"], p["slug"]) for p in people],
-        "signature": _signature(row, people, quotes),
+        "signature": source.signature(row, people, quotes),
     }
     docs = [doc]
     for q in quotes:
@@ -101,4 +80,4 @@ def iter_documents(ids: Iterable[int]) -> Iterator[tuple[int, list[dict]]]:
 
 def db_signatures(ids: Iterable[int] | None = None) -> dict[int, str]:
     """{article id: signature} for published articles (all of them when ``ids`` is None)."""
-    return source.signatures(_signature, ids, CHUNK * 4)
+    return source.signatures(ids, CHUNK * 4)

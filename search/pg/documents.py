@@ -14,7 +14,6 @@ PostgreSQL (``to_tsvector`` with ``CONFIG``), weighted by field:
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -85,22 +84,6 @@ def plain(text: str | None) -> str:
     return (text or "").translate(MARKUP)
 
 
-def signature(row, people, quotes) -> str:
-    """What ``check`` compares: a change to any value the rows are made from changes it
-    (the body is represented by ``updated``, which every save of an article bumps)."""
-    data = [
-        row["updated"].isoformat() if row["updated"] else "",
-        row["title"],
-        row["outlet__name"] or "",
-        row["published"].isoformat() if row["published"] else "",
-        row["cluster_id"],
-        row.get("authors") or [],
-        [(p["slug"], p["name"]) for p in people],
-        [(q["id"], q["speaker__slug"] or "", q["speaker_label"], q["text"]) for q in quotes],
-    ]
-    return hashlib.sha1(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
-
-
 def author_slugs(authors) -> list[str]:
     """The byline names as the ``author:`` filter compares them: slugs."""
     return [slug for name in authors or [] if (slug := slugify(name))]
@@ -129,7 +112,7 @@ def article_params(row, people, quotes) -> tuple[dict, list[dict]]:
         "names": plain("\n".join(p["name"] for p in people)),
         "body": plain(body),
         "extra": plain("\n".join([*extra, row["outlet__name"] or ""])),
-        "signature": signature(row, people, quotes),
+        "signature": source.signature(row, people, quotes),
     }
     quote_rows = [
         {
@@ -223,7 +206,7 @@ def write(ids: Iterable[int]) -> int:
 
 def db_signatures(ids: Iterable[int] | None = None) -> dict[int, str]:
     """{article id: signature} for published articles (all of them when ``ids`` is None)."""
-    return source.signatures(signature, ids, CHUNK * 4)
+    return source.signatures(ids, CHUNK * 4)
 
 
 def stored_signatures(ids: Iterable[int] | None = None) -> dict[int, str]:
