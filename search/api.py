@@ -14,7 +14,8 @@ it is.
   ``expect_import`` / ``bulk_import`` inside it;
 * ``rebuild`` / ``check`` — ``manage.py rebuild_index`` / ``check_index``;
 * ``warm_up`` — a web worker as it starts;
-* ``parse`` / ``parse_date`` and the result types, for the search page.
+* ``parse`` / ``parse_date`` and the result types, for the search page;
+* ``SearchRequest`` — a search as a URL's query string gives it, for every page that takes one.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from datetime import date
 from .backends import CheckReport, ImportSession, RebuildReport, SearchBackend, get_backend
 from .filters import Filters
 from .parse import FILTER_NAMES, TOKEN_RE, Atom, ParsedQuery, parse, parse_date
+from .request import SearchRequest
 from .results import PAGE_SIZE, SORTS, Facet, Hit, SearchResult
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "ParsedQuery",
     "RebuildReport",
     "SearchBackend",
+    "SearchRequest",
     "SearchResult",
     "article_ids",
     "backend",

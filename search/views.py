@@ -9,9 +9,9 @@ from django.utils.text import slugify
 
 from . import api, source
 from .api import FILTER_NAMES, PAGE_SIZE, SORTS, TOKEN_RE, parse_date
+from .request import MAX_FILTER_VALUES, SearchRequest
 from .source import days_in_month
 
-MAX_FILTER_VALUES = 5
 UNAVAILABLE = (
     "Search is unavailable at the moment: the search index cannot be read. "
     "The stories themselves are unaffected; please try again later."
@@ -46,16 +46,6 @@ class Params:
 
     def page_url(self, number):
         return self.url(add=[("page", number)]) if number > 1 else self.url()
-
-
-def _form_date(value, end, label, notices):
-    if not value:
-        return None
-    try:
-        return parse_date(value, end=end)
-    except ValueError:
-        notices.append(f'"{value}" is not a date (use YYYY-MM-DD); the {label} filter was ignored.')
-        return None
 
 
 def _period(facet, name):
@@ -145,15 +135,10 @@ def search(request):
     """Search the archive's articles (or quotes, with ``in=quotes``)."""
     get = request.GET
     params = Params(get)
-    text = get.get("q", "").strip()
-    scope = "quotes" if get.get("in") == "quotes" else "articles"
-    outlets = get.getlist("outlet")[:MAX_FILTER_VALUES]
-    people = get.getlist("person")[:MAX_FILTER_VALUES]
-    notices = []
-    date_from = _form_date(get.get("from", ""), False, "from", notices)
-    date_to = _form_date(get.get("to", ""), True, "to", notices)
+    asked = SearchRequest.from_query(get)
+    text, scope, notices = asked.text, asked.scope, asked.notices
     context = {"q": text, "scope": scope, "params": params, "sort": get.get("sort", "")}
-    if not (text or outlets or people or date_from or date_to):
+    if asked.empty:
         latest = source.latest_published(PAGE_SIZE)
         context.update(latest=latest, notices=notices)
         return render(request, "search/search.html", context)
@@ -163,12 +148,8 @@ def search(request):
             text,
             page=_page_number(get.get("page")),
             sort=get.get("sort", "relevance"),
-            scope=scope,
-            outlet_slugs=outlets,
-            person_slugs=people,
-            date_from=date_from,
-            date_to=date_to,
             more=get.get("more", ""),
+            **asked.kwargs(),
         )
     except Exception:  # a damaged index (a segment file cut short or missing)
         log.exception("search failed for %r: the index cannot be read", text)

@@ -1,0 +1,3 @@
+"""Downloads of a search (CSV, JSON Lines) and its Atom feed."""
+
+urlpatterns = []
