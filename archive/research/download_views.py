@@ -8,9 +8,10 @@ query string (``SearchRequest``): ``q``, ``in``, ``outlet``, ``person``, ``from`
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlencode
 
-from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.text import slugify
@@ -21,6 +22,8 @@ from archive.pagecache import cached_page
 from search import api
 
 from . import downloads
+
+log = logging.getLogger(__name__)
 
 FILENAME_WORDS = 60  # characters of the query a download's file name keeps
 UNAVAILABLE = "Search is unavailable at the moment; please try again later."
@@ -40,12 +43,16 @@ def bad_request(request, error: BadSearch):
 
 
 def read_search(get) -> api.SearchRequest:
-    """The search of a download or feed's query string; a date that is not one is an error
-    here (the search page shows a notice and searches without it; a file or a feed has no
-    place for the notice)."""
+    """The search of a download or feed's query string. A date that is not one is an error
+    here: the search page searches without it and says so, but a file or a feed has no
+    place to say so."""
     asked = api.SearchRequest.from_query(get)
-    if asked.notices:
-        raise BadSearch("Bad search", " ".join(asked.notices))
+    for key, value in (("from", asked.date_from), ("to", asked.date_to)):
+        if get.get(key) and value is None:
+            raise BadSearch(
+                "Bad date",
+                f'"{get[key][:40]}" is not a date ({key}=): use YYYY-MM-DD, YYYY-MM or YYYY.',
+            )
     return asked
 
 
@@ -94,7 +101,11 @@ def download(request):
     except BadSearch as error:
         return bad_request(request, error)
     cap = downloads.DOWNLOAD_CAP
-    found = api.matches(asked.text, limit=cap, **asked.kwargs())
+    try:
+        found = api.matches(asked.text, limit=cap, **asked.kwargs())
+    except Exception:  # a damaged index (a segment file cut short or missing)
+        log.exception("download failed for %r: the index cannot be read", asked.text)
+        return HttpResponse(UNAVAILABLE, status=503, content_type="text/plain; charset=utf-8")
     if found.notices and not found.total:
         return bad_request(request, BadSearch("Nothing to download", " ".join(found.notices)))
     job = downloads.Download(

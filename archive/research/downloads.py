@@ -156,7 +156,7 @@ def _in_order(rows: Iterable, chunk: list[int]) -> list:
     return [found[pk] for pk in chunk if pk in found]
 
 
-def article_chunks(ids: list[int], size: int = CHUNK_SIZE) -> Iterator[list[Article]]:
+def article_chunks(ids: list[int], size: int) -> Iterator[list[Article]]:
     """The published stories ``ids`` in that order, ``size`` at a time, each with what its
     export record needs (four queries a chunk)."""
     for chunk in _chunks(ids, size):
@@ -164,7 +164,7 @@ def article_chunks(ids: list[int], size: int = CHUNK_SIZE) -> Iterator[list[Arti
         yield _in_order(export_queryset(queryset), chunk)
 
 
-def quote_chunks(ids: list[int], size: int = CHUNK_SIZE) -> Iterator[list[Quote]]:
+def quote_chunks(ids: list[int], size: int) -> Iterator[list[Quote]]:
     """The quotes ``ids`` of published stories in that order, ``size`` at a time (one
     query a chunk)."""
     for chunk in _chunks(ids, size):
@@ -193,7 +193,7 @@ class Download:
     fmt: str = "csv"
     scope: str = "articles"
     cap: int = DOWNLOAD_CAP
-    chunk_size: int = CHUNK_SIZE
+    chunk_size: int | None = None  # None: CHUNK_SIZE
     absolute: Callable[[str], str] = str  # a site path -> the address a reader follows
 
     @property
@@ -224,11 +224,12 @@ class Download:
 
     def records(self) -> Iterator[list[dict]]:
         """The download's records, a chunk at a time."""
+        size = self.chunk_size or CHUNK_SIZE
         if self.scope == "quotes":
-            for quotes in quote_chunks(self.ids, self.chunk_size):
+            for quotes in quote_chunks(self.ids, size):
                 yield [quote_record(q, self.absolute) for q in quotes]
         else:
-            for articles in article_chunks(self.ids, self.chunk_size):
+            for articles in article_chunks(self.ids, size):
                 yield [article_record(a) for a in articles]
 
     def stream(self) -> Iterator[bytes]:
