@@ -290,3 +290,41 @@ def test_a_search_with_no_match_is_an_empty_file_with_its_header(client, archive
     assert csv_rows(response) == [COLUMNS]
     response = client.get(URL, {"q": "hydroponics", "format": "jsonl"})
     assert body(response) == b""
+
+
+def test_the_empty_search_downloads_every_published_story(client, archive):
+    response = client.get(URL, {"format": "csv"})
+    assert response["Content-Disposition"] == 'attachment; filename="search-everything-stories.csv"'
+    _header, *rows = csv_rows(response)
+    assert [row[2] for row in rows] == [
+        "Grain deal signed",
+        "Peace talks resume",
+        "Ceasefire talks stall",
+        "'" + FORMULA,
+        "Talking points",
+    ]
+
+
+def test_copies_of_a_story_download_once(client, archive, django_capture_on_commit_callbacks):
+    from archive.models import StoryCluster
+
+    with django_capture_on_commit_callbacks(execute=True):
+        copy = article("Ceasefire talks stall, again", "Talks stalled.", published="2022-03-06")
+        cluster = StoryCluster.objects.create(first=archive["stall"])
+        for story in (archive["stall"], copy):
+            story.cluster = cluster
+            story.save()
+    _header, *rows = csv_rows(client.get(URL, {"q": "talks", "format": "csv"}))
+    titles = [row[2] for row in rows]
+    assert "Ceasefire talks stall" not in titles  # the newest copy stands for the story
+    assert titles[:2] == ["Peace talks resume", "Ceasefire talks stall, again"]
+    assert len(titles) == 4
+    assert rows[1][COLUMNS.index("cluster")] == str(cluster.pk)
+    assert rows[1][COLUMNS.index("first_published_copy")] == str(archive["stall"].pk)
+
+
+@pytest.mark.whoosh_only
+def test_without_a_search_index_a_download_is_a_503(client, db):
+    response = client.get(URL, {"q": "talks", "format": "csv"})
+    assert response.status_code == 503
+    assert "the search index cannot be read" in response.content.decode()

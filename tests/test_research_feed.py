@@ -175,3 +175,10 @@ def test_the_empty_search_page_has_no_search_links(client, archive):
     html = client.get(SEARCH).content.decode()
     assert "/search/feed/" not in html
     assert "/search/download/" not in html
+
+
+@pytest.mark.whoosh_only
+def test_without_a_search_index_the_feed_is_a_503(client, db):
+    response = client.get(FEED, {"q": "talks"})
+    assert response.status_code == 503
+    assert "the search index cannot be read" in response.content.decode()

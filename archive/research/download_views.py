@@ -26,7 +26,9 @@ from . import downloads
 log = logging.getLogger(__name__)
 
 FILENAME_WORDS = 60  # characters of the query a download's file name keeps
-UNAVAILABLE = "Search is unavailable at the moment; please try again later."
+UNAVAILABLE = (
+    "Search is unavailable at the moment: the search index cannot be read. Please try again later."
+)
 
 
 class BadSearch(Exception):
@@ -40,6 +42,11 @@ class BadSearch(Exception):
 def bad_request(request, error: BadSearch):
     context = {"heading": error.heading, "message": error.message}
     return render(request, "400.html", context, status=400)
+
+
+def unavailable():
+    """503: the search index cannot answer (not built yet, or damaged)."""
+    return HttpResponse(UNAVAILABLE, status=503, content_type="text/plain; charset=utf-8")
 
 
 def read_search(get) -> api.SearchRequest:
@@ -100,12 +107,14 @@ def download(request):
         asked = read_search(request.GET)
     except BadSearch as error:
         return bad_request(request, error)
+    if not api.ready():
+        return unavailable()
     cap = downloads.DOWNLOAD_CAP
     try:
         found = api.matches(asked.text, limit=cap, **asked.kwargs())
     except Exception:  # a damaged index (a segment file cut short or missing)
         log.exception("download failed for %r: the index cannot be read", asked.text)
-        return HttpResponse(UNAVAILABLE, status=503, content_type="text/plain; charset=utf-8")
+        return unavailable()
     if found.notices and not found.total:
         return bad_request(request, BadSearch("Nothing to download", " ".join(found.notices)))
     job = downloads.Download(
@@ -142,6 +151,8 @@ class SearchFeed(LatestStoriesFeed):
             return bad_request(request, error)
         if asked.empty:
             return HttpResponseRedirect(reverse("archive:feed_latest"))
+        if not api.ready():
+            return unavailable()
         return super().__call__(request, *args, **kwargs)
 
     def get_object(self, request):
