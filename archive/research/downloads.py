@@ -70,6 +70,8 @@ QUOTE_COLUMNS = [
     "outlet",
     "published",
 ]
+# An article's fields its export record leaves out, the largest first (not read).
+UNEXPORTED = ("raw", "removed", "curated_fields", "byline", "encoding")
 # What a quote download reads of a quote, its speaker and its story.
 QUOTE_FIELDS = (
     "text",
@@ -160,7 +162,7 @@ def article_chunks(ids: list[int], size: int) -> Iterator[list[Article]]:
     """The published stories ``ids`` in that order, ``size`` at a time, each with what its
     export record needs (four queries a chunk)."""
     for chunk in _chunks(ids, size):
-        queryset = Article.objects.published().filter(pk__in=chunk).defer("raw")
+        queryset = Article.objects.published().filter(pk__in=chunk).defer(*UNEXPORTED)
         yield _in_order(export_queryset(queryset), chunk)
 
 
