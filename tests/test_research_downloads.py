@@ -328,3 +328,14 @@ def test_without_a_search_index_a_download_is_a_503(client, db):
     response = client.get(URL, {"q": "talks", "format": "csv"})
     assert response.status_code == 503
     assert "the search index cannot be read" in response.content.decode()
+
+
+def test_a_notice_of_a_search_that_matched_is_a_header(client, archive):
+    # the search page's notice goes with the file, in a header
+    response = client.get(URL, {"q": 'peace "talks', "format": "jsonl"})
+    assert response.status_code == 200
+    assert response["X-Archive-Notice"] == (
+        "Unbalanced quotation marks. Searched for the words instead."
+    )
+    titles = [json.loads(line)["title"] for line in body(response).splitlines()]
+    assert titles == ["Peace talks resume"]

@@ -182,3 +182,10 @@ def test_without_a_search_index_the_feed_is_a_503(client, db):
     response = client.get(FEED, {"q": "talks"})
     assert response.status_code == 503
     assert "the search index cannot be read" in response.content.decode()
+
+
+def test_the_feed_is_kept_in_the_page_cache(client, archive):
+    # feed readers ask again and again: the second time is served without a search
+    assert client.get(FEED, {"q": "talks"})["X-Page-Cache"] == "miss"
+    assert client.get(FEED, {"q": "talks"})["X-Page-Cache"] == "hit"
+    assert client.get(FEED, {"q": "talk"})["X-Page-Cache"] == "miss"

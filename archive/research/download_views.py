@@ -135,7 +135,7 @@ def download(request):
             f"{len(found.ids)} of {found.total} (a download holds at most {cap})"
         )
     if found.notices:
-        response["X-Archive-Notice"] = " ".join(found.notices)
+        response["X-Archive-Notice"] = " ".join(" ".join(found.notices).split())
     return response
 
 
