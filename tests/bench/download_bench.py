@@ -7,7 +7,7 @@
    mentions and quotes included; SQLite in ``--workdir``, or the PostgreSQL database given,
    whose search backend is then PostgreSQL) and builds the search index; a second run
    reuses both.
-2. Serves the archive with one gunicorn worker and downloads ``/search/download/`` of the
+2. Serves the archive with one gunicorn worker (two threads) and downloads ``/search/download/`` of the
    query (default: the empty search, every story) as CSV and as JSON Lines, reading the
    stream as a client does. For each: matching stories, seconds to the first byte and to
    the end, stories/s (and per second of the worker's CPU: the machine may be shared), MB
@@ -135,7 +135,9 @@ def measure(archive: Archive, query: str = "") -> dict:
     """Download ``query``'s matches from ``archive`` as CSV and JSON Lines through one
     gunicorn worker: throughput and the worker's memory (see the module's text)."""
     results = {"query": query, "backend": "postgres" if archive.database_url else "whoosh"}
-    with Server(archive, workers=1) as server:
+    # a gthread worker (--threads 2): its main thread tells gunicorn it is alive while a
+    # request streams, where a sync worker is killed after gunicorn's --timeout (30 s)
+    with Server(archive, workers=1, threads=2) as server:
         pid = worker_pid(server.proc.pid)
         # the first download (csv_first) also loads what every later one reuses: the code,
         # the searcher's columns; the CSV and JSON Lines after it are the steady state
