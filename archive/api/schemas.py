@@ -7,8 +7,9 @@ Every record links to itself in the API (``url``) and to its page on the site
 from __future__ import annotations
 
 import datetime
+import functools
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from ninja import Schema
 
 
@@ -203,7 +204,27 @@ def responses(ok, *extra: int) -> dict:
 
 
 def absolute(request, path: str) -> str:
-    return request.build_absolute_uri(path)
+    """``path`` on this request's scheme and host (worked out once a request)."""
+    base = getattr(request, "api_base", None)
+    if base is None:
+        base = request.api_base = request.build_absolute_uri("/").removesuffix("/")
+    return base + path
+
+
+MARK = "987654321"  # stands for an argument in a reversed URL (a list reverses hundreds)
+
+
+@functools.lru_cache(maxsize=64)
+def _template(name: str, prefix: str, arity: int) -> str:
+    return reverse(name, args=[MARK] * arity)
+
+
+def path_of(name: str, *args) -> str:
+    """``reverse(name, args=args)``, reversed once per URL name and script prefix."""
+    pieces = _template(name, get_script_prefix(), len(args)).split(MARK)
+    return pieces[0] + "".join(
+        str(arg) + piece for arg, piece in zip(args, pieces[1:], strict=True)
+    )
 
 
 def outlet_ref(request, outlet) -> dict | None:
@@ -212,8 +233,8 @@ def outlet_ref(request, outlet) -> dict | None:
     return {
         "name": outlet.name,
         "slug": outlet.slug,
-        "url": absolute(request, reverse("api:outlet_detail", args=[outlet.slug])),
-        "html_url": absolute(request, outlet.get_absolute_url()),
+        "url": absolute(request, path_of("api:outlet_detail", outlet.slug)),
+        "html_url": absolute(request, path_of("archive:outlet_detail", outlet.slug)),
     }
 
 
@@ -223,8 +244,8 @@ def person_ref(request, person) -> dict | None:
     return {
         "name": person.name,
         "slug": person.slug,
-        "url": absolute(request, reverse("api:person_detail", args=[person.slug])),
-        "html_url": absolute(request, person.get_absolute_url()),
+        "url": absolute(request, path_of("api:person_detail", person.slug)),
+        "html_url": absolute(request, path_of("archive:person_detail", person.slug)),
     }
 
 
@@ -234,8 +255,10 @@ def article_ref(request, article) -> dict:
         "title": article.title,
         "outlet": outlet_ref(request, article.outlet) if article.outlet_id else None,
         "published": article.published,
-        "url": absolute(request, reverse("api:article_detail", args=[article.pk])),
-        "html_url": absolute(request, article.get_absolute_url()),
+        "url": absolute(request, path_of("api:article_detail", article.pk)),
+        "html_url": absolute(
+            request, path_of("archive:article_detail", article.pk, article.slug or "story")
+        ),
     }
 
 

@@ -8,14 +8,13 @@ import hashlib
 import logging
 from typing import Literal
 
-from django.urls import reverse
 from ninja import Query, Router
 from ninja.errors import HttpError
 
 from search import api as search_api
 
 from .. import pages
-from ..schemas import SearchResults, absolute, article_ref, responses
+from ..schemas import SearchResults, absolute, article_ref, path_of, responses
 from .common import DATE_DESCRIPTION, MAX_SLUG_CHARS, dates
 
 log = logging.getLogger(__name__)
@@ -34,8 +33,8 @@ def _person(request, name: str, slug: str) -> dict:
     return {
         "name": name,
         "slug": slug,
-        "url": absolute(request, reverse("api:person_detail", args=[slug])),
-        "html_url": absolute(request, reverse("archive:person_detail", args=[slug])),
+        "url": absolute(request, path_of("api:person_detail", slug)),
+        "html_url": absolute(request, path_of("archive:person_detail", slug)),
     }
 
 
