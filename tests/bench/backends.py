@@ -49,6 +49,11 @@ def main(argv=None) -> int:
         "--skip-load", action="store_true", help="measure the archive a previous run loaded"
     )
     parser.add_argument("--load-only", action="store_true", help="load the archive and stop")
+    parser.add_argument(
+        "--skip-rebuild",
+        action="store_true",
+        help="time the indexes a previous run built again (no build figures)",
+    )
     args = parser.parse_args(argv)
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     unknown = [b for b in backends if b not in BACKEND_PACKAGES]
@@ -78,7 +83,9 @@ def main(argv=None) -> int:
     results["backends"] = {}
     for name in backends:
         print(f"search backend {name} ...", flush=True)
-        results["backends"][name] = measure_backend(archive, name, paths, queries)
+        results["backends"][name] = measure_backend(
+            archive, name, paths, queries, rebuild=not args.skip_rebuild
+        )
     results["machine"]["end"] = machine_speed()
     out = BENCH_DIR / f"backends-{args.n}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
