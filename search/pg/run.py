@@ -34,6 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 from django.db import connection, transaction
 
 from .. import results, source
@@ -59,7 +60,8 @@ PLANNER_SETTINGS = {
     "jit": "off",
     "max_parallel_workers_per_gather": "0",
 }
-SNIPPET_CHARS = 20_000  # characters of a story ts_headline reads
+SNIPPET_CHARS = 20_000  # characters of a story ts_headline reads at most
+SNIPPET_FIRST_CHARS = 2_500  # ... and first (see article_page)
 # ts_headline's markers: control characters, taken out of the text first, replaced by
 # <mark> once the snippet is escaped.
 START, STOP = "\x01", "\x02"
@@ -322,14 +324,28 @@ def _snippet(q: Query, text: str, length: str, whole: int) -> tuple[str, list]:
 
 
 def article_page(q: Query, ids: list[int]) -> list[tuple]:
-    """(article id, story, people, snippet) of the page's hits ``ids``, in that order."""
+    """(article id, story, people, snippet) of the page's hits ``ids``, in that order.
+
+    ``ts_headline`` parses all the text it is given (about 2.5 ms for 20,000 characters):
+    the openings (``SNIPPET_FIRST_CHARS``) are read first, and only a hit whose opening
+    has none of the query's words is read again further (``SNIPPET_CHARS``)."""
+    rows = _article_page(q, ids, SNIPPET_FIRST_CHARS)
+    if q.highlight:
+        # the opening has none of the words, and there is more of the story to read
+        again = [r[0] for r in rows if START not in (r[3] or "") and r[4] > SNIPPET_FIRST_CHARS]
+        if again:
+            further = {row[0]: row for row in _article_page(q, again, SNIPPET_CHARS)}
+            rows = [further.get(row[0], row) for row in rows]
+    return [row[:4] for row in rows]
+
+
+def _article_page(q: Query, ids: list[int], chars: int) -> list[tuple]:
     table = source.table("Article")
-    text = f"left(translate(a.standfirst || E'\\n\\n' || a.body, %s, %s), {SNIPPET_CHARS})"
-    snippet, snippet_params = _snippet(
-        q, text, "length(a.standfirst) + length(a.body)", WHOLE_CHARS
-    )
+    text = f"left(translate(a.standfirst || E'\\n\\n' || a.body, %s, %s), {chars})"
+    length = "length(a.standfirst) + length(a.body)"
+    snippet, snippet_params = _snippet(q, text, length, WHOLE_CHARS)
     sql = f"""
-        SELECT page.id, d.story, d.people, {snippet}
+        SELECT page.id, d.story, d.people, {snippet}, {length}
         FROM unnest(%s::bigint[]) WITH ORDINALITY AS page(id, pos)
         JOIN {ARTICLE_TABLE} d ON d.article_id = page.id
         JOIN {table} a ON a.id = page.id
@@ -450,6 +466,39 @@ def run_search(
     if q.match and result.total < 5 and result.page == 1:
         result.suggestion = spelling.suggest(result.parsed, result.total)
     return result
+
+
+def run_matches(text: str, *, scope: str = "articles", limit: int | None = None, **filters):
+    """Every match of a search (``results.Matches``), counted exactly whatever their number:
+    a phrase is looked for in every row with all its words (each one's vector read, about
+    12 µs), not in the newest ``PHRASE_BOUND``."""
+    result = results.begin(
+        text, sort="newest", scope=scope, searchable=tsquery.searchable, **filters
+    )
+    found = results.Matches(notices=result.notices)
+    if result.nothing:
+        return found
+    q = Query(result.parsed, result.filters, scope)
+    found.notices.extend(q.notices)
+    day = (
+        "COALESCE((extract(year FROM published) * 10000 + extract(month FROM published) * 100"
+        " + extract(day FROM published))::int, 0)"
+    )
+    story = "0" if q.quotes else "CASE WHEN story > 0 THEN story ELSE 0 END"
+    sql = f"SELECT {q.id_column}, {day}, {story} FROM {q.table} WHERE {q.where}"
+    params = list(q.params)
+    if q.phrase:
+        sql += f" AND vector @@ to_tsquery('{CONFIG}', %s)"
+        params.append(q.phrase)
+    with planned(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    array = np.array(rows, np.int64).reshape(-1, 3)
+    clusters = None if q.quotes else array[:, 2]
+    found.ids, found.dates, found.total = results.newest_per_story(
+        array[:, 0], array[:, 1], clusters, limit
+    )
+    return found
 
 
 def search_article_ids(text: str, limit: int = 100) -> list[int]:
