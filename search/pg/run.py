@@ -468,28 +468,36 @@ def run_search(
     return result
 
 
-def run_matches(text: str, *, scope: str = "articles", limit: int | None = None, **filters):
-    """Every match of a search (``results.Matches``), counted exactly whatever their number:
-    a phrase is looked for in every row with all its words (each one's vector read, about
-    12 µs), not in the newest ``PHRASE_BOUND``."""
+def _matches_sql(text: str, scope: str, filters: dict):
+    """The statement selecting every match's (id, YYYYMMDD day, story code) and its
+    parameters, the query, and the notices; the statement None when there was nothing to
+    search. A phrase is looked for in every row with all its words (each one's vector
+    read, about 12 µs), not in the newest ``PHRASE_BOUND``."""
     result = results.begin(
         text, sort="newest", scope=scope, searchable=tsquery.searchable, **filters
     )
-    found = results.Matches(notices=result.notices)
     if result.nothing:
-        return found
+        return None, [], None, result.notices
     q = Query(result.parsed, result.filters, scope)
-    found.notices.extend(q.notices)
     day = (
         "COALESCE((extract(year FROM published) * 10000 + extract(month FROM published) * 100"
         " + extract(day FROM published))::int, 0)"
     )
     story = "0" if q.quotes else "CASE WHEN story > 0 THEN story ELSE 0 END"
-    sql = f"SELECT {q.id_column}, {day}, {story} FROM {q.table} WHERE {q.where}"
+    sql = f"SELECT {q.id_column} AS id, {day} AS day, {story} AS k FROM {q.table} WHERE {q.where}"
     params = list(q.params)
     if q.phrase:
         sql += f" AND vector @@ to_tsquery('{CONFIG}', %s)"
         params.append(q.phrase)
+    return sql, params, q, [*result.notices, *q.notices]
+
+
+def run_matches(text: str, *, scope: str = "articles", limit: int | None = None, **filters):
+    """Every match of a search (``results.Matches``), counted exactly whatever their number."""
+    sql, params, q, notices = _matches_sql(text, scope, filters)
+    found = results.Matches(notices=notices)
+    if sql is None:
+        return found
     with planned(), connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -498,6 +506,29 @@ def run_matches(text: str, *, scope: str = "articles", limit: int | None = None,
     found.ids, found.dates, found.total = results.newest_per_story(
         array[:, 0], array[:, 1], clusters, limit
     )
+    return found
+
+
+def run_day_counts(text: str, *, scope: str = "articles", **filters):
+    """``results.DayCounts`` of a search, counted in the database: each story once, at its
+    newest copy's day (the rows themselves are never sent)."""
+    sql, params, q, notices = _matches_sql(text, scope, filters)
+    found = results.DayCounts(notices=notices)
+    if sql is None:
+        return found
+    if not q.quotes:  # a story's copies once: the newest (ties: the highest id)
+        sql = (
+            f"SELECT DISTINCT ON (CASE WHEN k > 0 THEN k ELSE -id END) id, day FROM ({sql}) m "
+            "ORDER BY CASE WHEN k > 0 THEN k ELSE -id END, day DESC, id DESC"
+        )
+    with planned(), connection.cursor() as cursor:
+        cursor.execute(f"SELECT day, count(*) FROM ({sql}) s GROUP BY day", params)
+        for day, n in cursor.fetchall():
+            if day:
+                found.days[results.as_date(day)] = n
+            else:
+                found.undated = n
+            found.total += n
     return found
 
 
