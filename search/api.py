@@ -5,6 +5,7 @@ PostgreSQL); the query language, the filters and the result types are the same w
 it is.
 
 * ``search`` — the search page: a page of hits, the total, facets, a suggestion, notices;
+* ``matches`` — every match of a search with its date, exactly (downloads, charts);
 * ``article_ids`` — ids of published articles for a query, best first (the admin);
 * ``more_like_this`` — the stories closest to one story (an article's page);
 * ``index_articles`` / ``delete_articles`` — after the commit that changed articles
@@ -27,7 +28,7 @@ from .backends import CheckReport, ImportSession, RebuildReport, SearchBackend, 
 from .filters import Filters
 from .parse import FILTER_NAMES, TOKEN_RE, Atom, ParsedQuery, parse, parse_date
 from .request import SearchRequest
-from .results import PAGE_SIZE, SORTS, Facet, Hit, SearchResult
+from .results import PAGE_SIZE, SORTS, Facet, Hit, Matches, SearchResult
 
 __all__ = [
     "FILTER_NAMES",
@@ -39,6 +40,7 @@ __all__ = [
     "Facet",
     "Filters",
     "Hit",
+    "Matches",
     "ImportSession",
     "ParsedQuery",
     "RebuildReport",
@@ -52,6 +54,7 @@ __all__ = [
     "delete_articles",
     "expect_import",
     "import_session",
+    "matches",
     "index_articles",
     "more_like_this",
     "parse",
@@ -101,6 +104,32 @@ def search(
 def article_ids(text: str, limit: int = 100) -> list[int]:
     """Ids of published articles matching ``text`` (the query language), best first."""
     return get_backend().article_ids(text, limit)
+
+
+def matches(
+    text: str,
+    *,
+    scope: str = "articles",
+    outlet_slugs=(),
+    person_slugs=(),
+    date_from: date | None = None,
+    date_to: date | None = None,
+    limit: int | None = None,
+) -> Matches:
+    """Every match of a search (what ``search(...).total`` counts), exactly, whatever their
+    number: article ids, one per story (its newest copy; quote ids with
+    ``scope="quotes"``), newest first, undated last, with their dates (``Matches``);
+    ``limit`` keeps the newest ``limit`` (``total`` still counts all). For downloads and
+    charts: it reads every match, so it costs more than a page of ``search``."""
+    return get_backend().matches(
+        text,
+        scope=scope,
+        outlet_slugs=outlet_slugs,
+        person_slugs=person_slugs,
+        date_from=date_from,
+        date_to=date_to,
+        limit=limit,
+    )
 
 
 def ready() -> bool:

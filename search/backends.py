@@ -19,7 +19,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from .results import SearchResult
+from .results import Matches, SearchResult
 
 
 @dataclass
@@ -124,6 +124,19 @@ class SearchBackend(ABC):
 
     @abstractmethod
     def article_ids(self, text: str, limit: int) -> list[int]: ...
+
+    @abstractmethod
+    def matches(
+        self,
+        text: str,
+        *,
+        scope: str = "articles",
+        outlet_slugs=(),
+        person_slugs=(),
+        date_from=None,
+        date_to=None,
+        limit: int | None = None,
+    ) -> Matches: ...
 
     @abstractmethod
     def more_like_this(self, article_id: int, limit: int, text: str | None = None) -> list[int]: ...

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import numpy as np
+
 from . import source
 from .filters import Filters, resolve_filters
 from .parse import ParsedQuery, parse
@@ -99,6 +101,39 @@ class SearchResult:
     nothing: bool = False
 
 
+@dataclass
+class Matches:
+    """Every match of a search (``search.api.matches``): article ids, one per story cluster
+    (the newest copy; quote ids for the quotes), newest first, undated last, ties by id
+    highest first; ``dates`` their published dates; ``total`` all of them (more than
+    ``len(ids)`` when a limit cut them); ``notices`` what the searcher should be told."""
+
+    ids: list[int] = field(default_factory=list)
+    dates: list[date | None] = field(default_factory=list)
+    total: int = 0
+    notices: list[str] = field(default_factory=list)
+
+
+def newest_per_story(nums, days, clusters=None, limit: int | None = None):
+    """``Matches``' ids, dates and total from the matches' ids ``nums``, days (YYYYMMDD,
+    0 undated) and story codes ``clusters`` (0: a story of its own; None: every match
+    counts), numpy arrays of one length: each story's newest copy, newest first."""
+    order = np.lexsort((-nums, -days))  # newest first, then the highest id
+    nums, days = nums[order], days[order]
+    if clusters is not None and len(nums):
+        clusters = clusters[order]
+        alone = clusters == 0
+        _, first = np.unique(clusters, return_index=True)
+        keep = alone.copy()
+        keep[first[clusters[first] != 0]] = True
+        nums, days = nums[keep], days[keep]
+    total = len(nums)
+    if limit is not None:
+        nums, days = nums[:limit], days[:limit]
+    dates = [date(d // 10000, d // 100 % 100, d % 100) if d else None for d in days.tolist()]
+    return nums.tolist(), dates, total
+
+
 CUT_NOTICE = (
     "This search was stopped at its time limit: these are the results found by then. "
     "More specific words or fewer * prefixes find all."
@@ -111,6 +146,9 @@ COUNTED_PHRASE_NOTICE = (
     "More than {bound:,} articles have all the words: the phrase was looked for in the "
     "{which} {bound:,}, and the number of results and the counts beside the filters are of "
     "those."
+)
+INDEX_MISSING_NOTICE = (
+    "Search is not available yet: the search index has not been built (manage.py rebuild_index)."
 )
 BUSY_NOTICE = "Search is busy: please try again in a moment."
 NOTHING_NOTICE = (

@@ -168,6 +168,10 @@ class Recording(backends.SearchBackend):
         self._record("article_ids", text, limit)
         return []
 
+    def matches(self, text, **options):
+        self._record("matches", text)
+        return api.Matches()
+
     def more_like_this(self, article_id, limit, text=None):
         self._record("more_like_this", article_id, limit, text=text)
         return []

@@ -38,6 +38,9 @@ class WhooshBackend(SearchBackend):
     def article_ids(self, text, limit):
         return run.search_article_ids(text, limit)
 
+    def matches(self, text, **options):
+        return run.run_matches(text, **options)
+
     def more_like_this(self, article_id, limit, text=None):
         return similar.more_like_this(article_id, limit, text=text)
 

@@ -9,6 +9,7 @@ import time
 from datetime import date
 from typing import TYPE_CHECKING
 
+import numpy as np
 from whoosh import query
 
 from .. import results
@@ -123,6 +124,27 @@ def _search(entry: Entry, result: SearchResult, page: int, scope: str, hits=True
     """Fill ``result``: the matching documents are found once as a set (total and
     facets), then only the page's hits are ranked (BM25F from the posting lists, see
     ``ranked``) or ordered by date (the cached day order), one hit per story cluster."""
+    matching, words, prefixes, key = _matcher(entry, result, scope)
+    cached = entry.facet_cache.get(key)
+    # A search cut short (see Budget) is kept for a while, so that asking again costs
+    # nothing, then run again (the server may have more time to give).
+    if cached is not None and cached[3] and time.monotonic() - cached[3] > CUT_RETRY_SECONDS:
+        entry.facet_cache.pop(key)
+        entry.facet_cache.pop((*key, "ranked"), None)
+        cached = None
+    try:
+        _search_docs(entry, result, page, scope, hits, key, cached, matching, words, prefixes)
+    finally:
+        if entry.budget is not None and entry.budget.cut and key in entry.facet_cache:
+            docs, total, counts, cut_at = entry.facet_cache[key]
+            entry.facet_cache[key] = (docs, total, counts, cut_at or time.monotonic())
+    result.cut = result.cut or bool(entry.budget is not None and entry.budget.cut)
+
+
+def _matcher(entry: Entry, result: SearchResult, scope: str):
+    """The search of ``result`` compiled for ``entry``'s searcher: a function finding the
+    set of matching documents, the words' query, the prefixes read and the search's key
+    among the cached ones."""
     searcher = entry.searcher
     schema = searcher.schema
     parsed, filters = result.parsed, result.filters
@@ -146,20 +168,7 @@ def _search(entry: Entry, result: SearchResult, page: int, scope: str, hits=True
         return docs
 
     key = (scope, repr(words), repr(parts), repr(excluded), filters.date_from, filters.date_to)
-    cached = entry.facet_cache.get(key)
-    # A search cut short (see Budget) is kept for a while, so that asking again costs
-    # nothing, then run again (the server may have more time to give).
-    if cached is not None and cached[3] and time.monotonic() - cached[3] > CUT_RETRY_SECONDS:
-        entry.facet_cache.pop(key)
-        entry.facet_cache.pop((*key, "ranked"), None)
-        cached = None
-    try:
-        _search_docs(entry, result, page, scope, hits, key, cached, matching, words, prefixes)
-    finally:
-        if entry.budget is not None and entry.budget.cut and key in entry.facet_cache:
-            docs, total, counts, cut_at = entry.facet_cache[key]
-            entry.facet_cache[key] = (docs, total, counts, cut_at or time.monotonic())
-    result.cut = result.cut or bool(entry.budget is not None and entry.budget.cut)
+    return matching, words, prefixes, key
 
 
 def _search_docs(entry, result, page, scope, hits, key, cached, matching, words, prefixes):
@@ -231,6 +240,28 @@ def _search_docs(entry, result, page, scope, hits, key, cached, matching, words,
         if skey not in entry.facet_cache:
             entry.facet_cache[skey] = suggest(entry, parsed, result.total)
         result.suggestion = entry.facet_cache[skey]
+
+
+def run_matches(text: str, *, scope: str = "articles", limit: int | None = None, **filters):
+    """Every match of a search (``results.Matches``): one document per story cluster, the
+    newest copy, newest first (undated last; ties by id, highest first), exactly counted
+    whatever their number (no budget: a download or a chart needs them all)."""
+    result = results.begin(text, sort="newest", scope=scope, searchable=searchable, **filters)
+    found = results.Matches(notices=result.notices)
+    if result.nothing:
+        return found
+    entry = searchers.get_entry()
+    if entry is None:
+        found.notices.append(results.INDEX_MISSING_NOTICE)
+        return found
+    with entry.lock:
+        matching, _words, _prefixes, _key = _matcher(entry, result, scope)
+        docs = np.fromiter(matching(), np.int64)
+        days = np.asarray(entry.column("day"), np.int64)[docs]
+        nums = np.asarray(entry.numbers(), np.int64)[docs]
+        clusters = entry.codes("cluster")[1][docs] if scope == "articles" else None
+    found.ids, found.dates, found.total = results.newest_per_story(nums, days, clusters, limit)
+    return found
 
 
 def search_article_ids(text: str, limit: int = 100) -> list[int]:

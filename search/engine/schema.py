@@ -26,7 +26,7 @@ from whoosh.support.charset import accent_map
 from whoosh.system import pack_uint
 
 #: Bump when the schema or the analysis changes: ``check_index`` then asks for a rebuild.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 WORD_RE = re.compile(r"\w+(?:\.?\w+)*")  # Whoosh's default tokenizer pattern
 
@@ -274,6 +274,9 @@ def build_schema() -> fields.Schema:
         # Read from columns only (facets, date filters and date order), never searched.
         month=fields.COLUMN(columns.VarBytesColumn()),  # "YYYY-MM", "" when undated
         day=fields.COLUMN(columns.NumericColumn("I")),  # YYYYMMDD, 0 when undated
+        # The article's id (a quote document: the quote's), read for every match at once
+        # (a search's downloads and coverage) where a stored field costs a read each.
+        num=fields.COLUMN(columns.NumericColumn("I")),
         # The story cluster: "c<cluster id>" for a story with copies, "" otherwise.
         cluster=fields.COLUMN(columns.VarBytesColumn()),
         # People: a keyword field to filter on, a column of space-joined slugs to count.

@@ -101,6 +101,7 @@ class Entry:
         ]
         steps += [partial(self.order, "newest"), partial(self.order, "oldest")]
         steps.append(self.day_ascending)
+        steps.append(self.numbers)
         steps += [partial(self.codes, name) for name in WARM_COLUMNS]
         for step in steps:
             with self.lock:
@@ -230,6 +231,21 @@ class Entry:
                     values = [one(v, v) for v in read_column(reader, name)]
             self.columns[name] = values
         return self.columns[name]
+
+    def numbers(self):
+        """Each document's article id (a quote document's: its quote id), by document
+        number, as an array (loaded once). An index built before the ``num`` column reads
+        them from the stored keys, slowly, until it is rebuilt."""
+        if "num" not in self.columns:
+            reader = self.searcher.reader()
+            if "num" in reader.schema and reader.has_column("num"):
+                values = array("I", read_column(reader, "num"))
+            else:
+                values = array("I", bytes(4 * reader.doc_count_all()))
+                for doc, stored in reader.iter_docs():
+                    values[doc] = int(stored["key"][1:])
+            self.columns["num"] = values
+        return self.columns["num"]
 
     def codes(self, name: str) -> tuple:
         """Column ``name`` with its values numbered (for counting with numpy, loaded
