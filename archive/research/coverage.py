@@ -2,14 +2,14 @@
 or month, and what share they were of every story the archive published in that period.
 
 The matches come from ``search.api.matches`` (one story per cluster of copies, as the search
-page counts them, with its date); the archive's own totals per period from the database
-(copies of one story counted once per period), cached under the archive's generation like
-the other archive-wide figures (``archive.stats``). Periods without a story are zeros.
+page counts them, at its newest copy's date); the archive's own totals per period from the
+database, counted the same way, cached under the archive's generation like the other
+archive-wide figures (``archive.stats``). Periods without a story are zeros.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -112,9 +112,10 @@ def coarser(interval: str) -> str | None:
 
 
 def _compute_totals() -> dict:
-    """Published stories per period of each interval, copies of one story (a cluster)
-    counted once in a period: one query grouping the dated published stories by day and
-    cluster (the unclustered stories of a day are one row)."""
+    """Published stories per period of each interval, counted as ``search.api.matches``
+    counts them: the copies of one story (a cluster) once, at its newest copy's date. One
+    query grouping the dated published stories by day and cluster (the stories of a day
+    without copies are one row)."""
     rows = (
         Article.objects.published()
         .dated()
@@ -122,25 +123,23 @@ def _compute_totals() -> dict:
         .values_list("published", "cluster_id")
         .annotate(n=models.Count("id"))
     )
-    singles: dict[str, Counter] = {interval: Counter() for interval in INTERVALS}
-    clusters: dict[str, dict] = {interval: defaultdict(set) for interval in INTERVALS}
-    first = last = None
+    per_day: Counter = Counter()
+    newest: dict[int, date] = {}
     for day, cluster, n in rows:
-        first = day if first is None or day < first else first
-        last = day if last is None or day > last else last
+        if cluster is None:
+            per_day[day] += n
+        elif cluster not in newest or day > newest[cluster]:
+            newest[cluster] = day
+    per_day.update(newest.values())
+    totals = {interval: Counter() for interval in INTERVALS}
+    for day, n in per_day.items():
         for interval in INTERVALS:
-            start = period_start(day, interval)
-            if cluster is None:
-                singles[interval][start] += n
-            else:
-                clusters[interval][start].add(cluster)
-    totals = {}
-    for interval in INTERVALS:
-        counts = singles[interval]
-        for start, found in clusters[interval].items():
-            counts[start] += len(found)
-        totals[interval] = dict(counts)
-    return {"totals": totals, "first": first, "last": last}
+            totals[interval][period_start(day, interval)] += n
+    return {
+        "totals": {interval: dict(counts) for interval, counts in totals.items()},
+        "first": min(per_day, default=None),
+        "last": max(per_day, default=None),
+    }
 
 
 def archive_totals() -> dict:

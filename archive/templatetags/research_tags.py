@@ -32,7 +32,7 @@ def coverage_chart(context, person=None, outlet=None):
         title = f"Stories matching “{asked.text}”" if asked.text else "Stories found"
         if asked.scope == "quotes":
             title = f"Quotes matching “{asked.text}”" if asked.text else "Quotes found"
-        compare = [("q", asked.text), ("outlet", ",".join(asked.outlet_slugs[:1]))]
+        compare = [("q", asked.text)] + [("outlet", slug) for slug in asked.outlet_slugs[:1]]
     block = coverage_block(request, asked, title=title)
     block.update(
         searching=bool(compare),
