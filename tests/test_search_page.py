@@ -328,8 +328,9 @@ def test_search_page_query_count_does_not_grow_with_results(
     first, second, third = SEARCH_QUERIES[search_backend]
     # The first search of a process loads the table of name spellings (two queries);
     # later ones reuse it, checking it at most every 30 seconds. The first coverage chart
-    # reads the archive's stories per period (one query), kept until the archive changes.
-    with django_assert_num_queries(6 + first):
+    # reads the archive's stories per day and its stories with copies (two queries), kept
+    # until the archive changes.
+    with django_assert_num_queries(7 + first):
         client.get(URL, {"q": "ceasefire"})
     # outlet names, person names, the page's articles
     with django_assert_num_queries(3 + second):
