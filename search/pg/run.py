@@ -60,7 +60,8 @@ PLANNER_SETTINGS = {
     "jit": "off",
     "max_parallel_workers_per_gather": "0",
 }
-SNIPPET_CHARS = 20_000  # characters of a story ts_headline reads
+SNIPPET_CHARS = 20_000  # characters of a story ts_headline reads at most
+SNIPPET_FIRST_CHARS = 2_500  # ... and first (see article_page)
 # ts_headline's markers: control characters, taken out of the text first, replaced by
 # <mark> once the snippet is escaped.
 START, STOP = "\x01", "\x02"
@@ -323,14 +324,28 @@ def _snippet(q: Query, text: str, length: str, whole: int) -> tuple[str, list]:
 
 
 def article_page(q: Query, ids: list[int]) -> list[tuple]:
-    """(article id, story, people, snippet) of the page's hits ``ids``, in that order."""
+    """(article id, story, people, snippet) of the page's hits ``ids``, in that order.
+
+    ``ts_headline`` parses all the text it is given (about 2.5 ms for 20,000 characters):
+    the openings (``SNIPPET_FIRST_CHARS``) are read first, and only a hit whose opening
+    has none of the query's words is read again further (``SNIPPET_CHARS``)."""
+    rows = _article_page(q, ids, SNIPPET_FIRST_CHARS)
+    if q.highlight:
+        # the opening has none of the words, and there is more of the story to read
+        again = [r[0] for r in rows if START not in (r[3] or "") and r[4] > SNIPPET_FIRST_CHARS]
+        if again:
+            further = {row[0]: row for row in _article_page(q, again, SNIPPET_CHARS)}
+            rows = [further.get(row[0], row) for row in rows]
+    return [row[:4] for row in rows]
+
+
+def _article_page(q: Query, ids: list[int], chars: int) -> list[tuple]:
     table = source.table("Article")
-    text = f"left(translate(a.standfirst || E'\\n\\n' || a.body, %s, %s), {SNIPPET_CHARS})"
-    snippet, snippet_params = _snippet(
-        q, text, "length(a.standfirst) + length(a.body)", WHOLE_CHARS
-    )
+    text = f"left(translate(a.standfirst || E'\\n\\n' || a.body, %s, %s), {chars})"
+    length = "length(a.standfirst) + length(a.body)"
+    snippet, snippet_params = _snippet(q, text, length, WHOLE_CHARS)
     sql = f"""
-        SELECT page.id, d.story, d.people, {snippet}
+        SELECT page.id, d.story, d.people, {snippet}, {length}
         FROM unnest(%s::bigint[]) WITH ORDINALITY AS page(id, pos)
         JOIN {ARTICLE_TABLE} d ON d.article_id = page.id
         JOIN {table} a ON a.id = page.id
