@@ -1,7 +1,7 @@
 """Coverage over time: how many stories a search (a person, an outlet) found per day, week
 or month, and what share they were of every story the archive published in that period.
 
-The matches come from ``search.api.matches`` (one story per cluster of copies, as the search
+The matches come from ``search.api.day_counts`` (one story per cluster of copies, as the search
 page counts them, at its newest copy's date); the archive's own totals per period from the
 database, counted the same way, cached under the archive's generation like the other
 archive-wide figures (``archive.stats``). Periods without a story are zeros.
@@ -246,16 +246,17 @@ def plan(
     return Plan(interval, period_starts(first, last, interval), automatic, notices)
 
 
-def fill(dates, total: int, chosen: Plan | None, *, unit="stories", figures=None) -> Series:
-    """The series of the matches' ``dates`` (None: undated; ``total`` matches in all) over
-    the periods ``chosen``."""
-    dated = [d for d in dates if d is not None]
-    undated = total - len(dated)
+def fill(counted, chosen: Plan | None, *, unit="stories", figures=None) -> Series:
+    """The series of a search's matches counted by day (``search.api.DayCounts``) over the
+    periods ``chosen``."""
+    total, undated = counted.total, counted.undated
     if chosen is None:
         return Series("month", [], total, undated, unit=unit)
     figures = figures or archive_totals()
     interval = chosen.interval
-    counts = Counter(period_start(d, interval) for d in dated)
+    counts = Counter()
+    for day, n in counted.days.items():
+        counts[period_start(day, interval)] += n
     all_stories = figures["totals"][interval]
     periods = [
         Period(start, period_end(start, interval), counts.get(start, 0), all_stories.get(start, 0))
@@ -264,37 +265,16 @@ def fill(dates, total: int, chosen: Plan | None, *, unit="stories", figures=None
     return Series(interval, periods, total, undated, chosen.automatic, unit, list(chosen.notices))
 
 
-def build_series(
-    dates,
-    *,
-    total: int | None = None,
-    interval: str | None = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    unit: str = "stories",
-) -> Series:
-    """The series of the matches' ``dates`` (None: undated), per ``interval`` (None: chosen
-    from their span), stretched to a ``date_from``/``date_to`` filter (see ``plan``)."""
-    figures = archive_totals()
-    dated = [d for d in dates if d is not None]
-    chosen = plan(dated, interval, date_from, date_to, figures)
-    total = len(dates) if total is None else total
-    return fill(dates, total, chosen, unit=unit, figures=figures)
-
-
 def coverage(asked, interval: str | None = None) -> Series:
     """The coverage of a search (``search.api.SearchRequest``): its matches counted per
-    period of ``interval`` (None: chosen from their span)."""
-    found = api.matches(asked.text, **asked.kwargs())
-    series = build_series(
-        found.dates,
-        total=found.total,
-        interval=interval,
-        date_from=asked.date_from,
-        date_to=asked.date_to,
-        unit="quotes" if asked.scope == "quotes" else "stories",
-    )
-    series.notices[:0] = found.notices
+    period of ``interval`` (None: chosen from their span), stretched to its date filter
+    (see ``plan``)."""
+    counted = api.day_counts(asked.text, **asked.kwargs())
+    figures = archive_totals()
+    chosen = plan(list(counted.days), interval, asked.date_from, asked.date_to, figures)
+    unit = "quotes" if asked.scope == "quotes" else "stories"
+    series = fill(counted, chosen, unit=unit, figures=figures)
+    series.notices[:0] = counted.notices
     return series
 
 
@@ -303,16 +283,16 @@ def aligned(requests, interval: str | None = None) -> list[Series]:
     interval is chosen from the span of all their matches together, stretched to a date
     filter they all share."""
     figures = archive_totals()
-    found = [api.matches(asked.text, **asked.kwargs()) for asked in requests]
-    every = [d for f in found for d in f.dates if d is not None]
+    counted = [api.day_counts(asked.text, **asked.kwargs()) for asked in requests]
+    every = [day for c in counted for day in c.days]
     froms = {a.date_from for a in requests}
     tos = {a.date_to for a in requests}
     date_from = froms.pop() if len(froms) == 1 else None
     date_to = tos.pop() if len(tos) == 1 else None
     chosen = plan(every, interval, date_from, date_to, figures)
     result = []
-    for f in found:
-        series = fill(f.dates, f.total, chosen, figures=figures)
-        series.notices += f.notices
+    for c in counted:
+        series = fill(c, chosen, figures=figures)
+        series.notices += c.notices
         result.append(series)
     return result
