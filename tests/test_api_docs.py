@@ -29,6 +29,7 @@ def test_the_openapi_document_lists_every_operation_with_an_optional_token(clien
     assert sorted(schema["paths"]) == [
         "/api/articles/",
         "/api/articles/{article_id}/",
+        "/api/coverage/",
         "/api/outlets/",
         "/api/outlets/{slug}/",
         "/api/people/",

@@ -91,6 +91,7 @@ def test_every_operation_keeps_to_its_schema(seeded, wsgi_app):
     assert sorted(op.label for op in operations) == [
         "GET /api/articles/",
         "GET /api/articles/{article_id}/",
+        "GET /api/coverage/",
         "GET /api/outlets/",
         "GET /api/outlets/{slug}/",
         "GET /api/people/",

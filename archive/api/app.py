@@ -12,7 +12,7 @@ from ninja.errors import HttpError, ValidationError
 
 from . import caching
 from .auth import AUTH
-from .routers import articles, outlets, people, quotes, search
+from .routers import articles, coverage, outlets, people, quotes, search
 from .throttling import ApiRateThrottle
 
 log = logging.getLogger(__name__)
@@ -24,6 +24,7 @@ The news archive's published stories, people, outlets and quotations, read-only,
   until it is null; `limit` sets the page size (at most 100).
 * `/search/` takes the search page's query language and filters (`q`, `in=quotes`,
   `outlet`, `person`, `from`, `to`, `sort`).
+* `/coverage/` counts a search's matches per day, week or month (`interval`).
 * Answers carry an `ETag`: send it back as `If-None-Match` for a 304 while nothing changed.
 * Without a token a client may make 60 requests a minute (per address); a token made by
   the archive's curators, sent as `Authorization: Bearer <token>`, raises that to 600.
@@ -111,3 +112,4 @@ api.add_router("/search", search.router, tags=["search"])
 api.add_router("/people", people.router, tags=["people"])
 api.add_router("/outlets", outlets.router, tags=["outlets"])
 api.add_router("/quotes", quotes.router, tags=["quotes"])
+api.add_router("/coverage", coverage.router, tags=["coverage"])

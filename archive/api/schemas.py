@@ -299,3 +299,31 @@ def quote_record(request, quote) -> dict:
         "article": article,
         "html_url": f"{article['html_url']}#quote-{quote.pk}",
     }
+
+
+class CoverageQuery(Schema):
+    q: str
+    scope: str  # articles or quotes
+    outlet: list[str]
+    person: list[str]
+    date_from: datetime.date | None
+    date_to: datetime.date | None
+
+
+class CoveragePeriod(Schema):
+    start: datetime.date
+    end: datetime.date
+    count: int  # matches dated in the period (stories, copies once; or quotes)
+    all_stories: int  # every published story of the archive dated in the period
+    share: float | None  # count / all_stories (stories only; null when all_stories is 0)
+    search_url: str  # the search page narrowed to the period
+
+
+class Coverage(Schema):
+    query: CoverageQuery
+    interval: str  # day, week or month
+    unit: str  # stories or quotes
+    total: int  # every match, the undated included
+    undated: int  # matches without a date, in no period
+    periods: list[CoveragePeriod]
+    notices: list[str]
