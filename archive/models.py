@@ -1,5 +1,7 @@
 """The archive's data model: outlets, articles, people, their aliases, mentions and quotes."""
 
+import hashlib
+import secrets
 import unicodedata
 
 from django.conf import settings
@@ -573,3 +575,47 @@ class ChangeRecord(models.Model):
             f"admin:{self.content_type.app_label}_{self.content_type.model}_history",
             args=[self.object_id],
         )
+
+
+class ApiToken(models.Model):
+    """A key to the JSON API (``/api/``) for higher request limits, made by a curator in
+    the admin. Only a hash of the key is stored: the key itself is shown once, when the
+    token is made; a lost key is replaced by a new token. Sent as
+    ``Authorization: Bearer <key>``."""
+
+    KEY_PREFIX = "na_"
+
+    name = models.CharField(max_length=200, help_text="Who or what uses it (a project, a tool).")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # The key's first characters, shown in the admin to tell tokens apart.
+    key_start = models.CharField(max_length=12, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    last_used = models.DateTimeField(null=True, blank=True, editable=False)
+    active = models.BooleanField(default=True, help_text="Untick to refuse the key at once.")
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = "API token"
+
+    def __str__(self):
+        return f"{self.name} ({self.key_start}…)"
+
+    def get_absolute_url(self):
+        return reverse("admin:archive_apitoken_change", args=[self.pk])
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        """The stored form of ``key``: its SHA-256. The keys are random and long (256
+        bits), so a fast hash is enough (nothing to guess from it)."""
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def new_key(cls) -> str:
+        return cls.KEY_PREFIX + secrets.token_urlsafe(32)
+
+    def set_key(self, key: str) -> None:
+        self.key_hash = self.hash_key(key)
+        self.key_start = key[: len(self.KEY_PREFIX) + 5]

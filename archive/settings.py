@@ -17,6 +17,7 @@ warns about any other ``ARCHIVE_*`` or ``DJANGO_*`` variable (``archive.checks``
 """
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -83,6 +84,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # django-ninja: the JSON API; as an app its docs page loads Swagger UI from its own
+    # static files (without it, from a CDN)
+    "ninja",
     "archive.apps.ArchiveConfig",
     "search.apps.SearchConfig",
 ]
@@ -239,6 +243,14 @@ ARCHIVE_LOGIN_LOCK_MINUTES = env_int("ARCHIVE_LOGIN_LOCK_MINUTES", 15)
 # Failed sign-ins are counted in a cache every gunicorn worker shares (never a per-process
 # memory cache, which would let each worker count on its own).
 ARCHIVE_LOGIN_CACHE = "shared"
+# The JSON API (/api/): requests a minute from one address without a token, and with a
+# token (made by curators in the admin), counted in the shared cache (ARCHIVE_CACHE_URL)
+# so that every worker and server counts together. "N/min", "N/h" or "N/s".
+ARCHIVE_API_ANON_RATE = env("ARCHIVE_API_ANON_RATE", "60/min")
+ARCHIVE_API_TOKEN_RATE = env("ARCHIVE_API_TOKEN_RATE", "600/min")
+for _name in ("ARCHIVE_API_ANON_RATE", "ARCHIVE_API_TOKEN_RATE"):
+    if not re.fullmatch(r"\s*\d+\s*/\s*(s|sec|m|min|h|hour|d|day)\s*", globals()[_name]):
+        raise ImproperlyConfigured(f"{_name} must be N/s, N/min, N/h or N/day, e.g. 60/min")
 # Readers' pages are kept whole (``archive.pagecache``) and dropped when the archive
 # changes: a generation token tells every worker which pages are current.
 ARCHIVE_PAGE_CACHE_SECONDS = env_int("ARCHIVE_PAGE_CACHE_SECONDS", 3600)

@@ -68,6 +68,7 @@ handler400 = views.bad_request  # says why a request could not be read (too many
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("archive.api.urls", namespace="api")),
     path("", include((archive_patterns, "archive"))),
     path("", include("archive.research.urls", namespace="research")),
     path("search/", include("search.urls", namespace="search")),

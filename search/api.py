@@ -5,7 +5,8 @@ PostgreSQL); the query language, the filters and the result types are the same w
 it is.
 
 * ``search`` — the search page: a page of hits, the total, facets, a suggestion, notices;
-* ``matches`` — every match of a search with its date, exactly (downloads, charts);
+* ``matches`` — every match of a search with its date, exactly (downloads);
+* ``day_counts`` — how many matches each day has (coverage over time);
 * ``article_ids`` — ids of published articles for a query, best first (the admin);
 * ``more_like_this`` — the stories closest to one story (an article's page);
 * ``index_articles`` / ``delete_articles`` — after the commit that changed articles
@@ -28,7 +29,7 @@ from .backends import CheckReport, ImportSession, RebuildReport, SearchBackend, 
 from .filters import Filters
 from .parse import FILTER_NAMES, TOKEN_RE, Atom, ParsedQuery, parse, parse_date
 from .request import SearchRequest
-from .results import PAGE_SIZE, SORTS, Facet, Hit, Matches, SearchResult
+from .results import PAGE_SIZE, SORTS, DayCounts, Facet, Hit, Matches, SearchResult
 
 __all__ = [
     "FILTER_NAMES",
@@ -37,6 +38,7 @@ __all__ = [
     "TOKEN_RE",
     "Atom",
     "CheckReport",
+    "DayCounts",
     "Facet",
     "Filters",
     "Hit",
@@ -51,6 +53,7 @@ __all__ = [
     "backend",
     "bulk_import",
     "check",
+    "day_counts",
     "delete_articles",
     "expect_import",
     "import_session",
@@ -129,6 +132,28 @@ def matches(
         date_from=date_from,
         date_to=date_to,
         limit=limit,
+    )
+
+
+def day_counts(
+    text: str,
+    *,
+    scope: str = "articles",
+    outlet_slugs=(),
+    person_slugs=(),
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> DayCounts:
+    """How many of a search's matches each day has, counted as ``matches`` counts them
+    (a story once, at its newest copy's date): coverage over time without reading every
+    match's id (``DayCounts``)."""
+    return get_backend().day_counts(
+        text,
+        scope=scope,
+        outlet_slugs=outlet_slugs,
+        person_slugs=person_slugs,
+        date_from=date_from,
+        date_to=date_to,
     )
 
 

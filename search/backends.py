@@ -19,7 +19,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from .results import Matches, SearchResult
+from .results import DayCounts, Matches, SearchResult
 
 
 @dataclass
@@ -137,6 +137,18 @@ class SearchBackend(ABC):
         date_to=None,
         limit: int | None = None,
     ) -> Matches: ...
+
+    @abstractmethod
+    def day_counts(
+        self,
+        text: str,
+        *,
+        scope: str = "articles",
+        outlet_slugs=(),
+        person_slugs=(),
+        date_from=None,
+        date_to=None,
+    ) -> DayCounts: ...
 
     @abstractmethod
     def more_like_this(self, article_id: int, limit: int, text: str | None = None) -> list[int]: ...

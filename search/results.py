@@ -114,24 +114,59 @@ class Matches:
     notices: list[str] = field(default_factory=list)
 
 
+@dataclass
+class DayCounts:
+    """How many matches of a search (``search.api.day_counts``) each day has: stories once
+    each, at their newest copy's date (quotes: each quote at its story's), as ``Matches``
+    counts them; ``undated`` those without a date; ``total`` all of them."""
+
+    days: dict[date, int] = field(default_factory=dict)
+    undated: int = 0
+    total: int = 0
+    notices: list[str] = field(default_factory=list)
+
+
+def _newest(nums, days, clusters):
+    """The matches' ids and days (numpy arrays) newest first (ties: highest id first), a
+    story's copies (one code of ``clusters``, 0: a story of its own) kept once, newest."""
+    order = np.lexsort((-nums, -days))
+    nums, days = nums[order], days[order]
+    if clusters is not None and len(nums):
+        clusters = clusters[order]
+        keep = clusters == 0
+        _, first = np.unique(clusters, return_index=True)
+        keep[first[clusters[first] != 0]] = True
+        nums, days = nums[keep], days[keep]
+    return nums, days
+
+
+def as_date(day: int) -> date | None:
+    """A YYYYMMDD number as a date (0: None)."""
+    return date(day // 10000, day // 100 % 100, day % 100) if day else None
+
+
 def newest_per_story(nums, days, clusters=None, limit: int | None = None):
     """``Matches``' ids, dates and total from the matches' ids ``nums``, days (YYYYMMDD,
     0 undated) and story codes ``clusters`` (0: a story of its own; None: every match
     counts), numpy arrays of one length: each story's newest copy, newest first."""
-    order = np.lexsort((-nums, -days))  # newest first, then the highest id
-    nums, days = nums[order], days[order]
-    if clusters is not None and len(nums):
-        clusters = clusters[order]
-        alone = clusters == 0
-        _, first = np.unique(clusters, return_index=True)
-        keep = alone.copy()
-        keep[first[clusters[first] != 0]] = True
-        nums, days = nums[keep], days[keep]
+    nums, days = _newest(nums, days, clusters)
     total = len(nums)
     if limit is not None:
         nums, days = nums[:limit], days[:limit]
-    dates = [date(d // 10000, d // 100 % 100, d % 100) if d else None for d in days.tolist()]
-    return nums.tolist(), dates, total
+    return nums.tolist(), [as_date(d) for d in days.tolist()], total
+
+
+def count_days(nums, days, clusters=None) -> DayCounts:
+    """``DayCounts`` of the matches (as ``newest_per_story`` takes them)."""
+    _nums, days = _newest(nums, days, clusters)
+    values, counts = np.unique(days, return_counts=True)
+    found = DayCounts(total=len(days))
+    for day, n in zip(values.tolist(), counts.tolist(), strict=True):
+        if day:
+            found.days[as_date(day)] = n
+        else:
+            found.undated = n
+    return found
 
 
 CUT_NOTICE = (

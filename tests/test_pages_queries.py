@@ -28,14 +28,17 @@ PAGES = {
     "/outlets/": 2,
     # counts, dated stories, undated stories (the seeds have both without an outlet)
     "/unknown-outlet/": 3,
-    # outlet, by-month (with the undated count), list
-    "/outlets/daily-gen/": 3,
-    "/outlets/daily-gen/?month=2021-03": 3,
+    # outlet, by-month (with the undated count), list; the coverage chart: the outlet filter
+    # of its search, the archive's stories per day and its stories with copies (cold cache)
+    "/outlets/daily-gen/": 6,
+    "/outlets/daily-gen/?month=2021-03": 6,
     # count, list (the counts beside the names are the people's counters)
     "/people/": 2,
     "/people/?q=ali": 2,
-    # person, count, list, quotes, related, outlets, aliases
-    "/people/alice-example/": 7,
+    # person, count, list, quotes, related, outlets, aliases; the coverage chart: the person
+    # filter of its search, the archive's stories per day and its stories with copies (cold
+    # cache)
+    "/people/alice-example/": 10,
     # count, list, outlets for the filter
     "/quotes/": 3,
     "/quotes/?speaker=alice-example&outlet=daily-gen": 3,

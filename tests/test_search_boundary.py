@@ -172,6 +172,10 @@ class Recording(backends.SearchBackend):
         self._record("matches", text)
         return api.Matches()
 
+    def day_counts(self, text, **options):
+        self._record("day_counts", text)
+        return api.DayCounts()
+
     def more_like_this(self, article_id, limit, text=None):
         self._record("more_like_this", article_id, limit, text=text)
         return []

@@ -114,3 +114,23 @@ def test_an_index_without_the_number_column_reads_the_stored_keys(stories, monke
     monkeypatch.setattr(type(reader), "has_column", lambda self, name: name != "num")
     assert list(entry.numbers()) == expected
     assert api.matches("harbour strike").total == 4
+
+
+def test_day_counts_count_each_story_once_at_its_newest_copy(stories):
+    found = api.day_counts("harbour strike")
+    assert found.days == {date(2022, 2, 5): 1, date(2022, 1, 10): 1, date(2021, 5, 3): 1}
+    assert (found.undated, found.total, found.notices) == (1, 4, [])
+    # the same stories as matches, by day
+    matched = api.matches("harbour strike")
+    assert sum(found.days.values()) + found.undated == matched.total
+    found = api.day_counts("", outlet_slugs=["daily-mirror"])
+    assert (found.days, found.undated) == ({date(2022, 2, 4): 1, date(2021, 5, 3): 1}, 0)
+    found = api.day_counts('"northern ports"', date_from=date(2022, 2, 5))
+    assert (found.days, found.total) == ({date(2022, 2, 5): 1}, 1)
+
+
+def test_day_counts_of_quotes_and_of_nothing(stories):
+    assert api.day_counts("strike", scope="quotes").days == {date(2022, 1, 10): 1}
+    found = api.day_counts("OR")
+    assert (found.days, found.total) == ({}, 0)
+    assert found.notices[-1].startswith('"OR" has no word to search for')

@@ -171,6 +171,28 @@ def test_snippets_escape_the_story_and_mark_its_words(db, pg, django_capture_on_
     assert hit.snippet.endswith("attacks at a/b.")
 
 
+def test_a_snippet_reads_further_only_when_the_opening_lacks_the_words(
+    db, pg, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    filler = "Nothing of note happened in the town council that week. " * 60  # 3,420 chars
+    with django_capture_on_commit_callbacks(execute=True):
+        early = article("Early mention", "The glacier retreated. " + filler)
+        late = article("Late mention", filler + "Then the glacier retreated.")
+        titled = article("Glacier report", filler)  # the word in the headline only
+    q = run.Query(api.parse("glacier"), None)
+    ids = [early.pk, late.pk, titled.pk]
+    # the openings, then the two without the word in theirs, read further
+    with django_assert_num_queries(2):
+        rows = run.article_page(q, ids)
+    snippets = {row[0]: run.marked(row[3]) for row in rows}
+    assert [row[0] for row in rows] == ids
+    assert snippets[early.pk].startswith("<mark>glacier</mark> retreated. Nothing of note")
+    assert snippets[late.pk].endswith("that week. Then the <mark>glacier</mark> retreated")
+    assert "<mark>" not in snippets[titled.pk]
+    with django_assert_num_queries(1):  # every opening has the word: read once
+        run.article_page(q, [early.pk])
+
+
 def test_tsquery_loose_text_has_a_phrase_as_the_and_of_its_words(db):
     parsed = api.parse('"health care" reform')
     assert tsquery.match_text(parsed) == "'health care' & 'reform'"

@@ -11,7 +11,7 @@ through the importer. Its HTML is in ``templates/admin/archive/``.
 from django.contrib import admin
 
 from ..admin_site import ThrottledAuthenticationForm
-from . import articles, changes, names, outlets, people, quotes, uploads  # noqa: F401
+from . import articles, changes, names, outlets, people, quotes, tokens, uploads  # noqa: F401
 
 admin.site.login_form = ThrottledAuthenticationForm
 admin.site.site_header = "News archive curation"

@@ -27,6 +27,7 @@ CURATOR_PERMISSIONS = (
     "archive.view_unresolvedname",
     "archive.change_unresolvedname",
     "archive.delete_unresolvedname",
+    *(f"archive.{action}_apitoken" for action in ("view", "add", "change", "delete")),
 )
 
 

@@ -41,6 +41,9 @@ class WhooshBackend(SearchBackend):
     def matches(self, text, **options):
         return run.run_matches(text, **options)
 
+    def day_counts(self, text, **options):
+        return run.run_day_counts(text, **options)
+
     def more_like_this(self, article_id, limit, text=None):
         return similar.more_like_this(article_id, limit, text=text)
 

@@ -242,25 +242,42 @@ def _search_docs(entry, result, page, scope, hits, key, cached, matching, words,
         result.suggestion = entry.facet_cache[skey]
 
 
-def run_matches(text: str, *, scope: str = "articles", limit: int | None = None, **filters):
-    """Every match of a search (``results.Matches``): one document per story cluster, the
-    newest copy, newest first (undated last; ties by id, highest first), exactly counted
-    whatever their number (no budget: a download or a chart needs them all)."""
+def _matched(text: str, scope: str, filters: dict):
+    """Every match of a search as numpy arrays: (ids, days, story codes or None), with its
+    notices; ids None when there was nothing to search."""
     result = results.begin(text, sort="newest", scope=scope, searchable=searchable, **filters)
-    found = results.Matches(notices=result.notices)
     if result.nothing:
-        return found
+        return None, None, None, result.notices
     entry = searchers.get_entry()
     if entry is None:
-        found.notices.append(results.INDEX_MISSING_NOTICE)
-        return found
+        return None, None, None, [*result.notices, results.INDEX_MISSING_NOTICE]
     with entry.lock:
         matching, _words, _prefixes, _key = _matcher(entry, result, scope)
         docs = np.fromiter(matching(), np.int64)
         days = np.asarray(entry.column("day"), np.int64)[docs]
         nums = np.asarray(entry.numbers(), np.int64)[docs]
         clusters = entry.codes("cluster")[1][docs] if scope == "articles" else None
-    found.ids, found.dates, found.total = results.newest_per_story(nums, days, clusters, limit)
+    return nums, days, clusters, result.notices
+
+
+def run_matches(text: str, *, scope: str = "articles", limit: int | None = None, **filters):
+    """Every match of a search (``results.Matches``): one document per story cluster, the
+    newest copy, newest first (undated last; ties by id, highest first), exactly counted
+    whatever their number (no budget: a download or a chart needs them all)."""
+    nums, days, clusters, notices = _matched(text, scope, filters)
+    found = results.Matches(notices=notices)
+    if nums is not None:
+        found.ids, found.dates, found.total = results.newest_per_story(nums, days, clusters, limit)
+    return found
+
+
+def run_day_counts(text: str, *, scope: str = "articles", **filters):
+    """``results.DayCounts`` of a search, counted as ``run_matches`` counts."""
+    nums, days, clusters, notices = _matched(text, scope, filters)
+    if nums is None:
+        return results.DayCounts(notices=notices)
+    found = results.count_days(nums, days, clusters)
+    found.notices = notices
     return found
 
 

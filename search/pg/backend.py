@@ -36,6 +36,9 @@ class PostgresBackend(SearchBackend):
     def matches(self, text, **options):
         return run.run_matches(text, **options)
 
+    def day_counts(self, text, **options):
+        return run.run_day_counts(text, **options)
+
     def more_like_this(self, article_id, limit, text=None):
         return similar.more_like_this(article_id, limit, text=text)
 

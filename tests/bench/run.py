@@ -425,10 +425,13 @@ def index_size_mb(archive: Archive, backend: str) -> tuple[float, dict]:
     return round(sum(sizes.values()) / 2**20, 1), {k: round(v / 2**20, 2) for k, v in sizes.items()}
 
 
-def measure_backend(archive: Archive, backend: str, paths: dict, queries: list[str]) -> dict:
-    """One backend's column: rebuild_index, index size, then a server of 3 workers with
-    this backend (and the page cache off) timing the search mix, its workers' memory after
-    it, and the page mix."""
+def measure_backend(
+    archive: Archive, backend: str, paths: dict, queries: list[str], rebuild: bool = True
+) -> dict:
+    """One backend's column: rebuild_index (unless not ``rebuild``: the index a previous
+    run built is timed again), index size, then a server of 3 workers with this backend
+    (and the page cache off) timing the search mix, its workers' memory after it, and the
+    page mix."""
     package = BACKEND_PACKAGES[backend]
     if importlib.util.find_spec(package) is None:
         note = f"the {backend} search backend ({package}) is not in this checkout: skipped"
@@ -446,16 +449,18 @@ def measure_backend(archive: Archive, backend: str, paths: dict, queries: list[s
     )
     column = {}
     try:
-        seconds, rss, _ = chosen.measure("rebuild_index", "--no-progress")
-        published = int(
-            chosen.manage(
-                "shell",
-                "-c",
-                "from archive.models import Article; print(Article.objects.published().count())",
-            ).stdout.split()[-1]
-        )
-        column["build_rate"] = round(published / seconds, 1)
-        column["build_peak_rss_mb"] = round(rss, 1)
+        if rebuild:
+            seconds, rss, _ = chosen.measure("rebuild_index", "--no-progress")
+            published = int(
+                chosen.manage(
+                    "shell",
+                    "-c",
+                    "from archive.models import Article; "
+                    "print(Article.objects.published().count())",
+                ).stdout.split()[-1]
+            )
+            column["build_rate"] = round(published / seconds, 1)
+            column["build_peak_rss_mb"] = round(rss, 1)
         column["index_mb"], column["index_parts_mb"] = index_size_mb(chosen, backend)
         # Whoosh's workers log when their searcher is warm; other backends have none to warm.
         warm = 180 if backend == "whoosh" else 0
@@ -496,7 +501,7 @@ def print_backends(r):
         ),
         (
             "index build, articles/s",
-            lambda c: f"{c['build_rate']} (peak {c['build_peak_rss_mb']} MB)",
+            lambda c: f"{c.get('build_rate', '-')} (peak {c.get('build_peak_rss_mb', '-')} MB)",
         ),
         ("index size, MB", lambda c: str(c["index_mb"])),
         ("RSS per worker, MB", lambda c: ", ".join(str(m) for m in c["worker_rss_mb"])),

@@ -377,6 +377,9 @@ def main(argv=None):
         "--rebuild-only", action="store_true", help="time rebuild_index only, no searches"
     )
     parser.add_argument(
+        "--load-only", action="store_true", help="load the stories and stop (no index, no timing)"
+    )
+    parser.add_argument(
         "--postgres",
         metavar="DATABASE_URL",
         default=None,
@@ -386,6 +389,8 @@ def main(argv=None):
     workdir = Path(args.workdir or f"/tmp/search-bench-{args.n}")
     setup_django(workdir, args.postgres)
     load(args.n)
+    if args.load_only:
+        return 0
     if args.postgres:
         return postgres_main(args)
 

@@ -1,0 +1,1 @@
+"""One router per kind of record; ``archive.api.app`` mounts them."""
