@@ -40,7 +40,7 @@ run: seed
 	$(BIN)/python manage.py import_worker & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
 	trap 'exit 130' INT TERM; \
-	$(BIN)/gunicorn archive.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --graceful-timeout 10
+	$(BIN)/gunicorn archive.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --timeout 300 --access-logfile - --graceful-timeout 10
 
 # axe-core for the accessibility checks of the browser tests (package.json, pinned by the
 # lock file); without npm those checks are skipped with the reason.
