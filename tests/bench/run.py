@@ -12,6 +12,8 @@ end to end on a scratch archive:
 - SQL queries per page; requests/s on a mix of article and browse pages, and errors;
 - the page timings and requests/s again with the whole-page cache off (every request
   rendered: what a page costs the first time after the archive changes);
+- what researchers take out: coverage over time of a common word, the JSON API's search
+  and article, a download of a common word's matches as CSV and JSON Lines;
 - the search backends side by side (``--backends whoosh,postgres``) over one archive (the
   PostgreSQL one when it was imported, else SQLite): search p50/p95/p99 on the query mix,
   index build rate, index size, memory per gunicorn worker after the search mix, and
@@ -339,6 +341,9 @@ def main(argv=None):
     except Exception as exc:  # the baseline must not sink the run
         results["fts5_error"] = str(exc)[-500:]
 
+    print("research: coverage, downloads, the API ...", flush=True)
+    results["research"] = research_figures(archive)
+
     if not args.skip_pg:
         pg_n = args.pg_n or min(args.n, 10_000)
         print(f"importing {pg_n:,} stories on PostgreSQL ...", flush=True)
@@ -370,6 +375,29 @@ def main(argv=None):
     print_table(results)
     print(f"\nwritten to {path.relative_to(ROOT)}")
     return 0
+
+
+DOWNLOAD_QUERY = "president"  # about half of the bench corpus's stories match it
+
+
+def research_figures(archive: Archive, download: bool = True) -> dict:
+    """What researchers take out, on ``archive`` (its index built): coverage over time of
+    a common word (``coverage_bench``), the JSON API's search and article
+    (``api_bench``), and a download of a common word's matches as CSV and JSON Lines
+    (``download_bench``: throughput, the worker's memory). A part that fails is an error
+    in the figures, not the end of the run."""
+    from tests.bench import api_bench, coverage_bench, download_bench
+
+    figures = {}
+    parts = [("coverage", coverage_bench.measure), ("api", api_bench.measure)]
+    if download:
+        parts.append(("download", lambda a: download_bench.measure(a, DOWNLOAD_QUERY)))
+    for name, measure in parts:
+        try:
+            figures[name] = measure(archive)
+        except Exception as exc:  # one part's failure must not sink the others' figures
+            figures[name] = {"error": str(exc)[-500:]}
+    return figures
 
 
 def resolve_backends(args, parser) -> tuple[str, list[str]]:
@@ -483,10 +511,60 @@ def measure_backend(
             column["rps_errors"] = errors
         finally:
             server.stop()
+        column["research"] = research_figures(chosen, download=False)
     except Exception as exc:  # one backend's failure must not sink the others' figures
         column["error"] = str(exc)[-500:]
         print(f"  {backend} failed: {column['error']}", flush=True)
     return column
+
+
+def _p(column: dict, part: str, key: str) -> str:
+    """``p50/p95`` of a research figure of ``column`` ("-" when it failed)."""
+    figures = column.get("research", {}).get(part, {})
+    if key not in figures:
+        return "-"
+    return f"{figures[key]['p50']}/{figures[key]['p95']}"
+
+
+def print_research(r):
+    """The research figures of the main archive."""
+    research = r.get("research") or {}
+    rows = []
+    if "series_ms" in research.get("coverage", {}):
+        c = research["coverage"]
+        rows.append(
+            (
+                "coverage (common word)",
+                f"{c['matches']:,} matches per {c['interval']}: series p50/p95 "
+                f"{c['series_ms']['p50']}/{c['series_ms']['p95']} ms, CSV p95 {c['csv_ms']['p95']} "
+                f"ms, search page with the chart p95 {c['page_ms']['p95']} ms",
+            )
+        )
+    if "api_search" in research.get("api", {}):
+        a = research["api"]
+        rows.append(
+            (
+                "API p50/p95",
+                f"search {a['api_search']['p50']}/{a['api_search']['p95']} ms, article "
+                f"{a['api_article']['p50']}/{a['api_article']['p95']} ms",
+            )
+        )
+    for fmt in ("csv", "jsonl"):
+        d = research.get("download", {}).get(fmt)
+        if d:
+            rows.append(
+                (
+                    f"download ({fmt})",
+                    f"{d['rows']:,} stories in {d['seconds']} s = {d['stories_per_s']:,}/s, "
+                    f"worker RSS +{d['rss_growth_mb']} MB",
+                )
+            )
+    for part, figures in research.items():
+        if "error" in figures:
+            rows.append((part, "failed: " + figures["error"].splitlines()[-1]))
+    width = max((len(k) for k, _ in rows), default=0)
+    for key, value in rows:
+        print(f"{key:<{width}}  {value}")
 
 
 def print_backends(r):
@@ -506,6 +584,9 @@ def print_backends(r):
         ("index size, MB", lambda c: str(c["index_mb"])),
         ("RSS per worker, MB", lambda c: ", ".join(str(m) for m in c["worker_rss_mb"])),
         ("requests/s (page mix, cache off)", lambda c: str(c["rps"])),
+        ("coverage p50/p95 ms (common word)", lambda c: _p(c, "coverage", "series_ms")),
+        ("API search p50/p95 ms", lambda c: _p(c, "api", "api_search")),
+        ("API article p50/p95 ms", lambda c: _p(c, "api", "api_article")),
         ("errors", lambda c: str(c["search_errors"] + c["rps_errors"])),
     ]
     names = list(columns)
@@ -579,6 +660,7 @@ def print_table(r):
     width = max(len(k) for k, _ in rows)
     for key, value in rows:
         print(f"{key:<{width}}  {value}")
+    print_research(r)
     print_backends(r)
 
 
