@@ -184,12 +184,14 @@ _hsts_seconds = env_int("DJANGO_HSTS_SECONDS", 31536000)
 SECURE_HSTS_SECONDS = _hsts_seconds if SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
-# Every response: scripts, styles, images and fonts from the site itself only, no inline
-# script or style, forms post only to the site, no framing, no <base>, no plugins.
+# Every response: scripts, styles, images, fonts and frames from the site itself only, no
+# inline script or style, forms post only to the site, not framed (but for the search
+# page's chart: research.coverage_views), no <base> address, no plugins.
 ARCHIVE_CONTENT_SECURITY_POLICY = env(
     "ARCHIVE_CONTENT_SECURITY_POLICY",
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-    "font-src 'self'; connect-src 'self'; manifest-src 'self'; form-action 'self'; "
+    "font-src 'self'; connect-src 'self'; manifest-src 'self'; frame-src 'self'; "
+    "form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'",
 )
 if env_bool("DJANGO_BEHIND_PROXY", False):

@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 
 POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-    "font-src 'self'; connect-src 'self'; manifest-src 'self'; form-action 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'"
+    "font-src 'self'; connect-src 'self'; manifest-src 'self'; frame-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 LINKS = ("href", "src", "action", "formaction")
 
@@ -167,3 +167,18 @@ def test_the_admin_works_under_the_same_policy(client, staff_client, seeded):
 def test_an_operator_may_set_the_policy(client, settings, seeded):
     settings.ARCHIVE_CONTENT_SECURITY_POLICY = "default-src 'self'"
     assert client.get("/quotes/")["Content-Security-Policy"] == "default-src 'self'"
+
+
+def test_only_the_search_pages_chart_may_be_framed_and_only_by_the_site(client):
+    from tests.search_helpers import article
+
+    article("Ferry strike", "The ferry strike began.", published="2022-01-03")
+    page = client.get("/search/", {"q": "ferry"})
+    assert page["X-Frame-Options"] == "DENY"
+    assert page["Content-Security-Policy"] == POLICY
+    frame = client.get("/search/coverage/", {"q": "ferry"})
+    assert frame.status_code == 200
+    assert frame["X-Frame-Options"] == "SAMEORIGIN"
+    assert frame["Content-Security-Policy"] == POLICY.replace(
+        "frame-ancestors 'none'", "frame-ancestors 'self'"
+    )

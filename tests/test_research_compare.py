@@ -98,7 +98,7 @@ def test_two_searches_side_by_side(client, archive):
     svg = re.search(r'<svg class="coverage-chart".*?</svg>\s*</div>', html, re.S).group(0)
     bars = [
         (unescape(label), dict(parse_qsl(urlsplit(unescape(href)).query)))
-        for href, label in re.findall(r'<a href="([^"]+)" aria-label="([^"]+)">', svg)
+        for href, label in re.findall(r'<a href="([^"]+)" aria-label="([^"]+)" target="_top">', svg)
     ]
     assert bars == [
         (

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.usefixtures("search_backend")
 
 CSV = reverse("research:coverage_csv")
 SEARCH = reverse("search:search")
+FRAME = reverse("research:coverage_frame")  # the search page frames its chart
 
 
 @pytest.fixture
@@ -204,12 +205,12 @@ def bar_links(html):
     svg = chart_svg(html)
     return [
         (unescape(label), dict(parse_qsl(urlsplit(unescape(href)).query)))
-        for href, label in re.findall(r'<a href="([^"]+)" aria-label="([^"]+)">', svg)
+        for href, label in re.findall(r'<a href="([^"]+)" aria-label="([^"]+)" target="_top">', svg)
     ]
 
 
 def test_search_page_chart_has_labelled_axes_and_bars_linking_to_their_slice(client, archive):
-    response = client.get(SEARCH, {"q": "ferry", "outlet": "daily-mirror", "interval": "week"})
+    response = client.get(FRAME, {"q": "ferry", "outlet": "daily-mirror", "interval": "week"})
     html = response.content.decode()
     svg = chart_svg(html)
     assert '<text class="axis-title y-title" x="0" y="12">Stories per week</text>' in svg
@@ -244,30 +245,47 @@ def test_search_page_chart_has_labelled_axes_and_bars_linking_to_their_slice(cli
 
 
 def test_a_bar_keeps_the_searchs_own_dates_inside_its_period(client, archive):
-    response = client.get(SEARCH, {"q": "ferry", "from": "2022-01-05", "interval": "week"})
+    response = client.get(FRAME, {"q": "ferry", "from": "2022-01-05", "interval": "week"})
     first = bar_links(response.content.decode())[0]
     assert first[1] == {"q": "ferry", "from": "2022-01-05", "to": "2022-01-09"}
 
 
+def test_the_search_page_frames_its_chart_with_the_search_and_the_switches(client, archive):
+    response = client.get(
+        SEARCH,
+        {"q": "ferry", "outlet": "daily-mirror", "sort": "newest", "page": "1", "interval": "week"},
+    )
+    html = response.content.decode()
+    [src] = re.findall(r'<iframe class="coverage-frame" src="([^"]+)"', html)
+    assert unescape(src) == FRAME + "?q=ferry&outlet=daily-mirror&interval=week&sort=newest"
+    assert 'title="Coverage over time of this search: chart and figures"' in html
+    assert "coverage-chart" not in html  # drawn by the frame, not by the page
+    frame = client.get(unescape(src)).content.decode()
+    assert '<base target="_top">' in frame
+    assert "Stories per week" in chart_svg(frame)
+
+
 def test_switch_links_keep_the_other_parameters(client, archive):
-    response = client.get(SEARCH, {"q": "ferry", "sort": "newest", "interval": "week"})
+    response = client.get(FRAME, {"q": "ferry", "sort": "newest", "interval": "week"})
     html = response.content.decode()
     switch = re.search(r'<nav class="coverage-switch".*?</nav>', html, re.S).group(0)
     links = [unescape(h) for h in re.findall(r'href="([^"]+)"', switch)]
     assert links == [
-        "?q=ferry&sort=newest&interval=day",
-        "?q=ferry&sort=newest&interval=month",
-        "?q=ferry&sort=newest&interval=week&measure=share",
+        "/search/?q=ferry&sort=newest&interval=day",
+        "/search/?q=ferry&sort=newest&interval=month",
+        "/search/?q=ferry&sort=newest&interval=week&measure=share",
     ]
     assert '<strong aria-current="true">week</strong>' in switch
     csv_link = re.search(r'<a href="([^"]+)" download>', html).group(1)
     assert unescape(csv_link) == f"{CSV}?q=ferry&interval=week"
-    compare = re.search(r'<a href="([^"]+)">Compare with…</a>', html).group(1)
-    assert unescape(compare) == reverse("research:compare") + "?q=ferry"
+    assert "Compare with…" not in html  # the search page around the frame links to it
+    page = client.get(SEARCH, {"q": "ferry", "outlet": "le-monde", "sort": "newest"})
+    compare = re.search(r'<a href="([^"]+)">Compare with…</a>', page.content.decode()).group(1)
+    assert unescape(compare) == reverse("research:compare") + "?q=ferry&outlet=le-monde"
 
 
 def test_share_is_drawn_in_percent(client, archive):
-    response = client.get(SEARCH, {"q": "ferry", "interval": "week", "measure": "share"})
+    response = client.get(FRAME, {"q": "ferry", "interval": "week", "measure": "share"})
     svg = chart_svg(response.content.decode())
     assert ">Share of all stories (%)</text>" in svg
     assert re.findall(r'dy=".32em" text-anchor="end">([^<]+)</text>', svg) == [
@@ -282,7 +300,7 @@ def test_share_is_drawn_in_percent(client, archive):
 
 
 def test_the_figures_as_a_table(client, archive):
-    response = client.get(SEARCH, {"q": "ferry", "interval": "month"})
+    response = client.get(FRAME, {"q": "ferry", "interval": "month"})
     table = re.search(r"<table.*?</table>", response.content.decode(), re.S).group(0)
     cells = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", table)]
     assert cells == [
@@ -293,7 +311,7 @@ def test_the_figures_as_a_table(client, archive):
 
 
 def test_a_bad_interval_on_a_page_is_a_message_not_an_error(client, archive):
-    response = client.get(SEARCH, {"q": "ferry", "interval": "decade"})
+    response = client.get(FRAME, {"q": "ferry", "interval": "decade"})
     assert response.status_code == 200
     html = response.content.decode()
     assert "Unknown interval &quot;decade&quot;: use day, week or month." in html
@@ -317,7 +335,7 @@ def test_person_and_outlet_pages_chart_their_stories(client, archive):
 
 
 def test_text_is_escaped_in_the_chart(client, archive):
-    response = client.get(SEARCH, {"q": 'ferry OR "<b>"'})
+    response = client.get(FRAME, {"q": 'ferry OR "<b>"'})
     html = response.content.decode()
     assert "<b>" not in html
     assert "Stories matching “ferry OR &quot;&lt;b&gt;&quot;”" in chart_svg(html)

@@ -120,11 +120,9 @@ def test_copies_cost_no_extra_query(client, copies, django_assert_num_queries, s
     names.current()  # loaded once per process, not per search
     # outlet names, the page's articles with their copies (nobody is mentioned); for
     # PostgreSQL its counts, its page, did-you-mean's word counts (fewer than five
-    # stories found) and its planner settings, set and set back; the coverage chart: the
-    # archive's stories per day and its stories with copies (cold cache) and, for
-    # PostgreSQL, its matches between their planner settings, set and set back
-    backend = {"whoosh": 0, "postgres": 8}[search_backend]
-    with django_assert_num_queries(4 + backend):
+    # stories found) and its planner settings, set and set back
+    backend = {"whoosh": 0, "postgres": 5}[search_backend]
+    with django_assert_num_queries(2 + backend):
         client.get(URL, {"q": "volcano"})
 
 

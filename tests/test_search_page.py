@@ -317,9 +317,7 @@ def test_quote_search_shows_speaker_and_article(client, archive):
 # did-you-mean's word counts (fewer than five stories found) and, for a word of fewer
 # than three stories ("ceasefire" here), its nearest words; and the planner settings of
 # its statements, set and (inside the test's transaction) set back.
-# The coverage chart's matches add three for PostgreSQL (the matches, between its planner
-# settings set and set back).
-SEARCH_QUERIES = {"whoosh": (0, 0, 0), "postgres": (9, 8, 8)}
+SEARCH_QUERIES = {"whoosh": (0, 0, 0), "postgres": (6, 5, 5)}
 
 
 def test_search_page_query_count_does_not_grow_with_results(
@@ -327,16 +325,14 @@ def test_search_page_query_count_does_not_grow_with_results(
 ):
     first, second, third = SEARCH_QUERIES[search_backend]
     # The first search of a process loads the table of name spellings (two queries);
-    # later ones reuse it, checking it at most every 30 seconds. The first coverage chart
-    # reads the archive's stories per day and its stories with copies (two queries), kept
-    # until the archive changes.
-    with django_assert_num_queries(7 + first):
+    # later ones reuse it, checking it at most every 30 seconds.
+    with django_assert_num_queries(5 + first):
         client.get(URL, {"q": "ceasefire"})
     # outlet names, person names, the page's articles
     with django_assert_num_queries(3 + second):
         client.get(URL, {"q": "talks"})
-    # plus resolving the outlet filter, for the search and for its coverage chart
-    with django_assert_num_queries(5 + third):
+    # plus resolving the outlet filter
+    with django_assert_num_queries(4 + third):
         client.get(URL, {"q": "talks", "outlet": "daily-mirror"})
 
 

@@ -12,10 +12,12 @@ import csv
 import logging
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.text import slugify
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from search import api
 
@@ -50,21 +52,22 @@ def search_url(asked) -> str:
     return reverse("search:search") + "?" + urlencode(asked.query_items())
 
 
-def switch_links(get, current: str, key: str, values) -> list[dict]:
+def switch_links(get, current: str, key: str, values, base: str = "") -> list[dict]:
     """Links setting ``key`` to each of ``values``, keeping the other parameters of ``get``
-    (``current``: the value shown now, not a link)."""
+    (``current``: the value shown now, not a link), to the page ``base`` ("": this one)."""
     links = []
     for value in values:
         params = get.copy()
         params[key] = value
-        links.append({"value": value, "url": "?" + params.urlencode(), "current": value == current})
+        url = base + "?" + params.urlencode()
+        links.append({"value": value, "url": url, "current": value == current})
     return links
 
 
-def coverage_block(request, asked, *, title: str) -> dict:
+def coverage_block(request, asked, *, title: str, base: str = "") -> dict:
     """The context of the coverage chart (``research/_coverage.html``) of ``asked`` on the
     page of ``request``, whose ``interval`` and ``measure`` it reads; ``title`` names what is
-    counted (``Stories matching “…”``)."""
+    counted (``Stories matching “…”``); ``base``: the page its switches lead to ("": this)."""
     get = request.GET
     try:
         interval, measure = read_choice(get)
@@ -87,8 +90,8 @@ def coverage_block(request, asked, *, title: str) -> dict:
         "chart": drawn,
         "series": series,
         "notices": notices,
-        "intervals": switch_links(get, series.interval, "interval", INTERVALS),
-        "measures": switch_links(get, measure, "measure", MEASURES)
+        "intervals": switch_links(get, series.interval, "interval", INTERVALS, base),
+        "measures": switch_links(get, measure, "measure", MEASURES, base)
         if series.unit == "stories"
         else [],
         "csv_url": reverse("research:coverage_csv") + "?" + urlencode(items),
@@ -257,7 +260,52 @@ def compare(request):
     return render(request, "research/compare.html", context)
 
 
+# The search page's chart is a frame of its own: the search page answers as fast as before
+# and the browser asks for the chart beside it (it counts every match, where a page of
+# results reads only the best). No script: the frame's links open in the whole window.
+FRAME_PARAMS = ("interval", "measure", "sort")  # kept for the switches' links
+
+
+def search_title(asked) -> str:
+    """What the chart of a search counts, in words."""
+    if asked.scope == "quotes":
+        return f"Quotes matching “{asked.text}”" if asked.text else "Quotes found"
+    return f"Stories matching “{asked.text}”" if asked.text else "Stories found"
+
+
+def compare_query(asked) -> str:
+    """The comparison page's query string starting from the search ``asked``."""
+    return urlencode([("q", asked.text)] + [("outlet", s) for s in asked.outlet_slugs[:1]])
+
+
+def frame_query(get) -> str:
+    """The query string of the search page's chart frame: the search and the chart's
+    switches of the page's query string ``get`` (not its sort or page)."""
+    asked = api.SearchRequest.from_query(get)
+    items = asked.query_items() + [(k, get[k]) for k in FRAME_PARAMS if get.get(k)]
+    return urlencode(items)
+
+
+@xframe_options_sameorigin
+def coverage_frame(request):
+    """``/search/coverage/``: the coverage chart of a search, drawn in the search page's
+    frame (its bars, switches and links open in the whole window)."""
+    asked = api.SearchRequest.from_query(request.GET)
+    if asked.empty:
+        return bad_request("Give a search: q=… or a filter (outlet, person, from, to).")
+    block = coverage_block(request, asked, title=search_title(asked), base=reverse("search:search"))
+    block.update(framed=True, searching=False)  # the page around it links to compare
+    response = render(request, "research/coverage_frame.html", block)
+    policy = settings.ARCHIVE_CONTENT_SECURITY_POLICY
+    if policy:
+        response["Content-Security-Policy"] = policy.replace(
+            "frame-ancestors 'none'", "frame-ancestors 'self'"
+        )
+    return response
+
+
 urlpatterns = [
+    path("search/coverage/", coverage_frame, name="coverage_frame"),
     path("search/coverage.csv", coverage_csv, name="coverage_csv"),
     path("compare/", compare, name="compare"),
 ]

@@ -1,6 +1,6 @@
-"""The coverage chart on the pages that show one: ``{% coverage_chart %}`` on the search page
-(the search of its query string), ``{% coverage_chart person=person %}`` on a person's page
-and ``{% coverage_chart outlet=outlet %}`` on an outlet's."""
+"""The coverage chart on the pages that show one: ``{% coverage_chart person=person %}`` on a
+person's page and ``{% coverage_chart outlet=outlet %}`` on an outlet's; the search page
+frames its own (``{% coverage_frame_query %}``: the frame's query string)."""
 
 from urllib.parse import urlencode
 
@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from search.api import SearchRequest
 
-from ..research.coverage_views import coverage_block
+from ..research.coverage_views import compare_query, coverage_block, frame_query
 
 register = template.Library()
 
@@ -39,3 +39,15 @@ def coverage_chart(context, person=None, outlet=None):
         compare_url=reverse("research:compare") + "?" + urlencode(compare) if compare else "",
     )
     return block
+
+
+@register.simple_tag(takes_context=True)
+def coverage_frame_query(context) -> str:
+    """The query string of the search page's chart frame (its search, interval, measure)."""
+    return frame_query(context["request"].GET)
+
+
+@register.simple_tag(takes_context=True)
+def coverage_compare_query(context) -> str:
+    """The comparison page's query string, starting from the page's search."""
+    return compare_query(SearchRequest.from_query(context["request"].GET))
