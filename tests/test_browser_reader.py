@@ -100,9 +100,15 @@ TABBABLE = """() => {
 }"""
 
 FOCUSED = """() => {
-    const el = document.activeElement;
+    let el = document.activeElement;
+    let framed = false;
+    if (el.tagName === 'IFRAME' && el.contentDocument) {  // the search page's chart frame
+        el = el.contentDocument.activeElement;
+        framed = true;
+        if (el.tagName === 'BODY') return ['frame-body', 'the frame itself', '', ''];
+    }
     const style = getComputedStyle(el);
-    return [el.dataset.tabbable ?? null, el.outerHTML.slice(0, 80),
+    return [framed ? 'frame' : el.dataset.tabbable ?? null, el.outerHTML.slice(0, 80),
             style.outlineStyle, style.outlineWidth];
 }"""
 
@@ -172,15 +178,23 @@ def test_every_control_is_reached_by_tab_with_a_visible_focus(site, page, name):
     if name == "search":
         remove = page.get_by_role("link", name=re.compile(r"^Remove filter"))
         expect(remove.first).to_be_visible()  # the chip of the chosen outlet
+        page.locator("iframe.coverage-frame").scroll_into_view_if_needed()  # lazily loaded
+        expect(page.frame_locator("iframe.coverage-frame").locator("main")).to_be_visible()
     tabbable = page.evaluate(TABBABLE)
-    reached, unmarked, last = [], [], None
-    for _ in range(len(tabbable) + 5):
+    reached, unmarked, framed, last = [], [], [], None
+    for _ in range(len(tabbable) + 100):
         page.keyboard.press("Tab")
         index, html, style, width = page.evaluate(FOCUSED)
         if html.startswith("<body"):
             break  # past the last control: focus leaves the page
         assert (index, html) != last, f"{name}: Tab does not move on from {html}"
         last = (index, html)
+        if index == "frame-body":  # the frame, between the page's controls and its own
+            continue
+        if index == "frame":  # a control inside a frame of the page (the coverage chart)
+            framed.append(html)
+            assert (style, width) == ("solid", "3px"), f"{name}: no visible focus on {html}"
+            continue
         if index is None:
             unmarked.append(html)
             continue
@@ -195,3 +209,5 @@ def test_every_control_is_reached_by_tab_with_a_visible_focus(site, page, name):
     assert unmarked == [], f"{name}: focus on hidden elements: {unmarked}"
     assert reached == sorted(reached), f"{name}: Tab order differs from the page order"
     assert len(reached) >= 5
+    if name == "search":  # the chart's controls (if any), inside its frame
+        assert all(h.startswith(("<a ", "<summary")) for h in framed), framed
