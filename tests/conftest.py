@@ -1,6 +1,7 @@
 import importlib.util
 import os
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,19 @@ def search_backend(request, settings):
 def _isolated_index(settings, tmp_path):
     """Every test gets its own index directory."""
     settings.ARCHIVE_INDEX_DIR = tmp_path / "index"
+
+
+@pytest.fixture
+def own_throttle_counts(settings):
+    """The API's request counts in a cache of this test's own (the shared cache is files
+    in var/ otherwise, kept from one run to the next)."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "shared": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"api-{uuid.uuid4().hex}",
+        },
+    }
 
 
 @pytest.fixture(autouse=True)

@@ -15,18 +15,7 @@ from tests.pages_data import make_archive, make_story, person
 
 D = datetime.date
 
-
-@pytest.fixture(autouse=True)
-def _own_throttle_counts(settings):
-    """Each test counts its requests in a cache of its own (the shared cache is files in
-    var/ otherwise, kept from one run to the next)."""
-    settings.CACHES = {
-        **settings.CACHES,
-        "shared": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"api-{uuid.uuid4().hex}",
-        },
-    }
+pytestmark = pytest.mark.usefixtures("own_throttle_counts")
 
 
 def ids(response):

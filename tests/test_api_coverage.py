@@ -1,26 +1,13 @@
 """/api/coverage/: a search's matches per period as JSON, on every search backend: the same
 series as the chart and the CSV of the search page."""
 
-import uuid
-
 import pytest
 
 from tests.search_helpers import article
 
-pytestmark = pytest.mark.usefixtures("search_backend")
+pytestmark = pytest.mark.usefixtures("search_backend", "own_throttle_counts")
 
 URL = "/api/coverage/"
-
-
-@pytest.fixture(autouse=True)
-def _own_throttle_counts(settings):
-    settings.CACHES = {
-        **settings.CACHES,
-        "shared": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"api-{uuid.uuid4().hex}",
-        },
-    }
 
 
 @pytest.fixture

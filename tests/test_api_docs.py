@@ -2,7 +2,6 @@
 outside address (Swagger UI from django-ninja's own static files)."""
 
 import re
-import uuid
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -11,16 +10,7 @@ from tests.test_browser import CHROMIUM, browser, expect, page, site  # noqa: F4
 
 STATIC_REF = re.compile(r'(?:src|href)="([^"]+)"')
 
-
-@pytest.fixture(autouse=True)
-def _own_throttle_counts(settings):
-    settings.CACHES = {
-        **settings.CACHES,
-        "shared": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"api-{uuid.uuid4().hex}",
-        },
-    }
+pytestmark = pytest.mark.usefixtures("own_throttle_counts")
 
 
 def test_the_openapi_document_lists_every_operation_with_an_optional_token(client, db):

@@ -3,8 +3,6 @@ every operation, through the WSGI application, over the seed stories. No answer 
 server error, nor fall outside what the document declares (status, content type,
 headers, body). Deterministic (derandomized) and small, so it runs in seconds."""
 
-import uuid
-
 import hypothesis
 import hypothesis.strategies as st
 import pytest
@@ -33,19 +31,12 @@ CHECKS = [
 
 
 @pytest.fixture
-def wsgi_app(settings):
+def wsgi_app(settings, own_throttle_counts):
     """The site as a WSGI application inside the test's transaction: Django closes the
     connection at the end of a request, which would end the transaction (the test client
     avoids it the same way)."""
     settings.ARCHIVE_API_ANON_RATE = "100000/min"
     settings.ALLOWED_HOSTS = ["localhost", "testserver"]
-    settings.CACHES = {
-        **settings.CACHES,
-        "shared": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"api-{uuid.uuid4().hex}",
-        },
-    }
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     yield get_wsgi_application()

@@ -1,7 +1,5 @@
 """/api/search/: the search page's search as JSON, on every search backend."""
 
-import uuid
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,18 +8,7 @@ from archive.api import pages
 from search import api
 from tests.search_helpers import article, person
 
-pytestmark = pytest.mark.usefixtures("search_backend")
-
-
-@pytest.fixture(autouse=True)
-def _own_throttle_counts(settings):
-    settings.CACHES = {
-        **settings.CACHES,
-        "shared": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"api-{uuid.uuid4().hex}",
-        },
-    }
+pytestmark = pytest.mark.usefixtures("search_backend", "own_throttle_counts")
 
 
 @pytest.fixture
