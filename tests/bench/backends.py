@@ -50,6 +50,9 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--load-only", action="store_true", help="load the archive and stop")
     parser.add_argument(
+        "--download", action="store_true", help="also time a download of a common word's matches"
+    )
+    parser.add_argument(
         "--skip-rebuild",
         action="store_true",
         help="time the indexes a previous run built again (no build figures)",
@@ -84,7 +87,7 @@ def main(argv=None) -> int:
     for name in backends:
         print(f"search backend {name} ...", flush=True)
         results["backends"][name] = measure_backend(
-            archive, name, paths, queries, rebuild=not args.skip_rebuild
+            archive, name, paths, queries, rebuild=not args.skip_rebuild, download=args.download
         )
     results["machine"]["end"] = machine_speed()
     out = BENCH_DIR / f"backends-{args.n}.json"

@@ -454,7 +454,12 @@ def index_size_mb(archive: Archive, backend: str) -> tuple[float, dict]:
 
 
 def measure_backend(
-    archive: Archive, backend: str, paths: dict, queries: list[str], rebuild: bool = True
+    archive: Archive,
+    backend: str,
+    paths: dict,
+    queries: list[str],
+    rebuild: bool = True,
+    download: bool = False,
 ) -> dict:
     """One backend's column: rebuild_index (unless not ``rebuild``: the index a previous
     run built is timed again), index size, then a server of 3 workers with this backend
@@ -511,7 +516,7 @@ def measure_backend(
             column["rps_errors"] = errors
         finally:
             server.stop()
-        column["research"] = research_figures(chosen, download=False)
+        column["research"] = research_figures(chosen, download=download)
     except Exception as exc:  # one backend's failure must not sink the others' figures
         column["error"] = str(exc)[-500:]
         print(f"  {backend} failed: {column['error']}", flush=True)
@@ -524,6 +529,13 @@ def _p(column: dict, part: str, key: str) -> str:
     if key not in figures:
         return "-"
     return f"{figures[key]['p50']}/{figures[key]['p95']}"
+
+
+def _download(column: dict) -> str:
+    """A column's download throughput ("-" when not measured)."""
+    figures = column.get("research", {}).get("download", {})
+    rates = [str(figures[f]["stories_per_s"]) for f in ("csv", "jsonl") if f in figures]
+    return " / ".join(rates) or "-"
 
 
 def print_research(r):
@@ -587,6 +599,7 @@ def print_backends(r):
         ("coverage p50/p95 ms (common word)", lambda c: _p(c, "coverage", "series_ms")),
         ("API search p50/p95 ms", lambda c: _p(c, "api", "api_search")),
         ("API article p50/p95 ms", lambda c: _p(c, "api", "api_article")),
+        ("download CSV / JSONL, stories/s", _download),
         ("errors", lambda c: str(c["search_errors"] + c["rps_errors"])),
     ]
     names = list(columns)
