@@ -549,7 +549,7 @@ def print_research(r):
                 "coverage (common word)",
                 f"{c['matches']:,} matches per {c['interval']}: series p50/p95 "
                 f"{c['series_ms']['p50']}/{c['series_ms']['p95']} ms, CSV p95 {c['csv_ms']['p95']} "
-                f"ms, search page with the chart p95 {c['page_ms']['p95']} ms",
+                f"ms, the search page's chart frame p95 {c['page_ms']['p95']} ms",
             )
         )
     if "api_search" in research.get("api", {}):
