@@ -1,4 +1,4 @@
-"""Coverage benchmark: the coverage series, its CSV and the search page with its chart, for
+"""Coverage benchmark: the coverage series, its CSV and the search page's chart frame, for
 a common-word search (``president``), on an archive of the benchmark corpus.
 
     python -m tests.bench.coverage_bench --workdir /tmp/cov-bench [--n 10000] [--repeat 20]
@@ -8,11 +8,11 @@ a common-word search (``president``), on an archive of the benchmark corpus.
 benchmark's bulk loader) and rebuilds the index. ``measure(archive)`` runs in the archive's
 own environment (a ``manage.py shell`` process) and returns the figures as a dict:
 
-* ``series_ms``: ``archive.research.coverage.coverage`` (every match from
-  ``search.api.matches``, bucketed, with the archive's totals cached), p50/p95 wall time;
+* ``series_ms``: ``archive.research.coverage.coverage`` (the matches per day from
+  ``search.api.day_counts``, bucketed, with the archive's totals cached), p50/p95 wall time;
 * ``totals_cold_ms``: the archive's totals per period computed afresh (once per change of
   the archive);
-* ``csv_ms`` and ``page_ms``: ``/search/coverage.csv?q=…`` and ``/search/?q=…`` (with the
+* ``csv_ms`` and ``page_ms``: ``/search/coverage.csv?q=…`` and ``/search/coverage/?q=…`` (the
   chart) through Django's test client, p50/p95 wall time;
 * ``matches``, ``interval`` and ``periods`` of the series.
 """
