@@ -294,7 +294,7 @@ def coverage_frame(request):
     if asked.empty:
         return bad_request("Give a search: q=… or a filter (outlet, person, from, to).")
     block = coverage_block(request, asked, title=search_title(asked), base=reverse("search:search"))
-    block.update(framed=True, searching=False)  # the page around it links to compare
+    block["framed"] = True  # the page around it has the heading and links to compare
     response = render(request, "research/coverage_frame.html", block)
     policy = settings.ARCHIVE_CONTENT_SECURITY_POLICY
     if policy:
